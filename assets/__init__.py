@@ -1,0 +1,1 @@
+"""assets layer of parindex (see docs/layers.md)."""

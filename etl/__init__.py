@@ -1,0 +1,1 @@
+"""etl layer of parindex (see docs/layers.md)."""

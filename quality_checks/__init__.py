@@ -1,0 +1,1 @@
+"""quality_checks layer of parindex (see docs/layers.md)."""

@@ -1,0 +1,1 @@
+"""scoring layer of parindex (see docs/layers.md)."""

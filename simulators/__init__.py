@@ -1,0 +1,1 @@
+"""simulators layer of parindex (see docs/layers.md)."""

@@ -1,0 +1,1 @@
+"""warehouse layer of parindex (see docs/layers.md)."""
