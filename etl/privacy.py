@@ -1,0 +1,99 @@
+"""Personal-data rules of sources.md §1.9, applied to received records before anything is written.
+
+This step is separate from normalisation: its output is what raw and quarantine store, and what the
+normalisers read, so a record can be normalised again later without being hashed twice.
+"""
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from etl.text import nfc
+
+log = logging.getLogger(__name__)
+
+PERSON = "person"
+CBCCVC = "cbccvc"
+# A numeric 12-digit personal number that lost its leading zero on the way (Q13).
+_PERSON_ID_DIGITS = 12
+
+
+def clean_id_value(value: object) -> str:
+    """NFC, every whitespace removed; a number that lost a leading zero is padded back (Q13)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "".join(nfc(str(value)).split())
+    if isinstance(value, int) and len(text) == _PERSON_ID_DIGITS - 1:
+        text = text.zfill(_PERSON_ID_DIGITS)
+    return text
+
+
+def pseudonymise(key: bytes, domain: str, value: object) -> str:
+    """``HMAC-SHA256(key, domain + ":" + cleaned value)`` as 64 lower-case hex characters."""
+    message = f"{domain}:{clean_id_value(value)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class FieldPolicy:
+    """What to do with each personal field of one record kind; unlisted fields are kept as received."""
+
+    drop: frozenset[str] = frozenset()  # P: data no metric needs
+    hash: Mapping[str, str] = field(default_factory=dict)  # ID: field -> pseudonym domain
+    year_only: frozenset[str] = frozenset()  # Y: date of birth, keep the year
+    sensitive: frozenset[str] = frozenset()  # S: never stored; only its presence is logged
+    arrays: Mapping[str, "FieldPolicy"] = field(default_factory=dict)  # policy of each array's entries
+
+
+def _year_of(value: object) -> int | None:
+    """The year of a date of birth given as a date, a year, ``dd/MM/yyyy`` or ``yyyy-MM-dd`` text."""
+    if value is None or isinstance(value, int):
+        return value
+    year = getattr(value, "year", None)
+    if isinstance(year, int):
+        return year
+    parts = str(value).strip().replace("-", "/").replace(".", "/").split("/")
+    years = [part for part in parts if len(part) == 4 and part.isdigit()]
+    return int(years[0]) if years else None
+
+
+class Privacy:
+    """Applies field policies with one pseudonym key (``PARINDEX_PSEUDONYM_KEY``, read by the caller)."""
+
+    def __init__(self, key: bytes | str):
+        if not key:
+            raise ValueError("a pseudonym key is required (PARINDEX_PSEUDONYM_KEY)")
+        self._key = key.encode() if isinstance(key, str) else key
+        self.sensitive_seen: set[str] = set()
+
+    def pseudonymise(self, domain: str, value: object) -> str:
+        return pseudonymise(self._key, domain, value)
+
+    def apply(self, record: Mapping[str, object], policy: FieldPolicy) -> dict[str, object]:
+        """A new record without P and S fields, with ID fields hashed and Y fields cut to the year."""
+        out = dict(record)
+        for name in policy.drop:
+            out.pop(name, None)
+        for name in policy.sensitive:
+            if name in out:
+                del out[name]
+                if name not in self.sensitive_seen:
+                    self.sensitive_seen.add(name)
+                    log.warning("sensitive field %s present in the source; dropped as read", name)
+        for name, domain in policy.hash.items():
+            value = out.get(name)
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                out[name] = self.pseudonymise(domain, value)
+        for name in policy.year_only:
+            if name in out:
+                out[name] = _year_of(out[name])
+        for name, entry_policy in policy.arrays.items():
+            entries = out.get(name)
+            if isinstance(entries, list):
+                out[name] = [
+                    self.apply(entry, entry_policy) if isinstance(entry, Mapping) else entry
+                    for entry in entries
+                ]
+        return out

@@ -1,0 +1,36 @@
+"""Connector settings read from environment variables (contracts/interface.md §1)."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from etl.timeparse import DEFAULT_TIMEZONE
+
+
+class MissingSetting(Exception):
+    """A required variable is not set; the message names the variable, never a value."""
+
+
+def _require(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise MissingSetting(f"{name} is not set")
+    return value
+
+
+@dataclass(frozen=True)
+class DvcSettings:
+    url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    timezone: str = DEFAULT_TIMEZONE
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "DvcSettings":
+        env = os.environ if environ is None else environ
+        return cls(
+            url=_require(env, "PARINDEX_DVC_URL"),
+            client_id=_require(env, "PARINDEX_DVC_CLIENT_ID"),
+            client_secret=_require(env, "PARINDEX_DVC_CLIENT_SECRET"),
+            timezone=env.get("PARINDEX_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
+        )
