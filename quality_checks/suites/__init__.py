@@ -1,0 +1,6 @@
+"""Every suite by name: the names `quality_checks.runner.validate` accepts."""
+
+from quality_checks.suite import Suite
+from quality_checks.suites import dvc, marts
+
+SUITES: dict[str, Suite] = {**dvc.SUITES, **marts.SUITES}

@@ -1,0 +1,264 @@
+"""Suites of the DVC tables (sources.md §2; docs/layers.md §3–4) and the holiday-calendar coverage check.
+
+Staging suites are blocking: every DVC metric reads staging, so a broken key, an unknown status or a
+missing date there would produce a wrong number. Raw suites only warn: raw is the landed record, and a
+fault there shows up again in staging or quarantine.
+"""
+
+from __future__ import annotations
+
+from quality_checks.suite import Suite, Where
+from quality_checks.suites.codes import AGENCY_CODE, OLD_AGENCY_CODE
+from quality_checks.suites.expect import (
+    at_least,
+    between,
+    in_set,
+    is_null,
+    json_text,
+    matches,
+    not_null,
+    unique,
+)
+
+RAW_TABLES = (
+    "raw.dvc__thu_tuc",
+    "raw.dvc__don_vi",
+    "raw.dvc__ngay_nghi",
+    "raw.dvc__ho_so",
+    "raw.dvc__phieu_xin_loi",
+    "raw.dvc__danh_gia",
+    "raw.dvc__pakn",
+)
+
+DOSSIER_STATUSES = tuple(range(1, 11))
+# Statuses without acceptance (1 submitted online, 3 refused at intake): no reception, no deadline.
+NOT_ACCEPTED = (1, 3)
+ACCEPTED = tuple(s for s in DOSSIER_STATUSES if s not in NOT_ACCEPTED)
+# Withdrawn, stopped, processed, returned: processing has an end time (contract choice for 7 and 8).
+ENDED = (7, 8, 9, 10)
+RETURNED = 10
+CHANNELS = (1, 2, 3)
+SERVICE_LEVELS = (2, 3, 4)
+APPLICANT_TYPES = (1, 2, 3, 4)
+# "2" (paid through the provincial platform) is valid and counts as paid online (sources.md §2.6).
+ONLINE_PAYMENT = (0, 1, 2, 3)
+
+UNIT_TYPES = (
+    "ubnd-tinh",
+    "so-ban-nganh",
+    "quan-huyen",
+    "xa-phuong",
+    "cnvpdk",
+    "don-vi-truc-thuoc",
+    "phong-ban",
+)
+DAY_KINDS = ("Ngày làm việc", "Ngày")
+PROCEDURE_STATUSES = ("Đang áp dụng", "Ngừng áp dụng")
+HOLIDAY_KINDS = ("Nghỉ lễ", "Nghỉ bù")
+APOLOGY_KIND = "Xin lỗi"
+APOLOGY_STATUSES = ("Chờ xử lý", "Chờ duyệt", "Chờ ký duyệt", "Đã xử lý", "Từ chối")
+APOLOGY_SIGNED = "Đã xử lý"
+RATINGS = ("RẤT HÀI LÒNG", "HÀI LÒNG", "KHÔNG HÀI LÒNG")
+FEEDBACK_CATEGORIES = ("Quy định hành chính", "Thủ tục hành chính", "Hành vi, thái độ cán bộ", "Khác")
+FEEDBACK_STATUSES = ("Chờ tiếp nhận", "Đã tiếp nhận", "Đang xử lý", "Đã trả lời", "Từ chối tiếp nhận")
+# A refusal is an answer too (metrics.md §1): both carry NgayTraLoi, and only they do.
+FEEDBACK_ANSWERED = ("Đã trả lời", "Từ chối tiếp nhận")
+FEEDBACK_OPEN = tuple(s for s in FEEDBACK_STATUSES if s not in FEEDBACK_ANSWERED)
+
+
+def _raw_suite(table: str) -> Suite:
+    return Suite(
+        name=table,
+        table=table,
+        key=("_key",),
+        blocking=False,
+        description="Bản ghi thô: khóa, nội dung JSON và thông tin lô tải đầy đủ",
+        expectations=(
+            not_null("_key"),
+            not_null("_record"),
+            json_text("_record"),
+            not_null("_batch_id"),
+            not_null("_extracted_at"),
+            not_null("_locator"),
+            in_set("_source", ("dvc",)),
+        ),
+    )
+
+
+PROCEDURE = Suite(
+    name="staging.stg_dvc__procedure",
+    table="staging.stg_dvc__procedure",
+    key=("procedure_code",),
+    # No DVC metric reads the procedure catalogue; a fault here only affects drill-down labels.
+    blocking=False,
+    description="Danh mục thủ tục hành chính",
+    expectations=(
+        not_null("procedure_code"),
+        unique("procedure_code"),
+        not_null("short_code"),
+        in_set("service_level", SERVICE_LEVELS),
+        between("legal_days", min_value=0),
+        not_null("day_kind", where=Where("legal_days", "is not null")),
+        in_set("day_kind", DAY_KINDS),
+        not_null("has_fee"),
+        not_null("paper_result"),
+        in_set("status", PROCEDURE_STATUSES),
+    ),
+)
+
+AGENCY = Suite(
+    name="staging.stg_dvc__agency",
+    table="staging.stg_dvc__agency",
+    key=("agency_code",),
+    # The agency table decides which agencies get metric rows and maps every old-format reference.
+    blocking=True,
+    description="Danh mục đơn vị",
+    expectations=(
+        not_null("agency_code"),
+        unique("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        matches("old_code", OLD_AGENCY_CODE),
+        matches("parent_code", AGENCY_CODE),
+        not_null("unit_type"),
+        in_set("unit_type", UNIT_TYPES),
+        at_least("valid_to", "valid_from"),
+    ),
+)
+
+HOLIDAY = Suite(
+    name="staging.stg_dvc__holiday",
+    table="staging.stg_dvc__holiday",
+    key=("holiday_date",),
+    # Working days (PAKN deadlines) are counted against this calendar.
+    blocking=True,
+    description="Lịch ngày nghỉ",
+    expectations=(
+        not_null("holiday_date"),
+        unique("holiday_date"),
+        not_null("year"),
+        in_set("day_kind", HOLIDAY_KINDS),
+    ),
+)
+
+DOSSIER = Suite(
+    name="staging.stg_dvc__dossier",
+    table="staging.stg_dvc__dossier",
+    key=("dossier_code",),
+    blocking=True,
+    description="Hồ sơ TTHC: mã, trạng thái, kênh, thanh toán, các mốc thời gian theo trạng thái",
+    expectations=(
+        not_null("dossier_code"),
+        unique("dossier_code"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("procedure_code"),
+        not_null("status"),
+        in_set("status", DOSSIER_STATUSES),
+        not_null("channel"),
+        in_set("channel", CHANNELS),
+        in_set("service_level", SERVICE_LEVELS),
+        in_set("applicant_type", APPLICANT_TYPES),
+        not_null("online_payment"),
+        in_set("online_payment", ONLINE_PAYMENT),
+        not_null("has_digitised_component"),
+        not_null("has_fee"),
+        not_null("vneid_verified"),
+        not_null("submitted_at"),
+        not_null("received_at", where=Where("status", "in", ACCEPTED)),
+        is_null("received_at", where=Where("status", "in", NOT_ACCEPTED)),
+        is_null("due_at", where=Where("status", "in", NOT_ACCEPTED)),
+        not_null("processing_ended_at", where=Where("status", "in", ENDED)),
+        not_null("returned_at", where=Where("status", "==", RETURNED)),
+        at_least("processing_ended_at", "received_at"),
+        at_least("returned_at", "processing_ended_at"),
+        not_null("supplement_request_count"),
+        between("supplement_request_count", min_value=0),
+        not_null("e_result_document_count"),
+        at_least("result_document_count", "e_result_document_count"),
+    ),
+)
+
+APOLOGY = Suite(
+    name="staging.stg_dvc__apology",
+    table="staging.stg_dvc__apology",
+    key=("apology_id",),
+    blocking=True,
+    description="Phiếu xin lỗi: loại, trạng thái, ngày ký khi đã xử lý",
+    expectations=(
+        not_null("apology_id"),
+        unique("apology_id"),
+        not_null("dossier_code"),
+        in_set("kind", (APOLOGY_KIND,)),
+        not_null("status"),
+        in_set("status", APOLOGY_STATUSES),
+        not_null("signed_at", where=Where("status", "==", APOLOGY_SIGNED)),
+        not_null("drafted_at"),
+        not_null("new_due_at"),
+    ),
+)
+
+RATING = Suite(
+    name="staging.stg_dvc__rating",
+    table="staging.stg_dvc__rating",
+    key=("dossier_code",),
+    blocking=True,
+    description="Đánh giá mức độ hài lòng",
+    expectations=(
+        not_null("dossier_code"),
+        unique("dossier_code"),
+        not_null("rating"),
+        in_set("rating", RATINGS),
+        not_null("rated_at"),
+    ),
+)
+
+FEEDBACK = Suite(
+    name="staging.stg_dvc__feedback",
+    table="staging.stg_dvc__feedback",
+    key=("feedback_id",),
+    blocking=True,
+    description="Phản ánh, kiến nghị: đơn vị, ngày tiếp nhận, ngày trả lời theo trạng thái",
+    expectations=(
+        not_null("feedback_id"),
+        unique("feedback_id"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("received_at"),
+        not_null("status"),
+        in_set("status", FEEDBACK_STATUSES),
+        in_set("category", FEEDBACK_CATEGORIES),
+        not_null("answered_at", where=Where("status", "in", FEEDBACK_ANSWERED)),
+        is_null("answered_at", where=Where("status", "in", FEEDBACK_OPEN, name="status is open")),
+        not_null("is_published"),
+    ),
+)
+
+# One row per calendar year that a working-day computation reaches (see quality_checks.calendar): a year
+# without any holiday is unknown, not holiday-free (sources.md §2.10), so counting into it is refused.
+CALENDAR_COVERAGE = Suite(
+    name="dvc.calendar_coverage",
+    table="staging.stg_dvc__holiday",
+    key=("year",),
+    blocking=True,
+    description="Năm cần tính ngày làm việc phải có lịch ngày nghỉ",
+    expectations=(
+        not_null("year"),
+        unique("year"),
+        between("holiday_count", min_value=1),
+    ),
+)
+
+SUITES: dict[str, Suite] = {
+    suite.name: suite
+    for suite in (
+        *(_raw_suite(table) for table in RAW_TABLES),
+        PROCEDURE,
+        AGENCY,
+        HOLIDAY,
+        DOSSIER,
+        APOLOGY,
+        RATING,
+        FEEDBACK,
+        CALENDAR_COVERAGE,
+    )
+}

@@ -1,0 +1,64 @@
+"""Short constructors for the expectations the suites use, so suites read as a list of rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from quality_checks.suite import AnyOf, ExpectationSpec, Where
+
+Condition = Where | AnyOf | None
+
+
+def not_null(column: str, where: Condition = None) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToNotBeNull", {"column": column}, where)
+
+
+def is_null(column: str, where: Condition = None) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToBeNull", {"column": column}, where)
+
+
+def unique(column: str) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToBeUnique", {"column": column})
+
+
+def unique_together(columns: Sequence[str]) -> ExpectationSpec:
+    return ExpectationSpec("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)})
+
+
+def in_set(column: str, values: Sequence[Any], where: Condition = None) -> ExpectationSpec:
+    """Null values pass: pair with `not_null` where the column is required."""
+    kwargs = {"column": column, "value_set": list(values)}
+    return ExpectationSpec("ExpectColumnValuesToBeInSet", kwargs, where)
+
+
+def matches(column: str, regex: str) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToMatchRegex", {"column": column, "regex": regex})
+
+
+def json_text(column: str) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToBeJsonParseable", {"column": column})
+
+
+def between(
+    column: str, min_value: Any = None, max_value: Any = None, where: Condition = None
+) -> ExpectationSpec:
+    kwargs = {"column": column, "min_value": min_value, "max_value": max_value}
+    return ExpectationSpec("ExpectColumnValuesToBeBetween", kwargs, where)
+
+
+def at_least(column_a: str, column_b: str, where: Condition = None) -> ExpectationSpec:
+    """`column_a >= column_b` on the rows where both are set."""
+    kwargs = {
+        "column_A": column_a,
+        "column_B": column_b,
+        "or_equal": True,
+        "ignore_row_if": "either_value_is_missing",
+    }
+    return ExpectationSpec("ExpectColumnPairValuesAToBeGreaterThanB", kwargs, where)
+
+
+def equal(column_a: str, column_b: str, where: Condition = None) -> ExpectationSpec:
+    """`column_a == column_b` on the rows where both are set."""
+    kwargs = {"column_A": column_a, "column_B": column_b, "ignore_row_if": "either_value_is_missing"}
+    return ExpectationSpec("ExpectColumnPairValuesToBeEqual", kwargs, where)
