@@ -1,9 +1,15 @@
 """Token handling of the DVC client (sources.md §2.1) with the HTTP layer replaced by a recorder."""
 
+from datetime import datetime
+
 import pytest
 
+from etl.agency_codes import AgencyResolver
+from etl.code_mappings import CodeMappings
 from etl.dvc.client import DvcClient
-from etl.http import HttpStatusError, RetryableError
+from etl.dvc.context import DvcContext, ProcedureCodes
+from etl.dvc.extract import DvcExtractor
+from etl.http import HttpStatusError, RequestFailed, RetryableError, RetryPolicy
 from etl.settings import DvcSettings, MissingSetting
 
 SETTINGS = DvcSettings(url="http://sim.test/prefix/dvc/", client_id="id", client_secret="s3cret")
@@ -95,3 +101,15 @@ def test_settings_from_environment_never_show_the_secret():
     assert "s3cret" not in repr(settings)
     with pytest.raises(MissingSetting, match="PARINDEX_DVC_CLIENT_SECRET"):
         DvcSettings.from_env({**env, "PARINDEX_DVC_CLIENT_SECRET": ""})
+
+
+def test_unreachable_server_fails_naming_the_request():
+    settings = DvcSettings(url="http://127.0.0.1:9/dvc", client_id="id", client_secret="secret")
+    client = DvcClient(settings, RetryPolicy(base_delay=0.01, max_delay=0.01, connect_timeout=0.2))
+    context = DvcContext(b"k", AgencyResolver(), ProcedureCodes(), CodeMappings.load("dvc"))
+    extractor = DvcExtractor(client, context)
+    with pytest.raises(
+        RequestFailed, match=r"POST http://127\.0\.0\.1:9/dvc/oauth2/token failed after 5 attempts"
+    ):
+        list(extractor.extract("ho-so", None, datetime(2024, 12, 1)))
+    assert extractor.new_watermark is None
