@@ -1,0 +1,74 @@
+"""Everything that differs between DuckDB and PostgreSQL; the rest of the warehouse is portable SQL."""
+
+import io
+from collections.abc import Sequence
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import sqlalchemy as sa
+
+DUCKDB = "duckdb"
+POSTGRESQL = "postgresql"
+_COPY_CHUNK_ROWS = 20_000
+
+
+def normalise_url(url: str | sa.URL) -> sa.URL:
+    """Pin PostgreSQL to psycopg 3: a bare `postgresql://` would ask SQLAlchemy for psycopg2."""
+    parsed = sa.make_url(url)
+    if parsed.drivername == POSTGRESQL:
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def duckdb_file(url: str | sa.URL) -> str | None:
+    """The database file of a DuckDB URL; None for PostgreSQL and in-memory DuckDB."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != DUCKDB or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed.database
+
+
+def is_duckdb(bind: sa.Engine | sa.Connection) -> bool:
+    return bind.dialect.name == DUCKDB
+
+
+def bulk_insert(conn: sa.Connection, target: str, columns: Sequence[str], data: pa.Table) -> None:
+    """Append `data` (whose column names are `columns`) to the table named `target` (already quoted).
+
+    DuckDB scans the Arrow table in place; PostgreSQL receives it through COPY as CSV, which Arrow writes in
+    C++ (null as an empty field, an empty string quoted, as PostgreSQL's CSV format expects).
+    """
+    column_list = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in columns)
+    driver = conn.connection.driver_connection
+    if is_duckdb(conn):
+        view = "_parindex_arrow_load"
+        driver.register(view, data.select(list(columns)))
+        try:
+            driver.execute(f"INSERT INTO {target} ({column_list}) SELECT {column_list} FROM {view}")
+        finally:
+            driver.unregister(view)
+        return
+    options = pa_csv.WriteOptions(include_header=False)
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {target} ({column_list}) FROM STDIN (FORMAT csv)") as copy,
+    ):
+        for batch in data.select(list(columns)).to_batches(max_chunksize=_COPY_CHUNK_ROWS):
+            buffer = io.BytesIO()
+            pa_csv.write_csv(batch, buffer, options)
+            copy.write(buffer.getvalue())
+
+
+def json_text_field(bind: sa.Engine | sa.Connection, json_sql: str, field: str) -> str:
+    """SQL for the text value of top-level `field` of the JSON text `json_sql`; `field` is a contract name."""
+    if not field.isidentifier():
+        raise ValueError(f"not a JSON field name: {field!r}")
+    if is_duckdb(bind):
+        return f"json_extract_string({json_sql}, '$.{field}')"
+    return f"(({json_sql})::json ->> '{field}')"
+
+
+def checkpoint(conn: sa.Connection) -> None:
+    """Write DuckDB's WAL into the database file, so that a copy of the file holds everything."""
+    if is_duckdb(conn):
+        conn.exec_driver_sql("CHECKPOINT")

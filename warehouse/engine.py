@@ -1,0 +1,25 @@
+"""Where the warehouse lives and how to connect to it."""
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from warehouse import dialect
+
+DEFAULT_URL = "duckdb:///data/warehouse.duckdb"
+
+
+def warehouse_url() -> str:
+    """The SQLAlchemy URL of the warehouse (`PARINDEX_WAREHOUSE_URL`, interface.md §1)."""
+    return os.environ.get("PARINDEX_WAREHOUSE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str | None = None) -> sa.Engine:
+    """An engine for `url` (default: `warehouse_url()`); no connection is opened until one is used."""
+    parsed = dialect.normalise_url(url or warehouse_url())
+    database_file = dialect.duckdb_file(parsed)
+    if database_file is not None:
+        # A relative DuckDB path is relative to the working directory, whose data/ may not exist yet.
+        Path(database_file).parent.mkdir(parents=True, exist_ok=True)
+    return sa.create_engine(parsed)

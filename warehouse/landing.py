@@ -1,0 +1,156 @@
+"""Landing one extract batch: raw, staging (latest version wins) and quarantine, in one transaction."""
+
+from datetime import datetime
+from typing import NamedTuple
+
+import pyarrow as pa
+import sqlalchemy as sa
+
+from warehouse import schema
+from warehouse.loading import load_arrow, with_constants
+from warehouse.quarantine import CANDIDATE_COLUMNS, insert_rejected
+
+DUPLICATE_CONFLICT = "duplicate_conflict"
+_CONFLICT_DETAIL = "Trùng khóa và phiên bản nhưng khác nội dung; giữ bản nhận sau"
+
+
+class LandingResult(NamedTuple):
+    raw_rows: int
+    staged_rows: int  # rows inserted into staging, new keys or newer versions
+    quarantined_rows: int  # new quarantine rows, the batch's own and duplicate conflicts
+
+
+def _temporary_copy(name: str, columns: list[sa.Column]) -> sa.Table:
+    return sa.Table(
+        name, sa.MetaData(), *(sa.Column(c.name, c.type) for c in columns), prefixes=["TEMPORARY"]
+    )
+
+
+def land_batch(
+    engine: sa.Engine,
+    batch_id: str,
+    extracted_at: datetime,
+    source: str,
+    entity: str,
+    raw: pa.Table,
+    rows: pa.Table,
+    quarantine: pa.Table,
+) -> LandingResult:
+    """Land one `ExtractBatch` (docs/layers.md §2). Re-landing the same batch changes nothing.
+
+    Staging keeps per key the greatest (_version, fetch order): within the batch by `_fetch_seq`, against
+    staging by extraction time then `_fetch_seq`. When the winner and a loser share a version but not their
+    `_content_hash`, the loser is quarantined as `duplicate_conflict` with its record from raw. A null
+    version (catalogues without one) is older than any version, and never a conflict: the newest full pull
+    of an unversioned catalogue simply wins.
+    """
+    target = schema.landing_target(source, entity)
+    with engine.begin() as conn:
+        conn.execute(sa.delete(target.raw).where(target.raw.c._batch_id == batch_id))
+        raw_rows = load_arrow(
+            conn,
+            target.raw,
+            with_constants(raw, _batch_id=batch_id, _extracted_at=extracted_at, _source=source),
+        )
+        merge = _StagingMerge(conn, target, source, entity)
+        merge.load(with_constants(rows, _batch_id=batch_id, _extracted_at=extracted_at))
+        quarantined = insert_rejected(conn, merge.conflicts_sql(), {}, batch_id, target.agency_reference)
+        staged = merge.apply()
+        quarantined += _quarantine_batch(conn, target, quarantine, batch_id)
+    return LandingResult(raw_rows, staged, quarantined)
+
+
+class _StagingMerge:
+    """The set-based merge of a batch's rows into a staging table, through two temporary tables."""
+
+    def __init__(self, conn: sa.Connection, target: schema.LandingTarget, source: str, entity: str) -> None:
+        self.conn = conn
+        self.target = target
+        self.source = source
+        self.entity = entity
+        self.rows = _temporary_copy("landing_rows", list(target.staging.columns))
+        self.columns = ", ".join(c.name for c in target.staging.columns)
+
+    def load(self, rows: pa.Table) -> None:
+        self.conn.exec_driver_sql("DROP TABLE IF EXISTS landing_rows")
+        self.conn.exec_driver_sql("DROP TABLE IF EXISTS landing_merge")
+        self.rows.create(self.conn)
+        load_arrow(self.conn, self.rows, rows)
+        # batch_rank 1 is the batch's winner per key; incoming_wins says whether it beats staging's row.
+        self.conn.exec_driver_sql(
+            f"""
+            CREATE TEMPORARY TABLE landing_merge AS
+            SELECT w.*, s._key IS NOT NULL AS has_prior, s._version AS prior_version,
+                   s._content_hash AS prior_hash, s._batch_id AS prior_batch_id,
+                   CASE
+                       WHEN s._key IS NULL THEN TRUE
+                       WHEN w._version IS NOT DISTINCT FROM s._version THEN
+                           w._extracted_at > s._extracted_at
+                           OR (w._extracted_at = s._extracted_at AND w._fetch_seq >= s._fetch_seq)
+                       WHEN s._version IS NULL THEN TRUE
+                       WHEN w._version IS NULL THEN FALSE
+                       ELSE w._version > s._version
+                   END AS incoming_wins
+            FROM (
+                SELECT r.*, ROW_NUMBER() OVER (
+                    PARTITION BY r._key ORDER BY r._version DESC NULLS LAST, r._fetch_seq DESC) AS batch_rank
+                FROM landing_rows r
+            ) w
+            LEFT JOIN {self.target.staging.fullname} s ON s._key = w._key
+            """
+        )
+
+    def conflicts_sql(self) -> str:
+        """Quarantine candidates: losers that share the winner's version but not its content."""
+        return f"""
+            SELECT '{self.source}' AS source, '{self.entity}' AS entity, k._key AS record_key,
+                   k._version AS record_version, r._locator AS locator, CAST(NULL AS VARCHAR) AS field,
+                   '{DUPLICATE_CONFLICT}' AS reason_code, '{_CONFLICT_DETAIL}' AS detail, r._record AS record
+            FROM (
+                SELECT l._key, l._version, l._batch_id AS loser_batch_id
+                FROM landing_merge l JOIN landing_merge w ON w._key = l._key AND w.batch_rank = 1
+                WHERE l.batch_rank > 1 AND l._version = w._version AND l._content_hash <> w._content_hash
+                UNION
+                SELECT w._key, w._version,
+                       CASE WHEN w.incoming_wins THEN w.prior_batch_id ELSE w._batch_id END
+                FROM landing_merge w
+                WHERE w.batch_rank = 1 AND w._version = w.prior_version AND w._content_hash <> w.prior_hash
+            ) k
+            LEFT JOIN (
+                SELECT x._batch_id, x._key, x._version, x._locator, x._record,
+                       ROW_NUMBER() OVER (PARTITION BY x._batch_id, x._key, x._version ORDER BY x._locator)
+                           AS copy_number
+                FROM {self.target.raw.fullname} x
+            ) r ON r._batch_id = k.loser_batch_id AND r._key = k._key AND r._version = k._version
+               AND r.copy_number = 1
+        """
+
+    def apply(self) -> int:
+        """Replace beaten staging rows by the batch's winners; returns the number of rows written."""
+        staging = self.target.staging.fullname
+        winners = "FROM landing_merge WHERE batch_rank = 1 AND incoming_wins"
+        written = self.conn.exec_driver_sql(f"SELECT COUNT(*) {winners}").scalar_one()
+        self.conn.exec_driver_sql(
+            f"DELETE FROM {staging} WHERE _key IN (SELECT _key {winners} AND has_prior)"
+        )
+        self.conn.exec_driver_sql(f"INSERT INTO {staging} ({self.columns}) SELECT {self.columns} {winners}")
+        self.conn.exec_driver_sql("DROP TABLE landing_merge")
+        self.rows.drop(self.conn)
+        return written
+
+
+def _quarantine_batch(
+    conn: sa.Connection, target: schema.LandingTarget, quarantine: pa.Table, batch_id: str
+) -> int:
+    if quarantine.num_rows == 0:
+        return 0
+    staged = _temporary_copy(
+        "landing_quarantine", [schema.rejected_record.c[name] for name in CANDIDATE_COLUMNS]
+    )
+    conn.exec_driver_sql("DROP TABLE IF EXISTS landing_quarantine")
+    staged.create(conn)
+    load_arrow(conn, staged, quarantine)
+    candidates = f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM landing_quarantine"
+    added = insert_rejected(conn, candidates, {}, batch_id, target.agency_reference)
+    staged.drop(conn)
+    return added
