@@ -1,0 +1,33 @@
+-- grain: one row per metric, agency, computed period and reason code: open quarantined records of the
+-- entities the metric reads (metrics.md §0). Best effort: a record belongs to the period holding its
+-- version time (the quarantine time when it has none) and to the agency its record names, when known.
+-- Duplicate conflicts are left out: their key is in staging, so the metric's population keeps it.
+SELECT
+    m.metric_code,
+    q.agency_code,
+    p.period_start,
+    p.period_end,
+    q.reason_code,
+    COUNT(DISTINCT q.record_key) AS n
+FROM quarantine.rejected_record AS q
+JOIN (
+    VALUES
+        ('ho-so', 'dvc.received'),
+        ('ho-so', 'dvc.on_time_rate'),
+        ('ho-so', 'dvc.no_due_date'),
+        ('ho-so', 'dvc.apology_rate'),
+        ('ho-so', 'dvc.online_rate'),
+        ('ho-so', 'dvc.online_payment_rate'),
+        ('ho-so', 'dvc.digitised_rate'),
+        ('ho-so', 'dvc.e_result_rate'),
+        ('ho-so', 'dvc.satisfaction_rate'),
+        ('phieu-xin-loi', 'dvc.apology_rate'),
+        ('danh-gia', 'dvc.satisfaction_rate'),
+        ('pakn', 'dvc.satisfaction_rate'),
+        ('pakn', 'dvc.pakn_on_time_rate')
+) AS m (entity, metric_code) ON m.entity = q.entity
+JOIN marts.metric_period AS p
+    ON COALESCE(q.record_version, q.quarantined_at) >= p.period_start_at
+    AND COALESCE(q.record_version, q.quarantined_at) < p.period_end_at
+WHERE q.source = 'dvc' AND q.released_at IS NULL AND q.reason_code <> 'duplicate_conflict'
+GROUP BY m.metric_code, q.agency_code, p.period_start, p.period_end, q.reason_code
