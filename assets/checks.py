@@ -1,0 +1,99 @@
+"""Great Expectations suites of `quality_checks/` as Dagster asset checks, one per suite, on the asset of the
+table it validates. Tables are read in bounded batches; results are kept in `marts.quality_check_result`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
+import pandas as pd
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
+
+from assets.resources import WarehouseResource
+from quality_checks.calendar import coverage_frame
+from quality_checks.outcome import CheckOutcome
+from quality_checks.suite import Suite
+from quality_checks.suites import SUITES
+from warehouse import quality_results, reading
+from warehouse.clock import local_now
+
+CALENDAR_SUITE = "dvc.calendar_coverage"
+# 15 working days never span more than this many calendar days, even across Tết.
+LONGEST_DEADLINE_SPAN = timedelta(days=45)
+
+
+def _calendar_batches(engine) -> Iterator[pd.DataFrame]:
+    """Every year a PAKN answer deadline can reach, with the number of holidays the calendar lists for it."""
+    years: set[int] = set()
+    for frame in reading.iter_batches(engine, "staging.stg_dvc__feedback", ["received_at"]):
+        received = pd.to_datetime(frame["received_at"]).dropna()
+        years.update(received.dt.year.tolist())
+        years.update((received + LONGEST_DEADLINE_SPAN).dt.year.tolist())
+    holidays = [
+        day
+        for frame in reading.iter_batches(engine, "staging.stg_dvc__holiday", ["holiday_date"])
+        for day in frame["holiday_date"].tolist()
+    ]
+    yield coverage_frame(years, holidays)
+
+
+def table_batches(engine, suite: Suite) -> Iterable[pd.DataFrame]:
+    if suite.name == CALENDAR_SUITE:
+        return _calendar_batches(engine)
+    return reading.iter_batches(engine, suite.table, suite.columns, order_by=list(suite.key))
+
+
+def result_rows(outcome: CheckOutcome, run_id: str) -> list[dict]:
+    checked_at = local_now()
+    return [
+        {
+            "run_id": run_id,
+            "check_name": outcome.suite_name,
+            "table_name": outcome.table,
+            "passed": result.success,
+            "blocking": outcome.blocking,
+            "severity": "ERROR" if outcome.blocking else "WARN",
+            "expectation": result.expectation,
+            "unexpected_count": result.unexpected_count,
+            "sample_keys": list(result.offending_keys),
+            "detail": result.describe(),
+            "checked_at": checked_at,
+        }
+        for result in outcome.results
+    ]
+
+
+def _check_name(suite: Suite) -> str:
+    return suite.name.replace(".", "__")
+
+
+def _suite_check(suite: Suite):
+    @asset_check(
+        asset=AssetKey(suite.table.split(".")),
+        name=_check_name(suite),
+        blocking=suite.blocking,
+        description=suite.description or f"Great Expectations suite {suite.name} on {suite.table}.",
+    )
+    def run_suite(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+        from quality_checks.runner import validate
+
+        engine = warehouse.engine()
+        outcome = validate(suite, table_batches(engine, suite))
+        quality_results.record_check_results(engine, result_rows(outcome, context.run_id))
+        if not outcome.passed:
+            context.log.error(outcome.summary())
+        return AssetCheckResult(
+            passed=outcome.passed,
+            severity=AssetCheckSeverity.ERROR if suite.blocking else AssetCheckSeverity.WARN,
+            description=outcome.summary(),
+            metadata={
+                "rows_checked": outcome.rows_checked,
+                "failed_expectations": len(outcome.failures),
+                "blocking": suite.blocking,
+            },
+        )
+
+    return run_suite
+
+
+ASSET_CHECKS = [_suite_check(suite) for suite in SUITES.values()]

@@ -1,0 +1,132 @@
+"""The `parindex` command (interface.md §2): a thin layer over the Dagster definitions.
+
+Exit codes: 0 success; 1 the run finished but failed (a blocking quality check, or a source that could not
+be read), with a summary of which and why; 2 bad usage or configuration, naming the variable or option."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from assets.env_file import load_dotenv
+
+USAGE_ERROR = 2
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"--year takes a four-digit year, not {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parindex",
+        description="PAR INDEX data warehouse: extract, load, check, score and export.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="serve the simulated source systems until interrupted",
+        description="Serves the DVC, QLVB and E-CABINET simulators on one port and writes HR/edXML files.",
+    )
+    simulate.add_argument("--scale", choices=["small", "province", "large"], default="small")
+    simulate.add_argument("--year", type=_year)
+    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--as-of", help="local date-time the data is served as of (default: now)")
+    simulate.add_argument("--faults", type=float, default=0.0, help="fault rate from 0 to 1")
+    simulate.add_argument("--rate-limit", action="store_true")
+    simulate.add_argument("--host", default="127.0.0.1")
+    simulate.add_argument("--port", type=int, default=8765)
+    simulate.add_argument("--hr-dir")
+    simulate.add_argument("--edxml-dir")
+    simulate.add_argument("--manifest")
+
+    run = commands.add_parser("run", help="materialise the whole asset graph for an assessment year")
+    run.add_argument("--year", type=_year, required=True)
+    run.add_argument("--agency", nargs="+", metavar="CODE", help="limit the exports to these agencies")
+    run.add_argument("--full-refresh", action="store_true", help="ignore the stored cursors")
+
+    export = commands.add_parser("export", help="write the exports of a year from what the warehouse holds")
+    export.add_argument("--year", type=_year, required=True)
+    export.add_argument("--out", help="export folder (default PARINDEX_EXPORT_DIR or exports)")
+
+    demo = commands.add_parser(
+        "demo", help="simulate a province, run the year on DuckDB, export, and say where everything is"
+    )
+    demo.add_argument("--year", type=_year, default=date.today().year)
+    demo.add_argument("--scale", choices=["small", "province", "large"], default="province")
+
+    commands.add_parser("migrate", help="create or upgrade the warehouse schema")
+    return parser
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from simulators.cli import main as simulator_main
+
+    argv = ["--scale", args.scale, "--seed", str(args.seed), "--faults", str(args.faults)]
+    argv += ["--host", args.host, "--port", str(args.port)]
+    for option, value in (
+        ("--year", args.year),
+        ("--as-of", args.as_of),
+        ("--hr-dir", args.hr_dir),
+        ("--edxml-dir", args.edxml_dir),
+        ("--manifest", args.manifest),
+    ):
+        if value is not None:
+            argv += [option, str(value)]
+    if args.rate_limit:
+        argv.append("--rate-limit")
+    return simulator_main(argv)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from assets.runner import run_year
+
+    outcome = run_year(args.year, full_refresh=args.full_refresh, export_agencies=args.agency)
+    return outcome.report()
+
+
+def _export(args: argparse.Namespace) -> int:
+    from assets.exports import export_year
+
+    for path in export_year(args.year, args.out):
+        print(path)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from assets.runner import migrate
+
+    migrate()
+    print("warehouse schema is up to date")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from assets.demo import run_demo
+
+    return run_demo(args.year, args.scale)
+
+
+HANDLERS = {"simulate": _simulate, "run": _run, "export": _export, "migrate": _migrate, "demo": _demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assets.runner import UsageError
+
+    args = build_parser().parse_args(argv)
+    try:
+        load_dotenv()
+        return HANDLERS[args.command](args)
+    except UsageError as error:
+        print(f"parindex {args.command}: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

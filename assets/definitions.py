@@ -1,0 +1,37 @@
+"""The one `Definitions` object that `workspace.yaml`, `dagster dev` and the `parindex` CLI load.
+
+Nothing here opens a connection or reads a source: loading the code location stays fast."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
+
+from assets.checks import ASSET_CHECKS
+from assets.dvc import DVC_ENTITY_ASSETS, dvc_orphans
+from assets.marts import marts_models, metric_value, metrics_csv
+from assets.partitions import local_timezone
+from assets.reference import agency_config
+from assets.resources import build_resources
+
+ALL_ASSETS = [agency_config, *DVC_ENTITY_ASSETS, dvc_orphans, marts_models, metric_value, metrics_csv]
+
+incremental_extraction = define_asset_job(
+    "daily_incremental_extraction",
+    selection=AssetSelection.groups("reference", "dvc", "marts"),
+    description="Extracts what changed since each source's stored watermark and rebuilds the marts.",
+)
+
+daily_extraction_schedule = ScheduleDefinition(
+    job=incremental_extraction,
+    cron_schedule="30 1 * * *",
+    execution_timezone=local_timezone(),
+    description="Every night at 01:30 local time, after the sources' own nightly jobs.",
+)
+
+defs = Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ASSET_CHECKS,
+    jobs=[incremental_extraction],
+    schedules=[daily_extraction_schedule],
+    resources=build_resources(),
+)

@@ -1,0 +1,148 @@
+"""Marts, metrics and exports: the SQL models, the yearly metric partitions and the files officers open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
+
+from assets.dvc import ORPHANS_KEY, table_keys
+from assets.exports import export_metrics_csv
+from assets.partitions import assessment_years
+from assets.reference import AGENCY_CONFIG_KEY
+from assets.resources import PipelineSettings, WarehouseResource
+from warehouse import models, quality_results, reading
+from warehouse.clock import local_now
+from warehouse.metric_values import compute_metrics, year_period
+
+MART_DESCRIPTIONS = {
+    "dim_agency": "One row per agency: configuration and DVC don-vi merged; which agencies are assessed.",
+    "dim_procedure": "One row per administrative procedure of the DVC catalogue.",
+    "dim_date": "One row per calendar date of the known holiday years, with working-day numbering.",
+    "fct_dossier": "One row per dossier (latest version): end time E, supplements S, timeliness flags.",
+    "fct_feedback": "One row per PAKN record with its 15-working-day answer deadline.",
+    "dd_quarantine_count": "Quarantined records per metric population, agency, period and reason.",
+}
+
+
+def mart_names() -> list[str]:
+    return models.build_order(models.model_sql())
+
+
+def _mart_description(name: str) -> str:
+    if name in MART_DESCRIPTIONS:
+        return MART_DESCRIPTIONS[name]
+    metric = "dvc." + name.removeprefix("dd_dvc_")
+    return f"Drill-down of metric `{metric}`: one row per record of its population, with `in_numerator`."
+
+
+MART_KEYS = {name: AssetKey(["marts", name]) for name in mart_names()}
+STAGING_DEPS = [
+    AGENCY_CONFIG_KEY,
+    ORPHANS_KEY,
+    *(
+        table_keys(e)[1]
+        for e in ("don-vi", "thu-tuc", "ngay-nghi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn")
+    ),
+]
+
+
+@multi_asset(
+    name="marts_models",
+    specs=[
+        AssetSpec(
+            key,
+            group_name="marts",
+            description=_mart_description(name),
+            kinds={"sql"},
+            owners=["team:data"],
+            deps=STAGING_DEPS,
+        )
+        for name, key in MART_KEYS.items()
+    ],
+    pool="warehouse",
+)
+def marts_models(context: AssetExecutionContext, warehouse: WarehouseResource):
+    engine = warehouse.engine()
+    order = models.run_models(engine)
+    tables = [f"marts.{name}" for name in order if not name.startswith("dd_")]
+    counts = reading.table_counts(engine, tables)
+    for name in order:
+        metadata = {"row_count": counts[f"marts.{name}"]} if f"marts.{name}" in counts else {}
+        yield MaterializeResult(asset_key=MART_KEYS[name], metadata=metadata)
+
+
+METRIC_VALUE_KEY = AssetKey(["marts", "metric_value"])
+
+
+def run_started_at(context: AssetExecutionContext, settings: PipelineSettings) -> datetime:
+    """The run's start in naive local time (docs/layers.md §1)."""
+    started = context.instance.get_run_stats(context.run_id).start_time or datetime.now().timestamp()
+    return datetime.fromtimestamp(started, ZoneInfo(settings.timezone)).replace(tzinfo=None)
+
+
+def failed_blocking_checks(engine, run_id: str) -> list[str]:
+    return [
+        f"{row['table_name']}: {row['check_name']}" for row in quality_results.failed_blocking(engine, run_id)
+    ]
+
+
+@asset(
+    key=METRIC_VALUE_KEY,
+    group_name="metrics",
+    partitions_def=assessment_years,
+    deps=list(MART_KEYS.values()),
+    description=(
+        "One row per assessed agency, metric and period (metrics.md): counts from the drill-down views, "
+        "value rounded half-up to 4 decimals. A partition is an assessment year; the year in progress is "
+        "computed as of the run's start."
+    ),
+    kinds={"sql"},
+    owners=["team:data"],
+    pool="warehouse",
+)
+def metric_value(
+    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+) -> MaterializeResult:
+    engine = warehouse.engine()
+    blocked = failed_blocking_checks(engine, context.run_id)
+    if blocked:
+        # Dagster does not stop downstream assets on every failed check (issue 17251): gate explicitly.
+        raise Failure(description="Blocking quality checks failed: " + "; ".join(blocked))
+    year = int(context.partition_key)
+    # metrics.md §0: in the year in progress, the end of P is the instant the run started.
+    as_of = year_period(year, run_started_at(context, settings)).end_at
+    written = compute_metrics(engine, year, as_of, local_now())
+    return MaterializeResult(metadata={"row_count": written, "as_of": as_of.isoformat(sep=" ")})
+
+
+METRICS_CSV_KEY = AssetKey(["exports", "metrics_csv"])
+
+
+@asset(
+    key=METRICS_CSV_KEY,
+    group_name="exports",
+    partitions_def=assessment_years,
+    deps=[METRIC_VALUE_KEY],
+    description="`PARINDEX_EXPORT_DIR/Y/metrics.csv` (interface.md §3): the year's metric_value rows.",
+    kinds={"csv"},
+    owners=["team:data"],
+    pool="warehouse",
+)
+def metrics_csv(
+    context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+) -> MaterializeResult:
+    path = export_metrics_csv(
+        warehouse.engine(), int(context.partition_key), settings.export_dir, settings.export_agencies
+    )
+    return MaterializeResult(metadata={"path": MetadataValue.path(str(path.resolve()))})

@@ -1,0 +1,27 @@
+"""Assessment years as Dagster partitions.
+
+Dagster has no yearly partitions type (dagster issue 12415): a time-window definition with a yearly cron in
+the local time zone (the default UTC would start years at 07:00 local), `%Y` keys, and `end_offset=1` so that
+the year in progress exists."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import TimeWindowPartitionsDefinition
+
+FIRST_ASSESSMENT_YEAR = "2024"
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def local_timezone() -> str:
+    return os.environ.get("PARINDEX_TIMEZONE", DEFAULT_TIMEZONE)
+
+
+assessment_years = TimeWindowPartitionsDefinition(
+    start=FIRST_ASSESSMENT_YEAR,
+    fmt="%Y",
+    cron_schedule="0 0 1 1 *",
+    timezone=local_timezone(),
+    end_offset=1,
+)

@@ -1,0 +1,112 @@
+"""Dagster resources: the warehouse, the DVC source and the pipeline settings, configured from the
+`PARINDEX_*` environment variables (interface.md §1). Secrets go through `EnvVar`, so Dagster shows the
+variable's name, never its value."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from dagster import ConfigurableResource, EnvVar
+from pydantic import PrivateAttr
+from sqlalchemy.engine import Engine
+
+from assets.partitions import DEFAULT_TIMEZONE
+from warehouse.engine import DEFAULT_URL, make_engine
+
+
+class WarehouseResource(ConfigurableResource):
+    """The warehouse every asset writes; engines are created on first use inside a run, never at import."""
+
+    url: str = DEFAULT_URL
+    _engine: Engine | None = PrivateAttr(default=None)
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def teardown_after_execution(self, context) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+class DvcSource(ConfigurableResource):
+    """The one-stop / public-service system. Unconfigured (no URL): its assets skip with a warning."""
+
+    base_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    max_attempts: int = 5
+    backoff_initial_s: float = 1.0
+    backoff_cap_s: float = 30.0
+    lag_s: float = 0.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url)
+
+
+class MissingConfiguration(Exception):
+    """A required setting is absent; the message names the variable."""
+
+
+class PipelineSettings(ConfigurableResource):
+    pseudonym_key: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    extract_start: str | None = None
+    export_dir: str = "exports"
+    agency_table: str | None = None
+    full_refresh: bool = False
+    export_agencies: list[str] | None = None
+
+    def require_pseudonym_key(self) -> bytes:
+        if not self.pseudonym_key:
+            raise MissingConfiguration(
+                "PARINDEX_PSEUDONYM_KEY is not set: personal identifiers cannot be pseudonymised"
+            )
+        return self.pseudonym_key.encode("utf-8")
+
+    def first_extract_start(self, year: int) -> date:
+        """sources.md §1.8: the first incremental extraction starts at `PARINDEX_EXTRACT_START`, by default
+        1 December of the year before the assessment year."""
+        if self.extract_start:
+            return date.fromisoformat(self.extract_start)
+        return date(year - 1, 12, 1)
+
+
+def _env(name: str, secret: bool = False):
+    """The value for a resource field: `EnvVar` for secrets (resolved at run time), the plain value for
+    ordinary settings, None when unset."""
+    if name not in os.environ:
+        return None
+    return EnvVar(name) if secret else os.environ[name]
+
+
+def _set(**fields):
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def build_resources() -> dict[str, ConfigurableResource]:
+    return {
+        "warehouse": WarehouseResource(**_set(url=_env("PARINDEX_WAREHOUSE_URL", secret=True))),
+        "dvc": DvcSource(
+            **_set(
+                base_url=_env("PARINDEX_DVC_URL"),
+                client_id=_env("PARINDEX_DVC_CLIENT_ID", secret=True),
+                client_secret=_env("PARINDEX_DVC_CLIENT_SECRET", secret=True),
+            )
+        ),
+        "settings": PipelineSettings(
+            **_set(
+                pseudonym_key=_env("PARINDEX_PSEUDONYM_KEY", secret=True),
+                timezone=_env("PARINDEX_TIMEZONE"),
+                extract_start=_env("PARINDEX_EXTRACT_START"),
+                export_dir=_env("PARINDEX_EXPORT_DIR"),
+                agency_table=_env("PARINDEX_AGENCY_TABLE"),
+            )
+        ),
+    }

@@ -1,0 +1,107 @@
+"""Runs the asset graph in-process for one assessment year, through the same definitions the UI loads."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster import DagsterEventType, DagsterInstance, Definitions
+
+from assets.checks import ASSET_CHECKS
+from assets.definitions import ALL_ASSETS
+from assets.progress import progress
+from assets.resources import build_resources
+from warehouse.engine import make_engine
+from warehouse.publish import publish_read_copy
+from warehouse.schema import ensure_schema
+
+DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
+
+
+class UsageError(Exception):
+    """Bad usage or configuration (exit code 2); the message names the variable or option."""
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    run_id: str
+    failed_checks: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+
+    def report(self) -> int:
+        """Prints what failed and returns the exit code of interface.md §2."""
+        if self.success:
+            progress(f"run {self.run_id} succeeded")
+            return 0
+        for line in self.failed_checks:
+            print(f"blocking quality check failed: {line}", file=sys.stderr)
+        for line in self.failed_steps:
+            print(f"step failed: {line}", file=sys.stderr)
+        return 1
+
+
+def _error_message(event) -> str:
+    error = event.step_failure_data.error
+    while (
+        error is not None
+        and error.cause is not None
+        and "DagsterExecutionStepExecutionError" in error.cls_name
+    ):
+        error = error.cause
+    return error.message.strip() if error is not None else ""
+
+
+def dagster_instance() -> DagsterInstance:
+    """The persistent instance of `DAGSTER_HOME` (default `data/dagster_home`), so that CLI runs show in the
+    UI started with the same `DAGSTER_HOME`."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME.resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.get()
+
+
+def migrate() -> None:
+    ensure_schema(make_engine())
+
+
+def run_year(
+    year: int,
+    full_refresh: bool = False,
+    export_agencies: list[str] | None = None,
+    resource_overrides: dict | None = None,
+) -> RunOutcome:
+    if not os.environ.get("PARINDEX_PSEUDONYM_KEY"):
+        raise UsageError("PARINDEX_PSEUDONYM_KEY is not set (a secret key for pseudonymising identifiers)")
+    resources = build_resources()
+    resources["settings"] = resources["settings"].model_copy(
+        update={"full_refresh": full_refresh, "export_agencies": export_agencies}
+    )
+    resources.update(resource_overrides or {})
+    defs = Definitions(assets=ALL_ASSETS, asset_checks=ASSET_CHECKS, resources=resources)
+    job = defs.resolve_implicit_global_asset_job_def()
+    instance = dagster_instance()
+    try:
+        result = job.execute_in_process(
+            partition_key=str(year),
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    finally:
+        publish_read_copy(resources["warehouse"].url)
+    failed_checks = [
+        f"{event.asset_check_evaluation_data.asset_key.to_user_string()}: "
+        f"{event.asset_check_evaluation_data.check_name}: "
+        f"{event.asset_check_evaluation_data.description}"
+        for event in result.all_events
+        if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and not event.asset_check_evaluation_data.passed
+    ]
+    failed_steps = [
+        f"{event.step_key}: {_error_message(event)}"
+        for event in result.all_events
+        if event.event_type == DagsterEventType.STEP_FAILURE
+    ]
+    return RunOutcome(result.success, result.run_id, failed_checks, failed_steps)

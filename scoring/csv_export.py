@@ -1,0 +1,87 @@
+"""CSV files of interface.md §3: UTF-8 with a byte-order mark, comma-separated, one header row,
+`.` as decimal separator, empty field for null."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+METRICS_COLUMNS = (
+    "agency_code",
+    "year",
+    "period_start",
+    "period_end",
+    "metric_code",
+    "numerator",
+    "denominator",
+    "value",
+)
+
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def format_cell(value: object, decimals: int | None = None) -> str:
+    """One CSV field: null is empty, dates are ISO, decimals are fixed-point with `.`."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from a pandas null
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if decimals is not None:
+        quantum = Decimal(1).scaleb(-decimals)
+        return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def write_csv(
+    path: Path,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, object]],
+    decimals: Mapping[str, int] | None = None,
+) -> int:
+    """Writes atomically (temporary file, then rename) so a reader never sees half a file."""
+    decimals = decimals or {}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([format_cell(row.get(c), decimals.get(c)) for c in columns])
+                count += 1
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def write_metrics_csv(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
+    """`metrics.csv`: one row per agency, metric and period; counts as integers, value with 4 decimals."""
+
+    def counts_as_integers(row: Mapping[str, object]) -> dict[str, object]:
+        out = dict(row)
+        for column in ("numerator", "denominator"):
+            value = out.get(column)
+            if value is not None and not (isinstance(value, float) and value != value):
+                out[column] = int(value)
+        return out
+
+    return write_csv(
+        path,
+        METRICS_COLUMNS,
+        (counts_as_integers(r) for r in rows),
+        decimals={"value": 4},
+    )
