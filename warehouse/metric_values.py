@@ -1,0 +1,187 @@
+"""Metric values of a year from the drill-down views (metrics.md §0-1): the views define, this counts."""
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+import pyarrow as pa
+import sqlalchemy as sa
+
+from warehouse import schema
+from warehouse.loading import load_arrow
+
+COUNT = "count"
+RATE = "rate"
+SATISFACTION = "satisfaction"
+
+
+class Metric(NamedTuple):
+    code: str
+    kind: str  # COUNT (denominator 1), RATE (numerator / denominator) or SATISFACTION (its own formula)
+
+    @property
+    def view(self) -> str:
+        return "marts.dd_" + self.code.replace(".", "_")
+
+
+DVC_METRICS = (
+    Metric("dvc.received", COUNT),
+    Metric("dvc.on_time_rate", RATE),
+    Metric("dvc.no_due_date", COUNT),
+    Metric("dvc.apology_rate", RATE),
+    Metric("dvc.online_rate", RATE),
+    Metric("dvc.online_payment_rate", RATE),
+    Metric("dvc.digitised_rate", RATE),
+    Metric("dvc.e_result_rate", RATE),
+    Metric("dvc.satisfaction_rate", SATISFACTION),
+    Metric("dvc.pakn_on_time_rate", RATE),
+)
+_TIMELINESS = "dvc.on_time_rate"
+
+_VALUE_SCHEMA = pa.schema(
+    [
+        ("agency_code", pa.string()),
+        ("year", pa.int32()),
+        ("period_start", pa.date32()),
+        ("period_end", pa.date32()),
+        ("metric_code", pa.string()),
+        ("numerator", pa.int64()),
+        ("denominator", pa.int64()),
+        ("value", pa.decimal128(18, 4)),
+        ("as_of", pa.timestamp("us")),
+        ("computed_at", pa.timestamp("us")),
+    ]
+)
+
+
+class Period(NamedTuple):
+    year: int
+    start: date
+    end: date
+    start_at: datetime
+    end_at: datetime  # the end of P: the day after `end` at 00:00, or as_of in the year in progress
+
+
+def year_period(year: int, as_of: datetime) -> Period:
+    return Period(
+        year, date(year, 1, 1), date(year, 12, 31), datetime(year, 1, 1), min(datetime(year + 1, 1, 1), as_of)
+    )
+
+
+class Counts(NamedTuple):
+    rows: int
+    in_numerator: int
+
+
+def round_half_up(value: Fraction, places: int = 4) -> Decimal:
+    scaled = value * 10**places
+    magnitude = math.floor(abs(scaled) + Fraction(1, 2))
+    return Decimal(magnitude if scaled >= 0 else -magnitude).scaleb(-places)
+
+
+def metric_counts(metric: Metric, counts: Counts, timeliness: Counts) -> tuple[int, int, Decimal | None]:
+    """(numerator, denominator, value) of an agency with DVC data; `timeliness` are its T(P) counts."""
+    if metric.kind == COUNT:
+        return counts.in_numerator, 1, round_half_up(Fraction(counts.in_numerator))
+    if counts.rows == 0:
+        return counts.in_numerator, 0, None
+    share = Fraction(counts.in_numerator, counts.rows)
+    if metric.kind == SATISFACTION:
+        late = timeliness.rows - timeliness.in_numerator
+        late_share = Fraction(late, timeliness.rows) if timeliness.rows else Fraction(0)
+        share = max(Fraction(0), share - late_share)
+    return counts.in_numerator, counts.rows, round_half_up(share)
+
+
+def _view_counts(conn: sa.Connection, metric: Metric, period: Period) -> dict[str, Counts]:
+    rows = conn.execute(
+        sa.text(
+            "SELECT agency_code, COUNT(*) AS n, SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
+            f" FROM {metric.view} WHERE period_start = :start AND period_end = :end GROUP BY agency_code"
+        ),
+        {"start": period.start, "end": period.end},
+    )
+    return {agency: Counts(int(n), int(k)) for agency, n, k in rows}
+
+
+def _assessed_agencies(conn: sa.Connection, period: Period) -> list[str]:
+    """Assessed agencies whose validity overlaps P."""
+    agency = schema.dim_agency
+    query = (
+        sa.select(agency.c.agency_code)
+        .where(
+            agency.c.is_assessed,
+            sa.or_(agency.c.valid_from.is_(None), agency.c.valid_from < period.end_at),
+            sa.or_(agency.c.valid_to.is_(None), agency.c.valid_to >= period.start_at),
+        )
+        .order_by(agency.c.agency_code)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def _agencies_with_dvc_data(conn: sa.Connection) -> set[str]:
+    """Agencies with any dossier or PAKN (apologies and ratings reach an agency only through a dossier)."""
+    query = sa.union(
+        sa.select(schema.fct_dossier.c.agency_code), sa.select(schema.fct_feedback.c.agency_code)
+    )
+    return set(conn.execute(query).scalars())
+
+
+def _write_period(conn: sa.Connection, period: Period, as_of: datetime) -> None:
+    table = schema.metric_period
+    conn.execute(sa.delete(table).where(table.c.year == period.year))
+    conn.execute(
+        sa.insert(table).values(
+            year=period.year,
+            period_start=period.start,
+            period_end=period.end,
+            period_start_at=period.start_at,
+            period_end_at=period.end_at,
+            as_of=as_of,
+        )
+    )
+
+
+def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: datetime) -> int:
+    """Replace the year's `metric_period` row and DVC `metric_value` rows in one transaction.
+
+    Run after `warehouse.models.run_models`. One row per DVC metric for every assessed agency active in P;
+    numerator, denominator and value are all null when the agency has no DVC data at all (metrics.md §0),
+    the value alone when the denominator is 0. Returns the number of rows written.
+    """
+    period = year_period(year, as_of)
+    value_table = schema.metric_value
+    with engine.begin() as conn:
+        _write_period(conn, period, as_of)
+        conn.execute(
+            sa.delete(value_table).where(
+                value_table.c.year == year, value_table.c.metric_code.in_([m.code for m in DVC_METRICS])
+            )
+        )
+        counts = {metric.code: _view_counts(conn, metric, period) for metric in DVC_METRICS}
+        with_data = _agencies_with_dvc_data(conn)
+        records = []
+        for agency in _assessed_agencies(conn, period):
+            timeliness = counts[_TIMELINESS].get(agency, Counts(0, 0))
+            for metric in DVC_METRICS:
+                numerator = denominator = value = None
+                if agency in with_data:
+                    agency_counts = counts[metric.code].get(agency, Counts(0, 0))
+                    numerator, denominator, value = metric_counts(metric, agency_counts, timeliness)
+                records.append(
+                    {
+                        "agency_code": agency,
+                        "year": year,
+                        "period_start": period.start,
+                        "period_end": period.end,
+                        "metric_code": metric.code,
+                        "numerator": numerator,
+                        "denominator": denominator,
+                        "value": value,
+                        "as_of": as_of,
+                        "computed_at": computed_at,
+                    }
+                )
+        return load_arrow(conn, value_table, pa.Table.from_pylist(records, schema=_VALUE_SCHEMA))
