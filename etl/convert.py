@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from etl.agency_codes import AgencyResolver
 from etl.text import CanonicalValues, clean_code, clean_free_text, clean_identifier
-from etl.timeparse import TimeFormatError
+from etl.timeparse import DVC_MIN_VALUE, TimeFormatError, parse_dvc_datetime
 
 Converter = Callable[[object], object]
 
@@ -35,6 +35,8 @@ def as_text(value: object) -> str:
 
 
 def identifier(value: object) -> str:
+    if value.__class__ is str and value.isascii():
+        return value.strip()  # the common case, without the NFC check
     return clean_identifier(as_text(value))
 
 
@@ -45,7 +47,7 @@ def code(value: object) -> str:
 def free_text(value: object) -> str:
     if not isinstance(value, str):
         raise FieldError("bad_format", value)
-    return clean_free_text(value)
+    return value.strip() if value.isascii() else clean_free_text(value)
 
 
 def number(value: object) -> float:
@@ -72,26 +74,51 @@ def integer(value: object) -> int:
     return int(text)
 
 
-def enumeration(values: CanonicalValues) -> Converter:
-    def convert(value: object) -> str:
-        matched = values.match(as_text(value))
-        if matched is None:
-            raise FieldError("unknown_code", value)
-        return matched
+def _cached(lookup: Callable[[object], object], reason: str) -> Converter:
+    """``lookup`` memoised by received value: an enumeration sees a handful of distinct spellings."""
+    cache: dict[tuple[type, object], object] = {}
+    unknown = object()
+
+    def convert(value: object) -> object:
+        if value.__class__ not in (str, int, float):
+            as_text(value)  # raises bad_format for anything else (a bool, a list, an object)
+        token = (value.__class__, value)
+        result = cache.get(token)
+        if result is None:
+            result = lookup(value)
+            if len(cache) < 10_000:
+                cache[token] = unknown if result is None else result
+            if result is None:
+                result = unknown
+        if result is unknown:
+            raise FieldError(reason, value)
+        return result
 
     return convert
 
 
+def enumeration(values: CanonicalValues) -> Converter:
+    return _cached(lambda value: values.match(as_text(value)), "unknown_code")
+
+
 def small_int_code(values: CanonicalValues) -> Converter:
     """A numeric-string enumeration (``TrangThaiHoSo``, ``KenhThucHien``) stored as a small integer."""
-    match = enumeration(values)
-    return lambda value: int(match(value))
+
+    def lookup(value: object) -> int | None:
+        matched = values.match(as_text(value))
+        return None if matched is None else int(matched)
+
+    return _cached(lookup, "unknown_code")
 
 
 def flag(values: CanonicalValues) -> Converter:
     """``"0"``/``"1"`` (or their configured aliases) to a boolean."""
-    match = enumeration(values)
-    return lambda value: match(value) == "1"
+
+    def lookup(value: object) -> bool | None:
+        matched = values.match(as_text(value))
+        return None if matched is None else matched == "1"
+
+    return _cached(lookup, "unknown_code")
 
 
 def timestamp(parse: Callable[[object], datetime | date | None]) -> Converter:
@@ -104,11 +131,20 @@ def timestamp(parse: Callable[[object], datetime | date | None]) -> Converter:
     return convert
 
 
-def agency(resolver: AgencyResolver) -> Converter:
-    def convert(value: object) -> str:
-        resolved = resolver.resolve(as_text(value))
-        if resolved is None:
-            raise FieldError("unknown_agency", value)
-        return resolved
+def dvc_datetime(value: object) -> datetime | None:
+    """``yyyyMMddHHmmss`` (see ``parse_dvc_datetime``), with the well-formed case handled inline."""
+    if value.__class__ is str and len(value) == 14 and value.isdigit() and value.isascii():
+        if value == DVC_MIN_VALUE:
+            return None
+        try:
+            return datetime.fromisoformat(f"{value[:8]}T{value[8:]}")
+        except ValueError:
+            raise FieldError("bad_format", value) from None
+    try:
+        return parse_dvc_datetime(value)
+    except TimeFormatError:
+        raise FieldError("bad_format", value) from None
 
-    return convert
+
+def agency(resolver: AgencyResolver) -> Converter:
+    return _cached(lambda value: resolver.resolve(as_text(value)), "unknown_agency")

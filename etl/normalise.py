@@ -112,28 +112,28 @@ class EntitySpec:
 
 def object_entry(fields: Sequence[Field]) -> Converter:
     """A converter for object entries of an array: a dict of the converted fields."""
+    plan = [(f.name, f.convert, f.required) for f in fields]
 
     def convert(entry: object) -> dict:
         if not isinstance(entry, dict):
             raise FieldError("bad_format", entry)
         out = {}
-        for spec in fields:
-            value = entry.get(spec.name)
-            converted = None if _absent(value) else _convert(spec, value)
-            if converted is None and spec.required:
-                raise FieldError("missing_required", value, spec.name)
-            out[spec.name] = converted
+        get = entry.get
+        for name, convert_field, required in plan:
+            value = get(name)
+            converted = None
+            if not (value is None or (value.__class__ is str and (not value or value.isspace()))):
+                try:
+                    converted = convert_field(value)
+                except FieldError as exc:
+                    exc.field = exc.field or name
+                    raise
+            if converted is None and required:
+                raise FieldError("missing_required", value, name)
+            out[name] = converted
         return out
 
     return convert
-
-
-def _convert(spec: Field, value: object) -> object:
-    try:
-        return spec.convert(value)
-    except FieldError as exc:
-        exc.field = exc.field or spec.name
-        raise
 
 
 def _absent(value: object) -> bool:
@@ -186,6 +186,9 @@ def normalise(
     raw, rows = out.raw, out.rows
     version_field = spec.version
     fetch_seq = fetch_seq_start
+    plan = [(f.name, f.convert, f.required) for f in spec.fields]
+    field_names = [f.name for f in spec.fields]
+    staged = [(rows[f.column].append, f.name) for f in spec.fields if f.column]
     for locator, record in items:
         record_json = _json(record)
         key = spec.key(record)
@@ -197,7 +200,7 @@ def normalise(
         raw["_record"].append(record_json)
         raw["_drift_fields"].append(",".join(sorted(drift)) if drift else None)
 
-        values, errors = _convert_fields(spec, record)
+        values, errors = _convert_fields(spec, plan, record)
         if version_error is not None:
             errors.append(version_error)
         if not errors:
@@ -212,7 +215,7 @@ def normalise(
             out.reject(key, version, locator, field_name, reason, text, record_json)
             continue
 
-        hashed = [values[f.name] for f in spec.fields]
+        hashed = [values[name] for name in field_names]
         for array in spec.arrays:
             entries = record.get(array.name) or []
             valid = []
@@ -233,9 +236,8 @@ def normalise(
             hashed.append(valid)
             for column, _, summarise in array.summary:
                 values[column] = summarise(valid)
-        for f in spec.fields:
-            if f.column:
-                rows[f.column].append(values[f.name])
+        for append, name in staged:
+            append(values[name])
         for array in spec.arrays:
             for column, _, _ in array.summary:
                 rows[column].append(values[column])
@@ -249,23 +251,28 @@ def normalise(
     return out.tables()
 
 
-def _convert_fields(spec: EntitySpec, record: dict) -> tuple[dict, list[tuple[str, str, object]]]:
+def _convert_fields(
+    spec: EntitySpec, plan: list[tuple[str, Converter, bool]], record: dict
+) -> tuple[dict, list[tuple[str, str, object]]]:
     values: dict[str, object] = {}
     errors: list[tuple[str, str, object]] = []
-    for f in spec.fields:
-        value = record.get(f.name)
-        converted = None
-        if not _absent(value):
+    get = record.get
+    for name, convert_field, required in plan:
+        value = get(name)
+        # The absent forms (§1.6) inline: this loop runs for every field of every record.
+        if value is None or (value.__class__ is str and (not value or value.isspace())):
+            converted = None
+        else:
             try:
-                converted = f.convert(value)
+                converted = convert_field(value)
             except FieldError as exc:
-                errors.append((exc.reason, f.name, exc.value))
+                errors.append((exc.reason, name, exc.value))
                 continue
-        if converted is None and f.required:
-            errors.append(("missing_required", f.name, value))
-        values[f.name] = converted
+        if converted is None and required:
+            errors.append(("missing_required", name, value))
+        values[name] = converted
     for array in spec.arrays:
-        entries = record.get(array.name)
+        entries = get(array.name)
         if entries is None and array.required:
             errors.append(("missing_required", array.name, None))
         elif entries is not None and not isinstance(entries, list):

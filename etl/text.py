@@ -5,8 +5,10 @@ from collections.abc import Iterable, Mapping
 
 
 def nfc(value: str) -> str:
-    # is_normalized is a quick check that avoids rebuilding the common, already-NFC string.
-    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    # ASCII and already-NFC strings (nearly all) are returned without being rebuilt.
+    if value.isascii() or unicodedata.is_normalized("NFC", value):
+        return value
+    return unicodedata.normalize("NFC", value)
 
 
 def clean_code(value: str) -> str:

@@ -24,6 +24,8 @@ def local_now(tz: tzinfo) -> datetime:
 
 def _text(value: object) -> str | None:
     """The stripped text of a value, or None for the absent forms (null, missing, blank)."""
+    if value.__class__ is str and len(value) == 14:
+        return value  # the common, well-formed DVC value; _digits still checks it
     if value is None:
         return None
     if isinstance(value, bool):
@@ -45,14 +47,8 @@ def parse_dvc_datetime(value: object) -> datetime | None:
         return None
     _digits(text, 14)
     try:
-        return datetime(
-            int(text[0:4]),
-            int(text[4:6]),
-            int(text[6:8]),
-            int(text[8:10]),
-            int(text[10:12]),
-            int(text[12:14]),
-        )
+        # The C parser of the basic ISO form is several times faster than slicing into datetime().
+        return datetime.fromisoformat(f"{text[:8]}T{text[8:]}")
     except ValueError as exc:
         raise TimeFormatError(f"{text!r} is not a valid yyyyMMddHHmmss time: {exc}") from None
 

@@ -9,7 +9,7 @@ from etl.dvc.context import DvcContext
 from etl.normalise import TIMESTAMP, ArrayField, EntitySpec, Field, object_entry
 from etl.privacy import PERSON, FieldPolicy
 from etl.text import clean_code, clean_identifier
-from etl.timeparse import parse_dvc_date, parse_dvc_datetime
+from etl.timeparse import parse_dvc_date
 
 SOURCE = "dvc"
 CATALOGUES = ("thu-tuc", "don-vi", "ngay-nghi")
@@ -86,7 +86,7 @@ class _Builder:
         return Field(name, column, convert.flag(self.codes["flag"]), BOOL, required)
 
     def time(self, name, column, required=False) -> Field:
-        return Field(name, column, convert.timestamp(parse_dvc_datetime), TIMESTAMP, required)
+        return Field(name, column, convert.dvc_datetime, TIMESTAMP, required)
 
     def agency(self, name, column, required=True) -> Field:
         return Field(name, column, self.agency_convert, required=required)

@@ -104,12 +104,12 @@ def test_settings_from_environment_never_show_the_secret():
 
 
 def test_unreachable_server_fails_naming_the_request():
-    settings = DvcSettings(url="http://127.0.0.1:9/dvc", client_id="id", client_secret="secret")
+    settings = DvcSettings(url="http://127.0.0.1:9/dvc", client_id="id", client_secret="s3cret-value")
     client = DvcClient(settings, RetryPolicy(base_delay=0.01, max_delay=0.01, connect_timeout=0.2))
     context = DvcContext(b"k", AgencyResolver(), ProcedureCodes(), CodeMappings.load("dvc"))
     extractor = DvcExtractor(client, context)
-    with pytest.raises(
-        RequestFailed, match=r"POST http://127\.0\.0\.1:9/dvc/oauth2/token failed after 5 attempts"
-    ):
+    failure = r"POST http://127\.0\.0\.1:9/dvc/oauth2/token failed after 5 attempts"
+    with pytest.raises(RequestFailed, match=failure) as caught:
         list(extractor.extract("ho-so", None, datetime(2024, 12, 1)))
+    assert "s3cret-value" not in str(caught.value)
     assert extractor.new_watermark is None
