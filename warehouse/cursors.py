@@ -1,0 +1,29 @@
+"""Incremental extraction cursors, one per source resource (sources.md §1.8)."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from warehouse import schema
+from warehouse.clock import local_now
+
+_cursor = schema.extraction_cursor
+
+
+def get_watermark(engine: sa.Engine, source: str, entity: str) -> datetime | None:
+    """The stored high-water mark, or None before the first complete extraction."""
+    query = sa.select(_cursor.c.watermark).where(_cursor.c.source == source, _cursor.c.entity == entity)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
+
+
+def set_watermark(engine: sa.Engine, source: str, entity: str, watermark: datetime) -> None:
+    """Store the watermark of an extraction whose every window was verified."""
+    key = sa.and_(_cursor.c.source == source, _cursor.c.entity == entity)
+    with engine.begin() as conn:
+        conn.execute(sa.delete(_cursor).where(key))
+        conn.execute(
+            sa.insert(_cursor).values(
+                source=source, entity=entity, watermark=watermark, updated_at=local_now()
+            )
+        )

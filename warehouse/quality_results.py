@@ -1,0 +1,60 @@
+"""Validation history: the results of quality checks, kept in the warehouse."""
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyarrow as pa
+import sqlalchemy as sa
+
+from warehouse import schema
+from warehouse.loading import load_arrow
+
+_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("check_name", pa.string()),
+        ("table_name", pa.string()),
+        ("passed", pa.bool_()),
+        ("blocking", pa.bool_()),
+        ("severity", pa.string()),
+        ("expectation", pa.string()),
+        ("column_name", pa.string()),
+        ("unexpected_count", pa.int64()),
+        ("sample_keys", pa.string()),
+        ("detail", pa.string()),
+        ("checked_at", pa.timestamp("us")),
+    ]
+)
+
+
+def _sample_keys(value: Any) -> str | None:
+    """A list of keys is stored as a JSON array; text is taken to be one already."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps([str(key) for key in value], ensure_ascii=False)
+
+
+def record_check_results(engine: sa.Engine, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Append check results (dicts with the columns of `marts.quality_check_result`); returns the count."""
+    records = [
+        {
+            **{name: row.get(name) for name in _SCHEMA.names},
+            "sample_keys": _sample_keys(row.get("sample_keys")),
+        }
+        for row in rows
+    ]
+    with engine.begin() as conn:
+        return load_arrow(conn, schema.quality_check_result, pa.Table.from_pylist(records, schema=_SCHEMA))
+
+
+def failed_blocking(engine: sa.Engine, run_id: str) -> list[dict[str, Any]]:
+    """The failed blocking results of a run, as dicts of `marts.quality_check_result` columns."""
+    table = schema.quality_check_result
+    query = (
+        sa.select(table)
+        .where(table.c.run_id == run_id, table.c.blocking, sa.not_(table.c.passed))
+        .order_by(table.c.table_name, table.c.check_name)
+    )
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]

@@ -1,0 +1,63 @@
+"""Reference data the normalisers need: agencies and procedure codes."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+import sqlalchemy as sa
+
+from warehouse import schema
+from warehouse.loading import load_arrow
+
+AGENCY_COLUMNS = (
+    "agency_code",
+    "old_code",
+    "agency_name",
+    "unit_type",
+    "parent_code",
+    "valid_from",
+    "valid_to",
+)
+
+
+def agency_rows(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Every agency row of the configuration, then of DVC don-vi, as dicts of `AGENCY_COLUMNS` plus
+    `origin` ("config" or "don-vi"): a consumer that keeps the first row per code lets configuration win."""
+    rows = []
+    with engine.connect() as conn:
+        for origin, table in (("config", schema.cfg_agency), ("don-vi", schema.stg_dvc__agency)):
+            query = sa.select(*(table.c[name] for name in AGENCY_COLUMNS)).order_by(table.c.agency_code)
+            rows.extend({**row, "origin": origin} for row in conn.execute(query).mappings())
+    return rows
+
+
+class ProcedureCodes(NamedTuple):
+    full_codes: frozenset[str]
+    short_to_full: dict[str, str]
+
+
+def procedure_codes(engine: sa.Engine) -> ProcedureCodes:
+    """The catalogue's full codes and its short → full map, for the Q9 mapping of dossiers."""
+    table = schema.stg_dvc__procedure
+    with engine.connect() as conn:
+        pairs = conn.execute(sa.select(table.c.procedure_code, table.c.short_code)).all()
+    return ProcedureCodes(
+        frozenset(code for code, _ in pairs), {short: code for code, short in pairs if short is not None}
+    )
+
+
+def load_agency_config(engine: sa.Engine, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Replace the configured agency table with `rows` (dicts with keys of `AGENCY_COLUMNS`)."""
+    rows = list(rows)
+    data = pa.Table.from_pylist(
+        [{name: row.get(name) for name in AGENCY_COLUMNS} for row in rows],
+        schema=pa.schema(
+            [
+                (name, pa.timestamp("us") if name.startswith("valid_") else pa.string())
+                for name in AGENCY_COLUMNS
+            ]
+        ),
+    )
+    with engine.begin() as conn:
+        conn.execute(sa.delete(schema.cfg_agency))
+        return load_arrow(conn, schema.cfg_agency, data)
