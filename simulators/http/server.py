@@ -1,0 +1,183 @@
+"""One threaded HTTP server for the simulated sources (sources.md §1.3), with transport faults (§6)."""
+
+import socket
+import struct
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import orjson
+
+from simulators.http.auth import CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE, TokenStore, resolve_credentials
+from simulators.http.dvc_api import DvcApi, Reply, dvc_error
+from simulators.http.faults import FaultInjector
+from simulators.http.ratelimit import RateLimiter
+from simulators.simulation import Simulation
+
+MAX_FORM_BYTES = 64 * 1024
+
+
+class SimulatorServer:
+    """Serves a Simulation over HTTP on host:port (0 picks a free port); use start()/stop() or `with`."""
+
+    def __init__(
+        self,
+        simulation: Simulation,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: float = 0.0,
+        fault_seed: int = 0,
+        timeout_hold_s: float = 90.0,
+        token_ttl_s: float = 300,
+        rate_limit: bool = False,
+        credentials: dict[str, str] | None = None,
+    ):
+        if not 0.0 <= faults <= 1.0:
+            raise ValueError("faults must be a rate between 0 and 1")
+        self.simulation = simulation
+        self._credentials = resolve_credentials(credentials)
+        self.api = DvcApi(
+            simulation,
+            TokenStore(self._credentials, token_ttl_s),
+            FaultInjector(faults, fault_seed),
+            RateLimiter(10, 20) if rate_limit else None,
+            RateLimiter(1, 1) if rate_limit else None,
+        )
+        self.timeout_hold_s = timeout_hold_s
+        self._released = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self._httpd = _Server((host, port), _handler_for(self))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "PARINDEX_DVC_URL": f"{self.base_url}/dvc",
+            CLIENT_ID_VARIABLE: self._credentials.client_id,
+            CLIENT_SECRET_VARIABLE: self._credentials.client_secret,
+        }
+
+    def start(self) -> "SimulatorServer":
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="simulator-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stops serving, releases held (timeout) responses and closes open connections."""
+        self._released.set()
+        self._httpd.shutdown()
+        with self._connections_lock:
+            for connection in list(self._connections):
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self._httpd.server_close()
+        if self._thread:
+            self._thread.join()
+
+    def __enter__(self) -> "SimulatorServer":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _track(self, connection: socket.socket, open_: bool) -> None:
+        with self._connections_lock:
+            (self._connections.add if open_ else self._connections.discard)(connection)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def _handler_for(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Idle keep-alive connections are dropped after this many seconds.
+        timeout = 120
+
+        def setup(self):
+            super().setup()
+            server._track(self.connection, True)
+
+        def finish(self):
+            try:
+                super().finish()
+            finally:
+                server._track(self.connection, False)
+
+        def log_message(self, format, *args):
+            # Silent: request lines would flood test output, and nothing here needs an audit trail.
+            return
+
+        def do_GET(self):
+            url = urlsplit(self.path)
+            if url.path == "/_sim/health":
+                simulation = server.simulation
+                payload = {
+                    "status": "ok",
+                    "seed": simulation.seed,
+                    "scale": simulation.scale,
+                    "year": simulation.year,
+                }
+                self._send(Reply(200, payload))
+            elif url.path.startswith("/dvc/api/v1/"):
+                name = url.path[len("/dvc/api/v1/") :]
+                reply = server.api.resource(
+                    self.client_address[0], name, url.query, self.headers.get("Authorization")
+                )
+                self._send(reply)
+            else:
+                self._send(dvc_error(404))
+
+        def do_POST(self):
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_FORM_BYTES:
+                self._send(dvc_error(413, "Yêu cầu quá lớn"))
+                return
+            body = self.rfile.read(length)
+            if url.path == "/dvc/oauth2/token":
+                self._send(server.api.token(self.client_address[0], body))
+            else:
+                self._send(dvc_error(404))
+
+        def _send(self, reply: Reply) -> None:
+            if reply.transport == "conn_reset":
+                # SO_LINGER 0 makes close() send a reset instead of a graceful end.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                return
+            if reply.transport == "timeout":
+                server._released.wait(server.timeout_hold_s)
+            try:
+                self._write(reply)
+            except OSError:
+                # The client gave up (or the server is stopping): nothing left to send to.
+                self.close_connection = True
+
+        def _write(self, reply: Reply) -> None:
+            body = orjson.dumps(reply.payload)
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            if reply.transport == "truncated_body":
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.close_connection = True
+                return
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
