@@ -9,13 +9,15 @@ SUMMARY_KEYS = 3
 
 @dataclass(frozen=True)
 class ExpectationResult:
-    """One expectation over every batch: `offending_keys` are the first distinct keys of failing rows."""
+    """One expectation over every batch: `offending_keys` are the first distinct keys of failing rows,
+    `columns` the columns it checks (the row condition's columns aside)."""
 
     expectation: str
     success: bool
     unexpected_count: int
     offending_keys: tuple[str, ...]
     error: str | None = None
+    columns: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.error is not None:

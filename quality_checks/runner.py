@@ -57,20 +57,18 @@ def validate(suite: Suite | str, batches: Iterable[pd.DataFrame]) -> CheckOutcom
     """
     suite = _resolve(suite)
     tallies = [_Tally() for _ in suite.expectations]
-    row_specs = [(i, s) for i, s in enumerate(suite.expectations) if not s.spans_batches]
-    unique_specs = [(i, s) for i, s in enumerate(suite.expectations) if s.spans_batches]
-    key = list(suite.key)
-    carry = _Carry(key)
+    per_row = _Group(suite, [(i, s) for i, s in enumerate(suite.expectations) if not s.spans_batches])
+    uniqueness = _Group(suite, [(i, s) for i, s in enumerate(suite.expectations) if s.spans_batches])
+    carry = _Carry(list(suite.key))
     rows = 0
     for frame in batches:
         if frame.empty:
             continue
         rows += len(frame)
-        if row_specs:
-            _run(suite, row_specs, frame, tallies, correction=0)
-        if unique_specs:
+        per_row.run(frame, tallies, correction=0)
+        if uniqueness:
             keyed = carry.prepend(frame)
-            _run(suite, unique_specs, keyed, tallies, correction=carry.double_counted(frame))
+            uniqueness.run(keyed, tallies, correction=carry.double_counted(frame))
             carry.remember(keyed)
     results = [
         ExpectationResult(
@@ -79,6 +77,7 @@ def validate(suite: Suite | str, batches: Iterable[pd.DataFrame]) -> CheckOutcom
             unexpected_count=tally.unexpected_count,
             offending_keys=tuple(tally.keys),
             error=tally.error,
+            columns=spec.target_columns(),
         )
         for spec, tally in zip(suite.expectations, tallies, strict=True)
     ]
@@ -133,38 +132,46 @@ def _resolve(suite: Suite | str) -> Suite:
         raise KeyError(f"unknown quality suite {suite!r}; known: {', '.join(sorted(SUITES))}") from None
 
 
-def _run(
-    suite: Suite,
-    specs: list[tuple[int, ExpectationSpec]],
-    frame: pd.DataFrame,
-    tallies: list[_Tally],
-    correction: int,
-) -> None:
-    import great_expectations as gx
+class _Group:
+    """Some of a suite's expectations as one GX suite, built on first use and reused for every batch."""
 
-    gx_suite = gx.ExpectationSuite(
-        name=suite.name, expectations=[_gx_expectation(index, spec) for index, spec in specs]
-    )
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    validation = batch.validate(
-        gx_suite,
-        result_format={
-            "result_format": "SUMMARY",
-            "unexpected_index_column_names": list(suite.key),
-            "partial_unexpected_count": _PARTIAL_ROWS,
-        },
-    )
-    for result in validation.results:
-        tally = tallies[result.expectation_config.meta[_META_INDEX]]
-        error = _exception_message(result.exception_info)
-        if error is not None:
-            tally.error = tally.error or error
-            continue
-        details = result.result
-        rows = details.get("partial_unexpected_index_list") or []
-        count = details.get("unexpected_count") or 0
-        keys = (_render_key(row, suite.key) for row in rows)
-        tally.add(bool(result.success), max(count - correction, 0), keys)
+    def __init__(self, suite: Suite, specs: list[tuple[int, ExpectationSpec]]) -> None:
+        self._suite = suite
+        self._specs = specs
+        self._gx_suite: Any = None
+
+    def __bool__(self) -> bool:
+        return bool(self._specs)
+
+    def run(self, frame: pd.DataFrame, tallies: list[_Tally], correction: int) -> None:
+        """Validate one frame; `correction` rows of each count were already counted in the previous one."""
+        if not self._specs:
+            return
+        if self._gx_suite is None:
+            import great_expectations as gx
+
+            expectations = [_gx_expectation(index, spec) for index, spec in self._specs]
+            self._gx_suite = gx.ExpectationSuite(name=self._suite.name, expectations=expectations)
+        batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+        validation = batch.validate(
+            self._gx_suite,
+            result_format={
+                "result_format": "SUMMARY",
+                "unexpected_index_column_names": list(self._suite.key),
+                "partial_unexpected_count": _PARTIAL_ROWS,
+            },
+        )
+        for result in validation.results:
+            tally = tallies[result.expectation_config.meta[_META_INDEX]]
+            error = _exception_message(result.exception_info)
+            if error is not None:
+                tally.error = tally.error or error
+                continue
+            details = result.result
+            rows = details.get("partial_unexpected_index_list") or []
+            count = details.get("unexpected_count") or 0
+            keys = (_render_key(row, self._suite.key) for row in rows)
+            tally.add(bool(result.success), max(count - correction, 0), keys)
 
 
 def _gx_expectation(index: int, spec: ExpectationSpec) -> Any:
@@ -228,5 +235,8 @@ def _render_value(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "item"):
-        return str(value.item())
+        value = value.item()
+    # A nullable integer key arrives as float64 when pandas infers the column: show 2027, not 2027.0.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)

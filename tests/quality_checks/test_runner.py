@@ -42,6 +42,7 @@ def test_duplicate_split_across_two_batches_is_found():
     result = _result(outcome, UNIQUE)
     # The two rows of "b": the last of batch 1 (carried) and the first of batch 2.
     assert (result.success, result.unexpected_count, result.offending_keys) == (False, 2, ("b",))
+    assert result.columns == ("item_id",)
     assert not outcome.passed
 
 
