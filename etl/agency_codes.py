@@ -57,3 +57,37 @@ class AgencyResolver:
 
     def __len__(self) -> int:
         return len(set(self._lookup.values()))
+
+
+_COMPARED = {"MaDinhDanhCu": "mã cũ", "LoaiDonVi": "loại đơn vị", "MaDonViCha": "đơn vị cha"}
+
+
+def table_mismatches(
+    configured: Iterable[Mapping[str, object]], served: Iterable[Mapping[str, object]]
+) -> list[str]:
+    """Differences between the configured agency table and ``don-vi`` (§8), one Vietnamese line each."""
+
+    def by_code(rows: Iterable[Mapping[str, object]]) -> dict[str, Mapping[str, object]]:
+        return {clean_code(str(row[CODE_FIELD])): row for row in rows if row.get(CODE_FIELD)}
+
+    def text(row: Mapping[str, object], name: str) -> str:
+        value = row.get(name)
+        return clean_code(str(value)) if value not in (None, "") else ""
+
+    config, source = by_code(configured), by_code(served)
+    lines = [
+        f"Đơn vị {code} có trong don-vi nhưng không có trong cấu hình"
+        for code in sorted(source.keys() - config)
+    ]
+    lines += [
+        f"Đơn vị {code} có trong cấu hình nhưng không có trong don-vi"
+        for code in sorted(config.keys() - source)
+    ]
+    for code in sorted(config.keys() & source.keys()):
+        for name, label in _COMPARED.items():
+            if text(config[code], name) != text(source[code], name):
+                lines.append(
+                    f"Đơn vị {code}: {label} ({name}) khác nhau: cấu hình '{text(config[code], name)}', "
+                    f"don-vi '{text(source[code], name)}'"
+                )
+    return lines

@@ -10,6 +10,7 @@ from etl.dvc.context import DvcContext
 from etl.dvc.entities import CATALOGUES, ENTITIES, VERSION_FIELD, privacy_policy, record_key
 from etl.dvc.normalise import normalise_records
 from etl.privacy import Privacy
+from etl.readahead import read_ahead
 from etl.timeparse import format_dvc_datetime, local_now
 from etl.windows import Page, PagingSpec, Window, WindowedExtraction, WindowRead, read_catalogue, window_start
 
@@ -91,7 +92,7 @@ class DvcExtractor:
             window_start(watermark, start.replace(microsecond=0)),
             lambda: (self._now() - lag).replace(microsecond=0),
         )
-        for read in run:
+        for read in read_ahead(run, depth=1):
             yield self._batch(entity, read)
         self.new_watermark = run.new_watermark
 

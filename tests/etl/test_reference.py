@@ -1,4 +1,4 @@
-from etl.agency_codes import AgencyResolver, load_agency_config
+from etl.agency_codes import AgencyResolver, load_agency_config, table_mismatches
 from etl.code_mappings import CodeMappings
 
 
@@ -40,3 +40,34 @@ def test_code_mappings_load_and_aliases_extend_them():
         {"dvc": {"TrangThaiHoSo": {"values": ["1", "2"], "aliases": {"interoperating": "2"}}}}, "dvc"
     )
     assert extended["TrangThaiHoSo"].match("Interoperating") == "2"
+
+
+def test_table_mismatches_name_each_difference():
+    configured = [
+        {
+            "MaDinhDanh": "H35.01",
+            "MaDinhDanhCu": "000.00.01.H35",
+            "LoaiDonVi": "so-ban-nganh",
+            "MaDonViCha": "H35",
+        },
+        {
+            "MaDinhDanh": "H35.02",
+            "MaDinhDanhCu": "000.00.02.H35",
+            "LoaiDonVi": "so-ban-nganh",
+            "MaDonViCha": "H35",
+        },
+    ]
+    served = [
+        {
+            "MaDinhDanh": "H35.01",
+            "MaDinhDanhCu": "000.00.01.H35",
+            "LoaiDonVi": "so-ban-nganh",
+            "MaDonViCha": "H35",
+        },
+        {"MaDinhDanh": "H35.02", "MaDinhDanhCu": "", "LoaiDonVi": "so-ban-nganh", "MaDonViCha": "H35"},
+        {"MaDinhDanh": "H35.03", "LoaiDonVi": "so-ban-nganh", "MaDonViCha": "H35"},
+    ]
+    assert table_mismatches(configured, served) == [
+        "Đơn vị H35.03 có trong don-vi nhưng không có trong cấu hình",
+        "Đơn vị H35.02: mã cũ (MaDinhDanhCu) khác nhau: cấu hình '000.00.02.H35', don-vi ''",
+    ]
