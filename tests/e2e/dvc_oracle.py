@@ -173,14 +173,12 @@ class Period:
 
     start: datetime
     end: datetime
-    first_day: date
-    last_day: date
 
     @classmethod
     def of(cls, first_day: date, last_day: date, as_of: datetime) -> Period:
         start = datetime.combine(first_day, time())
         natural_end = datetime.combine(last_day + timedelta(days=1), time())
-        return cls(start, min(natural_end, as_of), first_day, last_day)
+        return cls(start, min(natural_end, as_of))
 
     def contains(self, instant: datetime | None) -> bool:
         return instant is not None and self.start <= instant < self.end

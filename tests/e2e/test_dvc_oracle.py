@@ -446,3 +446,23 @@ def test_round_half_up_to_four_places():
     assert round4(Fraction(2, 3)) == d("0.6667")
     assert round4(Fraction(-1, 20000)) == d("-0.0001")
     assert str(round4(Fraction(1))) == "1.0000"
+
+
+def test_reads_the_simulator_ground_truth():
+    # sources.md §9 `small`, Y = 2025: the Office, 2 sở, 3 xã, and the district H35.30 until 30/6/2025.
+    from simulators.simulation import Simulation
+
+    sim = Simulation(scale="small", year=YEAR, seed=0, as_of=datetime(2026, 1, 2))
+
+    result = dvc_metrics_from_truth(sim.truth, year=YEAR, as_of=AFTER_YEAR)
+
+    agencies = {"H35.01", "H35.02", "H35.03", "H35.30", "H35.50", "H35.51", "H35.52"}
+    assert set(result) == {(agency_code, code) for agency_code in agencies for code in DVC_METRICS}
+    for (agency_code, code), (numerator, denominator, value) in result.items():
+        assert numerator is not None and 0 <= numerator, (agency_code, code)
+        if code in ("dvc.received", "dvc.no_due_date"):
+            assert (denominator, value) == (1, round4(Fraction(numerator))), (agency_code, code)
+        else:
+            assert numerator <= denominator, (agency_code, code)
+            assert (value is None) == (denominator == 0), (agency_code, code)
+    assert result[("H35.01", "dvc.received")][0] > 0
