@@ -2,6 +2,7 @@
 
 import random
 import threading
+from collections import deque
 
 DVC_LIST_FAULTS = ("http_5xx", "soft_error", "timeout", "conn_reset", "truncated_body", "rate_limit")
 DVC_LIST_FAULTS += ("token_expiry", "schema_drift")
@@ -14,6 +15,8 @@ class FaultInjector:
         self._random = random.Random(seed)
         self._last_faulted: dict[tuple, bool] = {}
         self._lock = threading.Lock()
+        # (request, fault or None) per attempt, newest last: lets tests see what was injected.
+        self.history: deque[tuple[tuple, str | None]] = deque(maxlen=100_000)
 
     def draw(self, request: tuple, kinds: tuple[str, ...]) -> str | None:
         """The fault for this attempt of `request` (client, method, path, query), or None."""
@@ -23,6 +26,7 @@ class FaultInjector:
             if not faulted_before and self.rate > 0 and self._random.random() < self.rate:
                 kind = self._random.choice(kinds)
             self._last_faulted[request] = kind is not None
+            self.history.append((request, kind))
             return kind
 
     def integer(self, low: int, high: int) -> int:

@@ -63,6 +63,11 @@ class SimulatorServer:
             CLIENT_SECRET_VARIABLE: self._credentials.client_secret,
         }
 
+    @property
+    def fault_history(self) -> list[tuple[tuple, str | None]]:
+        """Every attempt's request (client, method, path, query) and the fault drawn for it, oldest first."""
+        return list(self.api.faults.history)
+
     def start(self) -> "SimulatorServer":
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="simulator-http", daemon=True)
         self._thread.start()
