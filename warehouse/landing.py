@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from warehouse import schema
 from warehouse.loading import load_arrow, with_constants
-from warehouse.quarantine import CANDIDATE_COLUMNS, insert_rejected
+from warehouse.quarantine import CANDIDATE_COLUMNS, insert_rejected, with_raw_record
 
 DUPLICATE_CONFLICT = "duplicate_conflict"
 _CONFLICT_DETAIL = "Trùng khóa và phiên bản nhưng khác nội dung; giữ bản nhận sau"
@@ -16,7 +16,7 @@ _CONFLICT_DETAIL = "Trùng khóa và phiên bản nhưng khác nội dung; giữ
 
 class LandingResult(NamedTuple):
     raw_rows: int
-    staged_rows: int  # rows inserted into staging, new keys or newer versions
+    staged_rows: int  # rows written to staging: new keys, newer versions, equal versions fetched later
     quarantined_rows: int  # new quarantine rows, the batch's own and duplicate conflicts
 
 
@@ -102,27 +102,20 @@ class _StagingMerge:
 
     def conflicts_sql(self) -> str:
         """Quarantine candidates: losers that share the winner's version but not its content."""
+        losers = """
+            SELECT l._key, l._version, l._batch_id
+            FROM landing_merge l JOIN landing_merge w ON w._key = l._key AND w.batch_rank = 1
+            WHERE l.batch_rank > 1 AND l._version = w._version AND l._content_hash <> w._content_hash
+            UNION
+            SELECT w._key, w._version, CASE WHEN w.incoming_wins THEN w.prior_batch_id ELSE w._batch_id END
+            FROM landing_merge w
+            WHERE w.batch_rank = 1 AND w._version = w.prior_version AND w._content_hash <> w.prior_hash
+        """
         return f"""
             SELECT '{self.source}' AS source, '{self.entity}' AS entity, k._key AS record_key,
-                   k._version AS record_version, r._locator AS locator, CAST(NULL AS VARCHAR) AS field,
-                   '{DUPLICATE_CONFLICT}' AS reason_code, '{_CONFLICT_DETAIL}' AS detail, r._record AS record
-            FROM (
-                SELECT l._key, l._version, l._batch_id AS loser_batch_id
-                FROM landing_merge l JOIN landing_merge w ON w._key = l._key AND w.batch_rank = 1
-                WHERE l.batch_rank > 1 AND l._version = w._version AND l._content_hash <> w._content_hash
-                UNION
-                SELECT w._key, w._version,
-                       CASE WHEN w.incoming_wins THEN w.prior_batch_id ELSE w._batch_id END
-                FROM landing_merge w
-                WHERE w.batch_rank = 1 AND w._version = w.prior_version AND w._content_hash <> w.prior_hash
-            ) k
-            LEFT JOIN (
-                SELECT x._batch_id, x._key, x._version, x._locator, x._record,
-                       ROW_NUMBER() OVER (PARTITION BY x._batch_id, x._key, x._version ORDER BY x._locator)
-                           AS copy_number
-                FROM {self.target.raw.fullname} x
-            ) r ON r._batch_id = k.loser_batch_id AND r._key = k._key AND r._version = k._version
-               AND r.copy_number = 1
+                   k._version AS record_version, k._locator AS locator, CAST(NULL AS VARCHAR) AS field,
+                   '{DUPLICATE_CONFLICT}' AS reason_code, '{_CONFLICT_DETAIL}' AS detail, k._record AS record
+            FROM ({with_raw_record(losers, self.target.raw)}) k
         """
 
     def apply(self) -> int:

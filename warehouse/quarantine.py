@@ -76,13 +76,21 @@ def insert_rejected(
           AND NOT EXISTS (SELECT 1 FROM quarantine.rejected_record q WHERE q.fingerprint = f.fingerprint)
         """
     )
-    before = _count(conn)
-    conn.execute(statement, {**params, "batch_id": batch_id, "quarantined_at": local_now()})
-    return _count(conn) - before
+    return conn.execute(statement, {**params, "batch_id": batch_id, "quarantined_at": local_now()}).rowcount
 
 
-def _count(conn: sa.Connection) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(schema.rejected_record)).scalar_one()
+def with_raw_record(keys_sql: str, raw: sa.Table) -> str:
+    """The rows of `keys_sql` (with columns `_batch_id`, `_key`, `_version`) plus the `_locator` and
+    `_record` of their raw row; the first by locator when the batch holds several copies of the record."""
+    return f"""
+        SELECT * FROM (
+            SELECT k.*, r._locator, r._record, ROW_NUMBER() OVER (
+                PARTITION BY k._batch_id, k._key, k._version ORDER BY r._locator) AS copy_number
+            FROM ({keys_sql}) k
+            LEFT JOIN {raw.fullname} r ON r._batch_id = k._batch_id AND r._key = k._key
+                AND r._version IS NOT DISTINCT FROM k._version
+        ) keyed WHERE keyed.copy_number = 1
+    """
 
 
 def open_records(engine: sa.Engine, source: str, entity: str, reasons: Iterable[str]) -> list[dict[str, Any]]:
@@ -114,11 +122,11 @@ def release(engine: sa.Engine, fingerprints: Sequence[str], batch_id: str) -> in
     with engine.begin() as conn:
         for start in range(0, len(fingerprints), _RELEASE_CHUNK):
             chunk = list(fingerprints[start : start + _RELEASE_CHUNK])
-            open_rows = sa.and_(table.c.fingerprint.in_(chunk), table.c.released_at.is_(None))
-            released += conn.execute(sa.select(sa.func.count()).where(open_rows)).scalar_one()
-            conn.execute(
-                sa.update(table).where(open_rows).values(released_at=released_at, released_batch_id=batch_id)
-            )
+            released += conn.execute(
+                sa.update(table)
+                .where(table.c.fingerprint.in_(chunk), table.c.released_at.is_(None))
+                .values(released_at=released_at, released_batch_id=batch_id)
+            ).rowcount
     return released
 
 
@@ -148,25 +156,22 @@ def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
         for entity in _CHILD_ENTITIES:
             target = schema.landing_target("dvc", entity)
             orphans = _orphans_sql(target.staging)
-            candidates = f"""
-                SELECT 'dvc' AS source, '{entity}' AS entity, o._key AS record_key,
-                       o._version AS record_version, r._locator AS locator, 'MaHoSo' AS field,
-                       '{ORPHAN_REFERENCE}' AS reason_code,
-                       'Trường MaHoSo tham chiếu hồ sơ ' || o.dossier_code || ' chưa có trong kho dữ liệu'
-                           AS detail,
-                       r._record AS record
-                FROM ({orphans}) o
-                LEFT JOIN (
-                    SELECT x.*, ROW_NUMBER() OVER (
-                        PARTITION BY x._batch_id, x._key, x._version ORDER BY x._locator) AS copy_number
-                    FROM {target.raw.fullname} x
-                ) r ON r._batch_id = o._batch_id AND r._key = o._key
-                   AND r._version IS NOT DISTINCT FROM o._version AND r.copy_number = 1
+            not_yet_open = f"""
+                SELECT o.* FROM ({orphans}) o
                 WHERE NOT EXISTS (
                     SELECT 1 FROM quarantine.rejected_record q
                     WHERE q.source = 'dvc' AND q.entity = '{entity}' AND q.reason_code = '{ORPHAN_REFERENCE}'
                       AND q.released_at IS NULL AND q.record_key = o._key
                       AND q.record_version IS NOT DISTINCT FROM o._version)
+            """
+            candidates = f"""
+                SELECT 'dvc' AS source, '{entity}' AS entity, o._key AS record_key,
+                       o._version AS record_version, o._locator AS locator, 'MaHoSo' AS field,
+                       '{ORPHAN_REFERENCE}' AS reason_code,
+                       'Trường MaHoSo tham chiếu hồ sơ ' || o.dossier_code || ' chưa có trong kho dữ liệu'
+                           AS detail,
+                       o._record AS record
+                FROM ({with_raw_record(not_yet_open, target.raw)}) o
             """
             quarantined += insert_rejected(conn, candidates, {}, batch_id, None)
             still_orphan = (
@@ -179,13 +184,10 @@ def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
             )
             params = {"entity": entity, "reason": ORPHAN_REFERENCE}
             released += conn.execute(
-                sa.text(f"SELECT COUNT(*) FROM quarantine.rejected_record q WHERE {stale}"), params
-            ).scalar_one()
-            conn.execute(
                 sa.text(
                     "UPDATE quarantine.rejected_record AS q SET released_at = :released_at,"
                     f" released_batch_id = :batch_id WHERE {stale}"
                 ),
                 {**params, "released_at": released_at, "batch_id": batch_id},
-            )
+            ).rowcount
     return {"quarantined": quarantined, "released": released}

@@ -19,8 +19,14 @@ def _col(name: str, type_: sa.types.TypeEngine, comment: str | None = None, **kw
     return sa.Column(name, type_, comment=comment, **kwargs)
 
 
+def _primary_key(*columns: str) -> sa.PrimaryKeyConstraint:
+    """A primary key declared on PostgreSQL only. On DuckDB its ART index made the delete-and-insert
+    merge of a 50k-row batch 10 to 30 times slower (measured), and the merge guarantees uniqueness anyway."""
+    return sa.PrimaryKeyConstraint(*columns).ddl_if(dialect="postgresql")
+
+
 def _raw_table(name: str) -> sa.Table:
-    return sa.Table(
+    table = sa.Table(
         name,
         metadata,
         _col("_batch_id", sa.Text, "load batch that landed the record", nullable=False),
@@ -36,6 +42,10 @@ def _raw_table(name: str) -> sa.Table:
         schema="raw",
         comment="append-only: one row per received record; a re-landed batch replaces its own rows",
     )
+    # Landing finds rows by batch and key (re-landing, conflicts, orphans). DuckDB prunes appended batches
+    # with its zone maps and would only pay for an index on every insert.
+    sa.Index(f"ix_{name}_batch_key", table.c._batch_id, table.c._key).ddl_if(dialect="postgresql")
+    return table
 
 
 def _staging_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
@@ -43,7 +53,7 @@ def _staging_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
         name,
         metadata,
         *columns,
-        _col("_key", sa.Text, "cleaned natural key, the merge key", primary_key=True),
+        _col("_key", sa.Text, "cleaned natural key, the merge key", nullable=False),
         _col("_version", sa.DateTime, f"version time ({LOCAL}): the greatest version per key wins"),
         _col("_content_hash", sa.Text, "SHA-256 over the contract fields, version excluded"),
         _col(
@@ -57,6 +67,7 @@ def _staging_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
             "batch that landed this version; with _key and _version it finds the raw row",
         ),
         _col("_extracted_at", sa.DateTime, f"when that batch was extracted ({LOCAL})"),
+        _primary_key("_key"),
         schema="staging",
         comment=comment,
     )
@@ -230,10 +241,11 @@ def landing_target(source: str, entity: str) -> LandingTarget:
 extraction_cursor = sa.Table(
     "extraction_cursor",
     metadata,
-    _col("source", sa.Text, primary_key=True),
-    _col("entity", sa.Text, "the contract's resource name", primary_key=True),
+    _col("source", sa.Text, nullable=False),
+    _col("entity", sa.Text, "the contract's resource name", nullable=False),
     _col("watermark", sa.DateTime, f"high-water mark of the last complete extraction ({LOCAL})"),
     _col("updated_at", sa.DateTime, f"when the watermark was stored ({LOCAL})"),
+    _primary_key("source", "entity"),
     schema="staging",
     comment="incremental extraction cursor per source resource (sources.md §1.8)",
 )
@@ -241,13 +253,14 @@ extraction_cursor = sa.Table(
 cfg_agency = sa.Table(
     "cfg_agency",
     metadata,
-    _col("agency_code", sa.Text, "MaDinhDanh, canonical code", primary_key=True),
+    _col("agency_code", sa.Text, "MaDinhDanh, canonical code", nullable=False),
     _col("old_code", sa.Text, "MaDinhDanhCu, old-format alias"),
     _col("agency_name", sa.Text, "TenDonVi"),
     _col("unit_type", sa.Text, "LoaiDonVi"),
     _col("parent_code", sa.Text, "MaDonViCha"),
     _col("valid_from", sa.DateTime, f"NgayHieuLuc ({LOCAL})"),
     _col("valid_to", sa.DateTime, f"NgayHetHieuLuc ({LOCAL})"),
+    _primary_key("agency_code"),
     schema="staging",
     comment="the agency table of the configuration (sources.md §8), loaded by the pipeline",
 )
@@ -259,7 +272,7 @@ rejected_record = sa.Table(
         "fingerprint",
         sa.Text,
         "MD5 over source, entity, key, version, field, reason, record",
-        primary_key=True,
+        nullable=False,
     ),
     _col("source", sa.Text, nullable=False),
     _col("entity", sa.Text, "the contract's resource name", nullable=False),
@@ -275,6 +288,7 @@ rejected_record = sa.Table(
     _col("quarantined_at", sa.DateTime, LOCAL),
     _col("released_at", sa.DateTime, f"when a later run accepted the record ({LOCAL}); null while open"),
     _col("released_batch_id", sa.Text, "batch that released it"),
+    _primary_key("fingerprint"),
     schema="quarantine",
     comment="one row per rejected record or array entry (sources.md §1.10)",
 )
@@ -284,7 +298,7 @@ rejected_record = sa.Table(
 dim_agency = sa.Table(
     "dim_agency",
     metadata,
-    _col("agency_code", sa.Text, "MaDinhDanh, canonical", primary_key=True),
+    _col("agency_code", sa.Text, "MaDinhDanh, canonical", nullable=False),
     _col("old_code", sa.Text, "MaDinhDanhCu"),
     _col("agency_name", sa.Text, "TenDonVi from don-vi when served, else from the configuration"),
     _col("unit_type", sa.Text, "LoaiDonVi"),
@@ -294,6 +308,7 @@ dim_agency = sa.Table(
     _col("is_assessed", sa.Boolean, "gets metric rows: so-ban-nganh, xa-phuong, cnvpdk, quan-huyen"),
     _col("in_config", sa.Boolean, "listed in the agency configuration"),
     _col("in_source", sa.Boolean, "served by DVC don-vi"),
+    _primary_key("agency_code"),
     schema="marts",
     comment="grain: one row per agency code of the configuration or of DVC don-vi",
 )
@@ -301,7 +316,7 @@ dim_agency = sa.Table(
 dim_procedure = sa.Table(
     "dim_procedure",
     metadata,
-    _col("procedure_code", sa.Text, "MaTTHC", primary_key=True),
+    _col("procedure_code", sa.Text, "MaTTHC", nullable=False),
     _col("short_code", sa.Text, "MaTTHCNgan"),
     _col("procedure_name", sa.Text, "TenTTHC"),
     _col("field_code", sa.Text, "MaLinhVuc"),
@@ -312,6 +327,7 @@ dim_procedure = sa.Table(
     _col("has_fee", sa.Boolean),
     _col("paper_result", sa.Boolean),
     _col("status", sa.Text),
+    _primary_key("procedure_code"),
     schema="marts",
     comment="grain: one row per procedure of DVC thu-tuc",
 )
@@ -319,7 +335,7 @@ dim_procedure = sa.Table(
 dim_date = sa.Table(
     "dim_date",
     metadata,
-    _col("date_day", sa.Date, primary_key=True),
+    _col("date_day", sa.Date, nullable=False),
     _col("year", sa.Integer),
     _col("iso_weekday", sa.SmallInteger, "1 Monday .. 7 Sunday"),
     _col("is_holiday", sa.Boolean, "listed by DVC ngay-nghi"),
@@ -331,6 +347,7 @@ dim_date = sa.Table(
         "working days after d is the working day numbered working_day_number(d) + N",
     ),
     _col("calendar_known", sa.Boolean, "ngay-nghi lists days of this year; else working days are a guess"),
+    _primary_key("date_day"),
     schema="marts",
     comment="grain: one row per date of every year from the first to the last year the warehouse needs",
 )
@@ -338,7 +355,7 @@ dim_date = sa.Table(
 fct_dossier = sa.Table(
     "fct_dossier",
     metadata,
-    _col("dossier_code", sa.Text, "MaHoSo", primary_key=True),
+    _col("dossier_code", sa.Text, "MaHoSo", nullable=False),
     _col("agency_code", sa.Text, "MaDonViXuLy, canonical"),
     _col("procedure_code", sa.Text, "MaTTHC, full code"),
     _col("field_code", sa.Text, "MaLinhVuc"),
@@ -369,6 +386,7 @@ fct_dossier = sa.Table(
         sa.Boolean,
         "latest rating KHÔNG HÀI LÒNG, or named by MaHoSo in any PAKN record",
     ),
+    _primary_key("dossier_code"),
     schema="marts",
     comment="grain: one row per dossier (latest version); no class-R free text",
 )
@@ -376,7 +394,7 @@ fct_dossier = sa.Table(
 fct_feedback = sa.Table(
     "fct_feedback",
     metadata,
-    _col("feedback_id", sa.Text, "id", primary_key=True),
+    _col("feedback_id", sa.Text, "id", nullable=False),
     _col("agency_code", sa.Text, "MaDonVi, canonical"),
     _col("category", sa.Text, "PhanLoai"),
     _col("status", sa.Text, "TrangThai"),
@@ -390,6 +408,7 @@ fct_feedback = sa.Table(
     _col("deadline_at", sa.DateTime, f"the end of deadline_date: the next day at 00:00 ({LOCAL})"),
     _col("deadline_calendar_known", sa.Boolean, "ngay-nghi covers the years from receipt to deadline"),
     _col("is_answered_on_time", sa.Boolean, "NgayTraLoi not null and before deadline_at"),
+    _primary_key("feedback_id"),
     schema="marts",
     comment="grain: one row per PAKN record (latest version); no class-R free text",
 )
@@ -399,7 +418,7 @@ fct_feedback = sa.Table(
 metric_period = sa.Table(
     "metric_period",
     metadata,
-    _col("year", sa.Integer, "assessment year", primary_key=True),
+    _col("year", sa.Integer, "assessment year", nullable=False),
     _col("period_start", sa.Date, "first day of P", nullable=False),
     _col("period_end", sa.Date, "last day of P, inclusive", nullable=False),
     _col("period_start_at", sa.DateTime, f"period_start at 00:00 ({LOCAL})", nullable=False),
@@ -410,6 +429,7 @@ metric_period = sa.Table(
         nullable=False,
     ),
     _col("as_of", sa.DateTime, f"the instant the metrics were computed against ({LOCAL})", nullable=False),
+    _primary_key("year"),
     schema="marts",
     comment="grain: one row per computed period; every drill-down view joins it",
 )
@@ -427,7 +447,7 @@ metric_value = sa.Table(
     _col("value", sa.Numeric(18, 4), "rounded half-up; null when the denominator is 0 or there is no data"),
     _col("as_of", sa.DateTime, f"the instant the metric was computed against ({LOCAL})"),
     _col("computed_at", sa.DateTime, LOCAL),
-    sa.PrimaryKeyConstraint("agency_code", "period_start", "period_end", "metric_code"),
+    _primary_key("agency_code", "period_start", "period_end", "metric_code"),
     schema="marts",
     comment="grain: one row per assessed agency, period and metric (interface.md §4)",
 )
