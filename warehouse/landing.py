@@ -54,7 +54,7 @@ def land_batch(
         )
         merge = _StagingMerge(conn, target, source, entity)
         merge.load(with_constants(rows, _batch_id=batch_id, _extracted_at=extracted_at))
-        quarantined = insert_rejected(conn, merge.conflicts_sql(), {}, batch_id, target.agency_reference)
+        quarantined = insert_rejected(conn, merge.conflicts_sql(), batch_id, target.agency_reference)
         staged = merge.apply()
         quarantined += _quarantine_batch(conn, target, quarantine, batch_id)
     return LandingResult(raw_rows, staged, quarantined)
@@ -101,7 +101,12 @@ class _StagingMerge:
         )
 
     def conflicts_sql(self) -> str:
-        """Quarantine candidates: losers that share the winner's version but not its content."""
+        """Quarantine candidates: losers that share the winner's version but not its content.
+
+        A loser's record is read from raw by batch, key and version. When both rivals came in the same
+        batch, raw cannot tell their records apart (it has no fetch order), so the first copy by locator
+        stands for the loser.
+        """
         losers = """
             SELECT l._key, l._version, l._batch_id
             FROM landing_merge l JOIN landing_merge w ON w._key = l._key AND w.batch_rank = 1
@@ -122,11 +127,12 @@ class _StagingMerge:
         """Replace beaten staging rows by the batch's winners; returns the number of rows written."""
         staging = self.target.staging.fullname
         winners = "FROM landing_merge WHERE batch_rank = 1 AND incoming_wins"
-        written = self.conn.exec_driver_sql(f"SELECT COUNT(*) {winners}").scalar_one()
         self.conn.exec_driver_sql(
             f"DELETE FROM {staging} WHERE _key IN (SELECT _key {winners} AND has_prior)"
         )
-        self.conn.exec_driver_sql(f"INSERT INTO {staging} ({self.columns}) SELECT {self.columns} {winners}")
+        written = self.conn.exec_driver_sql(
+            f"INSERT INTO {staging} ({self.columns}) SELECT {self.columns} {winners}"
+        ).rowcount
         self.conn.exec_driver_sql("DROP TABLE landing_merge")
         self.rows.drop(self.conn)
         return written
@@ -144,6 +150,6 @@ def _quarantine_batch(
     staged.create(conn)
     load_arrow(conn, staged, quarantine)
     candidates = f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM landing_quarantine"
-    added = insert_rejected(conn, candidates, {}, batch_id, target.agency_reference)
+    added = insert_rejected(conn, candidates, batch_id, target.agency_reference)
     staged.drop(conn)
     return added

@@ -51,7 +51,6 @@ def _agency_sql(bind: sa.Connection, reference: schema.AgencyReference | None) -
 def insert_rejected(
     conn: sa.Connection,
     candidates_sql: str,
-    params: dict[str, Any],
     batch_id: str,
     agency_reference: schema.AgencyReference | None,
 ) -> int:
@@ -76,7 +75,7 @@ def insert_rejected(
           AND NOT EXISTS (SELECT 1 FROM quarantine.rejected_record q WHERE q.fingerprint = f.fingerprint)
         """
     )
-    return conn.execute(statement, {**params, "batch_id": batch_id, "quarantined_at": local_now()}).rowcount
+    return conn.execute(statement, {"batch_id": batch_id, "quarantined_at": local_now()}).rowcount
 
 
 def with_raw_record(keys_sql: str, raw: sa.Table) -> str:
@@ -173,7 +172,7 @@ def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
                        o._record AS record
                 FROM ({with_raw_record(not_yet_open, target.raw)}) o
             """
-            quarantined += insert_rejected(conn, candidates, {}, batch_id, None)
+            quarantined += insert_rejected(conn, candidates, batch_id, None)
             still_orphan = (
                 f"SELECT 1 FROM ({orphans}) o WHERE o._key = q.record_key"
                 " AND o._version IS NOT DISTINCT FROM q.record_version"
