@@ -1,0 +1,67 @@
+"""`parindex simulate` (interface.md §2) as implemented by simulators.cli."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from simulators.cli import main, parse_as_of
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--faults", "2"], ["--as-of", "yesterday"], ["--scale", "huge"], ["--hr-dir", "x", "--edxml-dir", "x"]],
+)
+def test_bad_usage_exits_with_2(argv):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+
+
+def test_manifest_inside_a_data_folder_is_refused(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--hr-dir", str(tmp_path / "hr"), "--manifest", str(tmp_path / "hr" / "m.jsonl")])
+    assert stopped.value.code == 2
+
+
+def test_as_of_formats():
+    assert (
+        parse_as_of("2025-06-30T12:00:00")
+        == parse_as_of("20250630120000")
+        == parse_as_of("2025-06-30 12:00:00")
+    )
+
+
+def test_simulate_serves_prints_the_variables_and_stops_on_sigterm(tmp_path):
+    command = [sys.executable, "-m", "simulators", "--year", "2025", "--port", "0", "--as-of", "2025-03-01"]
+    command += ["--hr-dir", str(tmp_path / "sim" / "hr"), "--edxml-dir", str(tmp_path / "sim" / "edxml")]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    environment.pop("PARINDEX_DVC_CLIENT_ID", None)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, text=True
+    )
+    try:
+        exports = dict(
+            process.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(5)
+        )
+        assert set(exports) == {
+            "PARINDEX_DVC_URL",
+            "PARINDEX_DVC_CLIENT_ID",
+            "PARINDEX_DVC_CLIENT_SECRET",
+            "PARINDEX_HR_DIR",
+            "PARINDEX_EDXML_DIR",
+        }
+        base = exports["PARINDEX_DVC_URL"].removesuffix("/dvc")
+        assert requests.get(base + "/_sim/health", timeout=10).json()["year"] == 2025
+        assert Path(exports["PARINDEX_HR_DIR"]).is_dir() and Path(exports["PARINDEX_EDXML_DIR"]).is_dir()
+        # The manifest goes beside the HR and edXML folders, never inside them.
+        assert (tmp_path / "sim" / "quirk_manifest.jsonl").stat().st_size > 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
