@@ -49,4 +49,7 @@ def table_counts(engine: sa.Engine, tables: Sequence[str]) -> dict[str, int]:
 
 def preview(engine: sa.Engine, table: str, columns: Sequence[str], limit: int = 5) -> pd.DataFrame:
     """The first `limit` rows of `table`, for a glance in the asset's metadata."""
-    return next(iter_batches(engine, table, columns, batch_size=limit), pd.DataFrame(columns=list(columns)))
+    clause = _table(table, columns)
+    with engine.connect() as conn:
+        result = conn.execute(sa.select(*(clause.c[column] for column in columns)).limit(limit))
+        return pd.DataFrame.from_records(result.all(), columns=list(columns))
