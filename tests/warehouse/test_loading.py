@@ -1,0 +1,46 @@
+from datetime import datetime
+from decimal import Decimal
+
+import pyarrow as pa
+
+from tests.warehouse.conftest import rows
+from warehouse import schema
+from warehouse.loading import load_arrow
+
+
+def test_values_survive_the_bulk_path_exactly(engine):
+    # The PostgreSQL path goes through CSV: null and empty text, quotes, commas, line breaks and NFD
+    # Vietnamese must come back as they went in.
+    data = pa.table(
+        {
+            "agency_code": ["H35.01", "H35.02", "H35.03"],
+            "year": pa.array([2025, 2025, 2025], pa.int32()),
+            "period_start": pa.array([datetime(2025, 1, 1).date()] * 3),
+            "period_end": pa.array([datetime(2025, 12, 31).date()] * 3),
+            "metric_code": ['a "quoted", text', "", "Ho\u0300a\nBi\u0300nh"],
+            "numerator": pa.array([1, None, 0], pa.int64()),
+            "denominator": pa.array([3, None, 0], pa.int64()),
+            "value": pa.array([Decimal("0.3333"), None, None], pa.decimal128(18, 4)),
+            "as_of": pa.array([datetime(2025, 7, 1, 0, 0, 0, 250000)] * 3, pa.timestamp("us")),
+            "not_a_column": ["ignored"] * 3,
+        }
+    )
+    with engine.begin() as conn:
+        assert load_arrow(conn, schema.metric_value, data) == 3
+
+    assert rows(
+        engine,
+        "SELECT metric_code, numerator, denominator, value, as_of, computed_at FROM marts.metric_value"
+        " ORDER BY agency_code",
+    ) == [
+        ('a "quoted", text', 1, 3, Decimal("0.3333"), datetime(2025, 7, 1, 0, 0, 0, 250000), None),
+        ("", None, None, None, datetime(2025, 7, 1, 0, 0, 0, 250000), None),
+        ("Ho\u0300a\nBi\u0300nh", 0, 0, None, datetime(2025, 7, 1, 0, 0, 0, 250000), None),
+    ]
+
+
+def test_an_empty_table_loads_nothing(engine):
+    with engine.begin() as conn:
+        assert (
+            load_arrow(conn, schema.metric_value, pa.table({"agency_code": pa.array([], pa.string())})) == 0
+        )
