@@ -18,6 +18,9 @@ AGENCY_COLUMNS = (
     "valid_from",
     "valid_to",
 )
+_AGENCY_SCHEMA = pa.schema(
+    [(name, pa.timestamp("us") if name.startswith("valid_") else pa.string()) for name in AGENCY_COLUMNS]
+)
 
 
 def agency_rows(engine: sa.Engine) -> list[dict[str, Any]]:
@@ -48,15 +51,8 @@ def procedure_codes(engine: sa.Engine) -> ProcedureCodes:
 
 def load_agency_config(engine: sa.Engine, rows: Iterable[Mapping[str, Any]]) -> int:
     """Replace the configured agency table with `rows` (dicts with keys of `AGENCY_COLUMNS`)."""
-    rows = list(rows)
     data = pa.Table.from_pylist(
-        [{name: row.get(name) for name in AGENCY_COLUMNS} for row in rows],
-        schema=pa.schema(
-            [
-                (name, pa.timestamp("us") if name.startswith("valid_") else pa.string())
-                for name in AGENCY_COLUMNS
-            ]
-        ),
+        [{name: row.get(name) for name in AGENCY_COLUMNS} for row in rows], schema=_AGENCY_SCHEMA
     )
     with engine.begin() as conn:
         conn.execute(sa.delete(schema.cfg_agency))
