@@ -1,8 +1,6 @@
 """Great Expectations suites of `quality_checks/` as Dagster asset checks, one per suite, on the asset of the
 table it validates. Tables are read in bounded batches; results are kept in `marts.quality_check_result`."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
@@ -79,7 +77,7 @@ def _suite_check(suite: Suite):
 
         engine = warehouse.engine()
         outcome = validate(suite, table_batches(engine, suite))
-        quality_results.record_check_results(engine, result_rows(outcome, context.run_id))
+        quality_results.record_check_results(engine, result_rows(outcome, context.run.run_id))
         if not outcome.passed:
             context.log.error(outcome.summary())
         return AssetCheckResult(

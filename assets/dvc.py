@@ -1,11 +1,10 @@
 """DVC extraction assets: one multi-asset per contract resource, landing its raw table and merging its
 staging table, plus the orphan re-evaluation that runs once every DVC resource of the run has landed."""
 
-from __future__ import annotations
-
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import orjson
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -99,7 +98,7 @@ def reevaluate_quarantine(engine, entity: str, dvc_context: DvcContext, batch_id
     held = quarantine.open_records(engine, SOURCE, entity, REEVALUATED_REASONS)
     if not held:
         return 0
-    batch = normalise_records(entity, [row["record"] for row in held], dvc_context)
+    batch = normalise_records(entity, [orjson.loads(row["record"]) for row in held], dvc_context)
     passed = set(batch.rows.column("_key").to_pylist())
     land_batch(engine, batch_id, now, SOURCE, entity, batch.raw.slice(0, 0), batch.rows, batch.quarantine)
     released = [row["fingerprint"] for row in held if row["record_key"] in passed]
@@ -148,7 +147,7 @@ def _dvc_entity_asset(entity: str):
         engine = warehouse.engine()
         tz = ZoneInfo(settings.timezone)
         dvc_context = build_context(engine, settings)
-        run_tag = context.run_id.split("-")[0]
+        run_tag = context.run.run_id.split("-")[0]
         now = local_now(tz)
         released = reevaluate_quarantine(engine, entity, dvc_context, f"{run_tag}-{entity}-re", now)
 
@@ -233,5 +232,5 @@ ORPHANS_KEY = AssetKey(["quarantine", "dvc_orphans"])
     pool="warehouse",
 )
 def dvc_orphans(context: AssetExecutionContext, warehouse: WarehouseResource):
-    counts = quarantine.refresh_orphans(warehouse.engine(), f"{context.run_id.split('-')[0]}-orphans")
+    counts = quarantine.refresh_orphans(warehouse.engine(), f"{context.run.run_id.split('-')[0]}-orphans")
     yield MaterializeResult(asset_key=ORPHANS_KEY, metadata={k: int(v) for k, v in counts.items()})

@@ -1,7 +1,5 @@
 """Marts, metrics and exports: the SQL models, the yearly metric partitions and the files officers open."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -87,7 +85,7 @@ METRIC_VALUE_KEY = AssetKey(["marts", "metric_value"])
 
 def run_started_at(context: AssetExecutionContext, settings: PipelineSettings) -> datetime:
     """The run's start in naive local time (docs/layers.md §1)."""
-    started = context.instance.get_run_stats(context.run_id).start_time or datetime.now().timestamp()
+    started = context.instance.get_run_stats(context.run.run_id).start_time or datetime.now().timestamp()
     return datetime.fromtimestamp(started, ZoneInfo(settings.timezone)).replace(tzinfo=None)
 
 
@@ -115,7 +113,7 @@ def metric_value(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:
     engine = warehouse.engine()
-    blocked = failed_blocking_checks(engine, context.run_id)
+    blocked = failed_blocking_checks(engine, context.run.run_id)
     if blocked:
         # Dagster does not stop downstream assets on every failed check (issue 17251): gate explicitly.
         raise Failure(description="Blocking quality checks failed: " + "; ".join(blocked))

@@ -1,8 +1,6 @@
 """The agency table configuration (sources.md §8) loaded into the warehouse, so that marts know every
 assessed agency even when a source is not configured."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from assets.resources import PipelineSettings, WarehouseResource

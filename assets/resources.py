@@ -13,10 +13,12 @@ from sqlalchemy.engine import Engine
 
 from assets.partitions import DEFAULT_TIMEZONE
 from warehouse.engine import DEFAULT_URL, make_engine
+from warehouse.schema import ensure_schema
 
 
 class WarehouseResource(ConfigurableResource):
-    """The warehouse every asset writes; engines are created on first use inside a run, never at import."""
+    """The warehouse every asset writes; the engine is created (and the schema brought up to date) on first
+    use inside a run, never at import."""
 
     url: str = DEFAULT_URL
     _engine: Engine | None = PrivateAttr(default=None)
@@ -24,6 +26,7 @@ class WarehouseResource(ConfigurableResource):
     def engine(self) -> Engine:
         if self._engine is None:
             self._engine = make_engine(self.url)
+            ensure_schema(self._engine)
         return self._engine
 
     def teardown_after_execution(self, context) -> None:

@@ -13,7 +13,7 @@ from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
 from assets.progress import progress
 from assets.resources import build_resources
-from warehouse.engine import make_engine
+from warehouse.engine import make_engine, warehouse_url
 from warehouse.publish import publish_read_copy
 from warehouse.schema import ensure_schema
 
@@ -59,6 +59,10 @@ def dagster_instance() -> DagsterInstance:
     UI started with the same `DAGSTER_HOME`."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME.resolve())))
     home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        # Default local storage (SQLite files in DAGSTER_HOME); no usage data leaves a government network.
+        settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     return DagsterInstance.get()
 
 
@@ -90,7 +94,7 @@ def run_year(
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     finally:
-        publish_read_copy(resources["warehouse"].url)
+        publish_read_copy(warehouse_url())
     failed_checks = [
         f"{event.asset_check_evaluation_data.asset_key.to_user_string()}: "
         f"{event.asset_check_evaluation_data.check_name}: "

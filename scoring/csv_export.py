@@ -61,6 +61,10 @@ def write_csv(
             for row in rows:
                 writer.writerow([format_cell(row.get(c), decimals.get(c)) for c in columns])
                 count += 1
+        # mkstemp makes the file private; an export is meant to be shared like any file the user writes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -1,0 +1,111 @@
+"""Running the whole pipeline against a simulator, for end-to-end tests: environment, warehouse, snapshots."""
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from assets.resources import DvcSource
+from assets.runner import RunOutcome, run_year
+from simulators import Simulation, SimulatorServer
+
+PSEUDONYM_KEY = "e2e-test-key-not-secret"
+# Load metadata and version columns differ between runs by design (sources.md §1.11).
+RUN_SPECIFIC_COLUMNS = {"_batch_id", "_extracted_at", "_fetch_seq", "_version", "updated_at", "computed_at"}
+
+STAGING_TABLES = (
+    "staging.stg_dvc__agency",
+    "staging.stg_dvc__procedure",
+    "staging.stg_dvc__holiday",
+    "staging.stg_dvc__dossier",
+    "staging.stg_dvc__apology",
+    "staging.stg_dvc__rating",
+    "staging.stg_dvc__feedback",
+)
+MART_TABLES = ("marts.dim_agency", "marts.fct_dossier", "marts.fct_feedback", "marts.metric_value")
+
+
+@contextlib.contextmanager
+def environment(**values: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A fresh database on the test server, dropped afterwards: the warehouse's schema names are fixed."""
+    name = f"parindex_e2e_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def run_against(
+    sim: Simulation,
+    warehouse_url: str,
+    work_dir: Path,
+    faults: float = 0.0,
+    fault_seed: int = 0,
+) -> RunOutcome:
+    """One `parindex run --year` of the simulated year, over real HTTP, with short retry delays."""
+    with SimulatorServer(sim, port=0, faults=faults, fault_seed=fault_seed, timeout_hold_s=1.5) as server:
+        dvc = DvcSource(
+            base_url=server.env["PARINDEX_DVC_URL"],
+            client_id=server.env["PARINDEX_DVC_CLIENT_ID"],
+            client_secret=server.env["PARINDEX_DVC_CLIENT_SECRET"],
+            connect_timeout_s=2.0,
+            read_timeout_s=0.75,
+            backoff_initial_s=0.01,
+            backoff_cap_s=0.05,
+        )
+        with environment(
+            PARINDEX_WAREHOUSE_URL=warehouse_url,
+            PARINDEX_PSEUDONYM_KEY=PSEUDONYM_KEY,
+            PARINDEX_EXPORT_DIR=str(work_dir / "exports"),
+            DAGSTER_HOME=str(work_dir / "dagster_home"),
+        ):
+            return run_year(sim.year, resource_overrides={"dvc": dvc})
+
+
+def snapshot(
+    url: str, tables=STAGING_TABLES + MART_TABLES, drop=RUN_SPECIFIC_COLUMNS
+) -> dict[str, pd.DataFrame]:
+    """Each table's rows in a stable order, without the columns that legitimately differ between runs."""
+    engine = sa.create_engine(url)
+    try:
+        frames = {}
+        with engine.connect() as conn:
+            for table in tables:
+                frame = pd.read_sql(sa.text(f"SELECT * FROM {table}"), conn)
+                frame = frame.drop(columns=[c for c in frame.columns if c in drop])
+                frames[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+        return frames
+    finally:
+        engine.dispose()
+
+
+def query(url: str, sql: str) -> list[dict]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [dict(row) for row in conn.execute(sa.text(sql)).mappings()]
+    finally:
+        engine.dispose()
