@@ -2,6 +2,7 @@
 
 import time
 from datetime import date, datetime, timedelta
+from functools import cache
 
 import numpy as np
 
@@ -27,7 +28,16 @@ def wire(seconds: int) -> str:
     """`yyyyMMddHHmmss`, or "" for an event that has not happened (the DVC normal form, sources.md §1.6)."""
     if seconds >= NEVER:
         return ""
-    return time.strftime("%Y%m%d%H%M%S", time.gmtime(int(seconds)))
+    day, rest = divmod(int(seconds), DAY)
+    hour, rest = divmod(rest, 3_600)
+    minute, second = divmod(rest, 60)
+    return f"{_day_text(day)}{hour:02d}{minute:02d}{second:02d}"
+
+
+@cache
+def _day_text(day: int) -> str:
+    # Rendering formats several dates per record; the date part repeats a lot, the formatting is slow.
+    return time.strftime("%Y%m%d", time.gmtime(day * DAY))
 
 
 def parse_wire(text: str) -> int:

@@ -14,7 +14,8 @@ def mix(*parts: int) -> int:
 
 def guid(*parts: int) -> str:
     """A version-4-shaped GUID string."""
-    text = f"{mix(*parts, 1):016x}{mix(*parts, 2):016x}"
+    high = mix(*parts)
+    text = f"{high:016x}{high * 0xD6E8FEB86659FD93 & MASK:016x}"
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-a{text[17:20]}-{text[20:32]}"
 
 

@@ -72,9 +72,10 @@ class Simulation:
         """Records as served (quirks applied) or as a perfect system would serve them."""
         records = self.entity(name).render(indices, self._as_of, versions)
         if with_quirks:
-            plan = self._world.plan
+            planned = self._world.plan.for_records(name, indices)
             for index, record in zip(indices, records, strict=True):
-                apply_quirks(name, record, plan.for_record(name, index), self._world.context)
+                if index in planned:
+                    apply_quirks(name, record, planned[index], self._world.context)
         return records
 
     def truth(self, entity: str) -> list[dict]:
@@ -88,17 +89,17 @@ class Simulation:
             entity = self.entity(name)
             order, versions = self.view(name)
             touched = np.zeros(len(entity.keys), dtype=bool)
-            touched[list(self._world.plan.entries.get(name, {}))] = True
+            touched[self._world.plan.planned(name)] = True
             touched |= entity.hidden
             served = touched[order]
             indices, served_versions = order[served].tolist(), versions[served].tolist()
             clean = self.render(name, indices, served_versions, with_quirks=False)
+            planned = self._world.plan.for_records(name, indices)
             for index, record in zip(indices, clean, strict=True):
                 key = record[entity.key_field]
                 if entity.hidden[index]:
                     entries.append(_entry(name, key, "MaHoSo", "Q12"))
-                plan = self._world.plan.for_record(name, index)
-                for field, quirk in apply_quirks(name, record, plan, self._world.context):
+                for field, quirk in apply_quirks(name, record, planned.get(index, []), self._world.context):
                     entries.append(_entry(name, key, field, quirk))
         return entries
 

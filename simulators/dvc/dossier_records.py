@@ -106,7 +106,10 @@ def dossier_records(
                 "DuocThanhToanTrucTuyen": str(online_payment),
                 "CoPhiLePhi": "1" if has_fee else "0",
                 "TaiKhoanDuocXacThucVoiVNeID": "1" if vneid else "0",
-                "TaiLieuNop": [_component(index, position, digitised) for position in range(components)],
+                "TaiLieuNop": [
+                    _component(position, digitised, person >> (5 * position))
+                    for position in range(components)
+                ],
                 "DanhSachHoSoBoSung": supplements,
                 "DanhSachGiayToKetQua": [
                     _result(index, position, e_result, procedure)
@@ -174,15 +177,14 @@ def _identity_number(index: int, applicant_type: int) -> str:
     return f"0{number % 100_000_000_000:011d}"
 
 
-def _component(index: int, position: int, digitised_count: int) -> dict:
+def _component(position: int, digitised_count: int, reuse: int) -> dict:
     digitised = position < digitised_count
-    reuse = mix(index, 9, position)
     return {
         "MaThanhPhanHoSo": f"TP-{position + 1:02d}",
         "TenTepDinhKem": f"thanh_phan_{position + 1:02d}.pdf",
         "DuocSoHoa": "1" if digitised else "0",
         "DuocTaiSuDung": str(reuse % 3) if digitised else "0",
-        "DuocLayTuKhoDMQG": "1" if digitised and (reuse >> 8) % 5 == 0 else "0",
+        "DuocLayTuKhoDMQG": "1" if digitised and (reuse >> 2) % 5 == 0 else "0",
     }
 
 

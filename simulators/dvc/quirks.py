@@ -8,7 +8,7 @@ manifest entries (sources.md §1.11).
 import math
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -114,19 +114,47 @@ class QuirkContext:
     rates: dict[str, float]
 
 
-@dataclass
 class QuirkPlan:
-    """Per entity: record index -> [(quirk, salt), ...]."""
+    """Per entity, sorted arrays of (record index, quirk, salt): compact even for millions of records."""
 
-    entries: dict[str, dict[int, list[tuple[str, int]]]] = field(default_factory=dict)
+    def __init__(self):
+        self._parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def add(self, entity: str, indices: np.ndarray, quirk: str, salts: np.ndarray) -> None:
-        records = self.entries.setdefault(entity, {})
-        for index, salt in zip(indices.tolist(), salts.tolist(), strict=True):
-            records.setdefault(index, []).append((quirk, salt))
+        codes = np.full(len(indices), ORDER.index(quirk), dtype=np.int8)
+        self._parts.setdefault(entity, []).append((indices.astype(np.int64), codes, salts.astype(np.int64)))
 
-    def for_record(self, entity: str, index: int) -> list[tuple[str, int]]:
-        return self.entries.get(entity, {}).get(index, [])
+    def freeze(self) -> "QuirkPlan":
+        for entity, parts in self._parts.items():
+            indices, codes, salts = (np.concatenate(column) for column in zip(*parts, strict=True))
+            # Sorted by record, then in the order quirks apply (ORDER).
+            order = np.lexsort((codes, indices))
+            self._arrays[entity] = (indices[order], codes[order], salts[order])
+        self._parts.clear()
+        return self
+
+    def planned(self, entity: str) -> np.ndarray:
+        """The indices of the records of an entity that have at least one quirk."""
+        indices = self._arrays.get(entity, (np.empty(0, dtype=np.int64),))[0]
+        return np.unique(indices)
+
+    def for_records(self, entity: str, indices: list[int]) -> dict[int, list[tuple[str, int]]]:
+        """The quirks of those records that have any: {index: [(quirk, salt), ...]} in application order."""
+        if entity not in self._arrays:
+            return {}
+        planned, codes, salts = self._arrays[entity]
+        wanted = np.asarray(indices, dtype=np.int64)
+        starts = np.searchsorted(planned, wanted, "left")
+        stops = np.searchsorted(planned, wanted, "right")
+        return {
+            index: [
+                (ORDER[code], salt)
+                for code, salt in zip(codes[start:stop].tolist(), salts[start:stop].tolist(), strict=True)
+            ]
+            for index, start, stop in zip(indices, starts.tolist(), stops.tolist(), strict=True)
+            if stop > start
+        }
 
 
 def plan_quirks(
@@ -156,7 +184,7 @@ def plan_quirks(
             count = min(len(pool), math.ceil(rate * len(pool)))
             chosen = np.sort(rng.choice(pool, size=count, replace=False))
             plan.add(entity, chosen, quirk, rng.integers(0, 2**31, count))
-    return plan
+    return plan.freeze()
 
 
 def apply_quirks(
@@ -165,7 +193,7 @@ def apply_quirks(
     """Alters the record in place; returns (field, quirk) for every field really altered."""
     spec = SPECS[entity]
     altered = []
-    for quirk, salt in sorted(plan, key=lambda entry: ORDER.index(entry[0])):
+    for quirk, salt in plan:
         fields = QUIRKS[quirk](record, spec, salt, context)
         altered.extend((name, quirk.split("-")[0]) for name in fields)
     return altered

@@ -16,7 +16,7 @@ from simulators.dvc.dossiers import COLUMN, generate_dossiers
 from simulators.dvc.feedback import feedback_record, generate_feedback
 from simulators.dvc.procedures import build_procedures
 from simulators.dvc.profiles import draw_profile
-from simulators.dvc.quirks import DEFAULT_RATES, QuirkContext, plan_quirks
+from simulators.dvc.quirks import DEFAULT_RATES, QuirkContext, QuirkPlan, plan_quirks
 from simulators.dvc.ratings import generate_ratings, rating_record
 from simulators.workdays import HolidayCalendar
 
@@ -65,7 +65,7 @@ class World:
     period: tuple[int, int]
     agencies: list[Agency]
     entities: dict[str, Entity]
-    plan: object
+    plan: QuirkPlan
     context: QuirkContext
 
 
