@@ -57,6 +57,7 @@ REASON_PRIORITY = (
 
 _DETAIL = {
     "missing_required": "Thiếu trường bắt buộc {field}",
+    "date_order": "Trường {field} trước {value}",
     "bad_format": "Trường {field} sai định dạng: {value}",
     "unknown_code": "Trường {field} có giá trị không có trong danh mục mã: {value}",
     "unknown_agency": "Trường {field} có mã đơn vị không có trong bảng đơn vị (cả hai định dạng): {value}",
@@ -207,32 +208,13 @@ def normalise(
             errors = _check_order(spec, values)
         if errors:
             reason, field_name, value = min(errors, key=lambda e: REASON_PRIORITY.index(e[0]))
-            text = (
-                _order_detail(field_name, value)
-                if reason == "date_order"
-                else detail(reason, field_name, value)
-            )
+            text = detail(reason, field_name, value)
             out.reject(key, version, locator, field_name, reason, text, record_json)
             continue
 
         hashed = [values[name] for name in field_names]
         for array in spec.arrays:
-            entries = record.get(array.name) or []
-            valid = []
-            for index, entry in enumerate(entries):
-                try:
-                    valid.append(array.convert_entry(entry))
-                except FieldError as exc:
-                    name = f"{array.name}[{index}]" + (f".{exc.field}" if exc.field else "")
-                    out.reject(
-                        key,
-                        version,
-                        f"{locator}/{array.name}[{index}]",
-                        name,
-                        exc.reason,
-                        detail(exc.reason, name, exc.value),
-                        record_json,
-                    )
+            valid = _valid_entries(array, record, out, key, version, locator, record_json)
             hashed.append(valid)
             for column, _, summarise in array.summary:
                 values[column] = summarise(valid)
@@ -249,6 +231,21 @@ def normalise(
         rows["_fetch_seq"].append(fetch_seq)
         fetch_seq += 1
     return out.tables()
+
+
+def _valid_entries(array: ArrayField, record: dict, out: _Tables, key, version, locator, record_json) -> list:
+    """The converted entries of ``array``; each bad entry is quarantined alone, naming its index."""
+    valid = []
+    for index, entry in enumerate(record.get(array.name) or []):
+        try:
+            valid.append(array.convert_entry(entry))
+        except FieldError as exc:
+            name = f"{array.name}[{index}]" + (f".{exc.field}" if exc.field else "")
+            where = f"{locator}/{array.name}[{index}]"
+            out.reject(
+                key, version, where, name, exc.reason, detail(exc.reason, name, exc.value), record_json
+            )
+    return valid
 
 
 def _convert_fields(
@@ -302,10 +299,6 @@ def _check_order(spec: EntitySpec, values: dict) -> list[tuple[str, str, object]
         if current is None:
             continue
         if previous is not None and current < previous:
-            return [("date_order", name, previous_name)]
+            return [("date_order", name, previous_name)]  # detail: "{name} trước {previous_name}"
         previous_name, previous = name, current
     return []
-
-
-def _order_detail(field_name: str, earlier_field: object) -> str:
-    return f"Trường {field_name} trước {earlier_field}"

@@ -6,7 +6,8 @@ The source-specific part is ``read_page(window, page_number) -> Page``: it forma
 closing window and the new watermark) lives here.
 """
 
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +32,11 @@ class Page(NamedTuple):
 class WindowRead(NamedTuple):
     window: Window | None  # None for a catalogue read in full
     total: int
-    items: list[tuple[str, dict]]  # deduplicated by key and version, in fetch order
+    pages: list  # per page, in fetch order: ``spec.process`` of its items, deduplicated by key and version
+
+
+def _keep(items: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    return items
 
 
 ReadPage = Callable[[Window | None, int], Page]
@@ -46,6 +51,9 @@ class PagingSpec:
     max_reads: int = 3  # reads of one window before it is split (§1.8 step 4)
     max_total: int = 50_000  # a window whose page 1 reports more is split (§1.8 step 2)
     granularity: timedelta = timedelta(seconds=1)  # the next window starts this much later
+    # Applied to each page as it arrives, so that a window never holds all its records as dicts;
+    # the output of a window that fails verification is dropped.
+    process: Callable[[list[tuple[str, dict]]], object] = _keep
 
 
 class IncompleteWindow(Exception):
@@ -66,16 +74,22 @@ def window_start(watermark: datetime | None, first_start: datetime) -> datetime:
     return first_start if watermark is None else watermark - OVERLAP
 
 
-def _verified(pages: list[Page], spec: PagingSpec) -> list[tuple[str, dict]] | None:
-    """The deduplicated items when every page reported the same total and the distinct keys match it."""
-    total = pages[0].total
-    if any(page.total != total for page in pages):
-        return None
-    key_of, version_of = spec.key, spec.version
-    seen: set = set()
-    keys: set = set()
-    items = []
-    for page in pages:
+class _Verifier:
+    """Checks one read of a window page by page: same total everywhere, distinct keys equal to it."""
+
+    def __init__(self, spec: PagingSpec, total: int):
+        self.spec = spec
+        self.total = total
+        self.seen: set = set()
+        self.keys: set = set()
+
+    def fresh(self, page: Page) -> list[tuple[str, dict]] | None:
+        """The page's items not seen before (by key and version), or None when its total differs."""
+        if page.total != self.total:
+            return None
+        key_of, version_of = self.spec.key, self.spec.version
+        seen, keys = self.seen, self.keys
+        items = []
         for locator, record in page.items:
             key = key_of(record)
             # A record without its key cannot be a duplicate: it counts once and is quarantined later.
@@ -85,7 +99,10 @@ def _verified(pages: list[Page], spec: PagingSpec) -> list[tuple[str, dict]] | N
             seen.add(identity)
             keys.add(key if key is not None else locator)
             items.append((locator, record))
-    return items if len(keys) == total else None
+        return items
+
+    def complete(self) -> bool:
+        return len(self.keys) == self.total
 
 
 class _Split(NamedTuple):
@@ -110,13 +127,24 @@ class _Reader:
                     return _Split(halves, may_split=True)
             page_count = -(-first.total // spec.page_size)
             rest = self.pool.map(lambda number: self.read_page(window, number), range(2, page_count + 1))
-            items = _verified([first, *rest], spec)
-            if items is not None:
-                return WindowRead(window, first.total, items)
+            pages = self._read_pages(first, rest)
+            if pages is not None:
+                return WindowRead(window, first.total, pages)
         halves = split_window(window, spec.granularity) if window is not None and may_split else None
         if halves is None:
             raise IncompleteWindow(f"window {window} failed verification after {spec.max_reads} reads")
         return _Split(halves, may_split=False)
+
+    def _read_pages(self, first: Page, rest: Iterable[Page]) -> list | None:
+        """Processed pages in order while downloads continue, or None when the read does not verify."""
+        verifier = _Verifier(self.spec, first.total)
+        pages = []
+        for page in itertools.chain([first], rest):
+            items = verifier.fresh(page)
+            if items is None:
+                return None
+            pages.append(self.spec.process(items))
+        return pages if verifier.complete() else None
 
     def cover(self, window: Window) -> Iterator[WindowRead]:
         """Verified reads covering ``window``, in chronological order; empty windows are skipped."""
@@ -127,7 +155,7 @@ class _Reader:
             if isinstance(result, _Split):
                 stack.append((result.halves[1], result.may_split))
                 stack.append((result.halves[0], result.may_split))
-            elif result.items:
+            elif result.total:
                 yield result
 
 

@@ -4,15 +4,26 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
+import pyarrow as pa
+
 from etl.batch import ExtractBatch
 from etl.dvc.client import MAX_PAGE_SIZE, DvcClient
 from etl.dvc.context import DvcContext
-from etl.dvc.entities import CATALOGUES, ENTITIES, VERSION_FIELD, privacy_policy, record_key
+from etl.dvc.entities import (
+    CATALOGUES,
+    ENTITIES,
+    SOURCE,
+    VERSION_FIELD,
+    entity_spec,
+    privacy_policy,
+    record_key,
+)
 from etl.dvc.normalise import normalise_records
+from etl.normalise import normalise
 from etl.privacy import Privacy
 from etl.readahead import read_ahead
 from etl.timeparse import format_dvc_datetime, local_now
-from etl.windows import Page, PagingSpec, Window, WindowedExtraction, WindowRead, read_catalogue, window_start
+from etl.windows import Page, PagingSpec, Window, WindowedExtraction, read_catalogue, window_start
 
 
 def _version_text(record: dict) -> object:
@@ -46,14 +57,31 @@ class DvcExtractor:
         self.new_watermark: datetime | None = None
         self.drift_counts: Counter[str] = Counter()  # records with unknown fields, per entity, this run
 
-    def _spec(self, entity: str) -> PagingSpec:
+    def _spec(self, entity: str, process=None) -> PagingSpec:
+        extra = {} if process is None else {"process": process}
         return PagingSpec(
             key=record_key(entity),
             version=_version_text,
             page_size=self.page_size,
             workers=self.workers,
             max_total=self.max_window,
+            **extra,
         )
+
+    def _page_processor(self, entity: str) -> Callable[[list[tuple[str, dict]]], tuple]:
+        """Privacy, then normalisation, of each page as it arrives: a window never holds its dicts."""
+        spec = entity_spec(entity, self.context)
+        policy = privacy_policy(entity)
+        apply = self._privacy.apply
+
+        def process(items: list[tuple[str, dict]]) -> tuple[pa.Table, pa.Table, pa.Table]:
+            tables = normalise(
+                spec, [(locator, apply(record, policy)) for locator, record in items], self._fetch_seq
+            )
+            self._fetch_seq += tables[1].num_rows
+            return tables
+
+        return process
 
     def _page_reader(self, entity: str) -> Callable[[Window | None, int], Page]:
         def read_page(window: Window | None, number: int) -> Page:
@@ -83,31 +111,36 @@ class DvcExtractor:
         self.new_watermark = None
         read_page = self._page_reader(entity)
         if entity in CATALOGUES:
-            yield self._batch(entity, read_catalogue(read_page, self._spec(entity)))
+            read = read_catalogue(read_page, self._spec(entity))
+            yield self._catalogue_batch(entity, [item for page in read.pages for item in page])
             self.new_watermark = watermark
             return
         run = WindowedExtraction(
             read_page,
-            self._spec(entity),
+            self._spec(entity, self._page_processor(entity)),
             window_start(watermark, start.replace(microsecond=0)),
             lambda: (self._now() - lag).replace(microsecond=0),
         )
         for read in read_ahead(run, depth=1):
-            yield self._batch(entity, read)
+            raw, rows, quarantine = (pa.concat_tables(tables) for tables in zip(*read.pages, strict=True))
+            yield self._counted(ExtractBatch(SOURCE, entity, raw, rows, quarantine))
         self.new_watermark = run.new_watermark
 
-    def _batch(self, entity: str, read: WindowRead) -> ExtractBatch:
+    def _catalogue_batch(self, entity: str, items: list[tuple[str, dict]]) -> ExtractBatch:
+        # Normalised as a whole: a unit's parent may be on another page of don-vi.
         policy = privacy_policy(entity)
         apply = self._privacy.apply
-        records = [apply(record, policy) for _, record in read.items]
         batch = normalise_records(
             entity,
-            records,
+            [apply(record, policy) for _, record in items],
             self.context,
-            locators=[locator for locator, _ in read.items],
+            locators=[locator for locator, _ in items],
             fetch_seq_start=self._fetch_seq,
         )
         self._fetch_seq += batch.rows.num_rows
+        return self._counted(batch)
+
+    def _counted(self, batch: ExtractBatch) -> ExtractBatch:
         drift = batch.raw.column("_drift_fields")
-        self.drift_counts[entity] += len(drift) - drift.null_count
+        self.drift_counts[batch.entity] += len(drift) - drift.null_count
         return batch
