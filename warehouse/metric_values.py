@@ -6,11 +6,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from warehouse import schema
-from warehouse.loading import load_arrow
+from warehouse.loading import load_arrow, rows_to_arrow
 
 COUNT = "count"
 RATE = "rate"
@@ -39,21 +38,6 @@ DVC_METRICS = (
     Metric("dvc.pakn_on_time_rate", RATE),
 )
 _TIMELINESS = "dvc.on_time_rate"
-
-_VALUE_SCHEMA = pa.schema(
-    [
-        ("agency_code", pa.string()),
-        ("year", pa.int32()),
-        ("period_start", pa.date32()),
-        ("period_end", pa.date32()),
-        ("metric_code", pa.string()),
-        ("numerator", pa.int64()),
-        ("denominator", pa.int64()),
-        ("value", pa.decimal128(18, 4)),
-        ("as_of", pa.timestamp("us")),
-        ("computed_at", pa.timestamp("us")),
-    ]
-)
 
 
 class Period(NamedTuple):
@@ -184,4 +168,4 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
                         "computed_at": computed_at,
                     }
                 )
-        return load_arrow(conn, value_table, pa.Table.from_pylist(records, schema=_VALUE_SCHEMA))
+        return load_arrow(conn, value_table, rows_to_arrow(value_table, records))

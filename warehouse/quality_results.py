@@ -4,28 +4,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from warehouse import schema
-from warehouse.loading import load_arrow
-
-_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("check_name", pa.string()),
-        ("table_name", pa.string()),
-        ("passed", pa.bool_()),
-        ("blocking", pa.bool_()),
-        ("severity", pa.string()),
-        ("expectation", pa.string()),
-        ("column_name", pa.string()),
-        ("unexpected_count", pa.int64()),
-        ("sample_keys", pa.string()),
-        ("detail", pa.string()),
-        ("checked_at", pa.timestamp("us")),
-    ]
-)
+from warehouse.loading import load_arrow, rows_to_arrow
 
 
 def _sample_keys(value: Any) -> str | None:
@@ -37,15 +19,10 @@ def _sample_keys(value: Any) -> str | None:
 
 def record_check_results(engine: sa.Engine, rows: Iterable[Mapping[str, Any]]) -> int:
     """Append check results (dicts with the columns of `marts.quality_check_result`); returns the count."""
-    records = [
-        {
-            **{name: row.get(name) for name in _SCHEMA.names},
-            "sample_keys": _sample_keys(row.get("sample_keys")),
-        }
-        for row in rows
-    ]
+    records = [{**row, "sample_keys": _sample_keys(row.get("sample_keys"))} for row in rows]
     with engine.begin() as conn:
-        return load_arrow(conn, schema.quality_check_result, pa.Table.from_pylist(records, schema=_SCHEMA))
+        table = schema.quality_check_result
+        return load_arrow(conn, table, rows_to_arrow(table, records))
 
 
 def failed_blocking(engine: sa.Engine, run_id: str) -> list[dict[str, Any]]:

@@ -3,11 +3,10 @@
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from warehouse import schema
-from warehouse.loading import load_arrow
+from warehouse.loading import load_arrow, rows_to_arrow
 
 AGENCY_COLUMNS = (
     "agency_code",
@@ -17,9 +16,6 @@ AGENCY_COLUMNS = (
     "parent_code",
     "valid_from",
     "valid_to",
-)
-_AGENCY_SCHEMA = pa.schema(
-    [(name, pa.timestamp("us") if name.startswith("valid_") else pa.string()) for name in AGENCY_COLUMNS]
 )
 
 
@@ -51,9 +47,7 @@ def procedure_codes(engine: sa.Engine) -> ProcedureCodes:
 
 def load_agency_config(engine: sa.Engine, rows: Iterable[Mapping[str, Any]]) -> int:
     """Replace the configured agency table with `rows` (dicts with keys of `AGENCY_COLUMNS`)."""
-    data = pa.Table.from_pylist(
-        [{name: row.get(name) for name in AGENCY_COLUMNS} for row in rows], schema=_AGENCY_SCHEMA
-    )
+    data = rows_to_arrow(schema.cfg_agency, rows)
     with engine.begin() as conn:
         conn.execute(sa.delete(schema.cfg_agency))
         return load_arrow(conn, schema.cfg_agency, data)

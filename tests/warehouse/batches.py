@@ -10,17 +10,8 @@ import sqlalchemy as sa
 
 from warehouse import schema
 from warehouse.landing import LandingResult, land_batch
+from warehouse.loading import arrow_schema
 
-_ARROW_TYPES = {
-    sa.Text: pa.string(),
-    sa.DateTime: pa.timestamp("us"),
-    sa.Date: pa.date32(),
-    sa.SmallInteger: pa.int16(),
-    sa.Integer: pa.int32(),
-    sa.BigInteger: pa.int64(),
-    sa.Boolean: pa.bool_(),
-    sa.Double: pa.float64(),
-}
 _META = ("_batch_id", "_extracted_at")
 _fetch_seq = count(1)
 
@@ -49,8 +40,7 @@ RAW_SCHEMA = pa.schema(
 
 
 def _rows_schema(entity: str) -> pa.Schema:
-    table = schema.landing_target("dvc", entity).staging
-    return pa.schema([(c.name, _ARROW_TYPES[type(c.type)]) for c in table.columns if c.name not in _META])
+    return arrow_schema(schema.landing_target("dvc", entity).staging, exclude=_META)
 
 
 def content_hash(record: dict) -> str:
