@@ -1,6 +1,7 @@
 """Builds the marts from the SQL files in warehouse/models/, in dependency order, in one transaction.
 
-A file `NAME.sql` holds one portable SELECT. `dd_*` files become views `marts.NAME`; every other file fills
+A file `NAME.sql` holds one portable SELECT without bind parameters (it runs as SQLAlchemy text, so a
+`%` in it is safe with psycopg). `dd_*` files become views `marts.NAME`; every other file fills
 the table `marts.NAME` that warehouse.schema declares (delete, then insert), so all DDL stays in schema.py.
 """
 
@@ -45,14 +46,16 @@ def run_models(engine: sa.Engine) -> list[str]:
             if _is_view(name):
                 # Dropped rather than replaced: PostgreSQL cannot replace a view whose columns changed.
                 conn.exec_driver_sql(f"DROP VIEW IF EXISTS marts.{name} CASCADE")
-                conn.exec_driver_sql(f"CREATE VIEW marts.{name} AS\n{select_sql}\n")
+                conn.execute(sa.text(f"CREATE VIEW marts.{name} AS\n{select_sql}\n"))
                 continue
             table = schema.metadata.tables.get(f"marts.{name}")
             if table is None:
                 raise ValueError(f"model {name}.sql has no table marts.{name} in warehouse.schema")
             columns = ", ".join(column.name for column in table.columns)
             conn.execute(sa.delete(table))
-            conn.exec_driver_sql(
-                f"INSERT INTO marts.{name} ({columns})\nSELECT {columns} FROM (\n{select_sql}\n) AS model"
+            conn.execute(
+                sa.text(
+                    f"INSERT INTO marts.{name} ({columns})\nSELECT {columns} FROM (\n{select_sql}\n) AS model"
+                )
             )
     return order

@@ -4,6 +4,7 @@ import pytest
 
 from tests.warehouse.conftest import rows
 from warehouse.models import build_order, model_sql, run_models
+from warehouse.reference import load_agency_config
 from warehouse.schema import metadata
 
 # Columns of class R (free text that may name people, sources.md §1.9): never in marts.
@@ -34,6 +35,17 @@ def test_a_table_model_needs_its_ddl(tmp_path, monkeypatch, engine):
     monkeypatch.setattr("warehouse.models.MODELS_DIR", tmp_path)
     with pytest.raises(ValueError, match="fct_unknown"):
         run_models(engine)
+
+
+def test_model_sql_may_hold_percent_signs_and_colons(tmp_path, monkeypatch, engine):
+    (tmp_path / "dd_codes.sql").write_text(
+        "-- grain: one row per configured agency code of the province\n"
+        "SELECT agency_code, '12:30' AS clock FROM staging.cfg_agency WHERE agency_code LIKE 'H35%'\n"
+    )
+    monkeypatch.setattr("warehouse.models.MODELS_DIR", tmp_path)
+    load_agency_config(engine, [{"agency_code": "H35.01"}, {"agency_code": "H49.01"}])
+    assert run_models(engine) == ["dd_codes"]
+    assert rows(engine, "SELECT agency_code, clock FROM marts.dd_codes") == [("H35.01", "12:30")]
 
 
 def test_marts_carry_no_class_r_text(engine):
