@@ -1,7 +1,7 @@
 """Simulated time as int64 seconds since 1970-01-01 00:00:00 naive local time, and its DVC wire format."""
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import numpy as np
@@ -9,6 +9,7 @@ import numpy as np
 EPOCH = datetime(1970, 1, 1)
 # Far enough in the future that "event time <= as_of" is false for events that never happen.
 NEVER = 2**62
+HOUR = 3_600
 DAY = 86_400
 
 
@@ -20,16 +21,12 @@ def from_seconds(seconds: int) -> datetime:
     return EPOCH + timedelta(seconds=int(seconds))
 
 
-def day_seconds(day: date) -> int:
-    return (day - EPOCH.date()).days * DAY
-
-
 def wire(seconds: int) -> str:
     """`yyyyMMddHHmmss`, or "" for an event that has not happened (the DVC normal form, sources.md §1.6)."""
     if seconds >= NEVER:
         return ""
     day, rest = divmod(int(seconds), DAY)
-    hour, rest = divmod(rest, 3_600)
+    hour, rest = divmod(rest, HOUR)
     minute, second = divmod(rest, 60)
     return f"{_day_text(day)}{hour:02d}{minute:02d}{second:02d}"
 

@@ -4,12 +4,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulators.clock import DAY, NEVER, wire
+from simulators.clock import DAY, HOUR, NEVER, wire
 from simulators.dvc.dossiers import COLUMN, DossierTable, due_in_effect, orphan_codes
 from simulators.dvc.profiles import AgencyProfile
 from simulators.hashing import guid, pick
 
-HOUR = 3_600
 # Event columns: drafted (Chờ xử lý), sent for review (Chờ duyệt), sent for signature (Chờ ký duyệt),
 # decided (Đã xử lý when signed, Từ chối when rejected).
 STATUSES = ("Chờ xử lý", "Chờ duyệt", "Chờ ký duyệt")

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulators.clock import DAY, NEVER, from_days, to_days
+from simulators.clock import DAY, HOUR, NEVER, from_days, to_days
 from simulators.dvc.agencies import Agency
 from simulators.dvc.procedures import Procedure, receivable_by
 from simulators.dvc.profiles import AgencyProfile
 from simulators.workdays import HolidayCalendar
 
-HOUR = 3_600
 OFFICE_OPENS, OFFICE_CLOSES = 7 * HOUR + 1_800, 16 * HOUR + 1_800
 # Columns of DossierTable.events, in the order the contract's states follow each other.
 EVENT_COLUMNS = (
@@ -87,7 +86,8 @@ def generate_dossiers(
     agency = _choose_agencies(submitted_day, agencies, profiles, procedures, districts_end, rng)
     procedure = _choose_procedures(agency, submitted_day, agencies, procedures, districts_end, rng)
     legal_days = np.array([p.legal_days if p.legal_days is not None else np.nan for p in procedures])
-    day_kind = np.array([{"Ngày làm việc": 0, "Ngày": 1, None: 2}[p.day_kind] for p in procedures])
+    kinds = {"Ngày làm việc": WORKING_DAYS, "Ngày": CALENDAR_DAYS, None: NO_LIMIT}
+    day_kind = np.array([kinds[p.day_kind] for p in procedures])
     has_fee_by_procedure = np.array([p.has_fee for p in procedures])
     upgraded_at = np.array([p.upgraded_at for p in procedures], dtype=np.int64)
     initial_level = np.array([p.service_level for p in procedures], dtype=np.int8)
@@ -152,7 +152,13 @@ def generate_dossiers(
         )
         # The first of two requests is always answered, otherwise there would be no second one.
         answers = asks & ((rng.random(count) < 0.75) | ((supplements == 2) & (round_ == 0)))
-        received[answers, round_] = requested[answers, round_] + rng.integers(DAY, 10 * DAY, count)[answers]
+        # Applicants bring the missing papers to the counter in office hours, one to seven working days on.
+        answer_day = calendar.add_working_days(
+            to_days(requested[answers, round_]), rng.integers(1, 8, count)[answers]
+        )
+        received[answers, round_] = (
+            from_days(answer_day) + rng.integers(OFFICE_OPENS, OFFICE_CLOSES, count)[answers]
+        )
         due[:, round_ + 1] = add_due(received[:, round_], days, kind, calendar)
         previous_start = np.where(answers, received[:, round_], previous_start)
         previous_due = np.where(answers, due[:, round_ + 1], previous_due)

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulators.clock import DAY, NEVER, from_days, to_days, wire
+from simulators.clock import DAY, HOUR, NEVER, from_days, to_days, wire
 from simulators.dvc.agencies import Agency
 from simulators.dvc.dossiers import COLUMN, DossierTable
 from simulators.dvc.profiles import AgencyProfile
 from simulators.hashing import guid, pick
 from simulators.workdays import HolidayCalendar
 
-HOUR = 3_600
 CATEGORIES = ("Quy định hành chính", "Thủ tục hành chính", "Hành vi, thái độ cán bộ", "Khác")
 # Event columns: received (Chờ tiếp nhận), accepted (Đã tiếp nhận), processing (Đang xử lý),
 # answered (Đã trả lời, or Từ chối tiếp nhận when refused), published, answer rated.
