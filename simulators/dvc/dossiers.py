@@ -5,6 +5,7 @@ Every time is int64 seconds (simulators.clock), NEVER for an event that does not
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -55,6 +56,10 @@ class DossierTable:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    @cached_property
+    def key_set(self) -> set[str]:
+        return set(self.keys)
 
 
 def add_due(start: np.ndarray, days: np.ndarray, kind: np.ndarray, calendar: HolidayCalendar) -> np.ndarray:
@@ -255,17 +260,19 @@ def _choose_procedures(agency, submitted_day, agencies, procedures, districts_en
     """A popular few procedures take most dossiers of each agency (Zipf-like weights)."""
     procedure = np.empty(len(agency), dtype=np.int64)
     before = submitted_day < (districts_end if districts_end is not None else NEVER)
-    for index in np.unique(agency):
-        for era in (True, False):
-            mask = (agency == index) & (before == era)
-            if not mask.any():
-                continue
-            pool = np.array(receivable_by(procedures, agencies[index], districts_end is not None and era))
-            popularity = 1.0 / np.arange(1, len(pool) + 1) ** 0.9
-            ranked = rng.permutation(pool)
-            procedure[mask] = ranked[
-                rng.choice(len(pool), size=int(mask.sum()), p=popularity / popularity.sum())
-            ]
+    group = agency * 2 + before
+    order = np.argsort(group, kind="stable")
+    groups, starts = np.unique(group[order], return_index=True)
+    for value, start, stop in zip(
+        groups.tolist(), starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True
+    ):
+        index, era = divmod(value, 2)
+        pool = np.array(receivable_by(procedures, agencies[index], districts_end is not None and bool(era)))
+        popularity = 1.0 / np.arange(1, len(pool) + 1) ** 0.9
+        ranked = rng.permutation(pool)
+        procedure[order[start:stop]] = ranked[
+            rng.choice(len(pool), size=stop - start, p=popularity / popularity.sum())
+        ]
     return procedure
 
 
@@ -319,14 +326,22 @@ def _dossier_codes(submitted, agency, agencies, reception_centre, rng) -> list[s
     group_start = np.maximum.accumulate(np.where(new_group, np.arange(len(order)), 0))
     counter = np.empty(len(order), dtype=np.int64)
     counter[order] = np.arange(len(order)) - group_start + 1
-    stamps = to_days(submitted).astype("datetime64[D]").astype(str)
+    days = to_days(submitted)
+    months = days.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    stamps = (
+        (years % 100) * 10_000
+        + (months.astype(np.int64) % 12 + 1) * 100
+        + (days - months).astype(np.int64)
+        + 1
+    )
     codes = [a.old_code for a in agencies], [a.code for a in agencies]
     receiving_code = [
         codes[0][unit] if old else codes[1][unit]
         for unit, old in zip(receiving.tolist(), old_format.tolist(), strict=True)
     ]
     keys = [
-        f"{unit}-{stamp[2:4]}{stamp[5:7]}{stamp[8:10]}-{number:04d}"
+        f"{unit}-{stamp:06d}-{number:04d}"
         for unit, stamp, number in zip(receiving_code, stamps.tolist(), counter.tolist(), strict=True)
     ]
     return keys
@@ -342,7 +357,7 @@ def due_in_effect(table: DossierTable, moment: np.ndarray | int) -> np.ndarray:
 
 def orphan_codes(table: DossierTable, count: int, rng: np.random.Generator) -> list[str]:
     """Dossier codes of the right shape that no dossier has (quirk Q12): real prefixes, counters from 9001."""
-    existing = set(table.keys)
+    existing = table.key_set
     sources = rng.choice(len(table), size=count) if len(table) else []
     codes = []
     for number, source in enumerate(sources, start=9001):

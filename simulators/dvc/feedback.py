@@ -98,13 +98,14 @@ def _related_dossiers(agency, received, dossiers: DossierTable, rng) -> list[str
     """A quarter of the feedback names a dossier of the same agency submitted before it."""
     submitted = dossiers.events[:, COLUMN["submitted"]]
     order = np.lexsort((submitted, dossiers.agency))
+    sorted_submitted = submitted[order]
     bounds = np.searchsorted(dossiers.agency[order], np.arange(int(dossiers.agency.max(initial=0)) + 2))
     codes = []
     draws = rng.random(len(agency)).tolist()
     for index, moment, draw in zip(agency.tolist(), received.tolist(), draws, strict=True):
-        own = order[bounds[index] : bounds[index + 1]] if index + 1 < len(bounds) else order[:0]
-        earlier = int(np.searchsorted(submitted[own], moment))
-        codes.append(dossiers.keys[own[int(draw * 4 * earlier)]] if draw < 0.25 and earlier else "")
+        start, stop = (bounds[index], bounds[index + 1]) if index + 1 < len(bounds) else (0, 0)
+        earlier = int(np.searchsorted(sorted_submitted[start:stop], moment))
+        codes.append(dossiers.keys[order[start + int(draw * 4 * earlier)]] if draw < 0.25 and earlier else "")
     return codes
 
 

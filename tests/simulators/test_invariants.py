@@ -206,3 +206,23 @@ def test_feedback_invariants_and_answer_times(simulation, holidays):
             deadline, datetime.min.time()
         )
     assert on_time / len(feedback) >= 0.75
+
+
+def test_dossier_codes_follow_the_circular_01_shape(simulation, dossiers):
+    agencies = simulation.truth("don-vi")
+    units = {a["MaDinhDanh"] for a in agencies} | {a["MaDinhDanhCu"] for a in agencies}
+    counters: dict[tuple[str, str], list[int]] = {}
+    for dossier in dossiers:
+        unit, stamp, number = dossier["MaHoSo"].rsplit("-", 2)
+        assert unit in units and len(number) == 4
+        # The date is the submission date; the counter runs per receiving unit and day.
+        assert stamp == dossier["NgayNopHoSo"][2:8]
+        counters.setdefault((unit, stamp), []).append(int(number))
+    canonical = {a["MaDinhDanhCu"]: a["MaDinhDanh"] for a in agencies}
+    merged: dict[tuple[str, str], list[int]] = {}
+    for (unit, stamp), numbers in counters.items():
+        merged.setdefault((canonical.get(unit, unit), stamp), []).extend(numbers)
+    assert all(sorted(numbers) == list(range(1, len(numbers) + 1)) for numbers in merged.values())
+    # Provincial dossiers received at the service centre carry its code, the department handles them.
+    centre = [d for d in dossiers if d["MaHoSo"].startswith(("H35.01.10-", "000.10.01.H35-"))]
+    assert centre and {d["MaDonViXuLy"] for d in centre} <= {"H35.01", "H35.02", "H35.03"}
