@@ -1,5 +1,6 @@
 -- grain: one row per dossier (its latest version); no class-R free text.
--- E (end_at) and S (supplement_request_count) as metrics.md §1 defines them.
+-- E (end_at) and S (supplement_request_count) as metrics.md §1 defines them. An apology slip counts
+-- when signed (Đã xử lý) by the due date: at least one such slip means the first signed one is.
 SELECT
     d.dossier_code,
     d.agency_code,
@@ -26,20 +27,19 @@ SELECT
     COALESCE(d.online_payment IN (1, 2), FALSE) AS is_paid_online,
     COALESCE(d.has_digitised_component, FALSE) AS is_digitised,
     COALESCE(d.e_result_document_count > 0, FALSE) AS has_e_result,
-    EXISTS (
-        SELECT 1
-        FROM staging.stg_dvc__apology AS a
-        WHERE a.dossier_code = d.dossier_code
-          AND a.kind = 'Xin lỗi'
-          AND a.status = 'Đã xử lý'
-          AND a.signed_at <= d.due_at
-    ) AS has_apology_on_time,
-    EXISTS (
-        SELECT 1
-        FROM staging.stg_dvc__rating AS r
-        WHERE r.dossier_code = d.dossier_code AND r.rating = 'KHÔNG HÀI LÒNG'
-    )
-    OR EXISTS (
-        SELECT 1 FROM staging.stg_dvc__feedback AS f WHERE f.dossier_code = d.dossier_code
-    ) AS is_dissatisfied
+    COALESCE(apology.first_signed_at <= d.due_at, FALSE) AS has_apology_on_time,
+    unhappy.dossier_code IS NOT NULL OR named.dossier_code IS NOT NULL AS is_dissatisfied
 FROM staging.stg_dvc__dossier AS d
+-- Pre-aggregated joins rather than correlated EXISTS: PostgreSQL runs those once per dossier.
+LEFT JOIN (
+    SELECT dossier_code, MIN(signed_at) AS first_signed_at
+    FROM staging.stg_dvc__apology
+    WHERE kind = 'Xin lỗi' AND status = 'Đã xử lý'
+    GROUP BY dossier_code
+) AS apology ON apology.dossier_code = d.dossier_code
+LEFT JOIN (
+    SELECT DISTINCT dossier_code FROM staging.stg_dvc__rating WHERE rating = 'KHÔNG HÀI LÒNG'
+) AS unhappy ON unhappy.dossier_code = d.dossier_code
+LEFT JOIN (
+    SELECT DISTINCT dossier_code FROM staging.stg_dvc__feedback WHERE dossier_code IS NOT NULL
+) AS named ON named.dossier_code = d.dossier_code
