@@ -23,6 +23,9 @@ class Window:
     start: datetime
     end: datetime
 
+    def __str__(self) -> str:
+        return f"[{self.start.isoformat(' ')}, {self.end.isoformat(' ')}]"
+
 
 class Page(NamedTuple):
     total: int
@@ -132,7 +135,8 @@ class _Reader:
                 return WindowRead(window, first.total, pages)
         halves = split_window(window, spec.granularity) if window is not None and may_split else None
         if halves is None:
-            raise IncompleteWindow(f"window {window} failed verification after {spec.max_reads} reads")
+            what = "the full listing" if window is None else f"window {window}"
+            raise IncompleteWindow(f"{what} failed verification after {spec.max_reads} reads")
         return _Split(halves, may_split=False)
 
     def _read_pages(self, first: Page, rest: Iterable[Page]) -> list | None:

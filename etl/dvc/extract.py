@@ -23,7 +23,15 @@ from etl.normalise import normalise
 from etl.privacy import Privacy
 from etl.readahead import read_ahead
 from etl.timeparse import format_dvc_datetime, local_now
-from etl.windows import Page, PagingSpec, Window, WindowedExtraction, read_catalogue, window_start
+from etl.windows import (
+    IncompleteWindow,
+    Page,
+    PagingSpec,
+    Window,
+    WindowedExtraction,
+    read_catalogue,
+    window_start,
+)
 
 
 def _version_text(record: dict) -> object:
@@ -109,6 +117,14 @@ class DvcExtractor:
         if entity not in ENTITIES:
             raise ValueError(f"unknown DVC entity {entity!r}; expected one of {', '.join(ENTITIES)}")
         self.new_watermark = None
+        try:
+            yield from self._extract(entity, watermark, start, lag)
+        except IncompleteWindow as exc:
+            raise IncompleteWindow(f"DVC {entity}: {exc}") from exc
+
+    def _extract(
+        self, entity: str, watermark: datetime | None, start: datetime, lag: timedelta
+    ) -> Iterator[ExtractBatch]:
         read_page = self._page_reader(entity)
         if entity in CATALOGUES:
             read = read_catalogue(read_page, self._spec(entity))
