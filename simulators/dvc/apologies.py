@@ -35,24 +35,14 @@ def generate_apologies(
 ) -> ApologyTable:
     ended = dossiers.events[:, COLUMN["ended"]]
     due = due_in_effect(dossiers, ended)
-    share = np.array(
-        [profiles[i].apology if i in profiles else 0.0 for i in range(int(dossiers.agency.max()) + 1)]
-    )
+    share = np.array([profiles[i].apology if i in profiles else 0.0 for i in range(max(profiles) + 1)])
     late = (dossiers.end_status == 9) & (due < NEVER) & (ended > due)
     chosen = np.flatnonzero(late & (rng.random(len(dossiers)) < share[dossiers.agency]))
     count = len(chosen)
-    work_start = np.maximum(
-        dossiers.events[chosen, COLUMN["processing"]],
-        np.where(
-            dossiers.events[chosen, COLUMN["supplement_received_1"]] < NEVER,
-            dossiers.events[chosen, COLUMN["supplement_received_1"]],
-            np.where(
-                dossiers.events[chosen, COLUMN["supplement_received_0"]] < NEVER,
-                dossiers.events[chosen, COLUMN["supplement_received_0"]],
-                0,
-            ),
-        ),
-    )
+    # Drafting starts once the dossier is back in processing: after acceptance or the last supplement.
+    columns = [COLUMN[name] for name in ("processing", "supplement_received_0", "supplement_received_1")]
+    restarts = dossiers.events[chosen][:, columns]
+    work_start = np.where(restarts < NEVER, restarts, 0).max(axis=1)
     slip_due = due[chosen]
     drafted = np.maximum(work_start + 600, slip_due - rng.integers(DAY, 3 * DAY, count))
     rejected_first = rng.random(count) < 0.08

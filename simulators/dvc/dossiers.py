@@ -141,38 +141,13 @@ def generate_dossiers(
     due = np.full((count, 3), NEVER, dtype=np.int64)
     due[:, 0] = add_due(np.where(accepted, intake, NEVER), days, kind, calendar)
 
-    supplements = np.where(
-        accepted, np.select([rng.random(count) < 0.01, rng.random(count) < 0.08], [2, 1], 0), 0
+    requested, received, work_start, final_due = _supplement_rounds(
+        accepted, processing, due, days, kind, calendar, rng
     )
-    requested = np.full((count, 2), NEVER, dtype=np.int64)
-    received = np.full((count, 2), NEVER, dtype=np.int64)
-    previous_start, previous_due = processing, due[:, 0]
-    for round_ in range(2):
-        asks = supplements > round_
-        if round_ == 1:
-            asks &= received[:, 0] < NEVER
-        span = np.where(previous_due < NEVER, np.maximum(previous_due - previous_start, 2 * DAY), 5 * DAY)
-        requested[asks, round_] = previous_start[asks] + (rng.uniform(0.1, 0.6, count) * span)[asks].astype(
-            np.int64
-        )
-        # The first of two requests is always answered, otherwise there would be no second one.
-        answers = asks & ((rng.random(count) < 0.75) | ((supplements == 2) & (round_ == 0)))
-        # Applicants bring the missing papers to the counter in office hours, one to seven working days on.
-        answer_day = calendar.add_working_days(
-            to_days(requested[answers, round_]), rng.integers(1, 8, count)[answers]
-        )
-        received[answers, round_] = (
-            from_days(answer_day) + rng.integers(OFFICE_OPENS, OFFICE_CLOSES, count)[answers]
-        )
-        due[:, round_ + 1] = add_due(received[:, round_], days, kind, calendar)
-        previous_start = np.where(answers, received[:, round_], previous_start)
-        previous_due = np.where(answers, due[:, round_ + 1], previous_due)
     last_request = np.where(requested[:, 1] < NEVER, requested[:, 1], requested[:, 0])
     stuck = (last_request < NEVER) & (
         np.where(requested[:, 1] < NEVER, received[:, 1], received[:, 0]) == NEVER
     )
-    final_due = previous_due
-    work_start = previous_start
 
     has_fee = has_fee_by_procedure[procedure]
     pays_later = accepted & has_fee & ~stuck & (rng.random(count) < 0.05)
@@ -231,6 +206,40 @@ def generate_dossiers(
         results=np.where(end_status == 9, rng.integers(1, 3, count), 0).astype(np.int8),
         e_result=rng.random(count) < weight_of("e_result")[agency],
     )
+
+
+def _supplement_rounds(accepted, processing, due, days, kind, calendar, rng):
+    """Supplement requests (8 % of dossiers, 1 % twice) and receipts; each receipt sets a new due.
+
+    Fills `due[:, 1:]` and returns the request and receipt times, when the last stretch of work
+    starts, and the due in effect at the end.
+    """
+    count = len(accepted)
+    draw = rng.random(count)
+    supplements = np.where(accepted, np.select([draw < 0.01, draw < 0.08], [2, 1], 0), 0)
+    requested = np.full((count, 2), NEVER, dtype=np.int64)
+    received = np.full((count, 2), NEVER, dtype=np.int64)
+    previous_start, previous_due = processing, due[:, 0]
+    for round_ in range(2):
+        asks = supplements > round_
+        if round_ == 1:
+            asks &= received[:, 0] < NEVER
+        span = np.where(previous_due < NEVER, np.maximum(previous_due - previous_start, 2 * DAY), 5 * DAY)
+        offset = (rng.uniform(0.1, 0.6, count) * span).astype(np.int64)
+        requested[asks, round_] = previous_start[asks] + offset[asks]
+        # The first of two requests is always answered, otherwise there would be no second one.
+        answers = asks & ((rng.random(count) < 0.75) | ((supplements == 2) & (round_ == 0)))
+        # Applicants bring the missing papers to the counter in office hours, one to seven working days on.
+        answer_day = calendar.add_working_days(
+            to_days(requested[answers, round_]), rng.integers(1, 8, count)[answers]
+        )
+        received[answers, round_] = (
+            from_days(answer_day) + rng.integers(OFFICE_OPENS, OFFICE_CLOSES, count)[answers]
+        )
+        due[:, round_ + 1] = add_due(received[:, round_], days, kind, calendar)
+        previous_start = np.where(answers, received[:, round_], previous_start)
+        previous_due = np.where(answers, due[:, round_ + 1], previous_due)
+    return requested, received, previous_start, previous_due
 
 
 def _submission_days(count: int, calendar: HolidayCalendar, period: tuple[int, int], rng) -> np.ndarray:
