@@ -133,14 +133,6 @@ def release(engine: sa.Engine, fingerprints: Sequence[str], batch_id: str) -> in
 _CHILD_ENTITIES = ("phieu-xin-loi", "danh-gia")
 
 
-def _orphans_sql(staging: sa.Table) -> str:
-    """Current staging rows whose dossier the warehouse does not have."""
-    return (
-        f"SELECT s._key, s._version, s._batch_id, s.dossier_code FROM {staging.fullname} s"
-        " WHERE NOT EXISTS (SELECT 1 FROM staging.stg_dvc__dossier d WHERE d.dossier_code = s.dossier_code)"
-    )
-
-
 def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
     """Re-evaluate apologies and ratings against the dossiers in staging (sources.md §2.7, Q12).
 
@@ -154,9 +146,16 @@ def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
     with engine.begin() as conn:
         for entity in _CHILD_ENTITIES:
             target = schema.landing_target("dvc", entity)
-            orphans = _orphans_sql(target.staging)
+            # Materialised once: as a correlated subquery PostgreSQL re-ran the anti-join per quarantine row.
+            conn.exec_driver_sql("DROP TABLE IF EXISTS orphan_rows")
+            conn.exec_driver_sql(
+                "CREATE TEMPORARY TABLE orphan_rows AS"
+                f" SELECT s._key, s._version, s._batch_id, s.dossier_code FROM {target.staging.fullname} s"
+                " WHERE NOT EXISTS"
+                " (SELECT 1 FROM staging.stg_dvc__dossier d WHERE d.dossier_code = s.dossier_code)"
+            )
             not_yet_open = f"""
-                SELECT o.* FROM ({orphans}) o
+                SELECT o.* FROM orphan_rows o
                 WHERE NOT EXISTS (
                     SELECT 1 FROM quarantine.rejected_record q
                     WHERE q.source = 'dvc' AND q.entity = '{entity}' AND q.reason_code = '{ORPHAN_REFERENCE}'
@@ -173,20 +172,20 @@ def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
                 FROM ({with_raw_record(not_yet_open, target.raw)}) o
             """
             quarantined += insert_rejected(conn, candidates, batch_id, None)
-            still_orphan = (
-                f"SELECT 1 FROM ({orphans}) o WHERE o._key = q.record_key"
-                " AND o._version IS NOT DISTINCT FROM q.record_version"
-            )
-            stale = (
-                "q.source = 'dvc' AND q.entity = :entity AND q.reason_code = :reason"
-                f" AND q.released_at IS NULL AND NOT EXISTS ({still_orphan})"
-            )
-            params = {"entity": entity, "reason": ORPHAN_REFERENCE}
             released += conn.execute(
                 sa.text(
-                    "UPDATE quarantine.rejected_record AS q SET released_at = :released_at,"
-                    f" released_batch_id = :batch_id WHERE {stale}"
+                    "UPDATE quarantine.rejected_record AS q"
+                    " SET released_at = :released_at, released_batch_id = :batch_id"
+                    " WHERE q.source = 'dvc' AND q.entity = :entity AND q.reason_code = :reason"
+                    " AND q.released_at IS NULL AND NOT EXISTS (SELECT 1 FROM orphan_rows o"
+                    " WHERE o._key = q.record_key AND o._version IS NOT DISTINCT FROM q.record_version)"
                 ),
-                {**params, "released_at": released_at, "batch_id": batch_id},
+                {
+                    "entity": entity,
+                    "reason": ORPHAN_REFERENCE,
+                    "released_at": released_at,
+                    "batch_id": batch_id,
+                },
             ).rowcount
+            conn.exec_driver_sql("DROP TABLE orphan_rows")
     return {"quarantined": quarantined, "released": released}
