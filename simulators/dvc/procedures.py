@@ -84,7 +84,7 @@ def build_procedures(
                 field_name=field["name"],
                 level=level,
                 service_level=int(service_levels[position]),
-                upgraded_at=int(upgrade_times[position]) if upgrades[position] else int(NEVER),
+                upgraded_at=int(upgrade_times[position]) if upgrades[position] else NEVER,
                 legal_days=legal_days,
                 day_kind=day_kind,
                 has_fee=bool(rng.random() < 0.4),

@@ -118,7 +118,7 @@ def build_world(scale: str, year: int, seed: int, quirk_rates: dict[str, float] 
     )
 
     catalogue_time = period[0] - 30 * DAY
-    agency_ends = [to_seconds(a.valid_to) if a.valid_to else int(NEVER) for a in agencies]
+    agency_ends = [to_seconds(a.valid_to) if a.valid_to else NEVER for a in agencies]
 
     def none_hidden(count: int) -> np.ndarray:
         return np.zeros(count, dtype=bool)
