@@ -40,7 +40,8 @@ def _agency_sql(bind: sa.Connection, reference: schema.AgencyReference | None) -
         return "CAST(NULL AS VARCHAR)"
     value = f"TRIM({dialect.json_text_field(bind, 'f.record', reference.field)})"
     if reference.via == "dossier":
-        return f"(SELECT MIN(d.agency_code) FROM staging.stg_dvc__dossier d WHERE d.dossier_code = {value})"
+        # A dossier's _key is its cleaned MaHoSo; matching on it uses the primary key on PostgreSQL.
+        return f"(SELECT MIN(d.agency_code) FROM staging.stg_dvc__dossier d WHERE d._key = {value})"
     return (
         "(SELECT MIN(a.agency_code) FROM (SELECT agency_code, old_code FROM staging.cfg_agency"
         " UNION ALL SELECT agency_code, old_code FROM staging.stg_dvc__agency) a"

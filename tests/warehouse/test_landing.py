@@ -139,3 +139,21 @@ def test_quarantined_records_get_their_agency_when_it_can_be_found(engine):
         land(engine, "ho-so", [], "batch-2", quarantine=[rejected("D-1", " 000.00.01.H35 ")]).quarantined_rows
         == 0
     )
+
+
+def test_a_quarantined_apology_gets_the_agency_of_its_dossier(engine):
+    land(engine, "ho-so", [{"dossier_code": "D-1", "agency_code": "H35.51", "status": 4, "updated_at": JAN1}])
+    slip = {
+        "source": "dvc",
+        "entity": "phieu-xin-loi",
+        "record_key": "A-1",
+        "record_version": JAN2,
+        "locator": "/api/v1/phieu-xin-loi?page=1#0",
+        "field": "TrangThai",
+        "reason_code": "unknown_code",
+        "detail": "Trường TrangThai có mã không xác định",
+        "record": json.dumps({"Id": "A-1", "MaHoSo": "D-1"}),
+    }
+    land(engine, "phieu-xin-loi", [], quarantine=[slip])
+
+    assert [(key, agency) for key, *_, agency in quarantined(engine)] == [("A-1", "H35.51")]
