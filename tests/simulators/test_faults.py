@@ -12,7 +12,8 @@ from simulators.http.faults import TOKEN_FAULTS, FaultInjector
 
 from .http_client import token
 
-HOLD_S = 0.3
+# Long enough that no ordinary answer takes as long, even on a busy machine.
+HOLD_S = 0.8
 DVC_FAULTS = {
     "http_5xx",
     "soft_error",
