@@ -145,10 +145,12 @@ def _handler_for(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self):
             url = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_FORM_BYTES:
-                self._send(dvc_error(413, "Yêu cầu quá lớn"))
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
+                self.close_connection = True
+                self._send(dvc_error(400, "Content-Length không hợp lệ hoặc quá lớn"))
                 return
+            length = int(declared)
             body = self.rfile.read(length)
             if url.path == "/dvc/oauth2/token":
                 self._send(server.api.token(self.client_address[0], body))

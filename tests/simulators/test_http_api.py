@@ -1,5 +1,6 @@
 """The DVC API over real HTTP (sources.md §2.1–2.3, §1.8 G1/G4): auth, envelope, errors, windows, order."""
 
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -199,3 +200,11 @@ def test_rate_limit_only_when_asked(simulation):
         # A burst of 20 passes, then the bucket refills at 10 per second: 80 quick requests cannot all pass.
         assert refused and 1 <= int(refused[0].headers["Retry-After"]) <= 30
         assert refused[0].json() == {"error_code": "429", "message": "Vượt quá giới hạn truy cập"}
+
+
+def test_token_request_with_a_bad_content_length_is_refused(server):
+    host, port = server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(b"POST /dvc/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
+        answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 400")
