@@ -26,15 +26,19 @@ def wire(seconds: int) -> str:
     if seconds >= NEVER:
         return ""
     day, rest = divmod(int(seconds), DAY)
-    hour, rest = divmod(rest, HOUR)
-    minute, second = divmod(rest, 60)
-    return f"{_day_text(day)}{hour:02d}{minute:02d}{second:02d}"
+    return _day_text(day) + _time_text(rest)
+
+
+# Rendering formats several times per record; both halves repeat a lot and formatting them is slow.
+@cache
+def _day_text(day: int) -> str:
+    return time.strftime("%Y%m%d", time.gmtime(day * DAY))
 
 
 @cache
-def _day_text(day: int) -> str:
-    # Rendering formats several dates per record; the date part repeats a lot, the formatting is slow.
-    return time.strftime("%Y%m%d", time.gmtime(day * DAY))
+def _time_text(seconds: int) -> str:
+    hour, rest = divmod(seconds, HOUR)
+    return f"{hour:02d}{rest // 60:02d}{rest % 60:02d}"
 
 
 def parse_wire(text: str) -> int:
