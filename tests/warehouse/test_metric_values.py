@@ -16,6 +16,7 @@ from tests.warehouse.batches import land
 from tests.warehouse.conftest import rows
 from warehouse.metric_values import (
     COUNT,
+    DVC_METRICS,
     RATE,
     SATISFACTION,
     Counts,
@@ -216,18 +217,7 @@ def d(text):
 
 
 EMPTY = (None, None, None)
-METRICS = [
-    "dvc.received",
-    "dvc.on_time_rate",
-    "dvc.no_due_date",
-    "dvc.apology_rate",
-    "dvc.online_rate",
-    "dvc.online_payment_rate",
-    "dvc.digitised_rate",
-    "dvc.e_result_rate",
-    "dvc.satisfaction_rate",
-    "dvc.pakn_on_time_rate",
-]
+METRICS = [metric.code for metric in DVC_METRICS]
 
 
 def test_the_year_in_progress(warehouse):
