@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from scoring.scorecard import SCORECARD_COLUMNS, SCORECARD_DECIMALS
+
 METRICS_COLUMNS = (
     "agency_code",
     "year",
@@ -72,20 +74,22 @@ def write_csv(
     return count
 
 
+def _counts_as_integers(row: Mapping[str, object]) -> dict[str, object]:
+    out = dict(row)
+    for column in ("numerator", "denominator"):
+        value = out.get(column)
+        if value is not None and not (isinstance(value, float) and value != value):
+            out[column] = int(value)
+    return out
+
+
 def write_metrics_csv(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
     """`metrics.csv`: one row per agency, metric and period; counts as integers, value with 4 decimals."""
+    return write_csv(path, METRICS_COLUMNS, (_counts_as_integers(r) for r in rows), decimals={"value": 4})
 
-    def counts_as_integers(row: Mapping[str, object]) -> dict[str, object]:
-        out = dict(row)
-        for column in ("numerator", "denominator"):
-            value = out.get(column)
-            if value is not None and not (isinstance(value, float) and value != value):
-                out[column] = int(value)
-        return out
 
+def write_scorecard_csv(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
+    """`scorecard.csv`: points with 2 decimals, the metric value (the index on `TONG`) with 4."""
     return write_csv(
-        path,
-        METRICS_COLUMNS,
-        (counts_as_integers(r) for r in rows),
-        decimals={"value": 4},
+        path, SCORECARD_COLUMNS, (_counts_as_integers(r) for r in rows), decimals=SCORECARD_DECIMALS
     )

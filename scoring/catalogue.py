@@ -1,0 +1,423 @@
+"""Criteria catalogues: YAML files, validated on load (issue 4).
+
+A catalogue is the tree lĩnh vực → tiêu chí → tiêu chí thành phần. A node with `children` is a parent (its
+`max_points`, when given, must equal the sum of its children's); a node with a `rule` is a scored leaf.
+Every error names the file, the node code and what is wrong. Replacing a catalogue is a data change only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from scoring import rules
+from scoring.metrics import KNOWN_METRICS, SOURCES
+
+CATALOGUE_DIR = Path(__file__).with_name("catalogues")
+DEFAULT_CATALOGUE = "template-so@2026.1"
+CATALOGUE_VARIABLE = "PARINDEX_CATALOGUE"
+MAX_CATALOGUE_BYTES = 1_000_000
+
+LEVELS = ("linh_vuc", "tieu_chi", "tieu_chi_thanh_phan")
+EVIDENCE_KINDS = ("drilldown", "document")
+_PERIOD_DAY = re.compile(r"^Y(?:-(\d))?-(\d\d)-(\d\d)$")
+_RULE_PARAMETERS = {
+    rules.BINARY: {"zero_is_pass"},
+    rules.STEP: {"bands"},
+    rules.LINEAR_CAPPED: {"target"},
+    rules.ALL_OR_NOTHING: set(),
+    rules.MANUAL: set(),
+}
+_CATALOGUE_KEYS = {"id", "name", "template", "legal_basis", "unit_types", "requires_data_from", "areas"}
+_PARENT_KEYS = {"code", "name", "max_points", "placeholder", "children"}
+_LEAF_KEYS = {
+    "code",
+    "name",
+    "max_points",
+    "placeholder",
+    "rule",
+    "parameters",
+    "metric",
+    "when_no_cases",
+    "full_requires_cases_of",
+    "period",
+    "evidence",
+    "not_applicable_for",
+}
+
+
+class CatalogueError(ValueError):
+    """A catalogue file is invalid; the message names the file, the node and what is wrong."""
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A leaf's own window, as days relative to the assessment year Y ("Y-1-12-15" is 15/12 of Y-1)."""
+
+    start: tuple[int, int, int]  # (years before Y, month, day)
+    end: tuple[int, int, int]
+
+    def dates(self, year: int) -> tuple[date, date]:
+        (back_s, month_s, day_s), (back_e, month_e, day_e) = self.start, self.end
+        return date(year - back_s, month_s, day_s), date(year - back_e, month_e, day_e)
+
+
+@dataclass(frozen=True)
+class Node:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    max_points: Decimal
+    children: tuple[Node, ...] = ()
+    rule: rules.Rule | None = None
+    metric: str | None = None
+    when_no_cases: str = rules.MISSING
+    full_requires_cases_of: str | None = None
+    period: PeriodSpec | None = None
+    evidence: str | None = None
+    placeholder: bool = False
+    not_applicable_for: frozenset[str] = frozenset()
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.rule is not None
+
+    @property
+    def is_manual(self) -> bool:
+        return self.rule is not None and self.rule.name == rules.MANUAL
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    id: str
+    name: str
+    path: Path
+    unit_types: frozenset[str]
+    areas: tuple[Node, ...]
+    is_template: bool = False
+    legal_basis: str = ""
+    requires_data_from: frozenset[str] = frozenset()
+
+    def nodes(self) -> Iterator[Node]:
+        """Every node, depth first, in catalogue order."""
+        for area in self.areas:
+            yield from area.walk()
+
+    def leaves(self) -> Iterator[Node]:
+        return (node for node in self.nodes() if node.is_leaf)
+
+    def node(self, code: str) -> Node | None:
+        return next((n for n in self.nodes() if n.code == code), None)
+
+    def applies_to(self, unit_type: str | None) -> bool:
+        return unit_type in self.unit_types
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((area.max_points for area in self.areas), Decimal(0))
+
+
+class _Reader:
+    """Builds the tree of one file, raising `CatalogueError`s that name the file and the node."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, what: str) -> CatalogueError:
+        return CatalogueError(f"{self.path}: {where}: {what}")
+
+    def decimal(self, where: str, field: str, value: object) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self.fail(where, f"{field} must be a number, not {value!r}")
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise self.fail(where, f"{field} must be a number, not {value!r}") from None
+        if not number.is_finite():
+            raise self.fail(where, f"{field} must be a finite number, not {value!r}")
+        return number
+
+    def text(self, where: str, field: str, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"{field} must be non-empty text")
+        return value.strip()
+
+    def node(self, raw: object, depth: int, parent_code: str | None, index: int) -> Node:
+        where = f"node {index + 1} under {parent_code}" if parent_code else f"area {index + 1}"
+        if not isinstance(raw, Mapping):
+            raise self.fail(where, "a node must be a mapping")
+        code = str(raw.get("code", "")).strip()
+        if not code:
+            raise self.fail(where, "node without a code")
+        where = f"node {code}"
+        expected_prefix = f"{parent_code}." if parent_code else ""
+        tail = code.removeprefix(expected_prefix)
+        if not code.startswith(expected_prefix) or not tail.isdigit():
+            expected = f"{parent_code}.N" if parent_code else "a number"
+            raise self.fail(where, f"code must be {expected} (its parent is {parent_code or 'the root'})")
+        if depth >= len(LEVELS):
+            raise self.fail(where, f"too deep: the levels are {', '.join(LEVELS)}")
+        name = self.text(where, "name", raw.get("name"))
+        has_children, has_rule = "children" in raw, "rule" in raw
+        if has_children == has_rule:
+            raise self.fail(
+                where, "a node has either children (a parent) or a rule (a leaf), not both or none"
+            )
+        allowed = _PARENT_KEYS if has_children else _LEAF_KEYS
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise self.fail(where, f"unknown field(s) {', '.join(unknown)}")
+        placeholder = raw.get("placeholder", False)
+        if not isinstance(placeholder, bool):
+            raise self.fail(where, "placeholder must be true or false")
+        common = dict(
+            code=code, name=name, level=LEVELS[depth], parent_code=parent_code, placeholder=placeholder
+        )
+        if has_children:
+            return self.parent(raw, depth, where, common)
+        return self.leaf(raw, where, common)
+
+    def parent(self, raw: Mapping, depth: int, where: str, common: dict) -> Node:
+        children_raw = raw["children"]
+        if not isinstance(children_raw, list) or not children_raw:
+            raise self.fail(where, "children must be a non-empty list")
+        children = tuple(
+            self.node(child, depth + 1, common["code"], i) for i, child in enumerate(children_raw)
+        )
+        self.unique(children, where)
+        total = sum((child.max_points for child in children), Decimal(0))
+        if "max_points" in raw:
+            declared = self.decimal(where, "max_points", raw["max_points"])
+            if declared != total:
+                sums = " + ".join(f"{c.code}: {c.max_points}" for c in children)
+                raise self.fail(
+                    where, f"max_points {declared} but its children's maxima add up to {total} ({sums})"
+                )
+        return Node(max_points=total, children=children, **common)
+
+    def unique(self, nodes: tuple[Node, ...], where: str) -> None:
+        seen: set[str] = set()
+        for node in nodes:
+            if node.code in seen:
+                raise self.fail(f"node {node.code}", f"code used twice under {where}")
+            seen.add(node.code)
+
+    def leaf(self, raw: Mapping, where: str, common: dict) -> Node:
+        if "max_points" not in raw:
+            raise self.fail(where, "a leaf needs max_points")
+        maximum = self.decimal(where, "max_points", raw["max_points"])
+        if maximum <= 0:
+            raise self.fail(where, f"max_points must be positive, not {maximum}")
+        rule_name = raw["rule"]
+        if rule_name not in rules.RULES:
+            raise self.fail(where, f"unknown rule {rule_name!r} (known: {', '.join(rules.RULES)})")
+        rule = self.rule(rule_name, raw.get("parameters") or {}, maximum, where)
+        metric = raw.get("metric")
+        evidence = raw.get("evidence")
+        if rule_name == rules.MANUAL:
+            for field in ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period"):
+                if field in raw:
+                    raise self.fail(where, f"a manual leaf takes no {field}")
+        else:
+            self.metric_code(where, "metric", metric)
+            evidence = evidence or "drilldown"
+            if evidence not in EVIDENCE_KINDS:
+                raise self.fail(where, f"unknown evidence {evidence!r} (known: {', '.join(EVIDENCE_KINDS)})")
+        when_no_cases = raw.get("when_no_cases", rules.MISSING)
+        if when_no_cases not in rules.NO_CASES_SETTINGS:
+            raise self.fail(
+                where,
+                f"when_no_cases must be one of {', '.join(rules.NO_CASES_SETTINGS)}, not {when_no_cases!r}",
+            )
+        full_requires = raw.get("full_requires_cases_of")
+        if full_requires is not None:
+            if when_no_cases != rules.FULL:
+                raise self.fail(where, "full_requires_cases_of goes with when_no_cases: full only")
+            self.metric_code(where, "full_requires_cases_of", full_requires)
+        not_applicable_for = raw.get("not_applicable_for", [])
+        if not isinstance(not_applicable_for, list) or not all(
+            isinstance(t, str) for t in not_applicable_for
+        ):
+            raise self.fail(where, "not_applicable_for must be a list of unit types")
+        return Node(
+            max_points=maximum,
+            rule=rule,
+            metric=metric,
+            when_no_cases=when_no_cases,
+            full_requires_cases_of=full_requires,
+            period=self.period(raw.get("period"), where),
+            evidence=evidence,
+            not_applicable_for=frozenset(not_applicable_for),
+            **common,
+        )
+
+    def metric_code(self, where: str, field: str, value: object) -> None:
+        if value not in KNOWN_METRICS:
+            raise self.fail(where, f"unknown metric {value!r} in {field} (see contracts/metrics.md)")
+
+    def rule(self, name: str, parameters: object, maximum: Decimal, where: str) -> rules.Rule:
+        if not isinstance(parameters, Mapping):
+            raise self.fail(where, "parameters must be a mapping")
+        unknown = sorted(set(parameters) - _RULE_PARAMETERS[name])
+        if unknown:
+            raise self.fail(where, f"rule {name} takes no parameter(s) {', '.join(unknown)}")
+        missing = sorted(_RULE_PARAMETERS[name] - set(parameters) - {"zero_is_pass"})
+        if missing:
+            raise self.fail(where, f"rule {name} needs the parameter(s) {', '.join(missing)}")
+        if name == rules.BINARY:
+            zero_is_pass = parameters.get("zero_is_pass", False)
+            if not isinstance(zero_is_pass, bool):
+                raise self.fail(where, "zero_is_pass must be true or false")
+            return rules.Rule(name, zero_is_pass=zero_is_pass)
+        if name == rules.STEP:
+            return rules.Rule(name, bands=self.bands(parameters["bands"], maximum, where))
+        if name == rules.LINEAR_CAPPED:
+            target = self.decimal(where, "target", parameters["target"])
+            if target <= 0:
+                raise self.fail(where, f"target must be positive, not {target}")
+            return rules.Rule(name, target=target)
+        return rules.Rule(name)
+
+    def bands(self, raw: object, maximum: Decimal, where: str) -> tuple[tuple[Decimal, Decimal], ...]:
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(where, "bands must be a non-empty list of [threshold, points]")
+        bands = []
+        for i, band in enumerate(raw, start=1):
+            if not isinstance(band, list) or len(band) != 2:
+                raise self.fail(where, f"band {i} must be [threshold, points]")
+            threshold = self.decimal(where, f"band {i} threshold", band[0])
+            points = self.decimal(where, f"band {i} points", band[1])
+            if not Decimal(0) <= points <= maximum:
+                raise self.fail(where, f"band {i} gives {points} points, outside 0..max_points {maximum}")
+            if bands and not threshold < bands[-1][0]:
+                raise self.fail(
+                    where,
+                    f"bands out of order: threshold {threshold} of band {i} is not below {bands[-1][0]}",
+                )
+            if bands and points > bands[-1][1]:
+                raise self.fail(
+                    where, f"bands out of order: band {i} gives more points than a higher threshold"
+                )
+            bands.append((threshold, points))
+        return tuple(bands)
+
+    def period(self, raw: object, where: str) -> PeriodSpec | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping) or set(raw) != {"start", "end"}:
+            raise self.fail(where, 'period must be {start: "Y-1-12-15", end: "Y-12-14"}')
+        days = []
+        for field in ("start", "end"):
+            match = _PERIOD_DAY.match(str(raw[field]))
+            if not match:
+                raise self.fail(
+                    where, f"period {field} must look like Y-MM-DD or Y-1-MM-DD, not {raw[field]!r}"
+                )
+            back, month, day = int(match.group(1) or 0), int(match.group(2)), int(match.group(3))
+            try:
+                date(2000 - back, month, day)
+            except ValueError:
+                raise self.fail(where, f"period {field} {raw[field]!r} is not a date") from None
+            days.append((back, month, day))
+        spec = PeriodSpec(days[0], days[1])
+        start, end = spec.dates(2001)
+        if start > end:
+            raise self.fail(where, "period starts after it ends")
+        return spec
+
+    def catalogue(self, raw: object) -> Catalogue:
+        if not isinstance(raw, Mapping):
+            raise self.fail("catalogue", "the file must hold a mapping")
+        unknown = sorted(set(raw) - _CATALOGUE_KEYS)
+        if unknown:
+            raise self.fail("catalogue", f"unknown field(s) {', '.join(unknown)}")
+        catalogue_id = self.text("catalogue", "id", raw.get("id"))
+        if "@" not in catalogue_id:
+            raise self.fail("catalogue", f"id must be name@version, not {catalogue_id!r}")
+        unit_types = raw.get("unit_types")
+        if (
+            not isinstance(unit_types, list)
+            or not unit_types
+            or not all(isinstance(t, str) for t in unit_types)
+        ):
+            raise self.fail("catalogue", "unit_types must be a non-empty list of LoaiDonVi values")
+        requires = raw.get("requires_data_from", [])
+        if not isinstance(requires, list) or any(source not in SOURCES for source in requires):
+            raise self.fail("catalogue", f"requires_data_from must list sources among {', '.join(SOURCES)}")
+        areas_raw = raw.get("areas")
+        if not isinstance(areas_raw, list) or not areas_raw:
+            raise self.fail("catalogue", "areas must be a non-empty list")
+        areas = tuple(self.node(area, 0, None, i) for i, area in enumerate(areas_raw))
+        self.unique(areas, "the root")
+        return Catalogue(
+            id=catalogue_id,
+            name=self.text("catalogue", "name", raw.get("name")),
+            path=self.path,
+            unit_types=frozenset(unit_types),
+            areas=areas,
+            is_template=bool(raw.get("template", False)),
+            legal_basis=str(raw.get("legal_basis") or ""),
+            requires_data_from=frozenset(requires),
+        )
+
+
+def load_catalogue(path: Path | str) -> Catalogue:
+    path = Path(path)
+    if not path.is_file():
+        raise CatalogueError(f"{path}: no such catalogue file")
+    if path.stat().st_size > MAX_CATALOGUE_BYTES:
+        raise CatalogueError(f"{path}: larger than {MAX_CATALOGUE_BYTES} bytes")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise CatalogueError(f"{path}: not a readable YAML file: {error}") from None
+    return _Reader(path).catalogue(raw)
+
+
+def shipped_ids() -> list[str]:
+    return sorted(path.stem for path in CATALOGUE_DIR.glob("*.yaml"))
+
+
+def resolve_catalogue(reference: str) -> Catalogue:
+    """A catalogue by the id of a shipped one or by a file path."""
+    reference = reference.strip()
+    shipped = CATALOGUE_DIR / f"{reference}.yaml"
+    if shipped.is_file():
+        return load_catalogue(shipped)
+    path = Path(reference)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return load_catalogue(path)
+    raise CatalogueError(
+        f"{CATALOGUE_VARIABLE}: {reference!r} is neither a catalogue file nor a shipped catalogue "
+        f"({', '.join(shipped_ids())})"
+    )
+
+
+def selected_catalogues(setting: str | None = None) -> list[Catalogue]:
+    """The catalogues of `PARINDEX_CATALOGUE`: comma-separated paths or shipped ids, by default the template.
+
+    Several catalogues score side by side (for instance the template and qd766@2022); their ids must differ.
+    """
+    if setting is None:
+        setting = os.environ.get(CATALOGUE_VARIABLE) or DEFAULT_CATALOGUE
+    catalogues = [resolve_catalogue(part) for part in setting.split(",") if part.strip()]
+    if not catalogues:
+        raise CatalogueError(f"{CATALOGUE_VARIABLE} names no catalogue")
+    ids = [c.id for c in catalogues]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CatalogueError(f"{CATALOGUE_VARIABLE}: catalogue id(s) {', '.join(duplicates)} given twice")
+    return catalogues

@@ -1,0 +1,339 @@
+"""Scorecards: metric rows + a catalogue + manual inputs + evidence → the rows of `scorecard.csv`
+(contracts/interface.md §3), one per agency, catalogue node and the total `TONG`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from scoring import rules
+from scoring.catalogue import Catalogue, Node
+from scoring.metrics import SOURCES, drilldown_view, source_of
+
+SCORECARD_COLUMNS = (
+    "agency_code",
+    "agency_name",
+    "year",
+    "catalogue_id",
+    "criterion_code",
+    "level",
+    "parent_code",
+    "criterion_name",
+    "max_points",
+    "score",
+    "metric_code",
+    "metric_value",
+    "numerator",
+    "denominator",
+    "rule",
+    "status",
+    "evidence",
+    "note",
+)
+SCORECARD_DECIMALS = {"max_points": 2, "score": 2, "metric_value": 4}
+TOTAL_CODE = "TONG"
+TOTAL_LEVEL = "tong"
+TOTAL_NAME = "Tổng điểm"
+EVIDENCE_SEPARATOR = " | "
+
+
+class Agency(NamedTuple):
+    code: str
+    name: str | None
+    unit_type: str | None
+
+
+class ManualEntry(NamedTuple):
+    score: Decimal
+    evidence: str | None
+    note: str | None
+
+
+ReadingKey = tuple[str, date, date]  # (metric_code, period_start, period_end)
+
+
+def _null(value: Any) -> bool:
+    return value is None or (not isinstance(value, str | Decimal) and bool(pd.isna(value)))
+
+
+def _as_date(value: Any) -> date:
+    return value if type(value) is date else pd.Timestamp(value).date()
+
+
+def _as_int(value: Any) -> int | None:
+    return None if _null(value) else int(value)
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    if _null(value):
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _records(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> Iterable[Mapping[str, Any]]:
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
+
+
+def readings_by_agency(
+    metric_rows: Iterable[Mapping[str, Any]] | pd.DataFrame,
+) -> dict[str, dict[ReadingKey, rules.MetricReading]]:
+    """`metric_value` rows (dicts or a DataFrame) grouped as agency → (metric, start, end) → reading."""
+    grouped: dict[str, dict[ReadingKey, rules.MetricReading]] = defaultdict(dict)
+    for row in _records(metric_rows):
+        key = (row["metric_code"], _as_date(row["period_start"]), _as_date(row["period_end"]))
+        grouped[row["agency_code"]][key] = rules.MetricReading(
+            _as_int(row["numerator"]), _as_int(row["denominator"]), _as_decimal(row["value"])
+        )
+    return dict(grouped)
+
+
+def documents_by_agency(
+    document_rows: Iterable[Mapping[str, Any]] | pd.DataFrame,
+) -> dict[str, list[Mapping[str, Any]]]:
+    """Rows of a document drill-down (`marts.dd_qlvb_plan_on_time` with its `metric_code`) per agency."""
+    grouped: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in _records(document_rows):
+        grouped[row["agency_code"]].append(row)
+    return dict(grouped)
+
+
+def year_period(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _period(node: Node, year: int) -> tuple[date, date]:
+    return node.period.dates(year) if node.period else year_period(year)
+
+
+def _fmt_day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def format_document(row: Mapping[str, Any]) -> str:
+    """metrics.md §2: `CodeNumber/CodeNotation; dd/mm/yyyy; Subject`."""
+    issued = _fmt_day(_as_date(row["promulgation_date"]))
+    return f"{row['code_number']}/{row['code_notation']}; {issued}; {row['subject']}"
+
+
+def _drilldown_evidence(metric: str, reading: rules.MetricReading) -> str:
+    return f"{drilldown_view(metric)} (tử số {reading.numerator}, mẫu số {reading.denominator})"
+
+
+def _earliest_document(
+    documents: Sequence[Mapping[str, Any]], metric: str, start: date, end: date
+) -> Mapping[str, Any] | None:
+    matching = [
+        row
+        for row in documents
+        if row.get("metric_code", metric) == metric
+        and _as_date(row["period_start"]) == start
+        and _as_date(row["period_end"]) == end
+        and bool(row["in_numerator"])
+        and not _null(row["promulgation_date"])
+    ]
+    matching.sort(key=lambda row: (_as_date(row["promulgation_date"]), str(row["code_number"])))
+    return matching[0] if matching else None
+
+
+def _note(node: Node, outcome: rules.LeafOutcome, start: date, end: date) -> str | None:
+    period = f"kỳ {_fmt_day(start)}–{_fmt_day(end)}"
+    if outcome.reason == rules.REASON_NO_DATA:
+        source = SOURCES[source_of(node.metric)]
+        return (
+            f"Thiếu dữ liệu: nguồn {source} chưa được cấu hình hoặc chưa có dữ liệu của đơn vị "
+            f"({node.metric}, {period})."
+        )
+    if outcome.reason == rules.REASON_NO_POPULATION:
+        return (
+            "Không áp dụng: không phát sinh trường hợp nào thuộc đối tượng của "
+            f"{node.full_requires_cases_of} trong {period}."
+        )
+    if outcome.reason == rules.REASON_NO_CASES:
+        if outcome.status == rules.COMPUTED:
+            return (
+                "Đạt điểm tối đa: không phát sinh trường hợp phải xử lý "
+                f"({node.metric} có mẫu số 0, {period})."
+            )
+        if outcome.status == rules.NOT_APPLICABLE:
+            return f"Không áp dụng: không phát sinh trường hợp nào ({node.metric} có mẫu số 0, {period})."
+        return f"Chưa chấm được: {node.metric} có mẫu số 0 trong {period}; cần giải trình."
+    return None
+
+
+class _Builder:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        agency: Agency,
+        year: int,
+        readings: Mapping[ReadingKey, rules.MetricReading],
+        manual: Mapping[str, ManualEntry],
+        documents: Sequence[Mapping[str, Any]],
+    ):
+        self.catalogue, self.agency, self.year = catalogue, agency, year
+        self.readings, self.manual, self.documents = readings, manual, documents
+        self.rows: list[dict[str, Any]] = []
+
+    def row(self, node: Node, **values: Any) -> dict[str, Any]:
+        row = {
+            "agency_code": self.agency.code,
+            "agency_name": self.agency.name,
+            "year": self.year,
+            "catalogue_id": self.catalogue.id,
+            "criterion_code": node.code,
+            "level": node.level,
+            "parent_code": node.parent_code,
+            "criterion_name": node.name,
+            "max_points": node.max_points,
+        }
+        row.update(values)
+        return {column: row.get(column) for column in SCORECARD_COLUMNS}
+
+    def leaf(self, node: Node) -> dict[str, Any]:
+        if self.agency.unit_type in node.not_applicable_for:
+            note = f"Không áp dụng đối với loại đơn vị {self.agency.unit_type}."
+            return self.row(node, rule=node.rule.name, status=rules.NOT_APPLICABLE, note=note)
+        if node.is_manual:
+            return self.manual_leaf(node)
+        start, end = _period(node, self.year)
+        reading = self.readings.get((node.metric, start, end))
+        population = True
+        if node.full_requires_cases_of:
+            other = self.readings.get((node.full_requires_cases_of, start, end))
+            population = other is not None and other.has_cases
+        outcome = rules.score_metric_leaf(node.rule, node.max_points, reading, node.when_no_cases, population)
+        evidence = None
+        if reading is not None and reading.has_data:
+            evidence = _drilldown_evidence(node.metric, reading)
+            if node.evidence == "document":
+                document = _earliest_document(self.documents, node.metric, start, end)
+                evidence = format_document(document) if document else evidence
+        return self.row(
+            node,
+            score=outcome.score,
+            metric_code=node.metric,
+            metric_value=reading.value if reading else None,
+            numerator=reading.numerator if reading else None,
+            denominator=reading.denominator if reading else None,
+            rule=node.rule.name,
+            status=outcome.status,
+            evidence=evidence,
+            note=_note(node, outcome, start, end),
+        )
+
+    def manual_leaf(self, node: Node) -> dict[str, Any]:
+        entry = self.manual.get(node.code)
+        if entry is None:
+            note = (
+                f"Chưa nhập: cần nhập điểm tự đánh giá, tài liệu kiểm chứng và giải trình vào tệp nhập liệu "
+                f"{self.year}/{self.agency.code}.xlsx."
+            )
+            return self.row(node, rule=rules.MANUAL, status=rules.MISSING, note=note)
+        return self.row(
+            node,
+            score=rules.round_score(entry.score),
+            rule=rules.MANUAL,
+            status=rules.MANUAL_STATUS,
+            evidence=entry.evidence,
+            note=entry.note,
+        )
+
+    def node(self, node: Node) -> dict[str, Any]:
+        """Appends the node's row after reserving its place before its children's rows."""
+        position = len(self.rows)
+        self.rows.append({})
+        if node.is_leaf:
+            row = self.leaf(node)
+        else:
+            children = [self.node(child) for child in node.children]
+            row = self.parent_row(node, children)
+        self.rows[position] = row
+        return row
+
+    def parent_row(self, node: Node, children: list[dict[str, Any]]) -> dict[str, Any]:
+        subtotal = rules.roll_up((child["status"], child["score"], child["max_points"]) for child in children)
+        return self.row(node, max_points=subtotal.max_points, score=subtotal.score, status=subtotal.status)
+
+    def build(self) -> list[dict[str, Any]]:
+        areas = [self.node(area) for area in self.catalogue.areas]
+        total = rules.roll_up((a["status"], a["score"], a["max_points"]) for a in areas)
+        total_row = {column: None for column in SCORECARD_COLUMNS}
+        total_row.update(
+            agency_code=self.agency.code,
+            agency_name=self.agency.name,
+            year=self.year,
+            catalogue_id=self.catalogue.id,
+            criterion_code=TOTAL_CODE,
+            level=TOTAL_LEVEL,
+            criterion_name=TOTAL_NAME,
+            max_points=total.max_points,
+            score=total.score,
+            metric_value=rules.index(total.score or Decimal(0), total.max_points),
+            status=total.status,
+        )
+        self.rows.append(total_row)
+        return self.rows
+
+
+def build_scorecard(
+    catalogue: Catalogue,
+    agency: Agency,
+    year: int,
+    readings: Mapping[ReadingKey, rules.MetricReading],
+    manual: Mapping[str, ManualEntry] | None = None,
+    documents: Sequence[Mapping[str, Any]] = (),
+) -> list[dict[str, Any]]:
+    """The scorecard rows of one agency under one catalogue, in catalogue order, the total last.
+
+    `manual` maps the codes of manual leaves to the officer's entries; `documents` are the agency's rows of
+    document drill-downs (for `evidence: document` leaves).
+    """
+    return _Builder(catalogue, agency, year, readings, manual or {}, documents).build()
+
+
+def has_data_from(readings: Mapping[ReadingKey, rules.MetricReading], source: str) -> bool:
+    return any(source_of(metric) == source and r.has_data for (metric, _, _), r in readings.items())
+
+
+def catalogue_applies(
+    catalogue: Catalogue, agency: Agency, readings: Mapping[ReadingKey, rules.MetricReading]
+) -> bool:
+    """The catalogue covers the agency's unit type, and the agency has data of every source it requires."""
+    return catalogue.applies_to(agency.unit_type) and all(
+        has_data_from(readings, source) for source in catalogue.requires_data_from
+    )
+
+
+def build_scorecards(
+    catalogues: Sequence[Catalogue],
+    agencies: Iterable[Agency],
+    year: int,
+    metric_rows: Iterable[Mapping[str, Any]] | pd.DataFrame,
+    manual: Mapping[str, Mapping[str, Mapping[str, ManualEntry]]] | None = None,
+    document_rows: Iterable[Mapping[str, Any]] | pd.DataFrame = (),
+) -> list[dict[str, Any]]:
+    """Every scorecard row of a year: for each agency, each catalogue that applies to it.
+
+    `manual` is agency code → catalogue id → criterion code → entry (see `scoring.manual`).
+    """
+    readings = readings_by_agency(metric_rows)
+    documents = documents_by_agency(document_rows)
+    manual = manual or {}
+    rows: list[dict[str, Any]] = []
+    for agency in agencies:
+        agency_readings = readings.get(agency.code, {})
+        for catalogue in catalogues:
+            if not catalogue_applies(catalogue, agency, agency_readings):
+                continue
+            entries = manual.get(agency.code, {}).get(catalogue.id, {})
+            rows.extend(
+                build_scorecard(
+                    catalogue, agency, year, agency_readings, entries, documents.get(agency.code, ())
+                )
+            )
+    return rows
