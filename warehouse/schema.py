@@ -452,6 +452,33 @@ metric_value = sa.Table(
     comment="grain: one row per assessed agency, period and metric (interface.md §4)",
 )
 
+criterion_score = sa.Table(
+    "criterion_score",
+    metadata,
+    _col("agency_code", sa.Text, nullable=False),
+    _col("agency_name", sa.Text, "Vietnamese name"),
+    _col("year", sa.Integer, "assessment year", nullable=False),
+    _col("catalogue_id", sa.Text, "catalogue id and version, e.g. template-so@2026.1", nullable=False),
+    _col("criterion_code", sa.Text, "catalogue node code; TONG for the total", nullable=False),
+    _col("level", sa.Text, "linh_vuc, tieu_chi, tieu_chi_thanh_phan or tong"),
+    _col("parent_code", sa.Text, "null for areas and the total"),
+    _col("criterion_name", sa.Text, "Vietnamese text of the criterion"),
+    _col("max_points", sa.Numeric(9, 2), "for parents and the total: sum over applicable children"),
+    _col("score", sa.Numeric(9, 2), "half-up at the leaf, parents sum; null on a missing or n/a leaf"),
+    _col("metric_code", sa.Text, "metric behind a computed leaf"),
+    _col("metric_value", sa.Numeric(18, 4), "the metric's value; on TONG the index score / max_points"),
+    _col("numerator", sa.BigInteger),
+    _col("denominator", sa.BigInteger),
+    _col("rule", sa.Text, "binary, step, linear_capped, all_or_nothing or manual"),
+    _col("status", sa.Text, "computed, manual, missing or not_applicable"),
+    _col("evidence", sa.Text, "document cited (số/ký hiệu; ngày; trích yếu) or drill-down view and counts"),
+    _col("note", sa.Text, "why missing or not applicable, or the officer's giải trình"),
+    _col("computed_at", sa.DateTime, LOCAL),
+    _primary_key("agency_code", "year", "catalogue_id", "criterion_code"),
+    schema="marts",
+    comment="grain: one row per agency, year, catalogue and catalogue node or total (interface.md §4)",
+)
+
 quality_check_result = sa.Table(
     "quality_check_result",
     metadata,
