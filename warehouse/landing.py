@@ -85,8 +85,10 @@ class _StagingMerge:
                    CASE
                        WHEN s._key IS NULL THEN TRUE
                        WHEN w._version IS NOT DISTINCT FROM s._version THEN
-                           w._extracted_at > s._extracted_at
-                           OR (w._extracted_at = s._extracted_at AND w._fetch_seq >= s._fetch_seq)
+                           -- the same content again (a rerun, a lookback overlap) leaves staging untouched
+                           w._content_hash <> s._content_hash AND (
+                               w._extracted_at > s._extracted_at
+                               OR (w._extracted_at = s._extracted_at AND w._fetch_seq >= s._fetch_seq))
                        WHEN s._version IS NULL THEN TRUE
                        WHEN w._version IS NULL THEN FALSE
                        ELSE w._version > s._version

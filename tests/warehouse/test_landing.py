@@ -42,7 +42,7 @@ def test_latest_version_wins_against_staging(engine):
     land(engine, "phieu-xin-loi", first, "batch-1", extracted_at=datetime(2025, 1, 5))
     second = [
         apology("older", JAN1, "Từ chối"),  # an older version arrives late: staging keeps JAN2
-        apology("equal-same", JAN2, "Chờ xử lý"),  # same version, same content: replaced, not a conflict
+        apology("equal-same", JAN2, "Chờ xử lý"),  # same version, same content: staging's row stays as is
         apology("equal-different", JAN2, "Đã xử lý"),  # same version, other content: later-fetched wins
         apology("newer", JAN3, "Đã xử lý"),
     ]
@@ -50,7 +50,7 @@ def test_latest_version_wins_against_staging(engine):
 
     assert staging_apologies(engine) == [
         ("equal-different", "Đã xử lý", JAN2, "batch-2"),
-        ("equal-same", "Chờ xử lý", JAN2, "batch-2"),
+        ("equal-same", "Chờ xử lý", JAN2, "batch-1"),
         ("newer", "Đã xử lý", JAN3, "batch-2"),
         ("older", "Chờ xử lý", JAN2, "batch-1"),
     ]
@@ -59,7 +59,7 @@ def test_latest_version_wins_against_staging(engine):
     assert (key, reason, version) == ("equal-different", "duplicate_conflict", JAN2)
     assert locator == "/api/v1/phieu-xin-loi?page=1#2"
     assert json.loads(record)["status"] == "Chờ xử lý"
-    assert result.staged_rows == 3 and result.quarantined_rows == 1
+    assert result.staged_rows == 2 and result.quarantined_rows == 1
 
 
 def test_within_a_batch_the_greatest_version_then_the_later_fetch_wins(engine):
