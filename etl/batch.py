@@ -11,3 +11,6 @@ class ExtractBatch(NamedTuple):
     raw: pa.Table  # one row per received record
     rows: pa.Table  # one row per record that passed normalisation (typed, for staging)
     quarantine: pa.Table  # one row per rejected record or array entry
+    # Array entries for child staging tables, by table name; each row has `_parent_key` and
+    # `_parent_fetch_seq` (the parent row's `_key` and `_fetch_seq`).
+    children: dict[str, pa.Table] = {}

@@ -1,5 +1,6 @@
 """Landing one extract batch: raw, staging (latest version wins) and quarantine, in one transaction."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
 
@@ -35,8 +36,13 @@ def land_batch(
     raw: pa.Table,
     rows: pa.Table,
     quarantine: pa.Table,
+    children: Mapping[str, pa.Table] | None = None,
 ) -> LandingResult:
     """Land one `ExtractBatch` (docs/layers.md §2). Re-landing the same batch changes nothing.
+
+    `children` are the entries of a staging row's arrays, one table per child table of the target, each
+    row carrying `_parent_key` and `_parent_fetch_seq`: a parent row that wins replaces all its entries
+    with those that came with it.
 
     Staging keeps per key the greatest (_version, fetch order): within the batch by `_fetch_seq`, against
     staging by extraction time then `_fetch_seq`. When the winner and a loser share a version but not their
@@ -55,7 +61,9 @@ def land_batch(
         merge = _StagingMerge(conn, target, source, entity)
         merge.load(with_constants(rows, _batch_id=batch_id, _extracted_at=extracted_at))
         quarantined = insert_rejected(conn, merge.conflicts_sql(), batch_id, target.agency_reference)
-        staged = merge.apply()
+        staged = merge.apply(
+            {name: with_constants(data, _batch_id=batch_id) for name, data in (children or {}).items()}
+        )
         quarantined += _quarantine_batch(conn, target, quarantine, batch_id)
     return LandingResult(raw_rows, staged, quarantined)
 
@@ -125,8 +133,9 @@ class _StagingMerge:
             FROM ({with_raw_record(losers, self.target.raw)}) k
         """
 
-    def apply(self) -> int:
-        """Replace beaten staging rows by the batch's winners; returns the number of rows written."""
+    def apply(self, children: Mapping[str, pa.Table]) -> int:
+        """Replace beaten staging rows (and their array entries) by the batch's winners; returns the
+        number of staging rows written."""
         staging = self.target.staging.fullname
         winners = "FROM landing_merge WHERE batch_rank = 1 AND incoming_wins"
         self.conn.exec_driver_sql(
@@ -135,9 +144,32 @@ class _StagingMerge:
         written = self.conn.exec_driver_sql(
             f"INSERT INTO {staging} ({self.columns}) SELECT {self.columns} {winners}"
         ).rowcount
+        for name, child in self.target.children.items():
+            self._replace_children(child, children.get(name), winners)
         self.conn.exec_driver_sql("DROP TABLE landing_merge")
         self.rows.drop(self.conn)
         return written
+
+    def _replace_children(self, child: sa.Table, data: pa.Table | None, winners: str) -> None:
+        self.conn.exec_driver_sql(
+            f"DELETE FROM {child.fullname} WHERE _parent_key IN (SELECT _key {winners})"
+        )
+        if data is None or data.num_rows == 0:
+            return
+        entries = _temporary_copy("landing_children", list(child.columns))
+        self.conn.exec_driver_sql("DROP TABLE IF EXISTS landing_children")
+        entries.create(self.conn)
+        load_arrow(self.conn, entries, data)
+        columns = ", ".join(f"c.{c.name}" for c in child.columns)
+        self.conn.exec_driver_sql(
+            f"""
+            INSERT INTO {child.fullname} ({", ".join(c.name for c in child.columns)})
+            SELECT {columns} FROM landing_children c
+            JOIN landing_merge w ON w._key = c._parent_key AND w._fetch_seq = c._parent_fetch_seq
+            WHERE w.batch_rank = 1 AND w.incoming_wins
+            """
+        )
+        entries.drop(self.conn)
 
 
 def _quarantine_batch(
