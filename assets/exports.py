@@ -1,14 +1,34 @@
-"""Export files of interface.md §3 written from what the warehouse holds; used by the export assets and by
-`parindex export`."""
+"""Export files of interface.md §3 written from what the warehouse holds, and the year's scoring; used by the
+scoring and export assets and by `parindex export`."""
 
 from __future__ import annotations
 
 import os
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
-from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv
-from warehouse import reading
+from scoring.catalogue import Catalogue, resolve_catalogue, selected_catalogues, shipped_ids
+from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv, write_scorecard_csv
+from scoring.manual import load_manual_inputs, manual_dir, template_path, write_template
+from scoring.metrics import drilldown_view
+from scoring.ranking import ranking_rows, write_ranking_csv, write_ranking_xlsx
+from scoring.scorecard import Agency, build_scorecards, catalogue_applies, node_order, readings_by_agency
+from scoring.workbook import workbook_path, write_self_assessment
+from warehouse import criterion_scores, reading
+from warehouse.clock import local_now
 from warehouse.engine import make_engine
+
+DOCUMENT_COLUMNS = (
+    "agency_code",
+    "period_start",
+    "period_end",
+    "code_number",
+    "code_notation",
+    "promulgation_date",
+    "subject",
+    "in_numerator",
+)
 
 
 def export_metrics_csv(engine, year: int, export_dir: str, agencies: list[str] | None = None) -> Path:
@@ -30,6 +50,147 @@ def export_metrics_csv(engine, year: int, export_dir: str, agencies: list[str] |
     return path
 
 
-def export_year(year: int, out: str | None = None) -> list[Path]:
-    export_dir = out or os.environ.get("PARINDEX_EXPORT_DIR") or "exports"
-    return [export_metrics_csv(make_engine(), year, export_dir)]
+class ScoringSummary(NamedTuple):
+    rows: int
+    by_status: dict[str, int]  # leaf status → number of leaves
+
+
+def _agencies(engine, year: int) -> list[Agency]:
+    return [
+        Agency(row["agency_code"], row["agency_name"], row["unit_type"])
+        for row in criterion_scores.scored_agencies(engine, year)
+    ]
+
+
+def _document_rows(engine, year: int, catalogues: list[Catalogue]) -> list[dict]:
+    """The rows of every document drill-down a catalogue cites as evidence, tagged with their metric."""
+    metrics = sorted({leaf.metric for c in catalogues for leaf in c.leaves() if leaf.evidence == "document"})
+    return [
+        {**row, "metric_code": metric}
+        for metric in metrics
+        for row in criterion_scores.drilldown_rows(engine, drilldown_view(metric), DOCUMENT_COLUMNS, year)
+    ]
+
+
+def compute_criterion_scores(engine, year: int) -> ScoringSummary:
+    """Scores every agency of the year under the catalogues of `PARINDEX_CATALOGUE`, with the manual inputs
+    of `PARINDEX_MANUAL_DIR`, and replaces the year's `marts.criterion_score` rows."""
+    catalogues = selected_catalogues()
+    agencies = _agencies(engine, year)
+    directory = manual_dir()
+    manual = {
+        agency.code: load_manual_inputs(directory, year, agency.code, catalogues) for agency in agencies
+    }
+    rows = build_scorecards(
+        catalogues,
+        agencies,
+        year,
+        criterion_scores.metric_rows(engine, year),
+        manual,
+        _document_rows(engine, year, catalogues),
+    )
+    written = criterion_scores.replace_criterion_scores(engine, year, rows, local_now())
+    statuses = Counter(row["status"] for row in rows if row["rule"] is not None)
+    return ScoringSummary(written, dict(sorted(statuses.items())))
+
+
+def _scorecard_rows(engine, year: int, agencies: list[str] | None = None) -> list[dict]:
+    wanted = set(agencies or ())
+    rows = [
+        r
+        for r in criterion_scores.read_criterion_scores(engine, year)
+        if not wanted or r["agency_code"] in wanted
+    ]
+    rows.sort(key=lambda r: (r["agency_code"], r["catalogue_id"], node_order(r["criterion_code"])))
+    return rows
+
+
+def export_scorecard_csv(engine, year: int, export_dir: str, agencies: list[str] | None = None) -> Path:
+    path = Path(export_dir) / str(year) / "scorecard.csv"
+    write_scorecard_csv(path, _scorecard_rows(engine, year, agencies))
+    return path
+
+
+def export_ranking(engine, year: int, export_dir: str) -> list[Path]:
+    """The ranking always covers every scored agency: a rank among a chosen few would mislead."""
+    unit_types = {agency.code: agency.unit_type for agency in _agencies(engine, year)}
+    columns, rows = ranking_rows(_scorecard_rows(engine, year), unit_types)
+    folder = Path(export_dir) / str(year)
+    write_ranking_csv(folder / "xep_hang.csv", columns, rows)
+    write_ranking_xlsx(folder / "xep_hang.xlsx", columns, rows, year)
+    return [folder / "xep_hang.csv", folder / "xep_hang.xlsx"]
+
+
+def _known_catalogues() -> dict[str, Catalogue]:
+    """Catalogues by id for workbook headers: the shipped ones and those selected now."""
+    known = {c.id: c for c in (resolve_catalogue(i) for i in shipped_ids())}
+    known.update({c.id: c for c in selected_catalogues()})
+    return known
+
+
+def export_self_assessments(
+    engine, year: int, export_dir: str, agencies: list[str] | None = None
+) -> list[Path]:
+    by_agency: dict[str, list[dict]] = defaultdict(list)
+    for row in _scorecard_rows(engine, year, agencies):
+        by_agency[row["agency_code"]].append(row)
+    catalogues = _known_catalogues()
+    as_of = criterion_scores.metrics_as_of(engine, year)
+    return [
+        write_self_assessment(workbook_path(Path(export_dir), year, code), rows, year, catalogues, as_of)
+        for code, rows in by_agency.items()
+    ]
+
+
+def export_dir_setting(out: str | None = None) -> str:
+    return out or os.environ.get("PARINDEX_EXPORT_DIR") or "exports"
+
+
+def export_year(year: int, out: str | None = None, agencies: list[str] | None = None) -> list[Path]:
+    export_dir = export_dir_setting(out)
+    engine = make_engine()
+    return [
+        export_metrics_csv(engine, year, export_dir, agencies),
+        export_scorecard_csv(engine, year, export_dir, agencies),
+        *export_ranking(engine, year, export_dir),
+        *export_self_assessments(engine, year, export_dir, agencies),
+    ]
+
+
+class UnknownAgencies(ValueError):
+    """`--agency` named codes without metric rows for the year."""
+
+
+class TemplateResult(NamedTuple):
+    written: list[Path]
+    kept: list[Path]  # files that exist already: an officer may have filled them
+
+
+def write_manual_templates(year: int, agencies: list[str] | None = None) -> TemplateResult:
+    """`PARINDEX_MANUAL_DIR/Y/AGENCY_CODE.xlsx` for the agencies a selected catalogue scores (or the ones
+    named), pre-filled with the manual leaves' codes, names and maxima."""
+    engine = make_engine()
+    catalogues = selected_catalogues()
+    readings = readings_by_agency(criterion_scores.metric_rows(engine, year))
+    known = {agency.code: agency for agency in _agencies(engine, year)}
+    if agencies:
+        unknown = sorted(set(agencies) - set(known))
+        if unknown:
+            raise UnknownAgencies(f"--agency: no metric rows of {year} for {', '.join(unknown)}")
+        chosen = [known[code] for code in agencies]
+    else:
+        chosen = [
+            a
+            for a in known.values()
+            if any(catalogue_applies(c, a, readings.get(a.code, {})) for c in catalogues)
+        ]
+    directory = manual_dir()
+    written, kept = [], []
+    for agency in chosen:
+        path = template_path(directory, year, agency.code)
+        if path.exists():
+            kept.append(path)
+            continue
+        write_template(path, agency, year, catalogues)
+        written.append(path)
+    return TemplateResult(written, kept)

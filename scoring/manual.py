@@ -52,8 +52,9 @@ def _safe_agency_code(code: str) -> str:
 
 def input_file(directory: Path, year: int, agency_code: str) -> Path | None:
     """The agency's file for the year: `.xlsx`, else `.csv`, else None. Both at once is an error."""
-    base = directory / str(year) / _safe_agency_code(agency_code)
-    found = [path for path in (base.with_suffix(".xlsx"), base.with_suffix(".csv")) if path.is_file()]
+    folder, name = directory / str(year), _safe_agency_code(agency_code)
+    # Not with_suffix: agency codes contain dots (H35.02).
+    found = [path for path in (folder / f"{name}.xlsx", folder / f"{name}.csv") if path.is_file()]
     if len(found) > 1:
         raise ManualInputError(f"{found[0]} and {found[1]}: two manual-input files for one agency; keep one")
     return found[0] if found else None

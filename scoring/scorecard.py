@@ -42,6 +42,13 @@ TOTAL_NAME = "Tổng điểm"
 EVIDENCE_SEPARATOR = " | "
 
 
+def node_order(code: str) -> tuple[float, ...]:
+    """Sort key giving catalogue order (1, 1.1, 1.1.1, 1.2, …, 10) with the total last."""
+    if code == TOTAL_CODE:
+        return (float("inf"),)
+    return tuple(float(part) if part.isdigit() else float("inf") for part in code.split("."))
+
+
 class Agency(NamedTuple):
     code: str
     name: str | None

@@ -36,6 +36,7 @@ NOT_APPLICABLE_TEXT = "Không áp dụng"
 TOTAL_LABEL = "TỔNG ĐIỂM"
 INDEX_LABEL = "CHỈ SỐ CCHC (%) = Tổng điểm tự đánh giá ÷ Tổng điểm tối đa áp dụng × 100%"
 POINTS_FORMAT = "0.00"
+LINE_HEIGHT = 14.5  # points per line of 11-point Times New Roman
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -133,6 +134,21 @@ def _node_cells(row: Mapping[str, Any]) -> list[Any]:
     ]
 
 
+def _lines(text: Any, width: float) -> int:
+    """Lines a wrapped cell needs: neither Excel nor LibreOffice fits row heights of a generated file."""
+    if text is None:
+        return 1
+    per_line = max(1, int(width))
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def _fit_height(sheet: Worksheet, number: int, cells: Sequence[Any], bold: bool) -> None:
+    # Bold capitals run wider than the column width's nominal characters.
+    factor = 1.0 if bold else 1.45
+    lines = max(_lines(value, width * factor) for value, width in zip(cells, WIDTHS, strict=True))
+    sheet.row_dimensions[number].height = LINE_HEIGHT * lines + 3
+
+
 def _style_row(sheet: Worksheet, number: int, row: Mapping[str, Any]) -> None:
     is_leaf = row["rule"] is not None
     level = row["level"]
@@ -164,7 +180,7 @@ def _totals(sheet: Worksheet, number: int, total: Mapping[str, Any]) -> int:
             sheet.cell(number, 3, _number(total["max_points"])).number_format = POINTS_FORMAT
         cell = sheet.cell(number, 4, value)
         cell.number_format = number_format
-        if total["status"] == rules.MISSING:
+        if total["status"] == rules.MISSING and label == TOTAL_LABEL:
             sheet.cell(number, 6, "Tạm tính: còn tiêu chí chưa có điểm (ô tô màu vàng).")
         for column in range(1, len(HEADERS) + 1):
             target = sheet.cell(number, column)
@@ -241,9 +257,11 @@ def write_self_assessment(
             if row["criterion_code"] == TOTAL_CODE:
                 total = row
                 continue
-            for column, value in enumerate(_node_cells(row), start=1):
+            cells = _node_cells(row)
+            for column, value in enumerate(cells, start=1):
                 sheet.cell(number, column, value)
             _style_row(sheet, number, row)
+            _fit_height(sheet, number, cells, bold=row["level"] == "linh_vuc")
             number += 1
         if total is not None:
             number = _totals(sheet, number, total)
