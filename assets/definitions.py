@@ -12,8 +12,17 @@ from assets.marts import marts_models, metric_value, metrics_csv
 from assets.partitions import local_timezone
 from assets.reference import agency_config
 from assets.resources import build_resources
+from assets.scoring import SCORING_ASSETS
 
-ALL_ASSETS = [agency_config, *DVC_ENTITY_ASSETS, dvc_orphans, marts_models, metric_value, metrics_csv]
+ALL_ASSETS = [
+    agency_config,
+    *DVC_ENTITY_ASSETS,
+    dvc_orphans,
+    marts_models,
+    metric_value,
+    metrics_csv,
+    *SCORING_ASSETS,
+]
 
 incremental_extraction = define_asset_job(
     "daily_incremental_extraction",
