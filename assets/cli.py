@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the exports of a year from what the warehouse holds")
     export.add_argument("--year", type=_year, required=True)
     export.add_argument("--out", help="export folder (default PARINDEX_EXPORT_DIR or exports)")
+    export.add_argument(
+        "--manual-template",
+        action="store_true",
+        help="write the manual-input files of PARINDEX_MANUAL_DIR/Y/ for the manual criteria instead",
+    )
+    export.add_argument("--agency", nargs="+", metavar="CODE", help="limit the files to these agencies")
 
     demo = commands.add_parser(
         "demo", help="simulate a province, run the year on DuckDB, export, and say where everything is"
@@ -90,10 +96,23 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from assets.exports import export_year
+    from assets.exports import UnknownAgencies, export_year, write_manual_templates
+    from assets.runner import UsageError
+    from scoring.catalogue import CatalogueError
+    from scoring.manual import ManualInputError
 
-    for path in export_year(args.year, args.out):
+    try:
+        if not args.manual_template:
+            for path in export_year(args.year, args.out, args.agency):
+                print(path)
+            return 0
+        result = write_manual_templates(args.year, args.agency)
+    except (CatalogueError, ManualInputError, UnknownAgencies) as error:
+        raise UsageError(str(error)) from error
+    for path in result.written:
         print(path)
+    for path in result.kept:
+        print(f"kept (already exists, may hold an officer's entries): {path}", file=sys.stderr)
     return 0
 
 
