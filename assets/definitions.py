@@ -7,17 +7,16 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
 
 from assets.checks import ASSET_CHECKS
-from assets.dvc import DVC_ENTITY_ASSETS, dvc_orphans
 from assets.marts import marts_models, metric_value, metrics_csv
 from assets.partitions import local_timezone
 from assets.reference import agency_config
 from assets.resources import build_resources
 from assets.scoring import SCORING_ASSETS
+from assets.sources import EXTRACTION_ASSETS, EXTRACTION_GROUPS, SENSORS
 
 ALL_ASSETS = [
     agency_config,
-    *DVC_ENTITY_ASSETS,
-    dvc_orphans,
+    *EXTRACTION_ASSETS,
     marts_models,
     metric_value,
     metrics_csv,
@@ -26,7 +25,7 @@ ALL_ASSETS = [
 
 incremental_extraction = define_asset_job(
     "daily_incremental_extraction",
-    selection=AssetSelection.groups("reference", "dvc", "marts"),
+    selection=AssetSelection.groups("reference", *EXTRACTION_GROUPS, "marts"),
     description="Extracts what changed since each source's stored watermark and rebuilds the marts.",
 )
 
@@ -42,5 +41,6 @@ defs = Definitions(
     asset_checks=ASSET_CHECKS,
     jobs=[incremental_extraction],
     schedules=[daily_extraction_schedule],
+    sensors=SENSORS,
     resources=build_resources(),
 )

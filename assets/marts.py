@@ -14,11 +14,11 @@ from dagster import (
     multi_asset,
 )
 
-from assets.dvc import ORPHANS_KEY, table_keys
 from assets.exports import export_metrics_csv
 from assets.partitions import assessment_years
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings, WarehouseResource
+from assets.sources import landed_table_keys
 from warehouse import models, quality_results, reading
 from warehouse.clock import local_now
 from warehouse.metric_values import compute_metrics, year_period
@@ -40,19 +40,13 @@ def mart_names() -> list[str]:
 def _mart_description(name: str) -> str:
     if name in MART_DESCRIPTIONS:
         return MART_DESCRIPTIONS[name]
-    metric = "dvc." + name.removeprefix("dd_dvc_")
+    source, _, rest = name.removeprefix("dd_").partition("_")
+    metric = f"{source}.{rest}"
     return f"Drill-down of metric `{metric}`: one row per record of its population, with `in_numerator`."
 
 
 MART_KEYS = {name: AssetKey(["marts", name]) for name in mart_names()}
-STAGING_DEPS = [
-    AGENCY_CONFIG_KEY,
-    ORPHANS_KEY,
-    *(
-        table_keys(e)[1]
-        for e in ("don-vi", "thu-tuc", "ngay-nghi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn")
-    ),
-]
+STAGING_DEPS = [AGENCY_CONFIG_KEY, *landed_table_keys()]
 
 
 @multi_asset(

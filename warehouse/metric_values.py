@@ -1,6 +1,7 @@
 """Metric values of a year from the drill-down views (metrics.md §0-1): the views define, this counts."""
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -105,12 +106,26 @@ def _assessed_agencies(conn: sa.Connection, period: Period) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
-def _agencies_with_dvc_data(conn: sa.Connection) -> set[str]:
+def _agencies_with_dvc_data(conn: sa.Connection, period: Period) -> set[str]:
     """Agencies with any dossier or PAKN (apologies and ratings reach an agency only through a dossier)."""
     query = sa.union(
         sa.select(schema.fct_dossier.c.agency_code), sa.select(schema.fct_feedback.c.agency_code)
     )
     return set(conn.execute(query).scalars())
+
+
+class MetricSource(NamedTuple):
+    """The metrics of one source system, and which agencies it holds data of (metrics.md §0: "no data is
+    not zero": for the other agencies every metric of the source is undefined)."""
+
+    name: str
+    metrics: tuple[Metric, ...]
+    agencies_with_data: Callable[[sa.Connection, Period], set[str]]
+
+
+# Each further source declares its metrics in `warehouse/metrics_<source>.py` and registers them here
+# through the import at the end of this module.
+SOURCES: list[MetricSource] = [MetricSource("dvc", DVC_METRICS, _agencies_with_dvc_data)]
 
 
 def _write_period(conn: sa.Connection, period: Period, as_of: datetime) -> None:
@@ -129,43 +144,45 @@ def _write_period(conn: sa.Connection, period: Period, as_of: datetime) -> None:
 
 
 def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: datetime) -> int:
-    """Replace the year's `metric_period` row and DVC `metric_value` rows in one transaction.
+    """Replace the year's `metric_period` row and `metric_value` rows in one transaction.
 
-    Run after `warehouse.models.run_models`. One row per DVC metric for every assessed agency active in P;
-    numerator, denominator and value are all null when the agency has no DVC data at all (metrics.md §0),
-    the value alone when the denominator is 0. Returns the number of rows written.
+    Run after `warehouse.models.run_models`. One row per metric of every registered source for every
+    assessed agency active in P; numerator, denominator and value are all null when the source holds no
+    data of the agency (metrics.md §0), the value alone when the denominator is 0. Returns the rows written.
     """
     period = year_period(year, as_of)
     value_table = schema.metric_value
+    metrics = [metric for source in SOURCES for metric in source.metrics]
     with engine.begin() as conn:
         _write_period(conn, period, as_of)
         conn.execute(
             sa.delete(value_table).where(
-                value_table.c.year == year, value_table.c.metric_code.in_([m.code for m in DVC_METRICS])
+                value_table.c.year == year, value_table.c.metric_code.in_([m.code for m in metrics])
             )
         )
-        counts = {metric.code: _view_counts(conn, metric, period) for metric in DVC_METRICS}
-        with_data = _agencies_with_dvc_data(conn)
+        counts = {metric.code: _view_counts(conn, metric, period) for metric in metrics}
+        with_data = {source.name: source.agencies_with_data(conn, period) for source in SOURCES}
         records = []
         for agency in _assessed_agencies(conn, period):
             timeliness = counts[_TIMELINESS].get(agency, Counts(0, 0))
-            for metric in DVC_METRICS:
-                numerator = denominator = value = None
-                if agency in with_data:
-                    agency_counts = counts[metric.code].get(agency, Counts(0, 0))
-                    numerator, denominator, value = metric_counts(metric, agency_counts, timeliness)
-                records.append(
-                    {
-                        "agency_code": agency,
-                        "year": year,
-                        "period_start": period.start,
-                        "period_end": period.end,
-                        "metric_code": metric.code,
-                        "numerator": numerator,
-                        "denominator": denominator,
-                        "value": value,
-                        "as_of": as_of,
-                        "computed_at": computed_at,
-                    }
-                )
+            for source in SOURCES:
+                for metric in source.metrics:
+                    numerator = denominator = value = None
+                    if agency in with_data[source.name]:
+                        agency_counts = counts[metric.code].get(agency, Counts(0, 0))
+                        numerator, denominator, value = metric_counts(metric, agency_counts, timeliness)
+                    records.append(
+                        {
+                            "agency_code": agency,
+                            "year": year,
+                            "period_start": period.start,
+                            "period_end": period.end,
+                            "metric_code": metric.code,
+                            "numerator": numerator,
+                            "denominator": denominator,
+                            "value": value,
+                            "as_of": as_of,
+                            "computed_at": computed_at,
+                        }
+                    )
         return load_arrow(conn, value_table, rows_to_arrow(value_table, records))

@@ -1,0 +1,19 @@
+"""Every source system's extraction assets and sensors, in one list each: the marts depend on all of
+their staging and quarantine tables, and the definitions load them. A new source adds its lists here."""
+
+from assets.dvc import DVC_ENTITY_ASSETS, dvc_orphans
+
+EXTRACTION_ASSETS = [*DVC_ENTITY_ASSETS, dvc_orphans]
+SENSORS: list = []
+# The groups of the nightly incremental extraction job.
+EXTRACTION_GROUPS = ["dvc"]
+
+
+def landed_table_keys() -> list:
+    """Asset keys of the staging and quarantine tables the extraction assets write."""
+    return [
+        key
+        for definition in EXTRACTION_ASSETS
+        for key in definition.keys
+        if key.path[0] in ("staging", "quarantine")
+    ]
