@@ -1,0 +1,55 @@
+"""Which files of a watched folder were processed, by content hash (sources.md §3.7, §5.1)."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from warehouse import schema
+from warehouse.clock import local_now
+from warehouse.loading import load_arrow, rows_to_arrow
+
+LOADED, QUARANTINED, RETRY = "loaded", "quarantined", "retry"
+
+
+def file_cache(engine: sa.Engine, source: str) -> dict[tuple[str, int, float], str]:
+    """(name, size, mtime) → SHA-256 of every file seen before, so unchanged files are not hashed again."""
+    table = schema.processed_file
+    query = sa.select(table.c.file_name, table.c.size_bytes, table.c.modified_at, table.c.sha256).where(
+        table.c.source == source
+    )
+    with engine.connect() as conn:
+        return {(name, size, mtime): sha for name, size, mtime, sha in conn.execute(query)}
+
+
+def done_hashes(engine: sa.Engine, source: str) -> set[str]:
+    """Contents already loaded or quarantined for good; a file in `retry` (e.g. unknown_agency) is read
+    again on every run until it loads."""
+    table = schema.processed_file
+    query = sa.select(table.c.sha256).where(
+        table.c.source == source, table.c.status.in_([LOADED, QUARANTINED])
+    )
+    with engine.connect() as conn:
+        return set(conn.execute(query).scalars())
+
+
+def record_files(engine: sa.Engine, source: str, files: Iterable[Mapping[str, Any]]) -> int:
+    """Record the outcome of each file (dicts with `file_name, size_bytes, modified_at, sha256, status`, and
+    optionally `reason_code`, `batch_id`); a file seen again replaces its earlier row."""
+    table = schema.processed_file
+    now = local_now()
+    records = [{**dict(f), "source": source, "processed_at": now} for f in files]
+    if not records:
+        return 0
+    with engine.begin() as conn:
+        for chunk_start in range(0, len(records), 1000):
+            chunk = records[chunk_start : chunk_start + 1000]
+            conn.execute(
+                sa.delete(table).where(
+                    table.c.source == source,
+                    sa.tuple_(table.c.file_name, table.c.sha256).in_(
+                        [(r["file_name"], r["sha256"]) for r in chunk]
+                    ),
+                )
+            )
+        return load_arrow(conn, table, rows_to_arrow(table, records))
