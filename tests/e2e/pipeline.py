@@ -64,8 +64,12 @@ def run_against(
     work_dir: Path,
     faults: float = 0.0,
     fault_seed: int = 0,
+    resource_overrides: dict | None = None,
 ) -> RunOutcome:
-    """One `parindex run --year` of the simulated year, over real HTTP, with short retry delays."""
+    """One `parindex run --year` of the simulated year, over real HTTP, with short retry delays.
+
+    Every `PARINDEX_*` variable the simulator gives is set, so each configured source is extracted;
+    `resource_overrides` replaces resources (e.g. a source with short timeouts) by name."""
     with SimulatorServer(sim, port=0, faults=faults, fault_seed=fault_seed, timeout_hold_s=1.5) as server:
         dvc = DvcSource(
             base_url=server.env["PARINDEX_DVC_URL"],
@@ -77,12 +81,13 @@ def run_against(
             backoff_cap_s=0.05,
         )
         with environment(
+            **server.env,
             PARINDEX_WAREHOUSE_URL=warehouse_url,
             PARINDEX_PSEUDONYM_KEY=PSEUDONYM_KEY,
             PARINDEX_EXPORT_DIR=str(work_dir / "exports"),
             DAGSTER_HOME=str(work_dir / "dagster_home"),
         ):
-            return run_year(sim.year, resource_overrides={"dvc": dvc})
+            return run_year(sim.year, resource_overrides={"dvc": dvc, **(resource_overrides or {})})
 
 
 def snapshot(
