@@ -5,30 +5,18 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import requests
-
 from assets.progress import progress
 from assets.runner import UsageError
+from simulators.process import SimulatorProcess
 from warehouse.dialect import duckdb_file
 from warehouse.engine import warehouse_url
 from warehouse.publish import READ_COPY_NAME
 
 DEMO_DIR = Path("data")
 DEMO_KEY_FILE = DEMO_DIR / "demo_pseudonym.key"
-SIMULATOR_START_TIMEOUT_S = 600
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def demo_pseudonym_key() -> str:
@@ -45,81 +33,29 @@ def demo_pseudonym_key() -> str:
     return DEMO_KEY_FILE.read_text(encoding="ascii").strip()
 
 
-def start_simulator(year: int, scale: str, port: int, credentials: dict[str, str]) -> subprocess.Popen:
-    sim_dir = DEMO_DIR / "sim"
-    command = [
-        sys.executable,
-        "-m",
-        "simulators",
-        "--scale",
-        scale,
-        "--year",
-        str(year),
-        "--port",
-        str(port),
-        "--hr-dir",
-        str(sim_dir / "hr"),
-        "--edxml-dir",
-        str(sim_dir / "edxml"),
-        "--manifest",
-        str(sim_dir / "quirk_manifest.jsonl"),
-    ]
-    # Its own process group, so that stopping it never leaves children behind (DESIGN.md pitfalls).
-    return subprocess.Popen(
-        command,
-        env={**os.environ, **credentials},
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def wait_until_serving(process: subprocess.Popen, base_url: str) -> None:
-    deadline = time.monotonic() + SIMULATOR_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the simulator exited with code {process.returncode} before serving")
-        try:
-            if requests.get(f"{base_url}/_sim/health", timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the simulator did not answer on {base_url} within {SIMULATOR_START_TIMEOUT_S} s")
-
-
-def stop_simulator(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+def simulator_variables(simulator: SimulatorProcess) -> dict[str, str]:
+    """The source locations the simulator serves (sources.md §1.3)."""
+    return {"PARINDEX_DVC_URL": f"{simulator.base_url}/dvc"}
 
 
 def run_demo(year: int, scale: str) -> int:
     from assets.runner import run_year
 
     started = time.monotonic()
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     credentials = {
         "PARINDEX_DVC_CLIENT_ID": "demo-" + secrets.token_hex(4),
         "PARINDEX_DVC_CLIENT_SECRET": secrets.token_urlsafe(24),
     }
     os.environ["PARINDEX_PSEUDONYM_KEY"] = demo_pseudonym_key()
-    progress(f"starting the {scale} simulator for {year} on {base_url} (generating data)")
-    process = start_simulator(year, scale, port, credentials)
+    progress(f"starting the {scale} simulator for {year} (generating data)")
     try:
-        wait_until_serving(process, base_url)
-        progress(f"simulator ready after {time.monotonic() - started:.0f} s")
-        os.environ.update(credentials)
-        os.environ["PARINDEX_DVC_URL"] = f"{base_url}/dvc"
-        outcome = run_year(year)
+        with SimulatorProcess(scale, year, DEMO_DIR / "sim", credentials) as simulator:
+            progress(f"simulator ready on {simulator.base_url} after {simulator.ready_after_s:.0f} s")
+            os.environ.update(credentials)
+            os.environ.update(simulator_variables(simulator))
+            outcome = run_year(year)
     except RuntimeError as error:
         raise UsageError(str(error)) from error
-    finally:
-        stop_simulator(process)
     export_dir = Path(os.environ.get("PARINDEX_EXPORT_DIR", "exports")) / str(year)
     database_file = duckdb_file(warehouse_url())
     where = (
