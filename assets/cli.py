@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=["small", "province", "large"], default="province")
 
     commands.add_parser("migrate", help="create or upgrade the warehouse schema")
+
+    grant = commands.add_parser(
+        "grant-analyst", help="PostgreSQL: create or update a role that can read marts and nothing else"
+    )
+    grant.add_argument("role", metavar="ROLE")
     return parser
 
 
@@ -124,13 +129,39 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grant_analyst(args: argparse.Namespace) -> int:
+    from assets.runner import UsageError
+    from warehouse.dialect import is_duckdb
+    from warehouse.engine import make_engine
+    from warehouse.grants import grant_analyst
+    from warehouse.schema import ensure_schema
+
+    engine = make_engine()
+    try:
+        if is_duckdb(engine):
+            raise UsageError("grant-analyst needs a PostgreSQL warehouse (PARINDEX_WAREHOUSE_URL)")
+        ensure_schema(engine)
+        grant_analyst(engine, args.role)
+    finally:
+        engine.dispose()
+    print(f"role {args.role} can read marts and nothing else; make analysts members of it")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from assets.demo import run_demo
 
     return run_demo(args.year, args.scale)
 
 
-HANDLERS = {"simulate": _simulate, "run": _run, "export": _export, "migrate": _migrate, "demo": _demo}
+HANDLERS = {
+    "simulate": _simulate,
+    "run": _run,
+    "export": _export,
+    "migrate": _migrate,
+    "grant-analyst": _grant_analyst,
+    "demo": _demo,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
