@@ -118,7 +118,7 @@ def _node_cells(row: Mapping[str, Any]) -> list[Any]:
     note = row["note"]
     if status == rules.NOT_APPLICABLE:
         score = NOT_APPLICABLE_TEXT
-    elif status == rules.MISSING and row["level"] != "tieu_chi_thanh_phan" and row["rule"] is None:
+    elif status == rules.MISSING and row["rule"] is None:
         note = note or "Tạm tính: còn tiêu chí chưa có điểm."
     evidence = (row["evidence"] or "").replace(EVIDENCE_SEPARATOR, "\n") or None
     return [
