@@ -35,6 +35,7 @@ _RULE_PARAMETERS = {
     rules.ALL_OR_NOTHING: set(),
     rules.MANUAL: set(),
 }
+_REQUIRED_PARAMETERS = {rules.STEP: {"bands"}, rules.LINEAR_CAPPED: {"target"}}
 _CATALOGUE_KEYS = {"id", "name", "template", "legal_basis", "unit_types", "requires_data_from", "areas"}
 _PARENT_KEYS = {"code", "name", "max_points", "placeholder", "children"}
 _LEAF_KEYS = {
@@ -274,7 +275,7 @@ class _Reader:
         unknown = sorted(set(parameters) - _RULE_PARAMETERS[name])
         if unknown:
             raise self.fail(where, f"rule {name} takes no parameter(s) {', '.join(unknown)}")
-        missing = sorted(_RULE_PARAMETERS[name] - set(parameters) - {"zero_is_pass"})
+        missing = sorted(_REQUIRED_PARAMETERS.get(name, set()) - set(parameters))
         if missing:
             raise self.fail(where, f"rule {name} needs the parameter(s) {', '.join(missing)}")
         if name == rules.BINARY:

@@ -152,6 +152,10 @@ def _area(*children: str, max_points: str = "") -> str:
         (_area(LEAF.replace("linear_capped", "sigmoid")), "node 1.1: unknown rule 'sigmoid'"),
         (_area(LEAF.replace("target: 0.5", "target: 0")), "node 1.1: target must be positive"),
         (
+            _area(LEAF.replace("target: 0.5", "")),
+            "node 1.1: rule linear_capped needs the parameter(s) target",
+        ),
+        (
             _area(LEAF.replace("target: 0.5", "goal: 0.5")),
             "node 1.1: rule linear_capped takes no parameter(s) goal",
         ),
