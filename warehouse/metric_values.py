@@ -15,11 +15,14 @@ from warehouse.loading import load_arrow, rows_to_arrow
 COUNT = "count"
 RATE = "rate"
 SATISFACTION = "satisfaction"
+REDUCTION = "reduction"
 
 
 class Metric(NamedTuple):
     code: str
-    kind: str  # COUNT (denominator 1), RATE (numerator / denominator) or SATISFACTION (its own formula)
+    # COUNT (denominator 1), RATE (numerator / denominator), SATISFACTION (its own formula) or REDUCTION
+    # (the view's rows are a baseline's records, marked in_numerator, and the current ones)
+    kind: str
 
     @property
     def view(self) -> str:
@@ -70,6 +73,10 @@ def metric_counts(metric: Metric, counts: Counts, timeliness: Counts) -> tuple[i
     """(numerator, denominator, value) of an agency with DVC data; `timeliness` are its T(P) counts."""
     if metric.kind == COUNT:
         return counts.in_numerator, 1, round_half_up(Fraction(counts.in_numerator))
+    if metric.kind == REDUCTION:
+        baseline, current = counts.in_numerator, counts.rows - counts.in_numerator
+        reduction = baseline - current
+        return reduction, baseline, round_half_up(Fraction(reduction, baseline)) if baseline else None
     if counts.rows == 0:
         return counts.in_numerator, 0, None
     share = Fraction(counts.in_numerator, counts.rows)
