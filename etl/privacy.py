@@ -45,6 +45,7 @@ class FieldPolicy:
     year_only: frozenset[str] = frozenset()  # Y: date of birth, keep the year
     sensitive: frozenset[str] = frozenset()  # S: never stored; only its presence is logged
     arrays: Mapping[str, "FieldPolicy"] = field(default_factory=dict)  # policy of each array's entries
+    objects: Mapping[str, "FieldPolicy"] = field(default_factory=dict)  # policy of each nested object
 
 
 def _year_of(value: object) -> int | None:
@@ -96,4 +97,8 @@ class Privacy:
                     self.apply(entry, entry_policy) if isinstance(entry, Mapping) else entry
                     for entry in entries
                 ]
+        for name, object_policy in policy.objects.items():
+            nested = out.get(name)
+            if isinstance(nested, Mapping):
+                out[name] = self.apply(nested, object_policy)
         return out
