@@ -1,0 +1,172 @@
+"""edXML package headers (sources.md §3.8) read with a hardened, streaming SAX parser.
+
+Any DTD, entity declaration or external reference stops the parse (`xml_forbidden`) before anything is
+resolved or fetched. The file is streamed to its end, so that truncation is noticed, but only the text of
+`edXMLHeader` is kept: attachments are never decoded or held. The result is a record shaped like a QLVB
+API document (§3.3) with the package-only fields `NgayDen`, `Paper` and `CoChuKyEdxml`.
+"""
+
+from pathlib import Path
+from typing import BinaryIO
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
+
+from defusedxml.common import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
+
+NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+MAX_FILE_BYTES = 100 * 1024 * 1024  # sources.md §1.10 (contract choice)
+
+XML_FORBIDDEN = "xml_forbidden"
+XML_MALFORMED = "xml_malformed"
+FILE_TOO_LARGE = "file_too_large"
+
+# Leaf paths under edXMLHeader whose text is kept, by the record field they fill.
+_TEXT_FIELDS = {
+    ("MessageHeader", "Code", "CodeNumber"): "CodeNumber",
+    ("MessageHeader", "Code", "CodeNotation"): "CodeNotation",
+    ("MessageHeader", "PromulgationInfo", "PromulgationDate"): "PromulgationDate",
+    ("MessageHeader", "Subject"): "Subject",
+    ("MessageHeader", "DueDate"): "DueDate",
+    ("MessageHeader", "OtherInfo", "Priority"): "Priority",
+    ("MessageHeader", "OtherInfo", "SphereOfPromulgation"): "SphereOfPromulgation",
+    ("MessageHeader", "DocumentId"): "DocumentId",
+    ("TraceHeaderList", "Bussiness", "BussinessDocType"): "BussinessDocType",
+    ("TraceHeaderList", "Bussiness", "BussinessDocReason"): "BussinessDocReason",
+    ("TraceHeaderList", "Bussiness", "Paper"): "Paper",
+}
+# Leaf paths that fill a field of a nested object: path → (record field, object field).
+_OBJECT_FIELDS = {
+    ("MessageHeader", "From", "OrganId"): ("From", "OrganId"),
+    ("MessageHeader", "From", "OrganName"): ("From", "OrganName"),
+    ("MessageHeader", "DocumentType", "Type"): ("DocumentType", "Type"),
+    ("MessageHeader", "DocumentType", "TypeName"): ("DocumentType", "TypeName"),
+    ("MessageHeader", "SignerInfo", "Competence"): ("SignerInfo", "Competence"),
+    ("MessageHeader", "SignerInfo", "Position"): ("SignerInfo", "Position"),
+    ("MessageHeader", "SignerInfo", "FullName"): ("SignerInfo", "FullName"),
+}
+_TO = ("MessageHeader", "To")
+_TRACE_TIMESTAMP = ("TraceHeaderList", "TraceHeader", "Timestamp")
+_REPLACED = ("TraceHeaderList", "Bussiness", "ReplacementInfoList", "ReplacementInfo", "DocumentId")
+_SIGNATURE = ("DigitalSignature",)
+# Defaults of §3.8 for optional elements that drive the metrics.
+_DEFAULTS = {"Priority": "0", "BussinessDocType": "0", "Paper": "0"}
+
+
+class PackageRejected(Exception):
+    """A file that cannot be read as a package: `reason` is a §1.10 code, `detail` Vietnamese text."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class _HeaderHandler(ContentHandler):
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []  # local names from the root; elements of other namespaces as ""
+        self.envelope_depth: int | None = None
+        self.header_seen = False
+        self.message_header_seen = False
+        self.text: list[str] | None = None
+        self.record: dict = {"To": [], "ReplacementDocumentIds": [], "CoChuKyEdxml": False}
+        self.timestamps: list[str] = []
+
+    def _header_path(self) -> tuple[str, ...] | None:
+        """The path below edXMLHeader of the current element, or None outside the header."""
+        depth = self.envelope_depth
+        if depth is None or len(self.stack) < depth + 2 or self.stack[depth + 1] != "edXMLHeader":
+            return None
+        return tuple(self.stack[depth + 2 :])
+
+    def startElementNS(self, name, qname, attrs):
+        uri, local = name
+        self.stack.append(local if uri == NAMESPACE else "")
+        if self.envelope_depth is None:
+            if self.stack[-1] == "edXMLEnvelope" and len(self.stack) <= 2:
+                self.envelope_depth = len(self.stack) - 1
+            elif len(self.stack) == 1 and self.stack[0] != "edXML":
+                raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
+        path = self._header_path()
+        if path is None:
+            return
+        if path == ():
+            self.header_seen = True
+        elif path == ("MessageHeader",):
+            self.message_header_seen = True
+        elif path == _TO:
+            self.record["To"].append({})
+        elif path[: len(_SIGNATURE)] == _SIGNATURE and len(path) > 1:
+            self.record["CoChuKyEdxml"] = True  # a child element: the signature is not empty
+        if (
+            path in _TEXT_FIELDS
+            or path in _OBJECT_FIELDS
+            or path in (_TRACE_TIMESTAMP, _REPLACED, _SIGNATURE)
+        ):
+            self.text = []
+        elif len(path) == 3 and path[:2] == _TO:
+            self.text = []
+
+    def characters(self, content):
+        if self.text is not None:
+            self.text.append(content)
+
+    def endElementNS(self, name, qname):
+        path = self._header_path()
+        value = "".join(self.text) if self.text is not None else None
+        self.text = None
+        self.stack.pop()
+        if path is None or value is None:
+            return
+        record = self.record
+        if path in _TEXT_FIELDS:
+            record[_TEXT_FIELDS[path]] = value
+        elif path in _OBJECT_FIELDS:
+            field, key = _OBJECT_FIELDS[path]
+            record.setdefault(field, {})[key] = value
+        elif len(path) == 3 and path[:2] == _TO and record["To"]:
+            record["To"][-1][path[2]] = value
+        elif path == _TRACE_TIMESTAMP:
+            self.timestamps.append(value)
+        elif path == _REPLACED:
+            record["ReplacementDocumentIds"].append(value)
+        elif path == _SIGNATURE and value.strip():
+            record["CoChuKyEdxml"] = True
+
+
+def parse_package(stream: BinaryIO) -> dict:
+    """The header of the package in `stream` as a record; raises `PackageRejected`."""
+    handler = _HeaderHandler()
+    parser = DefusedExpatParser(
+        namespaceHandling=1, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    parser.setContentHandler(handler)
+    try:
+        parser.parse(stream)
+    except DefusedXmlException as exc:
+        raise PackageRejected(
+            XML_FORBIDDEN, f"Tệp chứa DTD hoặc khai báo thực thể ({type(exc).__name__})"
+        ) from None
+    except SAXException as exc:
+        raise PackageRejected(XML_MALFORMED, f"Tệp XML không hợp lệ hoặc bị cắt cụt: {exc}") from None
+    if handler.envelope_depth is None:
+        raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
+    if not handler.message_header_seen:
+        raise PackageRejected(XML_MALFORMED, "Gói tin trạng thái không được hỗ trợ (không có MessageHeader)")
+    record = handler.record
+    if handler.timestamps:
+        record["NgayDen"] = handler.timestamps[-1]
+    for name, default in _DEFAULTS.items():
+        if not (record.get(name) or "").strip():
+            record[name] = default
+    return record
+
+
+def read_package(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict:
+    """The header record of the package file at `path`; a file over `max_bytes` is not opened."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise PackageRejected(FILE_TOO_LARGE, f"Tệp {size} byte vượt giới hạn {max_bytes} byte")
+    with path.open("rb") as stream:
+        return parse_package(stream)

@@ -1,0 +1,299 @@
+"""QLVB register entries (sources.md §3.3) and edXML packages (§3.7–3.8) as entity specs.
+
+Both land one row per document, keyed by the natural key (`MaDonViQuanLy`, `direction`, normalised
+`DocumentId`); an edXML package's key also carries its file's content hash, so that the packages of one
+document (the original, an update, a recall) stay side by side and the marts decide between them.
+`ChuKySo[]` and `XuLy[]` entries come out as list columns that the extractor turns into child rows.
+"""
+
+from collections.abc import Callable
+
+import orjson
+import pyarrow as pa
+
+from etl import convert
+from etl.convert import FieldError
+from etl.normalise import TIMESTAMP, ArrayField, EntitySpec, Field, object_entry
+from etl.privacy import FieldPolicy
+from etl.qlvb.context import QlvbContext
+from etl.qlvb.notation import NotationCleaner
+from etl.text import clean_code
+from etl.timeparse import parse_iso_date, parse_iso_datetime, parse_slash_date, parse_slash_datetime
+
+SOURCE = "qlvb"
+DOCUMENTS = "documents"
+EDXML = "edxml"
+DIRECTIONS = ("di", "den")
+VERSION_FIELD = "ModifiedAt"
+
+# SignerInfo.FullName is P (§3.3); Competence and Position are kept.
+PRIVACY = FieldPolicy(objects={"SignerInfo": FieldPolicy(drop=frozenset({"FullName"}))})
+
+SMALLINT = pa.int16()
+SIGNATURES = "signatures"
+HANDLINGS = "handlings"
+# Child rows: list column of the normalised rows → (child table, entry field → child column).
+CHILD_COLUMNS = {
+    SIGNATURES: (
+        "stg_qlvb__signature",
+        {"KyBoi": "signed_by", "ThoiDiemKy": "signed_at", "HopLe": "is_valid"},
+    ),
+    HANDLINGS: (
+        "stg_qlvb__handling",
+        {
+            "MaDonVi": "unit_code",
+            "VaiTro": "role",
+            "HanXuLy": "due_date",
+            "NgayHoanThanh": "completed_at",
+            "TrangThai": "status",
+        },
+    ),
+}
+_SIGNATURE_TYPE = pa.list_(
+    pa.struct([("KyBoi", pa.string()), ("ThoiDiemKy", TIMESTAMP), ("HopLe", pa.bool_())])
+)
+_HANDLING_TYPE = pa.list_(
+    pa.struct(
+        [
+            ("MaDonVi", pa.string()),
+            ("VaiTro", pa.string()),
+            ("HanXuLy", pa.date32()),
+            ("NgayHoanThanh", TIMESTAMP),
+            ("TrangThai", pa.string()),
+        ]
+    )
+)
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, bool | dict | list):
+        return None
+    text = value if isinstance(value, str) else convert.as_text(value)
+    return text or None
+
+
+class _Builder:
+    """Field constructors bound to one context's mappings and agency table."""
+
+    def __init__(self, context: QlvbContext):
+        self.codes = context.codes
+        self.tz = context.timezone
+        self.agencies = context.agencies
+        self.agency = convert.agency(context.agencies)
+        self.cleaner = NotationCleaner(context.codes["DocumentTypeAbbreviation"])
+
+    def enum(self, name, column, mapping, required=True) -> Field:
+        return Field(name, column, convert.enumeration(self.codes[mapping]), required=required)
+
+    def small(self, name, column, mapping, required=True) -> Field:
+        return Field(name, column, convert.small_int_code(self.codes[mapping]), SMALLINT, required)
+
+    def iso_time(self, name, column, required=False) -> Field:
+        tz = self.tz
+        return Field(
+            name, column, convert.timestamp(lambda v: parse_iso_datetime(v, tz)), TIMESTAMP, required
+        )
+
+    def document_id(self, value: object) -> str:
+        return self.cleaner.document_id(convert.identifier(value))
+
+    def notation(self, value: object) -> str:
+        return self.cleaner.notation(convert.identifier(value))
+
+    def organ_code(self, value: object) -> str:
+        """An organ outside the province is legitimate (§3.3): an unknown code is kept cleaned."""
+        code = convert.code(value)
+        return self.agencies.resolve(code) or code
+
+    def organ(self, value: object) -> str:
+        if not isinstance(value, dict):
+            raise FieldError("bad_format", value)
+        organ_id = value.get("OrganId")
+        if _text(organ_id) is None or not str(organ_id).strip():
+            raise FieldError("missing_required", value, "OrganId")
+        return self.organ_code(organ_id)
+
+    def type_name(self, value: object) -> str:
+        if not isinstance(value, dict):
+            raise FieldError("bad_format", value)
+        name = value.get("TypeName")
+        if _text(name) is None or not str(name).strip():
+            raise FieldError("missing_required", value, "TypeName")
+        return convert.enumeration(self.codes["DocumentTypeName"])(name)
+
+    def common_fields(self) -> tuple[Field, ...]:
+        """Header fields shared by API records and edXML packages."""
+        return (
+            Field("DocumentId", "document_id", self.document_id, required=True),
+            Field("From", "from_agency_code", self.organ, required=True),
+            Field("CodeNumber", "code_number", convert.identifier, required=True),
+            Field("CodeNotation", "code_notation", self.notation, required=True),
+            Field(
+                "PromulgationDate",
+                "promulgation_date",
+                convert.timestamp(parse_slash_date),
+                pa.date32(),
+                True,
+            ),
+            Field("DocumentType", "type_name", self.type_name, required=True),
+            Field("DueDate", "due_date", convert.timestamp(parse_slash_date), pa.date32()),
+            Field("SphereOfPromulgation", "sphere", convert.free_text),
+            Field("BussinessDocReason", "business_doc_reason", convert.free_text),
+        )
+
+    def arrays(self) -> tuple[ArrayField, ...]:
+        to_entry = object_entry((Field("OrganId", None, self.organ_code, required=True),))
+        replaced = self.document_id
+
+        def replaced_entry(value: object) -> str:
+            if _text(value) is None or not str(value).strip():
+                raise FieldError("missing_required", value)
+            return replaced(value)
+
+        return (
+            ArrayField("To", to_entry, (("to_agency_codes", pa.string(), _json_codes),)),
+            ArrayField(
+                "ReplacementDocumentIds",
+                replaced_entry,
+                (("replaced_document_ids", pa.string(), _json_list),),
+                required=False,
+            ),
+        )
+
+
+def _json_list(values: list) -> str:
+    return orjson.dumps(values).decode()
+
+
+def _json_codes(entries: list) -> str:
+    return _json_list([entry["OrganId"] for entry in entries])
+
+
+def _identity(entries: list) -> list:
+    return entries
+
+
+def natural_key(agency: str, direction: str, document_id: str) -> str:
+    """The staging key of a register entry; `|` occurs in no agency code, direction or DocumentId."""
+    return f"{agency}|{direction}|{document_id}"
+
+
+def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Callable[[dict], str | None]:
+    def key(record: dict) -> str | None:
+        agency, document_id, way = (
+            _text(record.get("MaDonViQuanLy")),
+            _text(record.get("DocumentId")),
+            direction(record),
+        )
+        if agency is None or document_id is None or way is None:
+            return None
+        canonical = b.agencies.resolve(agency) or clean_code(agency)
+        return natural_key(canonical, clean_code(way).casefold(), b.cleaner.document_id(document_id))
+
+    return key
+
+
+def _api_direction(record: dict) -> str | None:
+    return _text(record.get("direction"))
+
+
+def document_spec(context: QlvbContext) -> EntitySpec:
+    """A register entry served by `GET /api/documents` (§3.3)."""
+    b = _Builder(context)
+    signature = object_entry(
+        (
+            b.enum("KyBoi", None, "KyBoi"),
+            b.iso_time("ThoiDiemKy", None, required=True),
+            Field("HopLe", None, _boolean, pa.bool_(), required=True),
+        )
+    )
+    handling = object_entry(
+        (
+            Field("MaDonVi", None, b.agency, required=True),
+            b.enum("VaiTro", None, "VaiTro"),
+            Field("HanXuLy", None, convert.timestamp(parse_iso_date)),
+            b.iso_time("NgayHoanThanh", None),
+            b.enum("TrangThai", None, "TrangThaiXuLy"),
+        )
+    )
+    return EntitySpec(
+        SOURCE,
+        DOCUMENTS,
+        _key_function(b, _api_direction),
+        fields=(
+            Field("id", "system_id", convert.identifier, required=True),
+            b.enum("direction", "direction", "direction"),
+            Field("MaDonViQuanLy", "agency_code", b.agency, required=True),
+            *b.common_fields(),
+            Field("Subject", "subject", convert.free_text),
+            b.small("Priority", "priority", "Priority"),
+            b.small("BussinessDocType", "business_doc_type", "BussinessDocType"),
+            Field("SoDen", "incoming_number", convert.integer, pa.int32()),
+            b.iso_time("NgayDen", "received_at"),
+            b.enum("DoMat", "secrecy", "DoMat", required=False),
+            b.enum("HinhThucGuiNhan", "transmission", "HinhThucGuiNhan"),
+            b.enum("LienThong", "exchange_channel", "LienThong", required=False),
+            b.iso_time("CreatedAt", "created_at", required=True),
+        ),
+        arrays=(
+            *b.arrays(),
+            ArrayField(
+                "ChuKySo",
+                signature,
+                (("signature_count", pa.int32(), len), (SIGNATURES, _SIGNATURE_TYPE, _identity)),
+            ),
+            ArrayField(
+                "XuLy",
+                handling,
+                (("handling_count", pa.int32(), len), (HANDLINGS, _HANDLING_TYPE, _identity)),
+            ),
+        ),
+        version=b.iso_time(VERSION_FIELD, "modified_at", required=True),
+        known=frozenset({"SignerInfo"}),
+    )
+
+
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError("bad_format", value)
+    return value
+
+
+def edxml_spec(context: QlvbContext, file_hash: str) -> EntitySpec:
+    """An edXML package read by `etl.qlvb.edxml` (§3.8), loaded as a `den` entry of its receiving agency.
+
+    `file_hash` (the SHA-256 of the file) ends the key: each package of a document keeps its own row.
+    """
+    b = _Builder(context)
+    natural = _key_function(b, lambda record: "den")
+
+    def key(record: dict) -> str | None:
+        value = natural(record)
+        return None if value is None else f"{value}#{file_hash[:16]}"
+
+    paper = b.codes["Paper"]
+
+    def transmission(value: object) -> str:
+        matched = paper.match(convert.as_text(value))
+        if matched is None:
+            raise FieldError("unknown_code", value)
+        return "cả hai" if matched == "1" else "điện tử"
+
+    return EntitySpec(
+        SOURCE,
+        EDXML,
+        key,
+        fields=(
+            Field("MaDonViQuanLy", "agency_code", b.agency, required=True),
+            *b.common_fields(),
+            Field("Subject", "subject", convert.free_text, required=True),
+            b.small("Priority", "priority", "Priority"),
+            b.small("BussinessDocType", "business_doc_type", "BussinessDocType"),
+            Field("NgayDen", "received_at", convert.timestamp(parse_slash_datetime), TIMESTAMP),
+            Field("Paper", "transmission", transmission, required=True),
+            Field("CoChuKyEdxml", "has_edxml_signature", _boolean, pa.bool_(), required=True),
+        ),
+        arrays=b.arrays(),
+        version=Field("NgayDen", None, convert.timestamp(parse_slash_datetime), TIMESTAMP),
+        known=frozenset({"SignerInfo"}),
+    )
