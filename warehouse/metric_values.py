@@ -16,12 +16,14 @@ COUNT = "count"
 RATE = "rate"
 SATISFACTION = "satisfaction"
 REDUCTION = "reduction"
+FLAG = "flag"
 
 
 class Metric(NamedTuple):
     code: str
     # COUNT (denominator 1), RATE (numerator / denominator), SATISFACTION (its own formula) or REDUCTION
-    # (the view's rows are a baseline's records, marked in_numerator, and the current ones)
+    # (the view's rows are a baseline's records, marked in_numerator, and the current ones) or FLAG (1 when
+    # any row of the view is in_numerator, else 0, over 1: the view lists the candidates)
     kind: str
 
     @property
@@ -73,6 +75,9 @@ def metric_counts(metric: Metric, counts: Counts, timeliness: Counts) -> tuple[i
     """(numerator, denominator, value) of an agency with DVC data; `timeliness` are its T(P) counts."""
     if metric.kind == COUNT:
         return counts.in_numerator, 1, round_half_up(Fraction(counts.in_numerator))
+    if metric.kind == FLAG:
+        flag = 1 if counts.in_numerator else 0
+        return flag, 1, round_half_up(Fraction(flag))
     if metric.kind == REDUCTION:
         baseline, current = counts.in_numerator, counts.rows - counts.in_numerator
         reduction = baseline - current
@@ -193,3 +198,6 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
                         }
                     )
         return load_arrow(conn, value_table, rows_to_arrow(value_table, records))
+
+
+from warehouse import metrics_ecabinet  # noqa: E402,F401
