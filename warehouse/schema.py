@@ -543,3 +543,4 @@ def ensure_schema(engine: sa.Engine) -> None:
 
 # Each further source declares its tables in `warehouse/tables_<source>.py` with the helpers above and adds
 # them to LANDING_TARGETS; importing the module here registers them in `metadata`.
+from warehouse import tables_qlvb  # noqa: E402,F401
