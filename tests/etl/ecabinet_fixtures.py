@@ -8,7 +8,12 @@ from etl.ecabinet.context import EcabinetContext
 
 KEY = b"test-key"
 AGENCIES = AgencyResolver(
-    [("H35", "000.00.00.H35"), ("H35.01", "000.00.01.H35"), ("H35.02", "000.00.02.H35")]
+    [
+        ("H35", "000.00.00.H35"),
+        ("H35.01", "000.00.01.H35"),
+        ("H35.02", "000.00.02.H35"),
+        ("H35.51", "000.00.51.H35"),
+    ]
 )
 
 
