@@ -341,9 +341,9 @@ dim_procedure = sa.Table(
     column("service_level", sa.SmallInteger, "MucDo"),
     column("legal_days", sa.Double, "ThoiGianGiaiQuyet"),
     column("day_kind", sa.Text, "LoaiThoiGian"),
-    column("has_fee", sa.Boolean),
-    column("paper_result", sa.Boolean),
-    column("status", sa.Text),
+    column("has_fee", sa.Boolean, "CoPhiLePhi: the procedure has a fee or charge"),
+    column("paper_result", sa.Boolean, "KetQuaGiay: the result is (also) issued on paper"),
+    column("status", sa.Text, "TrangThai: Đang áp dụng or Ngừng áp dụng"),
     primary_key("procedure_code"),
     schema="marts",
     comment="grain: one row per procedure of DVC thu-tuc",
@@ -352,8 +352,8 @@ dim_procedure = sa.Table(
 dim_date = sa.Table(
     "dim_date",
     metadata,
-    column("date_day", sa.Date, nullable=False),
-    column("year", sa.Integer),
+    column("date_day", sa.Date, "the calendar date", nullable=False),
+    column("year", sa.Integer, "its calendar year"),
     column("iso_weekday", sa.SmallInteger, "1 Monday .. 7 Sunday"),
     column("is_holiday", sa.Boolean, "listed by DVC ngay-nghi"),
     column("is_working_day", sa.Boolean, "Monday to Friday and not a holiday"),
@@ -454,10 +454,10 @@ metric_period = sa.Table(
 metric_value = sa.Table(
     "metric_value",
     metadata,
-    column("agency_code", sa.Text, nullable=False),
-    column("year", sa.Integer, nullable=False),
-    column("period_start", sa.Date, nullable=False),
-    column("period_end", sa.Date, nullable=False),
+    column("agency_code", sa.Text, "MaDinhDanh of the assessed agency", nullable=False),
+    column("year", sa.Integer, "assessment year", nullable=False),
+    column("period_start", sa.Date, "first day of P (metrics.md §0)", nullable=False),
+    column("period_end", sa.Date, "last day of P, inclusive", nullable=False),
     column("metric_code", sa.Text, "metrics.md code, e.g. dvc.on_time_rate", nullable=False),
     column("numerator", sa.BigInteger, "null when the agency has no data of the source"),
     column("denominator", sa.BigInteger, "1 for counts; null when the agency has no data of the source"),
@@ -472,7 +472,7 @@ metric_value = sa.Table(
 criterion_score = sa.Table(
     "criterion_score",
     metadata,
-    column("agency_code", sa.Text, nullable=False),
+    column("agency_code", sa.Text, "MaDinhDanh of the assessed agency", nullable=False),
     column("agency_name", sa.Text, "Vietnamese name"),
     column("year", sa.Integer, "assessment year", nullable=False),
     column("catalogue_id", sa.Text, "catalogue id and version, e.g. template-so@2026.1", nullable=False),
@@ -484,8 +484,8 @@ criterion_score = sa.Table(
     column("score", sa.Numeric(9, 2), "half-up at the leaf, parents sum; null on a missing or n/a leaf"),
     column("metric_code", sa.Text, "metric behind a computed leaf"),
     column("metric_value", sa.Numeric(18, 4), "the metric's value; on TONG the index score / max_points"),
-    column("numerator", sa.BigInteger),
-    column("denominator", sa.BigInteger),
+    column("numerator", sa.BigInteger, "the metric's numerator count behind a computed leaf"),
+    column("denominator", sa.BigInteger, "the metric's denominator count behind a computed leaf"),
     column("rule", sa.Text, "binary, step, linear_capped, all_or_nothing or manual"),
     column("status", sa.Text, "computed, manual, missing or not_applicable"),
     column("evidence", sa.Text, "document cited (số/ký hiệu; ngày; trích yếu) or drill-down view and counts"),
@@ -500,16 +500,18 @@ quality_check_result = sa.Table(
     "quality_check_result",
     metadata,
     column("run_id", sa.Text, "pipeline run that ran the check"),
-    column("check_name", sa.Text, nullable=False),
+    column(
+        "check_name", sa.Text, "the suite: the table it validates, or dvc.calendar_coverage", nullable=False
+    ),
     column("table_name", sa.Text, "schema.table checked"),
-    column("passed", sa.Boolean, nullable=False),
+    column("passed", sa.Boolean, "whether this expectation held on every row", nullable=False),
     column("blocking", sa.Boolean, "a failure stops scoring and exports"),
-    column("severity", sa.Text),
+    column("severity", sa.Text, "ERROR (blocking) or WARN"),
     column("expectation", sa.Text, "the expectation type"),
-    column("column_name", sa.Text),
-    column("unexpected_count", sa.BigInteger),
+    column("column_name", sa.Text, "the column(s) the expectation reads"),
+    column("unexpected_count", sa.BigInteger, "rows that broke the expectation"),
     column("sample_keys", sa.Text, "JSON array of offending rows' (pseudonymised) keys"),
-    column("detail", sa.Text),
+    column("detail", sa.Text, "one line naming the expectation and a few offending keys"),
     column("checked_at", sa.DateTime, LOCAL),
     schema="marts",
     comment="grain: one row per expectation evaluated in a run",
@@ -543,4 +545,6 @@ def ensure_schema(engine: sa.Engine) -> None:
 
 # Each further source declares its tables in `warehouse/tables_<source>.py` with the helpers above and adds
 # them to LANDING_TARGETS; importing the module here registers them in `metadata`.
+from warehouse import tables_ecabinet  # noqa: E402,F401
+from warehouse import tables_hr  # noqa: E402,F401
 from warehouse import tables_qlvb  # noqa: E402,F401
