@@ -1,0 +1,219 @@
+"""HR extraction: every new file content of the folder becomes one `ExtractBatch` (sources.md §5).
+
+A readable export gives its parent row (agency and month, staging `stg_hr__export`) and the rows of its five
+sheets as children, so the newest content of an agency and month replaces everything the earlier one loaded.
+A file rejected whole gives a batch with one quarantine row and nothing else.
+"""
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+import pyarrow as pa
+
+from etl.batch import ExtractBatch
+from etl.files import CacheKey, FolderFile, list_folder
+from etl.hr.context import HrContext
+from etl.hr.entities import (
+    AGENCY_FIELD,
+    EXPORT_ENTITY,
+    MONTH_FIELD,
+    PRIVACY,
+    SENSITIVE,
+    SOURCE,
+    sheet_specs,
+)
+from etl.hr.layout import SHEETS, SheetLayout
+from etl.hr.naming import ExportName, is_lock_file, parse_export_name
+from etl.hr.workbook import SheetRows, WorkbookRejected, read_workbook
+from etl.normalise import QUARANTINE_SCHEMA, RAW_SCHEMA, ROW_META, TIMESTAMP, normalise
+from etl.privacy import Privacy
+
+log = logging.getLogger(__name__)
+
+# File outcomes, as `warehouse.processed_files` records them.
+LOADED, QUARANTINED, RETRY = "loaded", "quarantined", "retry"
+# Row reasons that configuration can fix: the file is read again on every run until they pass (§1.10).
+REEVALUATED = frozenset({"unknown_code", "unknown_agency"})
+
+CHILD_TABLES = {
+    "CanBo": "stg_hr__staff",
+    "BienChe": "stg_hr__quota",
+    "DaoTao": "stg_hr__training",
+    "KyLuat": "stg_hr__discipline",
+    "DanhGia": "stg_hr__rating",
+}
+PARENT_COLUMNS = [
+    ("agency_code", pa.string()),
+    ("export_month", pa.date32()),
+    ("file_name", pa.string()),
+    ("file_sha256", pa.string()),
+    ("file_modified_at", TIMESTAMP),
+]
+_CHILD_META = {"_key", "_version", "_content_hash", "_fetch_seq"}
+
+
+class FileOutcome(NamedTuple):
+    file: FolderFile
+    status: str  # LOADED, QUARANTINED or RETRY
+    reason_code: str | None  # the reason a whole file was rejected
+    batch: ExtractBatch
+
+
+def _empty(schema: pa.Schema) -> pa.Table:
+    return schema.empty_table()
+
+
+PARENT_SCHEMA = pa.schema(ROW_META + PARENT_COLUMNS)
+
+_FILE_DETAIL = {
+    "bad_file_name": "Tên tệp không đúng quy tắc nhansu_{{MaDonVi}}_{{YYYYMM}}.xlsx: {name}",
+    "file_too_large": "Tệp {name} lớn hơn giới hạn {limit} byte",
+    "unknown_agency": "Trường MaDonVi có mã đơn vị không có trong bảng đơn vị (cả hai định dạng): {agency}",
+}
+
+
+class HrExtractor:
+    """Reads the files of the HR folder that were not processed before."""
+
+    def __init__(self, context: HrContext, now=None):
+        self.context = context
+        self._privacy = Privacy(context.pseudonym_key)
+        self._specs = sheet_specs(context.codes)
+        # Microseconds kept: the version orders two contents of one agency and month read in the same run.
+        self._now = now or (lambda: datetime.now(context.timezone).replace(tzinfo=None))
+        self._fetch_seq = 0
+        self._sensitive_logged: set[str] = set()
+        self.drift_counts: dict[str, int] = {}  # rows with unknown columns, per sheet, this run
+        self.footer_rows = 0
+        self.lock_files: list[str] = []
+
+    def _local(self, posix_seconds: float) -> datetime:
+        return datetime.fromtimestamp(posix_seconds, self.context.timezone).replace(tzinfo=None)
+
+    def read_folder(
+        self, folder: Path, cache: Mapping[CacheKey, str], done: Iterable[str]
+    ) -> Iterator[FileOutcome]:
+        """An outcome for every file whose content is not in `done` (loaded or quarantined for good)."""
+        done = set(done)
+        for file in list_folder(folder, cache):
+            if is_lock_file(file.name):
+                self.lock_files.append(file.name)
+                log.info("HR: Excel lock file %s skipped", file.name)
+                continue
+            if file.sha256 in done:
+                continue
+            yield self.read_file(file)
+
+    def read_file(self, file: FolderFile) -> FileOutcome:
+        name = parse_export_name(file.name)
+        if name is None:
+            text = _FILE_DETAIL["bad_file_name"].format(name=file.name)
+            return self._rejected(file, QUARANTINED, "bad_file_name", None, text, {})
+        context = {AGENCY_FIELD: name.agency, MONTH_FIELD: name.month_text}
+        if file.size > self.context.max_file_bytes:
+            text = _FILE_DETAIL["file_too_large"].format(name=file.name, limit=self.context.max_file_bytes)
+            return self._rejected(file, QUARANTINED, "file_too_large", None, text, context)
+        agency = self.context.agencies.resolve(name.agency)
+        if agency is None:
+            text = _FILE_DETAIL["unknown_agency"].format(agency=name.agency)
+            return self._rejected(file, RETRY, "unknown_agency", AGENCY_FIELD, text, context)
+        try:
+            sheets = read_workbook(file.path, SHEETS, SENSITIVE)
+        except WorkbookRejected as exc:
+            return self._rejected(file, QUARANTINED, exc.reason, exc.field, exc.detail, context)
+        return self._export(file, name, agency, sheets)
+
+    def _rejected(
+        self, file: FolderFile, status: str, reason: str, field: str | None, text: str, context: dict
+    ) -> FileOutcome:
+        record = {"file_name": file.name, "size_bytes": file.size, "sha256": file.sha256, **context}
+        quarantine = pa.table(
+            {
+                "source": [SOURCE],
+                "entity": [EXPORT_ENTITY],
+                "record_key": [file.name],
+                "record_version": [None],
+                "locator": [file.name],
+                "field": [field],
+                "reason_code": [reason],
+                "detail": [text],
+                "record": [orjson.dumps(record).decode()],
+            },
+            schema=QUARANTINE_SCHEMA,
+        )
+        batch = ExtractBatch(SOURCE, EXPORT_ENTITY, _empty(RAW_SCHEMA), _empty(PARENT_SCHEMA), quarantine)
+        log.warning("HR: file %s rejected: %s", file.name, reason)
+        return FileOutcome(file, status, reason, batch)
+
+    def _sheet_tables(self, file: FolderFile, sheet: SheetRows, agency: str, month: str):
+        layout: SheetLayout = sheet.layout
+        for field in sheet.sensitive_present:
+            if field not in self._sensitive_logged:
+                self._sensitive_logged.add(field)
+                log.warning("HR: sensitive column %s present in the exports; dropped unread", field)
+        if sheet.drift:
+            self.drift_counts[layout.name] = self.drift_counts.get(layout.name, 0) + len(sheet.rows)
+        self.footer_rows += sheet.footer_rows
+        policy = PRIVACY[layout.name]
+        apply = self._privacy.apply
+        items = [
+            (
+                f"{file.name}#{layout.name}!R{row}",
+                apply({AGENCY_FIELD: agency, MONTH_FIELD: month, **record}, policy),
+            )
+            for row, record in sheet.rows
+        ]
+        return normalise(self._specs[layout.name], items)
+
+    def _export(
+        self, file: FolderFile, name: ExportName, agency: str, sheets: list[SheetRows]
+    ) -> FileOutcome:
+        parent_seq = self._fetch_seq
+        self._fetch_seq += 1
+        parent_key = f"{agency}|{name.month_text}"
+        raws, quarantines, children, hashes = [], [], {}, []
+        for sheet in sheets:
+            raw, rows, quarantine = self._sheet_tables(file, sheet, agency, name.month_text)
+            raws.append(raw)
+            quarantines.append(quarantine)
+            hashes.extend(rows.column("_content_hash").to_pylist())
+            children[CHILD_TABLES[sheet.layout.name]] = _child_rows(rows, parent_key, parent_seq)
+        content = hashlib.sha256(orjson.dumps([parent_key, hashes])).hexdigest()
+        parent = pa.table(
+            {
+                "_key": [parent_key],
+                "_version": [self._now()],
+                "_content_hash": [content],
+                "_fetch_seq": [parent_seq],
+                "agency_code": [agency],
+                "export_month": [date(name.year, name.month, 1)],
+                "file_name": [file.name],
+                "file_sha256": [file.sha256],
+                "file_modified_at": [self._local(file.modified_at)],
+            },
+            schema=PARENT_SCHEMA,
+        )
+        quarantine = pa.concat_tables(quarantines)
+        reasons = set(quarantine.column("reason_code").to_pylist())
+        status = RETRY if reasons & REEVALUATED else LOADED
+        batch = ExtractBatch(SOURCE, EXPORT_ENTITY, pa.concat_tables(raws), parent, quarantine, children)
+        return FileOutcome(file, status, None, batch)
+
+
+def _child_rows(rows: pa.Table, parent_key: str, parent_seq: int) -> pa.Table:
+    """A sheet's normalised rows as child rows: their own key kept as `record_key`."""
+    columns = [name for name in rows.column_names if name not in _CHILD_META]
+    count = rows.num_rows
+    return pa.table(
+        {
+            "_parent_key": pa.array([parent_key] * count, pa.string()),
+            "_parent_fetch_seq": pa.array([parent_seq] * count, pa.int64()),
+            "record_key": rows.column("_key"),
+            **{name: rows.column(name) for name in columns},
+        }
+    )
