@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from assets.partitions import DEFAULT_TIMEZONE
 from warehouse.engine import DEFAULT_URL, make_engine
+from warehouse.hr_baseline import DEFAULT_BASELINE_YEAR
 from warehouse.schema import ensure_schema
 
 
@@ -53,6 +54,18 @@ class DvcSource(ConfigurableResource):
         return bool(self.base_url)
 
 
+class HrSource(ConfigurableResource):
+    """The folder of HR Excel exports. Unconfigured (no folder): its assets skip with a warning."""
+
+    folder: str | None = None
+    # metrics.md §4: the December export of this year is the staffing baseline (a parameter, default 2025).
+    baseline_year: int = DEFAULT_BASELINE_YEAR
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.folder)
+
+
 class MissingConfiguration(Exception):
     """A required setting is absent; the message names the variable."""
 
@@ -89,6 +102,13 @@ def _env(name: str, secret: bool = False):
     return EnvVar(name) if secret else os.environ[name]
 
 
+def _year_env(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if value and not value.isdigit():
+        raise MissingConfiguration(f"{name} must be a year, e.g. 2025")
+    return int(value) if value else None
+
+
 def _set(**fields):
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -102,6 +122,9 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 client_id=_env("PARINDEX_DVC_CLIENT_ID", secret=True),
                 client_secret=_env("PARINDEX_DVC_CLIENT_SECRET", secret=True),
             )
+        ),
+        "hr": HrSource(
+            **_set(folder=_env("PARINDEX_HR_DIR"), baseline_year=_year_env("PARINDEX_HR_BASELINE_YEAR"))
         ),
         "settings": PipelineSettings(
             **_set(
