@@ -2,11 +2,12 @@
 their staging and quarantine tables, and the definitions load them. A new source adds its lists here."""
 
 from assets.dvc import DVC_ENTITY_ASSETS, dvc_orphans
+from assets.hr import hr_exports, hr_folder_sensor
 
-EXTRACTION_ASSETS = [*DVC_ENTITY_ASSETS, dvc_orphans]
-SENSORS: list = []
+EXTRACTION_ASSETS = [*DVC_ENTITY_ASSETS, dvc_orphans, hr_exports]
+SENSORS: list = [hr_folder_sensor]
 # The groups of the nightly incremental extraction job.
-EXTRACTION_GROUPS = ["dvc"]
+EXTRACTION_GROUPS = ["dvc", "hr"]
 
 
 def landed_table_keys() -> list:
