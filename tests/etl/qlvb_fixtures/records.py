@@ -72,3 +72,38 @@ def example(**changes) -> dict:
     record = copy.deepcopy(_EXAMPLE)
     record.update(changes)
     return record
+
+
+def package(
+    document_id: str,
+    to: str,
+    *,
+    timestamp: str = "2025/04/01 10:00:00",
+    paper: str = "0",
+    business: str = "0",
+    notation: str = "SNV-CCHC",
+) -> bytes:
+    """An edXML package: the fixture file with another DocumentId, receiver, arrival, Paper and kind."""
+    text = PACKAGE.read_text(encoding="utf-8")
+    number = document_id.rsplit(",", 1)[1].split("/", 1)[0]
+    replacements = {
+        "<edXML:DocumentId>000.00.02.H35,2025/10/20,512/TTR-SNV</edXML:DocumentId>": (
+            f"<edXML:DocumentId>{document_id}</edXML:DocumentId>"
+        ),
+        "<edXML:CodeNumber>512</edXML:CodeNumber>": f"<edXML:CodeNumber>{number}</edXML:CodeNumber>",
+        "<edXML:CodeNotation>TTR-SNV</edXML:CodeNotation>": (
+            f"<edXML:CodeNotation>{notation}</edXML:CodeNotation>"
+        ),
+        "<edXML:OrganId>000.00.01.H35</edXML:OrganId><edXML:OrganName>Văn phòng UBND tỉnh": (
+            f"<edXML:OrganId>{to}</edXML:OrganId><edXML:OrganName>Đơn vị nhận"
+        ),
+        "2025/10/20 15:50:00": timestamp,
+        "<edXML:Paper>1</edXML:Paper>": f"<edXML:Paper>{paper}</edXML:Paper>",
+        "<edXML:BussinessDocType>0</edXML:BussinessDocType>": (
+            f"<edXML:BussinessDocType>{business}</edXML:BussinessDocType>"
+        ),
+    }
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text.encode("utf-8")

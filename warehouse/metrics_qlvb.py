@@ -1,0 +1,33 @@
+"""QLVB metrics (metrics.md §2) over the drill-down views `marts.dd_qlvb_*`; agency = `MaDonViQuanLy`."""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from warehouse import metric_values
+from warehouse.metric_values import FLAG, RATE, Metric, MetricSource, Period
+from warehouse.tables_qlvb import cfg_qlvb_plan_deadline, fct_document
+
+QLVB_METRICS = (
+    Metric("qlvb.e_document_rate", RATE),
+    Metric("qlvb.signed_rate", RATE),
+    Metric("qlvb.handling_on_time_rate", RATE),
+    Metric("qlvb.plan_on_time", FLAG),
+)
+
+
+def agencies_with_data(conn: sa.Connection, period: Period) -> set[str]:
+    """Agencies with any register entry: without one, every QLVB metric is undefined (metrics.md §0)."""
+    return set(conn.execute(sa.select(fct_document.c.agency_code).distinct()).scalars())
+
+
+def set_plan_deadline(engine: sa.Engine, year: int, deadline: date | None) -> None:
+    """The catalogue's deadline for the year's CCHC plan (qlvb.plan_on_time); None restores the default
+    Y-1-12-31. Read by `marts.dd_qlvb_plan_on_time`, so set it before the metrics are computed."""
+    with engine.begin() as conn:
+        conn.execute(sa.delete(cfg_qlvb_plan_deadline).where(cfg_qlvb_plan_deadline.c.year == year))
+        if deadline is not None:
+            conn.execute(sa.insert(cfg_qlvb_plan_deadline).values(year=year, deadline_date=deadline))
+
+
+metric_values.SOURCES.append(MetricSource("qlvb", QLVB_METRICS, agencies_with_data))
