@@ -202,3 +202,4 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
 
 from warehouse import metrics_ecabinet  # noqa: E402,F401
 from warehouse import metrics_hr  # noqa: E402,F401
+from warehouse import metrics_qlvb  # noqa: E402,F401
