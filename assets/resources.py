@@ -66,6 +66,29 @@ class HrSource(ConfigurableResource):
         return bool(self.folder)
 
 
+class QlvbSource(ConfigurableResource):
+    """The e-office system (documents API) and the folder of edXML packages; either may be unconfigured (no
+    URL, no folder), and then its assets skip with a warning."""
+
+    base_url: str | None = None
+    api_key: str | None = None
+    edxml_dir: str | None = None
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    max_attempts: int = 5
+    backoff_initial_s: float = 1.0
+    backoff_cap_s: float = 30.0
+    page_limit: int = 500
+
+    @property
+    def api_configured(self) -> bool:
+        return bool(self.base_url)
+
+    @property
+    def folder_configured(self) -> bool:
+        return bool(self.edxml_dir)
+
+
 class MissingConfiguration(Exception):
     """A required setting is absent; the message names the variable."""
 
@@ -121,6 +144,13 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 base_url=_env("PARINDEX_DVC_URL"),
                 client_id=_env("PARINDEX_DVC_CLIENT_ID", secret=True),
                 client_secret=_env("PARINDEX_DVC_CLIENT_SECRET", secret=True),
+            )
+        ),
+        "qlvb": QlvbSource(
+            **_set(
+                base_url=_env("PARINDEX_QLVB_URL"),
+                api_key=_env("PARINDEX_QLVB_API_KEY", secret=True),
+                edxml_dir=_env("PARINDEX_EDXML_DIR"),
             )
         ),
         "hr": HrSource(
