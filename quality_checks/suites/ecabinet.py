@@ -1,0 +1,190 @@
+"""Suites of the E-CABINET tables (sources.md §4, metrics.md §3).
+
+Staging and marts suites are blocking: the three E-CABINET metrics read them, so a duplicated key, an
+unknown status, a paperless flag that contradicts its documents or an answer without its time would give a
+wrong rate. Raw suites only warn: a fault in raw shows up again in staging or quarantine.
+"""
+
+from __future__ import annotations
+
+from quality_checks.suite import Suite, Where
+from quality_checks.suites.codes import AGENCY_CODE
+from quality_checks.suites.expect import (
+    at_least,
+    in_set,
+    is_null,
+    json_text,
+    matches,
+    not_null,
+    unique,
+    unique_together,
+)
+
+RAW_TABLES = ("raw.ecabinet__cuoc_hop", "raw.ecabinet__phieu_lay_y_kien", "raw.ecabinet__nhiem_vu")
+
+MEETING_KINDS = ("thường kỳ", "chuyên đề", "bất thường", "giao ban")
+MEETING_FORMATS = ("trực tiếp", "trực tuyến", "kết hợp")
+MEETING_STATUSES = ("dự kiến", "đã duyệt", "đang họp", "đã kết thúc", "đã hủy")
+POLL_STATUSES = ("đang lấy ý kiến", "đã kết thúc", "đã hủy")
+NO_ANSWER = "chưa trả lời"
+ANSWERS = ("đồng ý", "không đồng ý", "ý kiến khác")
+TASK_SOURCES = ("cuộc họp", "phiếu lấy ý kiến", "khác")
+TASK_STATUSES = ("chưa thực hiện", "đang thực hiện", "hoàn thành", "đã hủy")
+TASK_DONE = "hoàn thành"
+TASK_NOT_DONE = tuple(s for s in TASK_STATUSES if s != TASK_DONE)
+
+
+def _raw_suite(table: str) -> Suite:
+    return Suite(
+        name=table,
+        table=table,
+        key=("_key",),
+        blocking=False,
+        description="Bản ghi thô E-CABINET: khóa, phiên bản, nội dung JSON và thông tin lô tải đầy đủ",
+        expectations=(
+            not_null("_key"),
+            not_null("_version"),
+            not_null("_record"),
+            json_text("_record"),
+            not_null("_batch_id"),
+            not_null("_extracted_at"),
+            not_null("_locator"),
+            in_set("_source", ("ecabinet",)),
+        ),
+    )
+
+
+MEETING = Suite(
+    name="staging.stg_ecabinet__meeting",
+    table="staging.stg_ecabinet__meeting",
+    key=("meeting_code",),
+    blocking=True,
+    description="Cuộc họp: mã, thời gian, trạng thái, cờ không giấy khớp với tài liệu (Q19)",
+    expectations=(
+        not_null("meeting_code"),
+        unique("meeting_code"),
+        not_null("starts_at"),
+        not_null("status"),
+        in_set("status", MEETING_STATUSES),
+        in_set("kind", MEETING_KINDS),
+        in_set("meeting_format", MEETING_FORMATS),
+        not_null("reported_paperless"),
+        not_null("is_paperless"),
+        not_null("detail_fetched"),
+        # Q19: the documents win; a meeting with a paper document is never paperless.
+        in_set("is_paperless", (False,), where=Where("paper_document_count", ">", 0)),
+        not_null("document_count", where=Where("detail_fetched", "==", True)),
+        at_least("document_count", "paper_document_count"),
+    ),
+)
+
+POLL = Suite(
+    name="staging.stg_ecabinet__poll",
+    table="staging.stg_ecabinet__poll",
+    key=("poll_code",),
+    blocking=True,
+    description="Phiếu lấy ý kiến: mã, ngày gửi, hạn trả lời, trạng thái",
+    expectations=(
+        not_null("poll_code"),
+        unique("poll_code"),
+        not_null("sent_at"),
+        not_null("answer_due_at"),
+        not_null("status"),
+        in_set("status", POLL_STATUSES),
+    ),
+)
+
+POLL_MEMBER = Suite(
+    name="staging.stg_ecabinet__poll_member",
+    table="staging.stg_ecabinet__poll_member",
+    key=("_parent_key", "member_id"),
+    blocking=True,
+    description="Thành viên được lấy ý kiến: lựa chọn, thời điểm trả lời có đúng khi và chỉ khi đã trả lời",
+    expectations=(
+        unique_together(("_parent_key", "member_id")),
+        not_null("member_id"),
+        not_null("choice"),
+        in_set("choice", (*ANSWERS, NO_ANSWER)),
+        not_null("answered_at", where=Where("choice", "in", ANSWERS, name="choice is an answer")),
+        is_null("answered_at", where=Where("choice", "==", NO_ANSWER)),
+        not_null("is_signed"),
+        in_set("is_signed", (False,), where=Where("choice", "==", NO_ANSWER)),
+    ),
+)
+
+TASK = Suite(
+    name="staging.stg_ecabinet__task",
+    table="staging.stg_ecabinet__task",
+    key=("task_code",),
+    blocking=True,
+    description="Nhiệm vụ: đơn vị chủ trì, ngày giao, ngày hoàn thành có khi và chỉ khi đã hoàn thành",
+    expectations=(
+        not_null("task_code"),
+        unique("task_code"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("assigned_on"),
+        not_null("status"),
+        in_set("status", TASK_STATUSES),
+        in_set("source_kind", TASK_SOURCES),
+        not_null("completed_on", where=Where("status", "==", TASK_DONE)),
+        is_null("completed_on", where=Where("status", "in", TASK_NOT_DONE, name="status is not done")),
+    ),
+)
+
+FCT_MEETING = Suite(
+    name="marts.fct_meeting",
+    table="marts.fct_meeting",
+    key=("meeting_code",),
+    blocking=True,
+    description="Cuộc họp trong marts: một dòng mỗi cuộc họp, thuộc đơn vị vận hành E-CABINET",
+    expectations=(
+        unique("meeting_code"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("is_cancelled"),
+    ),
+)
+
+FCT_POLL_ANSWER = Suite(
+    name="marts.fct_poll_answer",
+    table="marts.fct_poll_answer",
+    key=("poll_code", "member_id"),
+    blocking=True,
+    description="Ý kiến thành viên trong marts: một dòng mỗi thành viên của mỗi phiếu",
+    expectations=(
+        unique_together(("poll_code", "member_id")),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("is_answered_on_time"),
+        in_set("is_answered_on_time", (False,), where=Where("answered_at", "is null")),
+    ),
+)
+
+FCT_TASK = Suite(
+    name="marts.fct_task",
+    table="marts.fct_task",
+    key=("task_code",),
+    blocking=True,
+    description="Nhiệm vụ trong marts: một dòng mỗi nhiệm vụ; đúng hạn chỉ khi đã hoàn thành",
+    expectations=(
+        unique("task_code"),
+        not_null("agency_code"),
+        not_null("is_on_time"),
+        in_set("is_on_time", (False,), where=Where("completed_on", "is null")),
+    ),
+)
+
+SUITES: dict[str, Suite] = {
+    suite.name: suite
+    for suite in (
+        *(_raw_suite(table) for table in RAW_TABLES),
+        MEETING,
+        POLL,
+        POLL_MEMBER,
+        TASK,
+        FCT_MEETING,
+        FCT_POLL_ANSWER,
+        FCT_TASK,
+    )
+}
