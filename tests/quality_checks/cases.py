@@ -816,3 +816,8 @@ METRIC_VALUE = SuiteCase(
 )
 
 CASES = [*RAW_CASES, PROCEDURE, AGENCY, HOLIDAY, DOSSIER, APOLOGY, RATING, FEEDBACK, CALENDAR, METRIC_VALUE]
+
+# Each further source keeps its cases in a module of its own, which imports the helpers above.
+from tests.quality_checks.ecabinet_cases import ECABINET_CASES  # noqa: E402
+
+CASES += ECABINET_CASES
