@@ -3,11 +3,12 @@ their staging and quarantine tables, and the definitions load them. A new source
 
 from assets.dvc import DVC_ENTITY_ASSETS, dvc_orphans
 from assets.hr import hr_exports, hr_folder_sensor
+from assets.qlvb import QLVB_ASSETS, edxml_folder_sensor
 
-EXTRACTION_ASSETS = [*DVC_ENTITY_ASSETS, dvc_orphans, hr_exports]
-SENSORS: list = [hr_folder_sensor]
+EXTRACTION_ASSETS = [*DVC_ENTITY_ASSETS, dvc_orphans, hr_exports, *QLVB_ASSETS]
+SENSORS: list = [hr_folder_sensor, edxml_folder_sensor]
 # The groups of the nightly incremental extraction job.
-EXTRACTION_GROUPS = ["dvc", "hr"]
+EXTRACTION_GROUPS = ["dvc", "hr", "qlvb"]
 
 
 def landed_table_keys() -> list:
