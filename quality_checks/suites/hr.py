@@ -1,0 +1,158 @@
+"""Suites of the HR tables (sources.md §5; warehouse/tables_hr.py).
+
+The staging suites of the sheets the metrics read (CanBo, BienChe, DaoTao, KyLuat) and the exports' table are
+blocking: a person listed twice, a missing status or date there would give a wrong count. Ratings feed no
+metric; raw only warns, as for the other sources.
+"""
+
+from __future__ import annotations
+
+from quality_checks.suite import Suite, Where
+from quality_checks.suites.codes import AGENCY_CODE
+from quality_checks.suites.expect import (
+    at_least,
+    between,
+    in_set,
+    is_null,
+    json_text,
+    matches,
+    not_null,
+    unique,
+)
+
+PSEUDONYM = r"^[0-9a-f]{64}$"
+STAFF_TYPES = ("Cán bộ", "Công chức", "Viên chức", "Hợp đồng lao động")
+SERVING = "Đang làm việc"
+STAFF_STATUSES = (SERVING, "Nghỉ hưu", "Thôi việc", "Chuyển công tác")
+GENDERS = ("Nam", "Nữ")
+TRAINING_RESULTS = ("Đang học", "Hoàn thành", "Không hoàn thành")
+RATING_CODES = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+
+RAW = Suite(
+    name="raw.hr__nhansu",
+    table="raw.hr__nhansu",
+    key=("_key",),
+    blocking=False,
+    description="Dòng thô của tệp nhân sự: khóa, nội dung JSON, vị trí (tệp, trang, dòng) và lô tải",
+    expectations=(
+        not_null("_key"),
+        not_null("_record"),
+        json_text("_record"),
+        not_null("_batch_id"),
+        not_null("_extracted_at"),
+        not_null("_locator"),
+        in_set("_source", ("hr",)),
+    ),
+)
+
+EXPORT = Suite(
+    name="staging.stg_hr__export",
+    table="staging.stg_hr__export",
+    key=("_key",),
+    blocking=True,
+    description="Tệp nhân sự theo đơn vị và tháng: mã đơn vị chuẩn, tháng, tệp nguồn",
+    expectations=(
+        unique("_key"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("export_month"),
+        not_null("file_sha256"),
+    ),
+)
+
+STAFF = Suite(
+    name="staging.stg_hr__staff",
+    table="staging.stg_hr__staff",
+    key=("record_key",),
+    blocking=True,
+    description="Danh sách CBCCVC: mỗi người một dòng mỗi tệp, định danh đã mã hóa, loại, trạng thái",
+    expectations=(
+        unique("record_key"),
+        not_null("person_id_hash"),
+        matches("person_id_hash", PSEUDONYM),
+        matches("cbccvc_hash", PSEUDONYM),
+        not_null("staff_type"),
+        in_set("staff_type", STAFF_TYPES),
+        not_null("status"),
+        in_set("status", STAFF_STATUSES),
+        not_null("joined_on"),
+        in_set("gender", GENDERS),
+        between("birth_year", min_value=1900, max_value=2100),
+        is_null("status_changed_on", where=Where("status", "==", SERVING)),
+    ),
+)
+
+QUOTA = Suite(
+    name="staging.stg_hr__quota",
+    table="staging.stg_hr__quota",
+    key=("record_key",),
+    blocking=True,
+    description="Biên chế được giao theo năm",
+    expectations=(
+        unique("record_key"),
+        not_null("quota_year"),
+        not_null("civil_servant_quota"),
+        between("civil_servant_quota", min_value=0),
+    ),
+)
+
+TRAINING = Suite(
+    name="staging.stg_hr__training",
+    table="staging.stg_hr__training",
+    key=("record_key",),
+    blocking=True,
+    description="Đào tạo, bồi dưỡng: người, ngày bắt đầu, kết quả",
+    expectations=(
+        unique("record_key"),
+        matches("cbccvc_hash", PSEUDONYM),
+        not_null("started_on"),
+        not_null("result"),
+        in_set("result", TRAINING_RESULTS),
+        at_least("ended_on", "started_on"),
+    ),
+)
+
+DISCIPLINE = Suite(
+    name="staging.stg_hr__discipline",
+    table="staging.stg_hr__discipline",
+    key=("record_key",),
+    blocking=True,
+    description="Quyết định kỷ luật: số và ngày quyết định",
+    expectations=(
+        unique("record_key"),
+        not_null("decision_number"),
+        not_null("decision_date"),
+        matches("cbccvc_hash", PSEUDONYM),
+    ),
+)
+
+RATING = Suite(
+    name="staging.stg_hr__rating",
+    table="staging.stg_hr__rating",
+    key=("record_key",),
+    # No metric reads the annual ratings (they serve manual criteria).
+    blocking=False,
+    description="Xếp loại chất lượng hằng năm",
+    expectations=(
+        unique("record_key"),
+        not_null("rating_year"),
+        in_set("rating_code", RATING_CODES),
+    ),
+)
+
+STAFF_MART = Suite(
+    name="marts.fct_hr_staff",
+    table="marts.fct_hr_staff",
+    key=("agency_code", "export_month", "person_id_hash"),
+    blocking=True,
+    description="Nhân sự trong các tệp: người bị trùng khi chuyển công tác không được tính là đang làm việc",
+    expectations=(
+        not_null("agency_code"),
+        in_set("is_serving", (False,), where=Where("is_duplicate_person", "==", True)),
+        in_set("is_serving", (True,), where=Where("is_civil_servant", "==", True)),
+    ),
+)
+
+SUITES: dict[str, Suite] = {
+    suite.name: suite for suite in (RAW, EXPORT, STAFF, QUOTA, TRAINING, DISCIPLINE, RATING, STAFF_MART)
+}
