@@ -5,7 +5,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from warehouse.tables_ecabinet import cfg_ecabinet_owner, stg_ecabinet__meeting
+from warehouse.tables_ecabinet import (
+    cfg_ecabinet_owner,
+    stg_ecabinet__meeting,
+    stg_ecabinet__poll,
+    stg_ecabinet__task,
+)
 
 
 def store_owner(engine: sa.Engine, agency_code: str, stored_at: datetime) -> None:
@@ -21,3 +26,19 @@ def meetings_with_detail(engine: sa.Engine) -> dict[str, datetime]:
     query = sa.select(meeting.c._key, meeting.c._version).where(meeting.c.detail_fetched)
     with engine.connect() as conn:
         return {key: version for key, version in conn.execute(query)}
+
+
+def tasks_with_unknown_source(engine: sa.Engine) -> list[str]:
+    """Codes of staged tasks whose maNguon names no staged meeting or poll (a warning, sources.md §4.5)."""
+    task, meeting, poll = stg_ecabinet__task, stg_ecabinet__meeting, stg_ecabinet__poll
+    query = (
+        sa.select(task.c.task_code)
+        .where(
+            task.c.source_code.is_not(None),
+            task.c.source_code.not_in(sa.select(meeting.c.meeting_code)),
+            task.c.source_code.not_in(sa.select(poll.c.poll_code)),
+        )
+        .order_by(task.c.task_code)
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
