@@ -89,6 +89,27 @@ class QlvbSource(ConfigurableResource):
         return bool(self.edxml_dir)
 
 
+class EcabinetSource(ConfigurableResource):
+    """The paperless-meeting system. Unconfigured (no URL): its assets skip with a warning. `owner` is
+    `PARINDEX_ECABINET_OWNER`; unset, the deployment file's `ecabinet_owner` applies."""
+
+    base_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+    owner: str | None = None
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    max_attempts: int = 5
+    backoff_initial_s: float = 1.0
+    backoff_cap_s: float = 30.0
+    lag_s: float = 0.0
+    detail_workers: int = 4
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url)
+
+
 class MissingConfiguration(Exception):
     """A required setting is absent; the message names the variable."""
 
@@ -151,6 +172,14 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 base_url=_env("PARINDEX_QLVB_URL"),
                 api_key=_env("PARINDEX_QLVB_API_KEY", secret=True),
                 edxml_dir=_env("PARINDEX_EDXML_DIR"),
+            )
+        ),
+        "ecabinet": EcabinetSource(
+            **_set(
+                base_url=_env("PARINDEX_ECABINET_URL"),
+                user=_env("PARINDEX_ECABINET_USER", secret=True),
+                password=_env("PARINDEX_ECABINET_PASSWORD", secret=True),
+                owner=_env("PARINDEX_ECABINET_OWNER"),
             )
         ),
         "hr": HrSource(
