@@ -36,7 +36,7 @@ def parse_rate(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parindex simulate",
-        description="Serve the simulated source systems (DVC this round) and print the PARINDEX_* variables.",
+        description="Serve the simulated sources, write their files, print the PARINDEX_* variables.",
     )
     parser.add_argument("--scale", choices=("small", "province", "large"), default="small")
     parser.add_argument("--year", type=int, default=local_now().year, help="assessment year (default: now)")
@@ -64,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(folder.resolve() in manifest.resolve().parents for folder in (args.hr_dir, args.edxml_dir)):
         parser.error("--manifest must not be inside the HR or edXML folder")
     simulation = Simulation(scale=args.scale, year=args.year, seed=args.seed, as_of=args.as_of)
-    for folder in (args.hr_dir, args.edxml_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+    simulation.write_files(args.hr_dir, args.edxml_dir, faults=args.faults)
     simulation.write_manifest(manifest)
     try:
         server = SimulatorServer(
@@ -81,11 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
-    variables = {
-        **server.env,
-        "PARINDEX_HR_DIR": str(args.hr_dir.resolve()),
-        "PARINDEX_EDXML_DIR": str(args.edxml_dir.resolve()),
-    }
+    variables = server.env
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())
@@ -93,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in variables.items():
         print(f"export {name}={value}")
     print(
-        f"# DVC simulator: scale {args.scale}, year {args.year}, seed {args.seed}, "
+        f"# simulators: scale {args.scale}, year {args.year}, seed {args.seed}, "
         f"as of {simulation.as_of:%Y-%m-%d %H:%M:%S}; manifest {manifest}",
         file=sys.stderr,
     )

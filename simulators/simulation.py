@@ -1,4 +1,4 @@
-"""The simulated DVC system as of a moment: what it serves, its ground truth and its quirk manifest."""
+"""The simulated source systems as of a moment: what they serve, their ground truth and the quirk manifest."""
 
 import threading
 from datetime import datetime
@@ -8,10 +8,18 @@ import numpy as np
 import orjson
 
 from simulators.clock import DAY, from_seconds, local_now, to_seconds
+from simulators.configuration import load
 from simulators.dvc.quirks import apply_quirks
 from simulators.dvc.world import Entity, build_world
+from simulators.qlvb.source import build_qlvb
+from simulators.rates import resolve
+from simulators.sources import JsonSource
+from simulators.workdays import HolidayCalendar
 
 ENTITIES = ("thu-tuc", "don-vi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn", "ngay-nghi")
+SOURCES = ("dvc", "qlvb", "ecabinet", "hr")
+# Random streams of the sources added after DVC (DVC's own streams are numbered 1-7).
+STREAMS = {"documents": 101, "quirks-qlvb": 102}
 
 
 class Simulation:
@@ -28,6 +36,28 @@ class Simulation:
         year = year if year is not None else local_now().year
         self.scale, self.year, self.seed = scale, year, seed
         self._world = build_world(scale, year, seed, quirk_rates)
+        rates = resolve(quirk_rates)
+        agencies, period = self._world.agencies, self._world.period
+        preset = load("scales")[scale]
+        calendar = HolidayCalendar(range(year - 1, year + 2))
+
+        def stream(name: str) -> np.random.Generator:
+            return np.random.default_rng([seed, STREAMS[name]])
+
+        qlvb, self._documents, self._edxml = build_qlvb(
+            agencies,
+            preset,
+            year,
+            period,
+            calendar,
+            rates,
+            seed,
+            {"documents": stream("documents"), "quirks": stream("quirks-qlvb")},
+        )
+        self._sources: dict[str, JsonSource] = {qlvb.name: qlvb}
+        for source in self._sources.values():
+            self._world.entities.update(source.entities)
+        self.folders: dict[str, Path] = {}
         self.period_start = from_seconds(self._world.period[0])
         self.period_end = from_seconds(self._world.period[1])
         self._as_of = to_seconds(min(as_of or local_now(), self.period_end))
@@ -70,20 +100,71 @@ class Simulation:
         self, name: str, indices: list[int], versions: list[int], with_quirks: bool = True
     ) -> list[dict]:
         """Records as served (quirks applied) or as a perfect system would serve them."""
-        records = self.entity(name).render(indices, self._as_of, versions)
+        entity = self.entity(name)
+        records = entity.render(indices, self._as_of, versions)
         if with_quirks:
-            planned = self._world.plan.for_records(name, indices)
-            for index, record in zip(indices, records, strict=True):
-                if index in planned:
-                    apply_quirks(name, record, planned[index], self._world.context)
+            if entity.source == "dvc":
+                planned = self._world.plan.for_records(name, indices)
+                for index, record in zip(indices, records, strict=True):
+                    if index in planned:
+                        apply_quirks(name, record, planned[index], self._world.context)
+            else:
+                source = self._sources[entity.source]
+                planned = source.plan.for_records(name, indices)
+                for index, record in zip(indices, records, strict=True):
+                    if index in planned:
+                        source.apply(name, record, planned[index])
         return records
 
+    def incoming_documents(self) -> np.ndarray:
+        """Per `documents` record: True for a `den` entry."""
+        return self._documents.registers.entries.incoming
+
+    def edxml_of(self, index: int) -> bytes | None:
+        """The edXML package the API serves for a `documents` record, or None when it has none."""
+        return self._documents.package(index, self._as_of)
+
     def truth(self, entity: str) -> list[dict]:
+        """Records as a perfect system would serve them now; `documents` adds those that exist only as
+        edXML files, as §3.7 loads them (`id` null)."""
         order, versions = self.view(entity)
         shown = ~self.entity(entity).hidden[order]
-        return self.render(entity, order[shown].tolist(), versions[shown].tolist(), with_quirks=False)
+        records = self.render(entity, order[shown].tolist(), versions[shown].tolist(), with_quirks=False)
+        if entity == "documents":
+            records += self._edxml.file_only_truth(self._as_of)
+        return records
 
-    def manifest(self) -> list[dict]:
+    def manifest(self, sources: tuple[str, ...] = ("dvc",)) -> list[dict]:
+        """Quirk manifest entries of the given sources (default DVC only, as the first round's callers
+        expect); `write_manifest` writes every source."""
+        entries = self._dvc_manifest() if "dvc" in sources else []
+        for name in sources:
+            if name in self._sources:
+                entries += self._json_manifest(self._sources[name])
+        if "qlvb" in sources:
+            entries += self._edxml.manifest(self._as_of)
+        return entries
+
+    def _json_manifest(self, source: JsonSource) -> list[dict]:
+        entries = []
+        for name in source.entities:
+            order, versions = self.view(name)
+            touched = np.zeros(len(self.entity(name).keys), dtype=bool)
+            touched[source.touched(name)] = True
+            served = touched[order]
+            indices, served_versions = order[served].tolist(), versions[served].tolist()
+            clean = self.render(name, indices, served_versions, with_quirks=False)
+            planned = source.plan.for_records(name, indices)
+            for index, record in zip(indices, clean, strict=True):
+                key = source.natural_key[name](record)
+                altered = source.marks(name, record) + source.apply(name, record, planned.get(index, []))
+                entries.extend(
+                    {"source": source.name, "entity": name, "key": key, "field": field, "quirk": quirk}
+                    for field, quirk in altered
+                )
+        return entries
+
+    def _dvc_manifest(self) -> list[dict]:
         entries = []
         for name in ENTITIES:
             entity = self.entity(name)
@@ -107,8 +188,17 @@ class Simulation:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            for entry in self.manifest():
+            for entry in self.manifest(SOURCES):
                 handle.write(orjson.dumps(entry) + b"\n")
+
+    def write_files(self, hr_dir: str | Path, edxml_dir: str | Path, faults: float = 0.0) -> None:
+        """Writes the edXML packages and HR exports present as of now, atomically, plus the file faults
+        of sources.md §6 when `faults` > 0; files already there are left alone. A SimulatorServer started
+        afterwards names both folders in its `env`."""
+        self.folders["edxml"] = Path(edxml_dir).resolve()
+        self.folders["hr"] = Path(hr_dir).resolve()
+        self._edxml.write(self.folders["edxml"], self._as_of, faults)
+        self.folders["hr"].mkdir(parents=True, exist_ok=True)
 
     def advance(self, days: float = 1) -> None:
         """Moves as_of forward; records that change on the way get the wall clock as their version."""

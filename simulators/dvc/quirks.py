@@ -6,7 +6,6 @@ manifest entries (sources.md §1.11).
 """
 
 import math
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ import numpy as np
 
 from simulators.clock import parse_wire, wire
 from simulators.hashing import mix
+from simulators.textquirks import QuirkPlan, case_variant, decompose, padded
 
 DEFAULT_RATES = {
     "Q1": 0.01,  # null for "" in 1 % of records; a MinValue date and a missing optional key at half that
@@ -31,7 +31,6 @@ DEFAULT_RATES = {
 ORDER = ("Q9", "Q5", "Q7", "Q6", "Q3", "Q4", "Q2", "Q1", "Q1-date", "Q1-missing", "Q8")
 MIN_VALUE_DATE = "00010101000000"
 UNKNOWN_STATUSES = ("0", "11", "interoperating")
-SPACES = (" {}", "{} ", "\u00a0{}", "{}\n", "  {}  ")
 
 
 @dataclass(frozen=True)
@@ -114,54 +113,11 @@ class QuirkContext:
     rates: dict[str, float]
 
 
-class QuirkPlan:
-    """Per entity, sorted arrays of (record index, quirk, salt): compact even for millions of records."""
-
-    def __init__(self):
-        self._parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
-        self._arrays: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-
-    def add(self, entity: str, indices: np.ndarray, quirk: str, salts: np.ndarray) -> None:
-        codes = np.full(len(indices), ORDER.index(quirk), dtype=np.int8)
-        self._parts.setdefault(entity, []).append((indices.astype(np.int64), codes, salts.astype(np.int64)))
-
-    def freeze(self) -> "QuirkPlan":
-        for entity, parts in self._parts.items():
-            indices, codes, salts = (np.concatenate(column) for column in zip(*parts, strict=True))
-            # Sorted by record, then in the order quirks apply (ORDER).
-            order = np.lexsort((codes, indices))
-            self._arrays[entity] = (indices[order], codes[order], salts[order])
-        self._parts.clear()
-        return self
-
-    def planned(self, entity: str) -> np.ndarray:
-        """The indices of the records of an entity that have at least one quirk."""
-        indices = self._arrays.get(entity, (np.empty(0, dtype=np.int64),))[0]
-        return np.unique(indices)
-
-    def for_records(self, entity: str, indices: list[int]) -> dict[int, list[tuple[str, int]]]:
-        """The quirks of those records that have any: {index: [(quirk, salt), ...]} in application order."""
-        if entity not in self._arrays:
-            return {}
-        planned, codes, salts = self._arrays[entity]
-        wanted = np.asarray(indices, dtype=np.int64)
-        starts = np.searchsorted(planned, wanted, "left")
-        stops = np.searchsorted(planned, wanted, "right")
-        return {
-            index: [
-                (ORDER[code], salt)
-                for code, salt in zip(codes[start:stop].tolist(), salts[start:stop].tolist(), strict=True)
-            ]
-            for index, start, stop in zip(indices, starts.tolist(), stops.tolist(), strict=True)
-            if stop > start
-        }
-
-
 def plan_quirks(
     sizes: dict[str, int], eligible: dict[str, dict[str, np.ndarray]], rates: dict[str, float], rng
 ) -> QuirkPlan:
     """Chooses the altered records; `eligible` narrows a quirk to some records (Q6: closed dossiers)."""
-    plan = QuirkPlan()
+    plan = QuirkPlan(ORDER)
     for entity, size in sizes.items():
         spec = SPECS[entity]
         population = np.arange(size)
@@ -251,7 +207,7 @@ def _whitespace(record, spec, salt, context) -> list[str]:
         # their inner spaces (sources.md §1.4), so they only get outer ones.
         record[name] = value.replace(" ", ("  ", "\u00a0", "\n")[salt // 3 % 3], 1)
     else:
-        record[name] = SPACES[salt % len(SPACES)].format(value)
+        record[name] = padded(value, salt)
     return [name]
 
 
@@ -260,31 +216,15 @@ def _letter_case(record, spec, salt, context) -> list[str]:
     if not candidates:
         return []
     name = candidates[salt % len(candidates)]
-    value = record[name]
-    for variant in (value.capitalize(), value.lower(), value.upper(), value.title()):
-        if variant != value:
-            record[name] = variant
-            return [name]
-    return []
+    variant = case_variant(record[name])
+    if variant is None:
+        return []
+    record[name] = variant
+    return [name]
 
 
 def _decomposed(record, spec, salt, context) -> list[str]:
-    return _decompose(record, "")
-
-
-def _decompose(container, prefix: str) -> list[str]:
-    altered = []
-    items = container.items() if isinstance(container, dict) else enumerate(container)
-    for name, value in list(items):
-        path = f"{prefix}[{name}]" if isinstance(container, list) else f"{prefix}.{name}" if prefix else name
-        if isinstance(value, str):
-            decomposed = unicodedata.normalize("NFD", value)
-            if decomposed != value:
-                container[name] = decomposed
-                altered.append(path)
-        elif isinstance(value, dict | list):
-            altered.extend(_decompose(value, path))
-    return altered
+    return decompose(record)
 
 
 def _null_for_empty(record, spec, salt, context) -> list[str]:

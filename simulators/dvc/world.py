@@ -16,8 +16,9 @@ from simulators.dvc.dossiers import COLUMN, generate_dossiers
 from simulators.dvc.feedback import feedback_record, generate_feedback
 from simulators.dvc.procedures import build_procedures
 from simulators.dvc.profiles import draw_profile
-from simulators.dvc.quirks import DEFAULT_RATES, QuirkContext, QuirkPlan, plan_quirks
+from simulators.dvc.quirks import QuirkContext, QuirkPlan, plan_quirks
 from simulators.dvc.ratings import generate_ratings, rating_record
+from simulators.rates import resolve
 from simulators.workdays import HolidayCalendar
 
 # Independent random streams, so that changing one generator leaves the others' data unchanged.
@@ -44,6 +45,7 @@ class Entity:
     render: Callable[[list[int], int, list[int]], list[dict]]  # (indices, moment, versions) -> clean records
     hidden: np.ndarray  # bool: rows a perfect system would not serve (quirk Q12 orphans)
     years: np.ndarray | None = None  # `nam` filter of ngay-nghi
+    source: str = "dvc"  # the system that serves it: dvc, qlvb or ecabinet
 
     def __post_init__(self):
         # Keys compare by code point (G1); numpy's unicode sort does exactly that.
@@ -70,10 +72,7 @@ class World:
 
 
 def build_world(scale: str, year: int, seed: int, quirk_rates: dict[str, float] | None) -> World:
-    rates = {**DEFAULT_RATES, **(quirk_rates or {})}
-    unknown = set(rates) - set(DEFAULT_RATES)
-    if unknown:
-        raise ValueError(f"unknown quirk ids: {sorted(unknown)}")
+    rates = resolve(quirk_rates)
     preset = load("scales")[scale]
     config = load("agencies")
     period = (to_seconds(datetime(year - 1, 12, 1)), to_seconds(datetime(year, 12, 31, 23, 59, 59)))

@@ -53,3 +53,35 @@ class TokenStore:
                 del self._tokens[token]
                 return None
             return entry[0]
+
+
+QLVB_KEY_VARIABLE = "PARINDEX_QLVB_API_KEY"
+ECABINET_USER_VARIABLE = "PARINDEX_ECABINET_USER"
+ECABINET_PASSWORD_VARIABLE = "PARINDEX_ECABINET_PASSWORD"
+
+
+@dataclass(frozen=True)
+class SourceSecrets:
+    """The QLVB key and the E-CABINET Basic credentials (sources.md §3.1, §4.1)."""
+
+    qlvb_api_key: str
+    ecabinet_user: str
+    ecabinet_password: str
+
+    def qlvb_allows(self, key: str | None) -> bool:
+        return key is not None and secrets.compare_digest(key.encode(), self.qlvb_api_key.encode())
+
+    def ecabinet_allows(self, user: str, password: str) -> bool:
+        return secrets.compare_digest(user.encode(), self.ecabinet_user.encode()) and secrets.compare_digest(
+            password.encode(), self.ecabinet_password.encode()
+        )
+
+
+def resolve_source_secrets(given: dict[str, str] | None) -> SourceSecrets:
+    """As resolve_credentials: from `given`, else the environment, else random."""
+    source = given if given is not None else os.environ
+    return SourceSecrets(
+        qlvb_api_key=source.get(QLVB_KEY_VARIABLE) or secrets.token_urlsafe(24),
+        ecabinet_user=source.get(ECABINET_USER_VARIABLE) or f"ecabinet-{secrets.token_hex(4)}",
+        ecabinet_password=source.get(ECABINET_PASSWORD_VARIABLE) or secrets.token_urlsafe(18),
+    )

@@ -2,7 +2,7 @@
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 import numpy as np
@@ -11,6 +11,7 @@ from simulators.clock import local_now, parse_wire, to_seconds
 from simulators.http.auth import TokenStore
 from simulators.http.faults import DVC_LIST_FAULTS, TOKEN_FAULTS, FaultInjector
 from simulators.http.ratelimit import RateLimiter
+from simulators.http.reply import Reply
 from simulators.simulation import Simulation
 
 RESOURCES = ("thu-tuc", "don-vi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn", "ngay-nghi")
@@ -22,14 +23,6 @@ MESSAGES = {
     429: "Vượt quá giới hạn truy cập",
     500: "Lỗi hệ thống",
 }
-
-
-@dataclass
-class Reply:
-    status: int
-    payload: object
-    headers: dict[str, str] = field(default_factory=dict)
-    transport: str | None = None  # timeout, conn_reset or truncated_body: applied by the server
 
 
 class BadRequest(Exception):

@@ -7,6 +7,17 @@ from collections import deque
 DVC_LIST_FAULTS = ("http_5xx", "soft_error", "timeout", "conn_reset", "truncated_body", "rate_limit")
 DVC_LIST_FAULTS += ("token_expiry", "schema_drift")
 TOKEN_FAULTS = ("http_5xx", "timeout", "conn_reset", "truncated_body", "rate_limit")
+# schema_drift last: the edXML endpoint takes the others only.
+QLVB_FAULTS = ("http_5xx", "timeout", "conn_reset", "truncated_body", "rate_limit", "schema_drift")
+ECABINET_LIST_FAULTS = QLVB_FAULTS
+ECABINET_DETAIL_FAULTS = (
+    "http_5xx",
+    "timeout",
+    "conn_reset",
+    "truncated_body",
+    "rate_limit",
+    "detail_missing",
+)
 
 
 class FaultInjector:

@@ -8,11 +8,22 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from simulators.http.auth import CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE, TokenStore, resolve_credentials
-from simulators.http.dvc_api import DvcApi, Reply, dvc_error
+from simulators.http.auth import (
+    CLIENT_ID_VARIABLE,
+    CLIENT_SECRET_VARIABLE,
+    QLVB_KEY_VARIABLE,
+    TokenStore,
+    resolve_credentials,
+    resolve_source_secrets,
+)
+from simulators.http.dvc_api import DvcApi, dvc_error
 from simulators.http.faults import FaultInjector
+from simulators.http.qlvb_api import QlvbApi, qlvb_error
 from simulators.http.ratelimit import RateLimiter
+from simulators.http.reply import Reply
 from simulators.simulation import Simulation
+
+QLVB_DOCUMENTS = "/qlvb/api/documents"
 
 MAX_FORM_BYTES = 64 * 1024
 
@@ -31,17 +42,25 @@ class SimulatorServer:
         token_ttl_s: float = 300,
         rate_limit: bool = False,
         credentials: dict[str, str] | None = None,
+        cursor_ttl_s: float = 3600,
     ):
+        """`credentials` maps the PARINDEX_* credential variables to values (default: the environment,
+        else random); `cursor_ttl_s` is the life of a QLVB cursor."""
         if not 0.0 <= faults <= 1.0:
             raise ValueError("faults must be a rate between 0 and 1")
         self.simulation = simulation
         self._credentials = resolve_credentials(credentials)
+        self._secrets = resolve_source_secrets(credentials)
+        injector = FaultInjector(faults, fault_seed)
         self.api = DvcApi(
             simulation,
             TokenStore(self._credentials, token_ttl_s),
-            FaultInjector(faults, fault_seed),
+            injector,
             RateLimiter(10, 20) if rate_limit else None,
             RateLimiter(1, 1) if rate_limit else None,
+        )
+        self.qlvb = QlvbApi(
+            simulation, self._secrets, injector, RateLimiter(5, 10) if rate_limit else None, cursor_ttl_s
         )
         self.timeout_hold_s = timeout_hold_s
         self._released = threading.Event()
@@ -57,11 +76,19 @@ class SimulatorServer:
 
     @property
     def env(self) -> dict[str, str]:
-        return {
+        variables = {
             "PARINDEX_DVC_URL": f"{self.base_url}/dvc",
             CLIENT_ID_VARIABLE: self._credentials.client_id,
             CLIENT_SECRET_VARIABLE: self._credentials.client_secret,
+            "PARINDEX_QLVB_URL": f"{self.base_url}/qlvb",
+            QLVB_KEY_VARIABLE: self._secrets.qlvb_api_key,
         }
+        folders = self.simulation.folders
+        if "edxml" in folders:
+            variables["PARINDEX_EDXML_DIR"] = str(folders["edxml"])
+        if "hr" in folders:
+            variables["PARINDEX_HR_DIR"] = str(folders["hr"])
+        return variables
 
     @property
     def fault_history(self) -> list[tuple[tuple, str | None]]:
@@ -140,8 +167,19 @@ def _handler_for(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
                     self.client_address[0], name, url.query, self.headers.get("Authorization")
                 )
                 self._send(reply)
+            elif url.path.startswith("/qlvb/"):
+                self._send(self._qlvb(url.path, url.query))
             else:
                 self._send(dvc_error(404))
+
+        def _qlvb(self, path: str, query: str) -> Reply:
+            client, key = self.client_address[0], self.headers.get("X-API-Key")
+            if path == QLVB_DOCUMENTS:
+                return server.qlvb.documents(client, query, key)
+            document, _, tail = path[len(QLVB_DOCUMENTS) + 1 :].partition("/")
+            if path.startswith(QLVB_DOCUMENTS + "/") and tail == "edxml" and document:
+                return server.qlvb.edxml(client, document, key)
+            return qlvb_error(404, "not_found")
 
         def do_POST(self):
             url = urlsplit(self.path)
@@ -172,9 +210,9 @@ def _handler_for(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
 
         def _write(self, reply: Reply) -> None:
-            body = orjson.dumps(reply.payload)
+            body = reply.payload if isinstance(reply.payload, bytes) else orjson.dumps(reply.payload)
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(body)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)

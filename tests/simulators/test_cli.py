@@ -47,19 +47,28 @@ def test_simulate_serves_prints_the_variables_and_stops_on_sigterm(tmp_path):
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, text=True
     )
     try:
-        exports = dict(
-            process.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(5)
-        )
-        assert set(exports) == {
+        expected = {
             "PARINDEX_DVC_URL",
             "PARINDEX_DVC_CLIENT_ID",
             "PARINDEX_DVC_CLIENT_SECRET",
+            "PARINDEX_QLVB_URL",
+            "PARINDEX_QLVB_API_KEY",
             "PARINDEX_HR_DIR",
             "PARINDEX_EDXML_DIR",
         }
+        exports = {}
+        while not expected <= set(exports):
+            line = process.stdout.readline()
+            assert line.startswith("export "), line
+            name, value = line.strip().removeprefix("export ").split("=", 1)
+            exports[name] = value
+        assert set(exports) == expected
         base = exports["PARINDEX_DVC_URL"].removesuffix("/dvc")
         assert requests.get(base + "/_sim/health", timeout=10).json()["year"] == 2025
         assert Path(exports["PARINDEX_HR_DIR"]).is_dir() and Path(exports["PARINDEX_EDXML_DIR"]).is_dir()
+        # As of 1 March, the packages that arrived by then are in the drop, none still as `.part`.
+        names = [path.name for path in Path(exports["PARINDEX_EDXML_DIR"]).iterdir()]
+        assert names and all(name.endswith(".edxml") and name[:8] <= "20250301" for name in names)
         # The manifest goes beside the HR and edXML folders, never inside them.
         assert (tmp_path / "sim" / "quirk_manifest.jsonl").stat().st_size > 0
     finally:
