@@ -1,0 +1,159 @@
+"""Suites of the QLVB tables (sources.md §3, metrics.md §2).
+
+Staging and marts suites are blocking: the four QLVB metrics read them, so a duplicated register entry, an
+agency code outside the agency table's format, an unknown transmission or role, or a completion without its
+time would give a wrong rate. Raw suites only warn: a fault in raw shows up again in staging or quarantine.
+"""
+
+from __future__ import annotations
+
+from quality_checks.suite import Suite, Where
+from quality_checks.suites.codes import AGENCY_CODE
+from quality_checks.suites.expect import in_set, is_null, json_text, matches, not_null, unique
+
+RAW_TABLES = ("raw.qlvb__documents", "raw.qlvb__edxml")
+
+DIRECTIONS = ("di", "den")
+BUSINESS_DOC_TYPES = (0, 1, 2, 3)
+TRANSMISSIONS = ("điện tử", "giấy", "cả hai")
+# A package is electronic, possibly also on paper (Paper 0 or 1, sources.md §3.8).
+PACKAGE_TRANSMISSIONS = ("điện tử", "cả hai")
+SECRECY = ("Mật", "Tối mật", "Tuyệt mật")
+SIGNERS = ("co_quan", "ca_nhan")
+ROLES = ("chủ trì", "phối hợp")
+HANDLING_STATUSES = ("01", "02", "03", "04", "05", "06")
+DONE = "06"
+_INCOMING = Where("direction", "==", "den")
+
+
+def _raw_suite(table: str) -> Suite:
+    return Suite(
+        name=table,
+        table=table,
+        key=("_locator",),
+        blocking=False,
+        description="Bản ghi thô QLVB: nội dung JSON, vị trí và thông tin lô tải đầy đủ",
+        expectations=(
+            not_null("_locator"),
+            not_null("_record"),
+            json_text("_record"),
+            not_null("_batch_id"),
+            not_null("_extracted_at"),
+            in_set("_source", ("qlvb",)),
+        ),
+    )
+
+
+DOCUMENT = Suite(
+    name="staging.stg_qlvb__document",
+    table="staging.stg_qlvb__document",
+    key=("_key",),
+    blocking=True,
+    description="Văn bản trong sổ đi/đến: khóa, đơn vị, chiều, ngày, hình thức gửi nhận, độ mật",
+    expectations=(
+        not_null("_key"),
+        unique("_key"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("direction"),
+        in_set("direction", DIRECTIONS),
+        not_null("document_id"),
+        not_null("promulgation_date"),
+        not_null("received_at", where=_INCOMING),
+        not_null("business_doc_type"),
+        in_set("business_doc_type", BUSINESS_DOC_TYPES),
+        not_null("transmission"),
+        in_set("transmission", TRANSMISSIONS),
+        in_set("secrecy", SECRECY),
+        not_null("signature_count"),
+    ),
+)
+
+PACKAGE = Suite(
+    name="staging.stg_qlvb__edxml_package",
+    table="staging.stg_qlvb__edxml_package",
+    key=("_key",),
+    blocking=True,
+    description="Gói tin edXML: khóa, đơn vị nhận, loại nghiệp vụ, hình thức gửi nhận",
+    expectations=(
+        not_null("_key"),
+        unique("_key"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        not_null("document_id"),
+        not_null("promulgation_date"),
+        not_null("business_doc_type"),
+        in_set("business_doc_type", BUSINESS_DOC_TYPES),
+        not_null("transmission"),
+        in_set("transmission", PACKAGE_TRANSMISSIONS),
+        not_null("has_edxml_signature"),
+    ),
+)
+
+SIGNATURE = Suite(
+    name="staging.stg_qlvb__signature",
+    table="staging.stg_qlvb__signature",
+    key=("_parent_key",),
+    blocking=True,
+    description="Chữ ký số của văn bản: loại chứng thư, thời điểm ký, hợp lệ",
+    expectations=(
+        not_null("_parent_key"),
+        not_null("signed_by"),
+        in_set("signed_by", SIGNERS),
+        not_null("signed_at"),
+        not_null("is_valid"),
+    ),
+)
+
+HANDLING = Suite(
+    name="staging.stg_qlvb__handling",
+    table="staging.stg_qlvb__handling",
+    key=("_parent_key",),
+    blocking=True,
+    description="Phân công xử lý văn bản đến: đơn vị, vai trò, trạng thái, ngày hoàn thành khi đã xong",
+    expectations=(
+        not_null("_parent_key"),
+        not_null("unit_code"),
+        matches("unit_code", AGENCY_CODE),
+        not_null("role"),
+        in_set("role", ROLES),
+        not_null("status"),
+        in_set("status", HANDLING_STATUSES),
+        # §3.3: NgayHoanThanh is set if TrangThai is 06, and only then.
+        not_null("completed_at", where=Where("status", "==", DONE)),
+        is_null("completed_at", where=Where("status", "!=", DONE)),
+    ),
+)
+
+FCT_DOCUMENT = Suite(
+    name="marts.fct_document",
+    table="marts.fct_document",
+    key=("document_key",),
+    blocking=True,
+    description="Văn bản (API và edXML hợp nhất): một dòng mỗi văn bản trong sổ, các cờ của chỉ số",
+    expectations=(
+        not_null("document_key"),
+        unique("document_key"),
+        not_null("agency_code"),
+        matches("agency_code", AGENCY_CODE),
+        in_set("direction", DIRECTIONS),
+        not_null("promulgation_date"),
+        not_null("received_at", where=_INCOMING),
+        not_null("is_recalled"),
+        not_null("is_secret"),
+        not_null("is_electronic"),
+        not_null("has_agency_signature"),
+    ),
+)
+
+SUITES: dict[str, Suite] = {
+    suite.name: suite
+    for suite in (
+        *(_raw_suite(table) for table in RAW_TABLES),
+        DOCUMENT,
+        PACKAGE,
+        SIGNATURE,
+        HANDLING,
+        FCT_DOCUMENT,
+    )
+}
