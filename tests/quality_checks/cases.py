@@ -820,6 +820,8 @@ CASES = [*RAW_CASES, PROCEDURE, AGENCY, HOLIDAY, DOSSIER, APOLOGY, RATING, FEEDB
 # Each further source keeps its cases in a module of its own, which imports the helpers above.
 from tests.quality_checks.ecabinet_cases import ECABINET_CASES  # noqa: E402
 from tests.quality_checks.hr_cases import HR_CASES  # noqa: E402
+from tests.quality_checks.qlvb_cases import QLVB_CASES  # noqa: E402
 
 CASES += ECABINET_CASES
 CASES += HR_CASES
+CASES += QLVB_CASES
