@@ -1,0 +1,1 @@
+from tests.warehouse.conftest import engine, postgres_url  # noqa: F401

@@ -1,0 +1,111 @@
+"""The HR extraction as the asset runs it (`assets.hr.load_folder`) and the folder sensor's cursor."""
+
+import os
+
+import pytest
+from dagster import RunRequest, SkipReason, build_sensor_context
+
+from assets.hr import folder_signature, hr_folder_sensor, load_folder
+from assets.resources import HrSource
+from etl.agency_codes import AgencyResolver
+from etl.code_mappings import CodeMappings
+from etl.hr.context import HrContext
+from tests.etl.hr_fixtures import KEY, staff_row, write_export
+from tests.warehouse.conftest import rows
+from warehouse.reference import load_agency_config
+
+AGENCIES = [{"agency_code": "H35.01", "old_code": "000.00.01.H35", "unit_type": "so-ban-nganh"}]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    # Beside, not around, the warehouse file that the engine fixture keeps in tmp_path.
+    path = tmp_path / "hr"
+    path.mkdir()
+    return path
+
+
+def context(agencies=AGENCIES) -> HrContext:
+    return HrContext(
+        KEY, AgencyResolver.from_rows(agencies, "agency_code", "old_code"), CodeMappings.load("hr")
+    )
+
+
+def staff_count(engine) -> list[tuple]:
+    return rows(
+        engine,
+        "SELECT e._key, COUNT(*) FROM staging.stg_hr__staff s JOIN staging.stg_hr__export e"
+        " ON e._key = s._parent_key GROUP BY e._key",
+    )
+
+
+def test_a_reissued_export_replaces_the_earlier_rows_of_its_agency_and_month(engine, folder):
+    load_agency_config(engine, AGENCIES)
+    path = folder / "nhansu_H35.01_202503.xlsx"
+    two = [
+        staff_row(1, "CB1", "000000000001", "Công chức", "01/01/2020"),
+        staff_row(2, "CB2", "000000000002", "Công chức", "01/01/2020"),
+    ]
+    write_export(path, staff=two)
+    assert load_folder(engine, folder, context(), "run1")["files"] == 1
+    assert staff_count(engine) == [("H35.01|202503", 2)]
+    # Nothing new: the same content is not read again.
+    assert load_folder(engine, folder, context(), "run2")["files"] == 0
+    # Re-issued with one person removed: same name, new content; the newest content wins whole.
+    write_export(path, staff=two[:1])
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 10))
+    assert load_folder(engine, folder, context(), "run3")["files"] == 1
+    assert staff_count(engine) == [("H35.01|202503", 1)]
+    recorded = rows(engine, "SELECT file_name, status FROM staging.processed_file ORDER BY processed_at")
+    assert recorded == [("nhansu_H35.01_202503.xlsx", "loaded")] * 2
+
+
+def test_an_unknown_agency_is_read_again_until_the_configuration_knows_it(engine, folder):
+    write_export(folder / "nhansu_H35.07_202503.xlsx")
+    load_agency_config(engine, AGENCIES)
+    first = load_folder(engine, folder, context(), "run1")
+    assert first["files_rejected"] == 1
+    assert rows(engine, "SELECT reason_code, released_at IS NULL FROM quarantine.rejected_record") == [
+        ("unknown_agency", True)
+    ]
+    # Still unknown: read again, quarantined once (the write is idempotent).
+    assert load_folder(engine, folder, context(), "run2")["files"] == 1
+    known = [*AGENCIES, {"agency_code": "H35.07", "old_code": "000.00.07.H35", "unit_type": "so-ban-nganh"}]
+    load_agency_config(engine, known)
+    third = load_folder(engine, folder, context(known), "run3")
+    assert third["released"] == 1
+    assert staff_count(engine) == [("H35.07|202503", 3)]
+    assert rows(engine, "SELECT COUNT(*) FROM quarantine.rejected_record WHERE released_at IS NULL") == [(0,)]
+    # Loaded now: not read again.
+    assert load_folder(engine, folder, context(known), "run4")["files"] == 0
+
+
+def test_the_sensor_requests_a_run_only_when_the_folder_changes(tmp_path):
+    write_export(tmp_path / "nhansu_H35.01_202503.xlsx")
+    hr = HrSource(folder=str(tmp_path))
+    first = hr_folder_sensor(build_sensor_context(cursor=None, resources={"hr": hr}), hr=hr)
+    assert isinstance(first, RunRequest)
+    signature = folder_signature(tmp_path)
+    assert first.run_key == signature
+    # A lock file appearing (someone opened the file in Excel) changes nothing.
+    (tmp_path / "~$nhansu_H35.01_202503.xlsx").write_bytes(b"lock")
+    again = hr_folder_sensor(build_sensor_context(cursor=signature, resources={"hr": hr}), hr=hr)
+    assert isinstance(again, SkipReason)
+    write_export(tmp_path / "nhansu_H35.01_202504.xlsx")
+    assert isinstance(
+        hr_folder_sensor(build_sensor_context(cursor=signature, resources={"hr": hr}), hr=hr), RunRequest
+    )
+
+
+def test_the_sensor_skips_when_the_folder_is_not_configured():
+    hr = HrSource()
+    assert isinstance(hr_folder_sensor(build_sensor_context(resources={"hr": hr}), hr=hr), SkipReason)
+
+
+def test_the_processed_file_registry_keeps_outcomes(engine, folder):
+    (folder / "nhansu_H35.01_202503 (1).xlsx").write_bytes(b"copy")
+    load_agency_config(engine, AGENCIES)
+    load_folder(engine, folder, context(), "run1")
+    assert rows(engine, "SELECT file_name, status, reason_code FROM staging.processed_file") == [
+        ("nhansu_H35.01_202503 (1).xlsx", "quarantined", "bad_file_name")
+    ]
