@@ -30,6 +30,7 @@ MART_DESCRIPTIONS = {
     "fct_dossier": "One row per dossier (latest version): end time E, supplements S, timeliness flags.",
     "fct_feedback": "One row per PAKN record with its 15-working-day answer deadline.",
     "dd_quarantine_count": "Quarantined records per metric population, agency, period and reason.",
+    "dd_hr_snapshot": "The HR export each agency's metrics read for a period (metrics.md §4: its snapshot).",
 }
 
 
