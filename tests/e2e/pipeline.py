@@ -69,7 +69,8 @@ def run_against(
     """One `parindex run --year` of the simulated year, over real HTTP, with short retry delays.
 
     Every `PARINDEX_*` variable the simulator gives is set, so each configured source is extracted;
-    `resource_overrides` replaces resources (e.g. a source with short timeouts) by name."""
+    `resource_overrides` replaces resources (e.g. a source with short timeouts) by name; a value may be a
+    function of the simulator's variables, for a resource that needs its URL or credentials."""
     with SimulatorServer(sim, port=0, faults=faults, fault_seed=fault_seed, timeout_hold_s=1.5) as server:
         dvc = DvcSource(
             base_url=server.env["PARINDEX_DVC_URL"],
@@ -87,7 +88,11 @@ def run_against(
             PARINDEX_EXPORT_DIR=str(work_dir / "exports"),
             DAGSTER_HOME=str(work_dir / "dagster_home"),
         ):
-            return run_year(sim.year, resource_overrides={"dvc": dvc, **(resource_overrides or {})})
+            overrides = {
+                name: resource(server.env) if callable(resource) else resource
+                for name, resource in (resource_overrides or {}).items()
+            }
+            return run_year(sim.year, resource_overrides={"dvc": dvc, **overrides})
 
 
 def snapshot(
