@@ -7,6 +7,7 @@ Fixture (year 2025, owner H35.01):
   its three members (left out).
 - tasks of H35.02: due 15/11 done 14/11 (on time), due 30/06 done 02/07 (late), due 01/03 open (late),
   due 10/01/2026 (outside P) → 1 / 3; of H35.51: due 01/04 done 01/04 → 1 / 1.
+  NV-7 has a deadline in the wrong format: quarantined (bad_format), counted in dd_quarantine_count.
 - H35.03 is neither the owner nor has a task: every E-CABINET metric undefined.
 """
 
@@ -26,13 +27,13 @@ from warehouse.models import run_models
 
 NOW = datetime(2026, 1, 2, 8, 0)
 AGENCIES = [
-    {"agency_code": code, "old_code": None, "agency_name": code, "unit_type": kind, "parent_code": None}
-    for code, kind in [
-        ("H35", "ubnd-tinh"),
-        ("H35.01", "so-ban-nganh"),
-        ("H35.02", "so-ban-nganh"),
-        ("H35.03", "so-ban-nganh"),
-        ("H35.51", "xa-phuong"),
+    {"agency_code": code, "old_code": old, "agency_name": code, "unit_type": kind, "parent_code": None}
+    for code, old, kind in [
+        ("H35", "000.00.00.H35", "ubnd-tinh"),
+        ("H35.01", "000.00.01.H35", "so-ban-nganh"),
+        ("H35.02", "000.00.02.H35", "so-ban-nganh"),
+        ("H35.03", "000.00.03.H35", "so-ban-nganh"),
+        ("H35.51", "000.00.51.H35", "xa-phuong"),
     ]
 ]
 
@@ -61,6 +62,7 @@ def _tasks():
             hanHoanThanh="2025-04-01",
             ngayHoanThanh="2025-04-01",
         ),
+        variant(TASK, ma="NV-7", hanHoanThanh="15/11/2025"),
     ]
 
 
@@ -168,3 +170,11 @@ def test_marts_hold_no_free_text(loaded):
         )
     }
     assert not columns & {"title", "cancel_reason", "question", "comment", "content", "location"}
+
+
+def test_quarantined_tasks_are_counted_for_their_metric_and_agency(loaded):
+    assert rows(
+        loaded,
+        "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count "
+        "WHERE metric_code LIKE 'ecabinet.%'",
+    ) == [("ecabinet.task_on_time_rate", "H35.02", "bad_format", 1)]

@@ -24,10 +24,13 @@ JOIN (
         ('phieu-xin-loi', 'dvc.apology_rate'),
         ('danh-gia', 'dvc.satisfaction_rate'),
         ('pakn', 'dvc.satisfaction_rate'),
-        ('pakn', 'dvc.pakn_on_time_rate')
+        ('pakn', 'dvc.pakn_on_time_rate'),
+        ('cuoc-hop', 'ecabinet.paperless_rate'),
+        ('phieu-lay-y-kien', 'ecabinet.poll_response_rate'),
+        ('nhiem-vu', 'ecabinet.task_on_time_rate')
 ) AS m (entity, metric_code) ON m.entity = q.entity
 JOIN marts.metric_period AS p
     ON COALESCE(q.record_version, q.quarantined_at) >= p.period_start_at
     AND COALESCE(q.record_version, q.quarantined_at) < p.period_end_at
-WHERE q.source = 'dvc' AND q.released_at IS NULL AND q.reason_code <> 'duplicate_conflict'
+WHERE q.source IN ('dvc', 'ecabinet') AND q.released_at IS NULL AND q.reason_code <> 'duplicate_conflict'
 GROUP BY m.metric_code, q.agency_code, p.period_start, p.period_end, q.reason_code
