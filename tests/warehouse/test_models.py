@@ -63,5 +63,7 @@ def test_marts_carry_no_class_r_text(engine):
             " WHERE table_schema = 'marts' AND table_name LIKE 'dd%'",
         )
     )
-    assert len({table for table, _ in view_columns}) == 11  # ten DVC metrics and the quarantine count
+    views = {table for table, _ in view_columns}
+    # Ten DVC metrics and the quarantine count; the other sources' views are checked by their own tests.
+    assert len({v for v in views if v.startswith("dd_dvc_")} | {"dd_quarantine_count"} & views) == 11
     assert not {column for _, column in mart_columns | view_columns} & CLASS_R_COLUMNS
