@@ -73,29 +73,28 @@ def hr_context(engine, settings: PipelineSettings) -> HrContext:
     )
 
 
-def _release_passed(engine, outcome: FileOutcome, batch_id: str) -> int:
-    """Open rows of this file held back for configuration (§1.10) that its new reading no longer rejects."""
-    name = outcome.file.name
-    still = set(
-        zip(
-            outcome.batch.quarantine.column("record_key").to_pylist(),
-            outcome.batch.quarantine.column("reason_code").to_pylist(),
-            strict=True,
-        )
-    )
-    released = []
+def _held_by_file(engine) -> dict[str, list[dict]]:
+    """Open rows held back for configuration (§1.10), by the file their locator names."""
+    held: dict[str, list[dict]] = {}
     for entity in QUARANTINE_ENTITIES:
         for row in quarantine.open_records(engine, SOURCE, entity, REEVALUATED):
-            of_file = row["locator"] == name or str(row["locator"]).startswith(f"{name}#")
-            if of_file and (row["record_key"], row["reason_code"]) not in still:
-                released.append(row["fingerprint"])
-    return quarantine.release(engine, released, batch_id) if released else 0
+            held.setdefault(str(row["locator"]).split("#", 1)[0], []).append(row)
+    return held
+
+
+def _release_passed(engine, outcome: FileOutcome, held: list[dict], batch_id: str) -> int:
+    """Release the held rows of a file that its new reading no longer rejects."""
+    rejected = outcome.batch.quarantine.select(["record_key", "reason_code"]).to_pylist()
+    still = {(row["record_key"], row["reason_code"]) for row in rejected}
+    passed = [row["fingerprint"] for row in held if (row["record_key"], row["reason_code"]) not in still]
+    return quarantine.release(engine, passed, batch_id) if passed else 0
 
 
 def load_folder(engine, folder: Path, context: HrContext, run_tag: str) -> dict[str, int]:
     """Land every file of `folder` not processed before, record each outcome, then apply the transfer rule."""
     extractor = HrExtractor(context)
     totals = {"files": 0, "raw": 0, "staged": 0, "quarantined": 0, "released": 0, "files_rejected": 0}
+    held = _held_by_file(engine)
     outcomes = extractor.read_folder(
         folder,
         processed_files.file_cache(engine, SOURCE),
@@ -115,7 +114,7 @@ def load_folder(engine, folder: Path, context: HrContext, run_tag: str) -> dict[
             batch.quarantine,
             batch.children,
         )
-        totals["released"] += _release_passed(engine, outcome, batch_id)
+        totals["released"] += _release_passed(engine, outcome, held.get(outcome.file.name, []), batch_id)
         file = outcome.file
         processed_files.record_files(
             engine,
