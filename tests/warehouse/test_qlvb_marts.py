@@ -14,8 +14,9 @@ A's API entries (D(2025) = di promulgated in 2025, den arrived in 2025, neither 
   a8 den 2024-12-28 cả hai; lead due 2025-01-05 done 2025-01-06 (late)                         not in D
   a9 den 2025-12-20 điện tử; lead due 2026-01-05, open (deadline not in 2025)                  D, e
   a10 den 2025-11-20 giấy; lead due 2025-11-30, open (late)                                    D
-edXML packages for A: f1 file-only 2025-04-01 (Paper 0: điện tử): D, e; f2 the same document as a7 with
-Paper 1: merged, the API's điện tử wins; f3 a recall of a document nobody has: orphan, quarantined.
+edXML packages for A: f1 file-only 2025-04-01 (Paper 0: điện tử): D, e; f4 an update of f1 on 2025-05-02:
+f1's entry keeps its arrival and takes the update's kind; f2 the same document as a7 with Paper 1: merged,
+the API's điện tử wins; f3 a recall of a document nobody has: orphan, quarantined.
 So for A: e_document_rate 5/7 (a1 a4 a7 a9 f1 of a1 a3 a4 a7 a9 a10 f1), signed_rate 1/2 (a1 of a1 a4),
 handling_on_time_rate 1/3 (a7 of a7 a8 a10), plan_on_time 1 (a2 by 31/12/2024; a1 too late).
 B: b1 di 2025-08-08 điện tử, no signature; b2 di 2024-01-05 KH- plan "năm 2024". e 1/1, signed 0/1,
@@ -158,6 +159,9 @@ def _load(engine, tmp_path):
     folder.mkdir()
     (folder / "f1.edxml").write_bytes(package("000.00.02.H35,2025/03/30,900/SNV-CCHC", "000.00.01.H35"))
     (folder / "f2.edxml").write_bytes(package(DOCUMENTS[6]["DocumentId"], A, paper="1"))
+    (folder / "f4.edxml").write_bytes(
+        package("000.00.02.H35,2025/03/30,900/SNV-CCHC", A, timestamp="2025/05/02 09:00:00", business="2")
+    )
     (folder / "f3.edxml").write_bytes(package("000.00.02.H35,2025/03/30,901/SNV-CCHC", A, business="1"))
     for number, (files_batch, _) in enumerate(EdxmlReader(ctx).read(list_folder(folder, {}))):
         land_batch(
@@ -218,10 +222,10 @@ def test_api_and_edxml_merge_field_by_field_and_orphan_recalls_are_quarantined(e
     assert merged == [(True, True, "điện tử", True)]  # the package said cả hai; the API wins
     file_only = rows(
         engine,
-        "SELECT direction, in_api, transmission, received_at FROM marts.fct_document"
+        "SELECT direction, in_api, transmission, received_at, business_doc_type FROM marts.fct_document"
         " WHERE code_number = '900'",
     )
-    assert file_only == [("den", False, "điện tử", datetime(2025, 4, 1, 10, 0))]
+    assert file_only == [("den", False, "điện tử", datetime(2025, 4, 1, 10, 0), 2)]
     assert scalar(engine, "SELECT COUNT(*) FROM marts.fct_document WHERE code_number = '901'") == 0
     assert orphans == {"quarantined": 1, "released": 0}
     assert rows(

@@ -1,7 +1,8 @@
 -- grain: one row per register entry (MaDonViQuanLy, direction, normalised DocumentId); no class-R free text.
 -- API entries and edXML packages meet on that key (sources.md §3.7, Q17): each field is the API's value
 -- when it has one, else the packages'. A document's packages (original, updates, a recall) collapse to the
--- latest by trace time; a recall among them is final. Recall and update packages whose document is neither
+-- latest by trace time, a recall among them being final; the entry arrived with its first new or replacing
+-- package, whose trace time stays its NgayDen. Recall and update packages whose document is neither
 -- served by the API nor received as a new or replacing package are orphans: left out here, quarantined by
 -- warehouse.qlvb_orphans.
 WITH signatures AS (
@@ -23,7 +24,9 @@ packages AS (
         MAX(CASE WHEN e.business_doc_type IN (0, 3) THEN 1 ELSE 0 END)
             OVER (PARTITION BY e.agency_code, e.document_id) AS any_base,
         MAX(CASE WHEN e.has_edxml_signature THEN 1 ELSE 0 END)
-            OVER (PARTITION BY e.agency_code, e.document_id) AS any_signature
+            OVER (PARTITION BY e.agency_code, e.document_id) AS any_signature,
+        MIN(CASE WHEN e.business_doc_type IN (0, 3) THEN e.received_at END)
+            OVER (PARTITION BY e.agency_code, e.document_id) AS first_received_at
     FROM staging.stg_qlvb__edxml_package AS e
 ),
 latest_package AS (
@@ -44,7 +47,7 @@ SELECT
     COALESCE(a.code_notation, p.code_notation) AS code_notation,
     COALESCE(a.promulgation_date, p.promulgation_date) AS promulgation_date,
     COALESCE(a.type_name, p.type_name) AS type_name,
-    COALESCE(a.received_at, p.received_at) AS received_at,
+    COALESCE(a.received_at, p.first_received_at) AS received_at,
     COALESCE(a.business_doc_type, CASE WHEN p.any_recall = 1 THEN 1 ELSE p.business_doc_type END)
         AS business_doc_type,
     COALESCE(a.business_doc_type, CASE WHEN p.any_recall = 1 THEN 1 ELSE p.business_doc_type END) = 1
