@@ -30,7 +30,7 @@ from etl.hr.entities import (
 from etl.hr.layout import SHEETS, SheetLayout
 from etl.hr.naming import ExportName, is_lock_file, parse_export_name
 from etl.hr.workbook import SheetRows, WorkbookRejected, read_workbook
-from etl.normalise import QUARANTINE_SCHEMA, RAW_SCHEMA, ROW_META, TIMESTAMP, normalise
+from etl.normalise import QUARANTINE_SCHEMA, RAW_SCHEMA, ROW_META, TIMESTAMP, detail, normalise
 from etl.privacy import Privacy
 
 log = logging.getLogger(__name__)
@@ -161,14 +161,37 @@ class HrExtractor:
         self.footer_rows += sheet.footer_rows
         policy = PRIVACY[layout.name]
         apply = self._privacy.apply
-        items = [
-            (
+        # A required column that privacy drops (CanBo's HoTen) is checked before it is dropped.
+        dropped_required = [c.field for c in layout.columns if c.required and c.field in policy.drop]
+        complete, incomplete = [], []
+        for row, record in sheet.rows:
+            missing = next((name for name in dropped_required if _is_blank(record.get(name))), None)
+            item = (
                 f"{file.name}#{layout.name}!R{row}",
                 apply({AGENCY_FIELD: agency, MONTH_FIELD: month, **record}, policy),
             )
-            for row, record in sheet.rows
-        ]
-        return normalise(self._specs[layout.name], items)
+            (complete if missing is None else incomplete).append((item, missing))
+        spec = self._specs[layout.name]
+        raw, rows, quarantine = normalise(spec, [item for item, _ in complete])
+        if not incomplete:
+            return raw, rows, quarantine
+        held, _, _ = normalise(spec, [item for item, _ in incomplete])
+        fields = [missing for _, missing in incomplete]
+        missing_rows = pa.table(
+            {
+                "source": [SOURCE] * held.num_rows,
+                "entity": [layout.entity] * held.num_rows,
+                "record_key": held.column("_key"),
+                "record_version": pa.nulls(held.num_rows, TIMESTAMP),
+                "locator": held.column("_locator"),
+                "field": fields,
+                "reason_code": ["missing_required"] * held.num_rows,
+                "detail": [detail("missing_required", name) for name in fields],
+                "record": held.column("_record"),
+            },
+            schema=QUARANTINE_SCHEMA,
+        )
+        return pa.concat_tables([raw, held]), rows, pa.concat_tables([quarantine, missing_rows])
 
     def _export(
         self, file: FolderFile, name: ExportName, agency: str, sheets: list[SheetRows]
@@ -203,6 +226,10 @@ class HrExtractor:
         status = RETRY if reasons & REEVALUATED else LOADED
         batch = ExtractBatch(SOURCE, EXPORT_ENTITY, pa.concat_tables(raws), parent, quarantine, children)
         return FileOutcome(file, status, None, batch)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _child_rows(rows: pa.Table, parent_key: str, parent_seq: int) -> pa.Table:

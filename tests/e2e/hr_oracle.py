@@ -196,6 +196,7 @@ def _staff(row: Mapping[str, Any]) -> dict | None:
     required = (
         "SoHieuCBCCVC",
         "SoDinhDanhCaNhan",
+        "HoTen",
         "NgaySinh",
         "GioiTinh",
         "LoaiNhanSu",

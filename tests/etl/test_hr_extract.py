@@ -138,3 +138,20 @@ def test_an_export_with_empty_sheets_loads(tmp_path):
     assert outcome.status == LOADED
     assert outcome.batch.children["stg_hr__staff"].num_rows == 0
     assert isinstance(outcome.batch.children["stg_hr__staff"], pa.Table)
+
+
+def test_a_staff_row_without_a_name_is_missing_required_though_names_are_never_stored(tmp_path):
+    nameless = staff_row(2, "CB2", "000000000002", "Công chức", "01/01/2020")
+    nameless[1] = "  "
+    staff = [staff_row(1, "CB1", "000000000001", "Công chức", "01/01/2020"), nameless]
+    write_export(tmp_path / "nhansu_H35.01_202503.xlsx", staff=staff)
+    batch = outcomes(tmp_path)["nhansu_H35.01_202503.xlsx"].batch
+    [row] = batch.quarantine.to_pylist()
+    assert (row["locator"], row["field"], row["reason_code"]) == (
+        "nhansu_H35.01_202503.xlsx#CanBo!R4",
+        "HoTen",
+        "missing_required",
+    )
+    assert "HoTen" not in row["record"]
+    assert batch.children["stg_hr__staff"].num_rows == 1
+    assert batch.raw.num_rows == 2 + 2 + 1 + 1 + 1  # both staff rows stay in raw
