@@ -1,0 +1,101 @@
+"""The E-CABINET source end to end: simulate `small` for 2025, run the year through the Dagster definitions
+over real HTTP, and compare every E-CABINET metric of every agency with the independent oracle computed from
+the simulator's ground truth (tests/e2e/ecabinet_oracle.py), not from the warehouse.
+
+DVC and QLVB are left unconfigured in these runs so that they stay short: the agencies come from the
+configured agency table. One clean run is shared; the fault run compares its staging and marts with it."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from assets.resources import DvcSource, EcabinetSource, QlvbSource
+from simulators import Simulation
+from tests.e2e.ecabinet_oracle import ECABINET_METRICS, ecabinet_metrics_from_truth
+from tests.e2e.pipeline import query, run_against, snapshot
+
+YEAR = 2025
+OWNER = "H35.01"  # the `ecabinet_owner` of the deployment file, and the simulator's
+ECABINET_TABLES = (
+    "staging.stg_ecabinet__meeting",
+    "staging.stg_ecabinet__poll",
+    "staging.stg_ecabinet__poll_member",
+    "staging.stg_ecabinet__task",
+    "marts.fct_meeting",
+    "marts.fct_poll_answer",
+    "marts.fct_task",
+    "marts.metric_value",
+)
+RUN_SPECIFIC = {"_batch_id", "_extracted_at", "_fetch_seq", "_version", "updated_at", "_parent_fetch_seq"}
+
+
+def _ecabinet(env: dict) -> EcabinetSource:
+    if "PARINDEX_ECABINET_URL" not in env:
+        pytest.skip("the simulator does not serve E-CABINET yet")
+    return EcabinetSource(
+        base_url=env["PARINDEX_ECABINET_URL"],
+        user=env["PARINDEX_ECABINET_USER"],
+        password=env["PARINDEX_ECABINET_PASSWORD"],
+        connect_timeout_s=2.0,
+        read_timeout_s=0.75,
+        backoff_initial_s=0.01,
+        backoff_cap_s=0.05,
+    )
+
+
+def _run(work, faults: float, fault_seed: int = 0) -> tuple[Simulation, str]:
+    sim = Simulation(scale="small", year=YEAR, seed=0)
+    url = f"duckdb:///{work / 'warehouse.duckdb'}"
+    overrides = {"dvc": DvcSource(), "qlvb": QlvbSource(), "ecabinet": _ecabinet}
+    outcome = run_against(sim, url, work, faults=faults, fault_seed=fault_seed, resource_overrides=overrides)
+    assert outcome.success, outcome.failed_steps + outcome.failed_checks
+    return sim, url
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory):
+    return _run(tmp_path_factory.mktemp("ecabinet_clean"), faults=0.0)
+
+
+def test_every_ecabinet_metric_of_every_agency_equals_the_oracle(clean_run):
+    sim, url = clean_run
+    expected = ecabinet_metrics_from_truth(sim.truth, OWNER, YEAR, datetime(YEAR + 1, 1, 1))
+    rows = query(
+        url,
+        "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
+        f"WHERE year = {YEAR} AND metric_code LIKE 'ecabinet.%'",
+    )
+    actual = {
+        (row["agency_code"], row["metric_code"]): (
+            None if row["numerator"] is None else int(row["numerator"]),
+            None if row["denominator"] is None else int(row["denominator"]),
+            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
+        )
+        for row in rows
+    }
+    simulated = {agency for agency, _ in expected}
+    assert len(simulated) >= 7  # the Office, 2 departments, 3 communes and the district of 2025
+    assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
+    # The owner's rates are defined: the simulation has meetings and polls in the year.
+    assert all(expected[(OWNER, metric)][1] for metric in ECABINET_METRICS[:2])
+    # Configured agencies the simulation does not have: no meeting, poll or task, so undefined.
+    for (agency, metric), values in actual.items():
+        if agency not in simulated:
+            assert values == (None, None, None), (agency, metric)
+
+
+def test_cancelled_meetings_and_polls_are_kept_and_flagged(clean_run):
+    sim, url = clean_run
+    cancelled = sorted(r["ma"] for r in sim.truth("cuoc-hop") if r["trangThai"] == "đã hủy")
+    staged = query(url, "SELECT meeting_code FROM marts.fct_meeting WHERE is_cancelled ORDER BY 1")
+    assert [row["meeting_code"] for row in staged] == cancelled
+
+
+def test_a_run_under_faults_ends_like_a_clean_run(clean_run, tmp_path):
+    _, clean_url = clean_run
+    _, faulted_url = _run(tmp_path, faults=0.05, fault_seed=1)
+    clean = snapshot(clean_url, ECABINET_TABLES, RUN_SPECIFIC | {"computed_at"})
+    faulted = snapshot(faulted_url, ECABINET_TABLES, RUN_SPECIFIC | {"computed_at"})
+    for table, frame in clean.items():
+        assert frame.equals(faulted[table]), table
