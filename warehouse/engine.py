@@ -8,6 +8,9 @@ import sqlalchemy as sa
 from warehouse import dialect
 
 DEFAULT_URL = "duckdb:///data/warehouse.duckdb"
+# DuckDB would otherwise take up to 80 % of the machine's memory for its buffers; beyond this it spills to
+# disk, so a year's load stays within the memory budget of a shared server.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 def warehouse_url() -> str:
@@ -22,4 +25,7 @@ def make_engine(url: str | None = None) -> sa.Engine:
     if database_file is not None:
         # A relative DuckDB path is relative to the working directory, whose data/ may not exist yet.
         Path(database_file).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() == dialect.DUCKDB:
+        limit = os.environ.get("PARINDEX_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+        return sa.create_engine(parsed, connect_args={"config": {"memory_limit": limit}})
     return sa.create_engine(parsed)
