@@ -254,3 +254,14 @@ def test_plan_candidates_are_listed_earliest_first_and_the_deadline_is_a_paramet
     assert [r[4] for r in rows(engine, query, agency=A)] == [False, False]
     compute_metrics(engine, 2025, AFTER_YEAR, AFTER_YEAR)
     assert _metrics(engine)[(A, "qlvb.plan_on_time")] == (0, 1, Decimal("0.0000"))
+
+
+def test_the_subject_reaches_marts_only_as_the_plan_evidence(engine):
+    # sources.md §1.9: Subject is class R; metrics.md §2 allows it for the document cited as evidence.
+    run_models(engine)
+    columns = rows(
+        engine,
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = 'marts' AND column_name IN ('subject', 'business_doc_reason', 'sphere')",
+    )
+    assert columns == [("dd_qlvb_plan_on_time", "subject")]
