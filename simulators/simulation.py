@@ -11,6 +11,7 @@ from simulators.clock import DAY, from_seconds, local_now, to_seconds
 from simulators.configuration import load
 from simulators.dvc.quirks import apply_quirks
 from simulators.dvc.world import Entity, build_world
+from simulators.ecabinet.source import build_ecabinet
 from simulators.qlvb.source import build_qlvb
 from simulators.rates import resolve
 from simulators.sources import JsonSource
@@ -19,7 +20,7 @@ from simulators.workdays import HolidayCalendar
 ENTITIES = ("thu-tuc", "don-vi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn", "ngay-nghi")
 SOURCES = ("dvc", "qlvb", "ecabinet", "hr")
 # Random streams of the sources added after DVC (DVC's own streams are numbered 1-7).
-STREAMS = {"documents": 101, "quirks-qlvb": 102}
+STREAMS = {"documents": 101, "quirks-qlvb": 102, "ecabinet": 103, "quirks-ecabinet": 104}
 
 
 class Simulation:
@@ -54,7 +55,10 @@ class Simulation:
             seed,
             {"documents": stream("documents"), "quirks": stream("quirks-qlvb")},
         )
-        self._sources: dict[str, JsonSource] = {qlvb.name: qlvb}
+        ecabinet, self._filter_days = build_ecabinet(
+            agencies, preset, year, period, calendar, rates, stream("ecabinet"), stream("quirks-ecabinet")
+        )
+        self._sources: dict[str, JsonSource] = {qlvb.name: qlvb, ecabinet.name: ecabinet}
         for source in self._sources.values():
             self._world.entities.update(source.entities)
         self.folders: dict[str, Path] = {}
@@ -119,6 +123,10 @@ class Simulation:
     def incoming_documents(self) -> np.ndarray:
         """Per `documents` record: True for a `den` entry."""
         return self._documents.registers.entries.incoming
+
+    def filter_days(self, entity: str) -> np.ndarray | None:
+        """Per record of an E-CABINET list, the time whose local date `tuNgay`/`denNgay` filter on."""
+        return self._filter_days.get(entity)
 
     def edxml_of(self, index: int) -> bytes | None:
         """The edXML package the API serves for a `documents` record, or None when it has none."""

@@ -1,5 +1,6 @@
 """The agency table of a scale and year (sources.md §2.5, §8), built from simulators/config."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,3 +62,13 @@ def _name(names: list[str], position: int) -> str:
     base = names[position % len(names)]
     rounds = position // len(names)
     return base if rounds == 0 else f"{base} (khu vực {rounds + 1})"
+
+
+def abbreviation(agency: Agency, is_office: bool) -> str:
+    """The agency's abbreviation in document notations (e.g. VPUBND, SNV, UBND)."""
+    if is_office:
+        return "VPUBND"
+    if agency.unit_type != "so-ban-nganh":
+        return "UBND"
+    words = [w for w in re.split(r"[\s,–-]+", agency.name.split(" (")[0]) if w and w != "và"]
+    return "".join(word[0].upper() for word in words)

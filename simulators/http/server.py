@@ -11,12 +11,15 @@ import orjson
 from simulators.http.auth import (
     CLIENT_ID_VARIABLE,
     CLIENT_SECRET_VARIABLE,
+    ECABINET_PASSWORD_VARIABLE,
+    ECABINET_USER_VARIABLE,
     QLVB_KEY_VARIABLE,
     TokenStore,
     resolve_credentials,
     resolve_source_secrets,
 )
 from simulators.http.dvc_api import DvcApi, dvc_error
+from simulators.http.ecabinet_api import EcabinetApi
 from simulators.http.faults import FaultInjector
 from simulators.http.qlvb_api import QlvbApi, qlvb_error
 from simulators.http.ratelimit import RateLimiter
@@ -62,6 +65,9 @@ class SimulatorServer:
         self.qlvb = QlvbApi(
             simulation, self._secrets, injector, RateLimiter(5, 10) if rate_limit else None, cursor_ttl_s
         )
+        self.ecabinet = EcabinetApi(
+            simulation, self._secrets, injector, RateLimiter(5, 10) if rate_limit else None
+        )
         self.timeout_hold_s = timeout_hold_s
         self._released = threading.Event()
         self._connections: set[socket.socket] = set()
@@ -82,6 +88,9 @@ class SimulatorServer:
             CLIENT_SECRET_VARIABLE: self._credentials.client_secret,
             "PARINDEX_QLVB_URL": f"{self.base_url}/qlvb",
             QLVB_KEY_VARIABLE: self._secrets.qlvb_api_key,
+            "PARINDEX_ECABINET_URL": f"{self.base_url}/ecabinet",
+            ECABINET_USER_VARIABLE: self._secrets.ecabinet_user,
+            ECABINET_PASSWORD_VARIABLE: self._secrets.ecabinet_password,
         }
         folders = self.simulation.folders
         if "edxml" in folders:
@@ -169,6 +178,10 @@ def _handler_for(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
                 self._send(reply)
             elif url.path.startswith("/qlvb/"):
                 self._send(self._qlvb(url.path, url.query))
+            elif url.path.startswith("/ecabinet/"):
+                authorization = self.headers.get("Authorization")
+                reply = server.ecabinet.route(self.client_address[0], url.path, url.query, authorization)
+                self._send(reply)
             else:
                 self._send(dvc_error(404))
 

@@ -14,6 +14,7 @@ from simulators.clock import DAY, HOUR, NEVER, from_days, to_days
 from simulators.configuration import load
 from simulators.dvc.agencies import Agency
 from simulators.hashing import guid
+from simulators.sampling import share_of
 from simulators.workdays import HolidayCalendar
 
 # Event columns of an entry; a version is the latest event at or before the moment.
@@ -178,12 +179,12 @@ def generate_registers(
     recall_pick = file_changes[: reserved[0]]
     update_pick = file_changes[reserved[0] :]
     ordinary = np.flatnonzero((packaged == API_ONLY) & ~plan & (secret == 0))
-    recall_pick = np.concatenate([recall_pick, _some(ordinary, rates["Q10"], rng)])
-    update_pick = np.concatenate([update_pick, _some(ordinary, 0.4 * rates["Q10"], rng)])
+    recall_pick = np.concatenate([recall_pick, share_of(ordinary, rates["Q10"], rng)])
+    update_pick = np.concatenate([update_pick, share_of(ordinary, 0.4 * rates["Q10"], rng)])
     recalled[recall_pick] = created[recall_pick] + rng.integers(HOUR, 10 * DAY, len(recall_pick))
     update_pick = np.setdiff1d(update_pick, recall_pick)
     updated[update_pick] = created[update_pick] + rng.integers(HOUR, 10 * DAY, len(update_pick))
-    replaced = np.setdiff1d(_some(ordinary, 0.2 * rates["Q10"], rng), recall_pick)
+    replaced = np.setdiff1d(share_of(ordinary, 0.2 * rates["Q10"], rng), recall_pick)
 
     messages = Messages(
         sender=sender,
@@ -223,12 +224,6 @@ def _per_sender(sender: np.ndarray, agencies: int, low: float, high: float, rng)
     """A share per internal sender drawn from [low, high]; senders outside the province always reach high."""
     share = rng.uniform(low, high, agencies)
     return np.where(sender >= 0, share[np.maximum(sender, 0)], high)
-
-
-def _some(pool: np.ndarray, rate: float, rng) -> np.ndarray:
-    if rate <= 0 or len(pool) == 0:
-        return np.empty(0, dtype=np.int64)
-    return rng.choice(pool, size=min(len(pool), int(np.ceil(rate * len(pool)))), replace=False)
 
 
 def _working_days(count: int, calendar: HolidayCalendar, period: tuple[int, int], rng) -> np.ndarray:

@@ -1,10 +1,8 @@
 """Renders register entries as the QLVB API serves them (sources.md §3.3), as of a moment."""
 
-import re
-
 from simulators.clock import DAY, NEVER
 from simulators.configuration import load
-from simulators.dvc.agencies import Agency
+from simulators.dvc.agencies import Agency, abbreviation
 from simulators.hashing import mix, pick
 from simulators.isotime import iso, iso_date, slash_date
 from simulators.json_quirks import JsonSpec
@@ -48,7 +46,7 @@ class DocumentRenderer:
             3: config["replacement_reasons"],
         }
         self.abbreviations = [
-            _abbreviation(agency, position == office) for position, agency in enumerate(agencies)
+            abbreviation(agency, position == office) for position, agency in enumerate(agencies)
         ]
         codes = {a.code for a in agencies}
         self.office_division = OFFICE_DIVISION if OFFICE_DIVISION in codes else agencies[office].code
@@ -210,12 +208,3 @@ class DocumentRenderer:
 
     def natural_key(self, record: dict) -> str:
         return f"{record['MaDonViQuanLy']}|{record['direction']}|{record['DocumentId']}"
-
-
-def _abbreviation(agency: Agency, is_office: bool) -> str:
-    if is_office:
-        return "VPUBND"
-    if agency.unit_type != "so-ban-nganh":
-        return "UBND"
-    words = [w for w in re.split(r"[\s,–-]+", agency.name.split(" (")[0]) if w and w != "và"]
-    return "".join(word[0].upper() for word in words)

@@ -53,6 +53,9 @@ def test_simulate_serves_prints_the_variables_and_stops_on_sigterm(tmp_path):
             "PARINDEX_DVC_CLIENT_SECRET",
             "PARINDEX_QLVB_URL",
             "PARINDEX_QLVB_API_KEY",
+            "PARINDEX_ECABINET_URL",
+            "PARINDEX_ECABINET_USER",
+            "PARINDEX_ECABINET_PASSWORD",
             "PARINDEX_HR_DIR",
             "PARINDEX_EDXML_DIR",
         }

@@ -49,6 +49,7 @@ def test_env_names_the_base_url_and_the_given_credentials(server):
     dvc = {name: value for name, value in server.env.items() if name.startswith("PARINDEX_DVC_")}
     assert dvc == {"PARINDEX_DVC_URL": server.base_url + "/dvc", **CREDENTIALS}
     assert server.env["PARINDEX_QLVB_URL"] == server.base_url + "/qlvb"
+    assert server.env["PARINDEX_ECABINET_URL"] == server.base_url + "/ecabinet"
     # Folders are named only once the simulation has written its files.
     assert "PARINDEX_HR_DIR" not in server.env
 
