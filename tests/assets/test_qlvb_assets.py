@@ -1,0 +1,108 @@
+"""The QLVB loading steps as the assets run them: the edXML folder with its processed-file registry,
+re-evaluation of held register entries, and the folder sensor's cursor."""
+
+import pytest
+from dagster import RunRequest, SkipReason, build_sensor_context
+
+from assets.qlvb import edxml_folder_sensor, folder_signature, load_edxml_folder, reevaluate_documents
+from assets.resources import QlvbSource
+from etl.agency_codes import AgencyResolver
+from etl.code_mappings import CodeMappings
+from etl.privacy import Privacy
+from etl.qlvb.context import QlvbContext
+from etl.qlvb.entities import PRIVACY, document_spec
+from etl.qlvb.normalise import normalise_documents
+from tests.etl.qlvb_fixtures.records import example, package
+from tests.warehouse.conftest import rows
+from warehouse.landing import land_batch
+
+KEY = b"assets-test-key"
+OFFICE = [("H35.01", "000.00.01.H35"), ("H35.01.01", "000.01.01.H35")]
+WITH_COMMUNE = [*OFFICE, ("H35.51", "000.00.51.H35")]
+DOC = "000.00.02.H35,2025/03/30,900/SNV-CCHC"
+
+
+def context(agencies) -> QlvbContext:
+    return QlvbContext(KEY, AgencyResolver(agencies), CodeMappings.load("qlvb"))
+
+
+@pytest.fixture
+def folder(tmp_path):
+    path = tmp_path / "edxml"
+    path.mkdir()
+    return path
+
+
+def _open(engine, entity):
+    return rows(
+        engine,
+        "SELECT reason_code, released_at IS NULL FROM quarantine.rejected_record WHERE entity = :entity"
+        " ORDER BY reason_code",
+        entity=entity,
+    )
+
+
+def test_packages_are_read_once_and_a_file_for_an_unknown_agency_until_it_loads(engine, folder):
+    (folder / "a.edxml").write_bytes(package(DOC, "H35.01"))
+    (folder / "b.edxml").write_bytes(package("000.00.02.H35,2025/03/30,901/SNV-CCHC", "000.00.51.H35"))
+    (folder / "c.edxml.part").write_bytes(b"<half")
+
+    first = load_edxml_folder(engine, folder, context(OFFICE), "run1")
+    again = load_edxml_folder(engine, folder, context(OFFICE), "run2")
+    known = load_edxml_folder(engine, folder, context(WITH_COMMUNE), "run3")
+
+    assert (first["files_read"], first["files_loaded"]) == (2, 1)
+    assert (again["files_read"], again["files_loaded"]) == (1, 0)  # only b, held for its agency
+    assert (known["files_read"], known["files_loaded"], known["released"]) == (1, 1, 1)
+    assert rows(engine, "SELECT file_name, status FROM staging.processed_file ORDER BY file_name") == [
+        ("a.edxml", "loaded"),
+        ("b.edxml", "loaded"),
+    ]
+    assert rows(engine, "SELECT agency_code FROM staging.stg_qlvb__edxml_package ORDER BY 1") == [
+        ("H35.01",),
+        ("H35.51",),
+    ]
+    assert _open(engine, "edxml") == [("unknown_agency", False)]
+
+
+def test_held_entries_load_when_their_agency_arrives_and_bad_entries_stay_held(engine):
+    record = example(MaDonViQuanLy="000.00.51.H35")
+    record["XuLy"].append({"MaDonVi": "H35.01.01", "VaiTro": "phối hợp", "TrangThai": "13"})
+    record = Privacy(KEY).apply(record, PRIVACY)
+    batch = normalise_documents([record], document_spec(context(OFFICE)))
+    land_batch(
+        engine, "b1", batch.raw["_version"][0].as_py(), "qlvb", "documents", *batch[2:5], batch.children
+    )
+    assert _open(engine, "documents") == [("unknown_agency", True)]
+
+    released = reevaluate_documents(engine, context(WITH_COMMUNE), "b2", batch.raw["_version"][0].as_py())
+
+    assert released == 1
+    assert rows(engine, "SELECT agency_code, handling_count FROM staging.stg_qlvb__document") == [
+        ("H35.51", 1)
+    ]
+    # The document's unknown handling status (Q7) is quarantined alone and stays open.
+    assert _open(engine, "documents") == [("unknown_agency", False), ("unknown_code", True)]
+    assert reevaluate_documents(engine, context(WITH_COMMUNE), "b3", batch.raw["_version"][0].as_py()) == 0
+
+
+def test_the_sensor_requests_a_run_only_when_a_package_arrives(tmp_path):
+    (tmp_path / "a.edxml").write_bytes(package(DOC, "H35.01"))
+    qlvb = QlvbSource(edxml_dir=str(tmp_path))
+    first = edxml_folder_sensor(build_sensor_context(cursor=None, resources={"qlvb": qlvb}), qlvb=qlvb)
+    signature = folder_signature(tmp_path)
+    assert isinstance(first, RunRequest) and first.run_key == signature
+    # A file still being written (.part) is not a package yet.
+    (tmp_path / "b.edxml.part").write_bytes(b"<half")
+    again = edxml_folder_sensor(build_sensor_context(cursor=signature, resources={"qlvb": qlvb}), qlvb=qlvb)
+    assert isinstance(again, SkipReason)
+    (tmp_path / "b.edxml.part").rename(tmp_path / "b.edxml")
+    assert isinstance(
+        edxml_folder_sensor(build_sensor_context(cursor=signature, resources={"qlvb": qlvb}), qlvb=qlvb),
+        RunRequest,
+    )
+    unconfigured = QlvbSource()
+    assert isinstance(
+        edxml_folder_sensor(build_sensor_context(resources={"qlvb": unconfigured}), qlvb=unconfigured),
+        SkipReason,
+    )
