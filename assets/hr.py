@@ -39,7 +39,7 @@ from warehouse.tables_hr import cfg_hr_baseline, raw_hr__nhansu, stg_hr__export
 
 GROUP = "hr"
 TARGET = ("hr", "nhansu")
-QUARANTINE_ENTITIES = ("nhansu", "can-bo", "bien-che", "dao-tao", "ky-luat", "danh-gia")
+QUARANTINE_ENTITIES = ("nhansu", "can-bo", "bien-che", "dao-tao", "ky-luat", "xep-loai")
 
 
 def _key(table) -> AssetKey:

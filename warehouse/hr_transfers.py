@@ -46,7 +46,8 @@ _LOSERS = f"""
                    OVER (PARTITION BY export_month, person_id_hash) AS at_latest
         FROM latest
     )
-    SELECT record_key AS _key, _batch_id, CAST(NULL AS TIMESTAMP) AS _version, at_latest > 1 AS is_tie
+    SELECT record_key AS _key, _batch_id, CAST(NULL AS TIMESTAMP) AS _version, at_latest > 1 AS is_tie,
+           export_month
     FROM tied
     WHERE listings > 1 AND NOT (joined_on = latest_joined AND at_latest = 1)
 """
@@ -57,7 +58,7 @@ def refresh_duplicate_persons(engine: sa.Engine, batch_id: str) -> dict[str, int
     losers = "SELECT * FROM hr_duplicate_losers"
     candidates = f"""
         SELECT 'hr' AS source, '{ENTITY}' AS entity, l._key AS record_key,
-               CAST(NULL AS TIMESTAMP) AS record_version, l._locator AS locator,
+               CAST(l.export_month AS TIMESTAMP) AS record_version, l._locator AS locator,
                'SoDinhDanhCaNhan' AS field, '{DUPLICATE_PERSON}' AS reason_code,
                CASE WHEN l.is_tie THEN '{_DETAIL_EQUAL}' ELSE '{_DETAIL_EARLIER}' END AS detail,
                l._record AS record

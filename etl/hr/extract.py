@@ -115,29 +115,39 @@ class HrExtractor:
             text = _FILE_DETAIL["bad_file_name"].format(name=file.name)
             return self._rejected(file, QUARANTINED, "bad_file_name", None, text, {})
         context = {AGENCY_FIELD: name.agency, MONTH_FIELD: name.month_text}
+        month = datetime(name.year, name.month, 1)
         if file.size > self.context.max_file_bytes:
             text = _FILE_DETAIL["file_too_large"].format(name=file.name, limit=self.context.max_file_bytes)
-            return self._rejected(file, QUARANTINED, "file_too_large", None, text, context)
+            return self._rejected(file, QUARANTINED, "file_too_large", None, text, context, month)
         agency = self.context.agencies.resolve(name.agency)
         if agency is None:
             text = _FILE_DETAIL["unknown_agency"].format(agency=name.agency)
-            return self._rejected(file, RETRY, "unknown_agency", AGENCY_FIELD, text, context)
+            return self._rejected(file, RETRY, "unknown_agency", AGENCY_FIELD, text, context, month)
         try:
             sheets = read_workbook(file.path, SHEETS, SENSITIVE)
         except WorkbookRejected as exc:
-            return self._rejected(file, QUARANTINED, exc.reason, exc.field, exc.detail, context)
+            return self._rejected(file, QUARANTINED, exc.reason, exc.field, exc.detail, context, month)
         return self._export(file, name, agency, sheets)
 
     def _rejected(
-        self, file: FolderFile, status: str, reason: str, field: str | None, text: str, context: dict
+        self,
+        file: FolderFile,
+        status: str,
+        reason: str,
+        field: str | None,
+        text: str,
+        context: dict,
+        month: datetime | None = None,
     ) -> FileOutcome:
+        """A batch with the one quarantine row of a file rejected whole; `month` starts the export's month
+        when the name gives one."""
         record = {"file_name": file.name, "size_bytes": file.size, "sha256": file.sha256, **context}
         quarantine = pa.table(
             {
                 "source": [SOURCE],
                 "entity": [EXPORT_ENTITY],
                 "record_key": [file.name],
-                "record_version": [None],
+                "record_version": [month],
                 "locator": [file.name],
                 "field": [field],
                 "reason_code": [reason],
@@ -221,11 +231,17 @@ class HrExtractor:
             },
             schema=PARENT_SCHEMA,
         )
-        quarantine = pa.concat_tables(quarantines)
+        quarantine = _in_month(pa.concat_tables(quarantines), name)
         reasons = set(quarantine.column("reason_code").to_pylist())
         status = RETRY if reasons & REEVALUATED else LOADED
         batch = ExtractBatch(SOURCE, EXPORT_ENTITY, pa.concat_tables(raws), parent, quarantine, children)
         return FileOutcome(file, status, None, batch)
+
+
+def _in_month(quarantine: pa.Table, name: ExportName) -> pa.Table:
+    """Quarantined rows dated to the first day of their export's month: their period (dd_quarantine_count)."""
+    month = pa.array([datetime(name.year, name.month, 1)] * quarantine.num_rows, TIMESTAMP)
+    return quarantine.set_column(quarantine.schema.get_field_index("record_version"), "record_version", month)
 
 
 def _is_blank(value: object) -> bool:

@@ -118,7 +118,8 @@ DISCIPLINE = SheetLayout(
 
 RATING = SheetLayout(
     "DanhGia",
-    "danh-gia",
+    # Not "danh-gia": DVC's citizen ratings have that entity name.
+    "xep-loai",
     (
         _ROW_NUMBER,
         _CBCCVC,
