@@ -27,10 +27,22 @@ JOIN (
         ('pakn', 'dvc.pakn_on_time_rate'),
         ('cuoc-hop', 'ecabinet.paperless_rate'),
         ('phieu-lay-y-kien', 'ecabinet.poll_response_rate'),
-        ('nhiem-vu', 'ecabinet.task_on_time_rate')
+        ('nhiem-vu', 'ecabinet.task_on_time_rate'),
+        ('nhansu', 'hr.civil_servants'),
+        ('nhansu', 'hr.within_quota'),
+        ('nhansu', 'hr.training_rate'),
+        ('nhansu', 'hr.discipline_cases'),
+        ('nhansu', 'hr.civil_servant_reduction'),
+        ('can-bo', 'hr.civil_servants'),
+        ('can-bo', 'hr.within_quota'),
+        ('can-bo', 'hr.training_rate'),
+        ('can-bo', 'hr.civil_servant_reduction'),
+        ('bien-che', 'hr.within_quota'),
+        ('dao-tao', 'hr.training_rate'),
+        ('ky-luat', 'hr.discipline_cases')
 ) AS m (entity, metric_code) ON m.entity = q.entity
 JOIN marts.metric_period AS p
     ON COALESCE(q.record_version, q.quarantined_at) >= p.period_start_at
     AND COALESCE(q.record_version, q.quarantined_at) < p.period_end_at
-WHERE q.source IN ('dvc', 'ecabinet') AND q.released_at IS NULL AND q.reason_code <> 'duplicate_conflict'
+WHERE q.source IN ('dvc', 'ecabinet', 'hr') AND q.released_at IS NULL AND q.reason_code <> 'duplicate_conflict'
 GROUP BY m.metric_code, q.agency_code, p.period_start, p.period_end, q.reason_code
