@@ -163,3 +163,16 @@ def test_the_earlier_transfer_row_is_quarantined_as_duplicate_person(warehouse):
         " WHERE reason_code = 'duplicate_person' AND released_at IS NULL",
     )
     assert found == [(A, "can-bo", "SoDinhDanhCaNhan", "nhansu_000.00.01.H35_202512.xlsx#CanBo!R6")]
+
+
+def test_the_quarantined_row_is_counted_in_the_populations_it_left(warehouse):
+    # A's P4 row (export of December 2025, in P) is missing from every metric that counts CanBo rows.
+    found = rows(
+        warehouse,
+        "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count"
+        " WHERE metric_code LIKE 'hr.%' ORDER BY metric_code",
+    )
+    assert found == [
+        (code, A, "duplicate_person", 1)
+        for code in ("hr.civil_servant_reduction", "hr.civil_servants", "hr.training_rate", "hr.within_quota")
+    ]
