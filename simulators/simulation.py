@@ -12,6 +12,8 @@ from simulators.configuration import load
 from simulators.dvc.quirks import apply_quirks
 from simulators.dvc.world import Entity, build_world
 from simulators.ecabinet.source import build_ecabinet
+from simulators.hr.folder import HrFolder
+from simulators.hr.staff import generate_staff
 from simulators.qlvb.source import build_qlvb
 from simulators.rates import resolve
 from simulators.sources import JsonSource
@@ -20,7 +22,7 @@ from simulators.workdays import HolidayCalendar
 ENTITIES = ("thu-tuc", "don-vi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn", "ngay-nghi")
 SOURCES = ("dvc", "qlvb", "ecabinet", "hr")
 # Random streams of the sources added after DVC (DVC's own streams are numbered 1-7).
-STREAMS = {"documents": 101, "quirks-qlvb": 102, "ecabinet": 103, "quirks-ecabinet": 104}
+STREAMS = {"documents": 101, "quirks-qlvb": 102, "ecabinet": 103, "quirks-ecabinet": 104, "staff": 105}
 
 
 class Simulation:
@@ -59,6 +61,8 @@ class Simulation:
             agencies, preset, year, period, calendar, rates, stream("ecabinet"), stream("quirks-ecabinet")
         )
         self._sources: dict[str, JsonSource] = {qlvb.name: qlvb, ecabinet.name: ecabinet}
+        staff = generate_staff(agencies, preset, year, rates, stream("staff"))
+        self._hr = HrFolder(staff, agencies, rates, seed, year)
         for source in self._sources.values():
             self._world.entities.update(source.entities)
         self.folders: dict[str, Path] = {}
@@ -151,6 +155,8 @@ class Simulation:
                 entries += self._json_manifest(self._sources[name])
         if "qlvb" in sources:
             entries += self._edxml.manifest(self._as_of)
+        if "hr" in sources:
+            entries += self._hr.manifest(self._as_of)
         return entries
 
     def _json_manifest(self, source: JsonSource) -> list[dict]:
@@ -206,7 +212,13 @@ class Simulation:
         self.folders["edxml"] = Path(edxml_dir).resolve()
         self.folders["hr"] = Path(hr_dir).resolve()
         self._edxml.write(self.folders["edxml"], self._as_of, faults)
-        self.folders["hr"].mkdir(parents=True, exist_ok=True)
+        self._hr.write(self.folders["hr"], self._as_of, faults)
+
+    def hr_truth(self) -> list[dict]:
+        """The clean content of every HR export present now: per file `file`, `agency` (MaDinhDanh),
+        `month` (YYYYMM) and the rows of each sheet as {field: value} with the contract's field names
+        (dates as `datetime.date`). Q15 rows show the truth (`Chuyển công tác`), and MucXepLoai its code."""
+        return self._hr.truth(self._as_of)
 
     def advance(self, days: float = 1) -> None:
         """Moves as_of forward; records that change on the way get the wall clock as their version."""
