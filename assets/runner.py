@@ -18,6 +18,17 @@ from warehouse.publish import publish_read_copy
 from warehouse.schema import ensure_schema
 
 DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
+# Default local storage (SQLite files in DAGSTER_HOME); no usage data leaves a government network. Every
+# warehouse-writing asset is in the pool `warehouse` and the only pool, so a default limit of 1 per step
+# ("op") serialises all writers of the one DuckDB file, across runs and within a run (DESIGN.md pitfalls).
+INSTANCE_SETTINGS = """\
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+    granularity: op
+"""
 
 
 class UsageError(Exception):
@@ -61,8 +72,7 @@ def dagster_instance() -> DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
     if not settings.exists():
-        # Default local storage (SQLite files in DAGSTER_HOME); no usage data leaves a government network.
-        settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        settings.write_text(INSTANCE_SETTINGS, encoding="utf-8")
     return DagsterInstance.get()
 
 
