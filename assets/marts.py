@@ -31,6 +31,9 @@ MART_DESCRIPTIONS = {
     "fct_feedback": "One row per PAKN record with its 15-working-day answer deadline.",
     "dd_quarantine_count": "Quarantined records per metric population, agency, period and reason.",
     "dd_hr_snapshot": "The HR export each agency's metrics read for a period (metrics.md §4: its snapshot).",
+    "fct_meeting": "One row per E-CABINET meeting (latest version): cancelled, paperless after Q19.",
+    "fct_poll_answer": "One row per member asked in an E-CABINET poll, answered by the deadline or not.",
+    "fct_task": "One row per E-CABINET task: its lead agency, deadline and completion, on time or not.",
 }
 
 
