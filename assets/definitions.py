@@ -4,7 +4,14 @@ Nothing here opens a connection or reads a source: loading the code location sta
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
+from dagster import (
+    AssetsDefinition,
+    AssetSelection,
+    BackfillPolicy,
+    Definitions,
+    ScheduleDefinition,
+    define_asset_job,
+)
 
 from assets.checks import ASSET_CHECKS
 from assets.marts import marts_models, metric_value, metrics_csv
@@ -14,13 +21,25 @@ from assets.resources import build_resources
 from assets.scoring import SCORING_ASSETS
 from assets.sources import EXTRACTION_ASSETS, EXTRACTION_GROUPS, SENSORS
 
+
+def _one_run_per_year(definition: AssetsDefinition) -> AssetsDefinition:
+    """A backfill runs each assessment year as one run. Not `single_run()` over a range of years: the
+    yearly assets compute the one year of `context.partition_key`, which a range does not have."""
+    if definition.partitions_def is None:
+        return definition
+    return definition.with_attributes(backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1))
+
+
 ALL_ASSETS = [
-    agency_config,
-    *EXTRACTION_ASSETS,
-    marts_models,
-    metric_value,
-    metrics_csv,
-    *SCORING_ASSETS,
+    _one_run_per_year(definition)
+    for definition in [
+        agency_config,
+        *EXTRACTION_ASSETS,
+        marts_models,
+        metric_value,
+        metrics_csv,
+        *SCORING_ASSETS,
+    ]
 ]
 
 incremental_extraction = define_asset_job(

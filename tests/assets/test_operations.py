@@ -1,0 +1,46 @@
+"""What the data team sees in Dagster (issue 5, operations): every asset described, grouped, with kinds
+and an owner; retries on the extraction assets (dvc_orphans only reads the warehouse); one run per year
+in a backfill; the nightly schedule and both folder sensors loaded."""
+
+from assets.definitions import defs
+from assets.sources import EXTRACTION_ASSETS
+
+YEARLY = {
+    "marts/metric_value",
+    "marts/criterion_score",
+    "exports/metrics_csv",
+    "exports/scorecard_csv",
+    "exports/tu_danh_gia",
+    "exports/xep_hang",
+}
+
+
+def _nodes():
+    graph = defs.resolve_asset_graph()
+    return {key.to_user_string(): graph.get(key) for key in graph.get_all_asset_keys()}
+
+
+def test_every_asset_has_a_description_a_group_kinds_and_an_owner():
+    gaps = [
+        name
+        for name, node in _nodes().items()
+        if not (node.description and node.group_name != "default" and node.kinds and node.owners)
+    ]
+    assert gaps == []
+
+
+def test_the_extraction_assets_retry_and_a_backfill_runs_one_run_per_year():
+    without_retries = [
+        definition.node_def.name
+        for definition in EXTRACTION_ASSETS
+        if definition.node_def.retry_policy is None and definition.node_def.name != "dvc_orphans"
+    ]
+    assert without_retries == []
+    yearly = {name: node for name, node in _nodes().items() if node.partitions_def is not None}
+    assert set(yearly) == YEARLY
+    assert {node.backfill_policy.max_partitions_per_run for node in yearly.values()} == {1}
+
+
+def test_the_schedule_and_the_folder_sensors_are_loaded():
+    assert [schedule.name for schedule in defs.schedules] == ["daily_incremental_extraction_schedule"]
+    assert {sensor.name for sensor in defs.sensors} == {"hr_folder_sensor", "edxml_folder_sensor"}
