@@ -1,0 +1,119 @@
+"""The HR source end to end: simulate `small` 2025 with its HR folder, run the year through the Dagster
+definitions (the other sources unconfigured, so the run is HR's alone), and compare every HR metric of every
+agency with the independent oracle computed from the simulator's ground truth (`hr_truth`, the clean rows of
+every export), never from the warehouse. A second run over a folder written with faults (corrupt, misnamed
+and incomplete workbooks, an unknown column) ends with the same HR marts and metrics; no name, ID number or
+phone of the generated people is stored in clear, and no sensitive column exists."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from assets.resources import DvcSource, EcabinetSource, QlvbSource
+from simulators import Simulation
+from tests.e2e.hr_oracle import HR_METRICS, hr_metrics_from_exports
+from tests.e2e.pipeline import query, run_against
+from tests.e2e.privacy_scan import clear_text_hits, sensitive_columns
+
+YEAR = 2025
+HR_ONLY = {"dvc": DvcSource(), "qlvb": QlvbSource(), "ecabinet": EcabinetSource()}
+# Exports of months in the simulated period; fault files use months three years earlier (sources.md §6).
+IN_PERIOD = f"export_month >= DATE '{YEAR - 1}-12-01'"
+COMPARED = {
+    "marts.fct_hr_export": "SELECT agency_code, export_month FROM marts.fct_hr_export",
+    "marts.fct_hr_staff": "SELECT * FROM marts.fct_hr_staff",
+    "marts.fct_hr_quota": "SELECT * FROM marts.fct_hr_quota",
+    "marts.fct_hr_training": "SELECT * FROM marts.fct_hr_training",
+    "marts.fct_hr_discipline": "SELECT * FROM marts.fct_hr_discipline",
+    "metric_value": "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
+    " WHERE metric_code LIKE 'hr.%'",
+}
+
+
+@pytest.fixture(scope="module")
+def sim() -> Simulation:
+    return Simulation(scale="small", year=YEAR, seed=0)
+
+
+@pytest.fixture(scope="module")
+def clean_run(sim, tmp_path_factory):
+    work = tmp_path_factory.mktemp("hr_clean")
+    sim.write_files(work / "hr", work / "edxml")
+    url = f"duckdb:///{work / 'warehouse.duckdb'}"
+    outcome = run_against(sim, url, work, resource_overrides=HR_ONLY)
+    assert outcome.success, outcome.failed_steps + outcome.failed_checks
+    return url
+
+
+def metric_values(url: str) -> dict[tuple[str, str], tuple]:
+    return {
+        (row["agency_code"], row["metric_code"]): (
+            None if row["numerator"] is None else int(row["numerator"]),
+            None if row["denominator"] is None else int(row["denominator"]),
+            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
+        )
+        for row in query(url, COMPARED["metric_value"])
+    }
+
+
+def test_every_hr_metric_of_every_agency_equals_the_oracle(sim, clean_run):
+    truth = sim.hr_truth()
+    exports = [{"MaDonVi": f["agency"], "Thang": f["month"], **f} for f in truth]
+    simulated = sorted({f["agency"] for f in truth})
+    assert len(simulated) == 6  # the Office, 2 departments, 3 communes (sources.md §9)
+    expected = hr_metrics_from_exports(exports, simulated, YEAR, datetime(YEAR + 1, 1, 1))
+    actual = metric_values(clean_run)
+    assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
+    # Every simulated agency has a December export: all five metrics are defined.
+    assert all(values[1] is not None for values in expected.values())
+    for (agency, metric), values in actual.items():
+        if agency not in simulated:
+            assert values == (None, None, None), (agency, metric)
+    assert {metric for _, metric in actual} == set(HR_METRICS)
+
+
+def test_q15_rows_and_fault_free_files_are_quarantined_as_the_manifest_says(sim, clean_run):
+    quarantined = query(clean_run, "SELECT locator, reason_code FROM quarantine.rejected_record")
+    duplicates = {row["locator"] for row in quarantined if row["reason_code"] == "duplicate_person"}
+    expected = {
+        "{}#{}!R{}".format(*entry["key"].split("|"))
+        for entry in sim.manifest(("hr",))
+        if entry["quirk"] == "Q15"
+    }
+    assert expected and duplicates == expected
+    strays = {row["locator"] for row in quarantined if row["reason_code"] == "bad_file_name"}
+    assert strays == {
+        e["key"] for e in sim.manifest(("hr",)) if e["quirk"] == "Q18" and not e["key"].startswith("~$")
+    }
+
+
+def test_no_personal_data_in_clear_and_no_sensitive_column(sim, clean_run):
+    needles = ['"HoTen"', '"SoDienThoai"', '"QueQuan"', '"DanToc"', '"TonGiao"', '"NgayVaoDang"']
+    for export in sim.hr_truth():
+        for row in export["CanBo"]:
+            needles += [str(row["HoTen"]), str(row["SoDinhDanhCaNhan"]), str(row["SoHieuCBCCVC"])]
+            needles += [str(row["SoDienThoai"])] if row.get("SoDienThoai") else []
+    engine = sa.create_engine(clean_run)
+    try:
+        assert clear_text_hits(engine, needles) == []
+        assert sensitive_columns(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_run_over_a_folder_with_fault_files_ends_like_the_clean_run(sim, clean_run, tmp_path):
+    sim.write_files(tmp_path / "hr", tmp_path / "edxml", faults=0.05)
+    url = f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
+    outcome = run_against(sim, url, tmp_path, faults=0.05, resource_overrides=HR_ONLY)
+    assert outcome.success, outcome.failed_steps + outcome.failed_checks
+    for name, sql in COMPARED.items():
+        where = f" WHERE {IN_PERIOD}" if name.startswith("marts.fct") else ""
+        clean = sorted(map(repr, query(clean_run, sql + where)))
+        faulted = sorted(map(repr, query(url, sql + where)))
+        assert clean == faulted, name
+    rejected = {
+        row["reason_code"] for row in query(url, "SELECT reason_code FROM quarantine.rejected_record")
+    }
+    assert {"unreadable_file", "missing_sheet", "missing_column", "bad_file_name"} <= rejected
