@@ -80,6 +80,7 @@ def http_policy(qlvb: QlvbSource) -> HttpRetryPolicy:
         max_delay=qlvb.backoff_cap_s,
         connect_timeout=qlvb.connect_timeout_s,
         read_timeout=qlvb.read_timeout_s,
+        max_retry_after=qlvb.max_retry_after_s,
     )
 
 

@@ -78,6 +78,8 @@ class QlvbSource(ConfigurableResource):
     max_attempts: int = 5
     backoff_initial_s: float = 1.0
     backoff_cap_s: float = 30.0
+    # sources.md §1.7 bounds Retry-After to 1–30 s; tests cap it lower.
+    max_retry_after_s: float = 30.0
     page_limit: int = 500
 
     @property
