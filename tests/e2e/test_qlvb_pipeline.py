@@ -37,6 +37,7 @@ def _qlvb(env: dict) -> QlvbSource:
         read_timeout_s=0.75,
         backoff_initial_s=0.01,
         backoff_cap_s=0.05,
+        max_retry_after_s=0.05,
         page_limit=200,
     )
 
