@@ -58,6 +58,21 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+# Every end-to-end clean run runs on DuckDB and, where the test server is given, on PostgreSQL too.
+BACKENDS = ["duckdb", *(["postgresql"] if os.environ.get("PARINDEX_TEST_POSTGRES_URL") else [])]
+
+
+@contextlib.contextmanager
+def warehouse_for(backend: str, work_dir: Path) -> Iterator[str]:
+    """The URL of an empty warehouse on `backend` (one of BACKENDS): a DuckDB file in `work_dir`, or a
+    fresh PostgreSQL database dropped afterwards."""
+    if backend == "duckdb":
+        yield f"duckdb:///{work_dir / 'warehouse.duckdb'}"
+        return
+    with postgres_database(os.environ["PARINDEX_TEST_POSTGRES_URL"]) as url:
+        yield url
+
+
 def run_against(
     sim: Simulation,
     warehouse_url: str,

@@ -5,7 +5,6 @@ the simulator's own generated records (tests/e2e/dvc_oracle.py), not from the wa
 One clean run per warehouse is shared by the tests of this module; the fault runs and the rerun compare
 against it."""
 
-import os
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,15 +12,11 @@ import pytest
 
 from simulators import Simulation
 from tests.e2e.dvc_oracle import dvc_metrics_from_truth
-from tests.e2e.pipeline import postgres_database, query, run_against, snapshot
+from tests.e2e.pipeline import BACKENDS, query, run_against, snapshot, warehouse_for
 
 YEAR = 2025
 # Quirks whose records the pipeline must quarantine rather than normalise (sources.md §7).
 QUARANTINING_QUIRKS = {"Q6": "date_order", "Q7": "unknown_code", "Q12": "orphan_reference"}
-
-BACKENDS = ["duckdb"]
-if os.environ.get("PARINDEX_TEST_POSTGRES_URL"):
-    BACKENDS.append("postgresql")
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +28,7 @@ def sim() -> Simulation:
 def clean_run(request, sim, tmp_path_factory):
     """(warehouse URL, work folder) of one fault-free run of the simulated year."""
     work = tmp_path_factory.mktemp(f"clean_{request.param}")
-    if request.param == "duckdb":
-        url = f"duckdb:///{work / 'warehouse.duckdb'}"
-        outcome = run_against(sim, url, work)
-        assert outcome.success, outcome.failed_steps + outcome.failed_checks
-        yield url, work
-        return
-    with postgres_database(os.environ["PARINDEX_TEST_POSTGRES_URL"]) as url:
+    with warehouse_for(request.param, work) as url:
         outcome = run_against(sim, url, work)
         assert outcome.success, outcome.failed_steps + outcome.failed_checks
         yield url, work

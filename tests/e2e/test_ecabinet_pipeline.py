@@ -13,7 +13,7 @@ import pytest
 from assets.resources import DvcSource, EcabinetSource, QlvbSource
 from simulators import Simulation
 from tests.e2e.ecabinet_oracle import ECABINET_METRICS, ecabinet_metrics_from_truth
-from tests.e2e.pipeline import query, run_against, snapshot
+from tests.e2e.pipeline import BACKENDS, query, run_against, snapshot, warehouse_for
 
 YEAR = 2025
 OWNER = "H35.01"  # the `ecabinet_owner` of the deployment file, and the simulator's
@@ -44,18 +44,19 @@ def _ecabinet(env: dict) -> EcabinetSource:
     )
 
 
-def _run(work, faults: float, fault_seed: int = 0) -> tuple[Simulation, str]:
+def _run(work, url: str, faults: float, fault_seed: int = 0) -> tuple[Simulation, str]:
     sim = Simulation(scale="small", year=YEAR, seed=0)
-    url = f"duckdb:///{work / 'warehouse.duckdb'}"
     overrides = {"dvc": DvcSource(), "qlvb": QlvbSource(), "ecabinet": _ecabinet}
     outcome = run_against(sim, url, work, faults=faults, fault_seed=fault_seed, resource_overrides=overrides)
     assert outcome.success, outcome.failed_steps + outcome.failed_checks
     return sim, url
 
 
-@pytest.fixture(scope="module")
-def clean_run(tmp_path_factory):
-    return _run(tmp_path_factory.mktemp("ecabinet_clean"), faults=0.0)
+@pytest.fixture(scope="module", params=BACKENDS)
+def clean_run(request, tmp_path_factory):
+    work = tmp_path_factory.mktemp(f"ecabinet_clean_{request.param}")
+    with warehouse_for(request.param, work) as url:
+        yield _run(work, url, faults=0.0)
 
 
 def test_every_ecabinet_metric_of_every_agency_equals_the_oracle(clean_run):
@@ -94,7 +95,9 @@ def test_cancelled_meetings_and_polls_are_kept_and_flagged(clean_run):
 
 def test_a_run_under_faults_ends_like_a_clean_run(clean_run, tmp_path):
     _, clean_url = clean_run
-    _, faulted_url = _run(tmp_path, faults=0.05, fault_seed=1)
+    if not clean_url.startswith("duckdb"):
+        pytest.skip("faults are exercised on DuckDB; the PostgreSQL run covers the loaders")
+    _, faulted_url = _run(tmp_path, f"duckdb:///{tmp_path / 'warehouse.duckdb'}", faults=0.05, fault_seed=1)
     clean = snapshot(clean_url, ECABINET_TABLES, RUN_SPECIFIC | {"computed_at"})
     faulted = snapshot(faulted_url, ECABINET_TABLES, RUN_SPECIFIC | {"computed_at"})
     for table, frame in clean.items():
