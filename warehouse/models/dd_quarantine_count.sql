@@ -39,10 +39,15 @@ JOIN (
         ('can-bo', 'hr.civil_servant_reduction'),
         ('bien-che', 'hr.within_quota'),
         ('dao-tao', 'hr.training_rate'),
-        ('ky-luat', 'hr.discipline_cases')
+        ('ky-luat', 'hr.discipline_cases'),
+        ('documents', 'qlvb.e_document_rate'),
+        ('documents', 'qlvb.signed_rate'),
+        ('documents', 'qlvb.handling_on_time_rate'),
+        ('documents', 'qlvb.plan_on_time'),
+        ('edxml', 'qlvb.e_document_rate')
 ) AS m (entity, metric_code) ON m.entity = q.entity
 JOIN marts.metric_period AS p
     ON COALESCE(q.record_version, q.quarantined_at) >= p.period_start_at
     AND COALESCE(q.record_version, q.quarantined_at) < p.period_end_at
-WHERE q.source IN ('dvc', 'ecabinet', 'hr') AND q.released_at IS NULL AND q.reason_code <> 'duplicate_conflict'
+WHERE q.source IN ('dvc', 'ecabinet', 'hr', 'qlvb') AND q.released_at IS NULL AND q.reason_code <> 'duplicate_conflict'
 GROUP BY m.metric_code, q.agency_code, p.period_start, p.period_end, q.reason_code
