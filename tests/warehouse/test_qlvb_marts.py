@@ -265,3 +265,15 @@ def test_the_subject_reaches_marts_only_as_the_plan_evidence(engine):
         " WHERE table_schema = 'marts' AND column_name IN ('subject', 'business_doc_reason', 'sphere')",
     )
     assert columns == [("dd_qlvb_plan_on_time", "subject")]
+
+
+def test_quarantined_qlvb_records_are_counted_for_their_metrics(engine, tmp_path):
+    # The orphan recall f3 arrived on 2025-04-01 for A; it belongs to the population of e_document_rate.
+    _load(engine, tmp_path)
+    compute_metrics(engine, 2025, AFTER_YEAR, AFTER_YEAR)
+
+    assert rows(
+        engine,
+        "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count"
+        " WHERE metric_code LIKE 'qlvb.%'",
+    ) == [("qlvb.e_document_rate", A, "orphan_reference", 1)]
