@@ -28,7 +28,7 @@ from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.hr.context import HrContext
 from etl.hr.entities import SOURCE
-from etl.hr.extract import REEVALUATED, FileOutcome, HrExtractor
+from etl.hr.extract import REEVALUATED, FileOutcome, HrExtractor, combine, in_bounded_groups
 from etl.hr.naming import is_lock_file
 from etl.timeparse import local_now
 from warehouse import processed_files, quarantine, reading, reference
@@ -90,8 +90,22 @@ def _release_passed(engine, outcome: FileOutcome, held: list[dict], batch_id: st
     return quarantine.release(engine, passed, batch_id) if passed else 0
 
 
+def _file_record(outcome: FileOutcome, batch_id: str) -> dict:
+    file = outcome.file
+    return {
+        "file_name": file.name,
+        "size_bytes": file.size,
+        "modified_at": file.modified_at,
+        "sha256": file.sha256,
+        "status": outcome.status,
+        "reason_code": outcome.reason_code,
+        "batch_id": batch_id,
+    }
+
+
 def load_folder(engine, folder: Path, context: HrContext, run_tag: str) -> dict[str, int]:
-    """Land every file of `folder` not processed before, record each outcome, then apply the transfer rule."""
+    """Land every file of `folder` not processed before, a bounded group of files per batch; record each
+    file's outcome once its group has landed; then apply the transfer rule."""
     extractor = HrExtractor(context)
     totals = {"files": 0, "raw": 0, "staged": 0, "quarantined": 0, "released": 0, "files_rejected": 0}
     held = _held_by_file(engine)
@@ -100,9 +114,9 @@ def load_folder(engine, folder: Path, context: HrContext, run_tag: str) -> dict[
         processed_files.file_cache(engine, SOURCE),
         processed_files.done_hashes(engine, SOURCE),
     )
-    for number, outcome in enumerate(outcomes, start=1):
+    for number, group in enumerate(in_bounded_groups(outcomes), start=1):
         batch_id = f"{run_tag}-hr-{number}"
-        batch = outcome.batch
+        batch = combine(group)
         result = land_batch(
             engine,
             batch_id,
@@ -114,29 +128,15 @@ def load_folder(engine, folder: Path, context: HrContext, run_tag: str) -> dict[
             batch.quarantine,
             batch.children,
         )
-        totals["released"] += _release_passed(engine, outcome, held.get(outcome.file.name, []), batch_id)
-        file = outcome.file
-        processed_files.record_files(
-            engine,
-            SOURCE,
-            [
-                {
-                    "file_name": file.name,
-                    "size_bytes": file.size,
-                    "modified_at": file.modified_at,
-                    "sha256": file.sha256,
-                    "status": outcome.status,
-                    "reason_code": outcome.reason_code,
-                    "batch_id": batch_id,
-                }
-            ],
-        )
-        totals["files"] += 1
-        totals["files_rejected"] += outcome.reason_code is not None
+        for outcome in group:
+            totals["released"] += _release_passed(engine, outcome, held.get(outcome.file.name, []), batch_id)
+        processed_files.record_files(engine, SOURCE, [_file_record(outcome, batch_id) for outcome in group])
+        totals["files"] += len(group)
+        totals["files_rejected"] += sum(outcome.reason_code is not None for outcome in group)
         totals["raw"] += result.raw_rows
         totals["staged"] += result.staged_rows
         totals["quarantined"] += result.quarantined_rows
-        progress(f"hr: {number} files read, {totals['raw']:,} rows received")
+        progress(f"hr: {totals['files']} files read, {totals['raw']:,} rows received")
     transfers = refresh_duplicate_persons(engine, f"{run_tag}-hr-transfers")
     totals["duplicate_persons_quarantined"] = transfers["quarantined"]
     totals["duplicate_persons_released"] = transfers["released"]

@@ -7,7 +7,7 @@ A file rejected whole gives a batch with one quarantine row and nothing else.
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -236,6 +236,40 @@ class HrExtractor:
         status = RETRY if reasons & REEVALUATED else LOADED
         batch = ExtractBatch(SOURCE, EXPORT_ENTITY, pa.concat_tables(raws), parent, quarantine, children)
         return FileOutcome(file, status, None, batch)
+
+
+def in_bounded_groups(outcomes: Iterable[FileOutcome], max_rows: int = 50_000) -> Iterator[list[FileOutcome]]:
+    """Consecutive outcomes grouped so that a group's rows stay under `max_rows` (one file may exceed it)."""
+    group: list[FileOutcome] = []
+    rows = 0
+    for outcome in outcomes:
+        size = outcome.batch.raw.num_rows + outcome.batch.quarantine.num_rows
+        if group and rows + size > max_rows:
+            yield group
+            group, rows = [], 0
+        group.append(outcome)
+        rows += size
+    if group:
+        yield group
+
+
+def combine(outcomes: Sequence[FileOutcome]) -> ExtractBatch:
+    """The batches of several files as one: landing one batch costs the same for one file as for many, and
+    `land_batch` still gives each export's children to their own parent row (by key and fetch order)."""
+    batches = [outcome.batch for outcome in outcomes]
+    children = {
+        name: pa.concat_tables([batch.children[name] for batch in batches if name in batch.children])
+        for name in CHILD_TABLES.values()
+        if any(name in batch.children for batch in batches)
+    }
+    return ExtractBatch(
+        SOURCE,
+        EXPORT_ENTITY,
+        pa.concat_tables([batch.raw for batch in batches]),
+        pa.concat_tables([batch.rows for batch in batches]),
+        pa.concat_tables([batch.quarantine for batch in batches]),
+        children,
+    )
 
 
 def _in_month(quarantine: pa.Table, name: ExportName) -> pa.Table:

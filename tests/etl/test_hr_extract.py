@@ -11,7 +11,7 @@ import pytest
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.hr.context import HrContext
-from etl.hr.extract import LOADED, QUARANTINED, RETRY, HrExtractor
+from etl.hr.extract import LOADED, QUARANTINED, RETRY, HrExtractor, combine, in_bounded_groups
 from tests.etl.hr_fixtures import KEY, STAFF_ROWS, staff_row, write_export
 
 NOW = datetime(2025, 4, 2, 8, 0)
@@ -155,3 +155,26 @@ def test_a_staff_row_without_a_name_is_missing_required_though_names_are_never_s
     assert "HoTen" not in row["record"]
     assert batch.children["stg_hr__staff"].num_rows == 1
     assert batch.raw.num_rows == 2 + 2 + 1 + 1 + 1  # both staff rows stay in raw
+
+
+def test_files_are_grouped_into_bounded_batches_with_their_children(tmp_path):
+    # Three exports of 8 sheet rows each and a stray file (1 quarantine row), in name order: with a budget of
+    # 16 rows the groups are the first two exports (16), then the stray and the third export (9).
+    for month in ("202501", "202502", "202503"):
+        write_export(tmp_path / f"nhansu_H35.01_{month}.xlsx")
+    (tmp_path / "nhansu_H35.01_202503 (1).xlsx").write_bytes(b"copy")
+    groups = list(in_bounded_groups(extractor().read_folder(tmp_path, {}, set()), max_rows=16))
+    assert [[o.file.name for o in group] for group in groups] == [
+        ["nhansu_H35.01_202501.xlsx", "nhansu_H35.01_202502.xlsx"],
+        ["nhansu_H35.01_202503 (1).xlsx", "nhansu_H35.01_202503.xlsx"],
+    ]
+    batch = combine(groups[0])
+    assert batch.rows.column("_key").to_pylist() == ["H35.01|202501", "H35.01|202502"]
+    staff = batch.children["stg_hr__staff"]
+    # Each export's children carry its parent's key and fetch order.
+    parents = staff.select(["_parent_key", "_parent_fetch_seq"]).to_pylist()
+    assert sorted({(row["_parent_key"], row["_parent_fetch_seq"]) for row in parents}) == [
+        ("H35.01|202501", 0),
+        ("H35.01|202502", 1),
+    ]
+    assert (batch.raw.num_rows, batch.quarantine.num_rows) == (16, 0)
