@@ -277,3 +277,11 @@ def test_quarantined_qlvb_records_are_counted_for_their_metrics(engine, tmp_path
         "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count"
         " WHERE metric_code LIKE 'qlvb.%'",
     ) == [("qlvb.e_document_rate", A, "orphan_reference", 1)]
+
+
+def test_in_the_year_in_progress_open_assignments_not_yet_due_leave_both_counts(engine, tmp_path):
+    # As of 2025-11-30 12:00: a10 (due 30/11, still open) is not late yet and leaves; a7 and a8 stay: 1 of 2.
+    _load(engine, tmp_path)
+    compute_metrics(engine, 2025, datetime(2025, 11, 30, 12), AFTER_YEAR)
+
+    assert _metrics(engine)[(A, "qlvb.handling_on_time_rate")] == (1, 2, Decimal("0.5000"))
