@@ -8,13 +8,10 @@ from urllib.parse import urlencode
 import orjson
 
 from etl.http import HttpStatusError, JsonHttp, RetryableError, RetryPolicy
+from etl.settings import MissingSetting
 from etl.timeparse import DEFAULT_TIMEZONE
 
 MAX_LIMIT = 500
-
-
-class MissingSetting(Exception):
-    """A required variable is not set; the message names the variable, never a value."""
 
 
 @dataclass(frozen=True)
