@@ -536,11 +536,11 @@ processed_file = sa.Table(
 
 
 def ensure_schema(engine: sa.Engine) -> None:
-    """Create every schema and table that does not exist yet; safe to call on every run."""
-    with engine.begin() as conn:
-        for name in SCHEMAS:
-            conn.execute(sa.schema.CreateSchema(name, if_not_exists=True))
-        metadata.create_all(conn, checkfirst=True)
+    """Upgrade the warehouse to the newest migration (creating it if empty); safe to call on every run."""
+    # Imported here: the migrations read the tables this module defines.
+    from warehouse.migrations import upgrade
+
+    upgrade(engine)
 
 
 # Each further source declares its tables in `warehouse/tables_<source>.py` with the helpers above and adds

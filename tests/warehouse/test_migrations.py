@@ -1,0 +1,102 @@
+"""Schema evolution (issue 5): a warehouse at revision 0001 (the DVC foundation) keeps its rows when it is
+upgraded to the newest revision, and a warehouse created by `create_all` before migrations existed is
+stamped with the revision its tables match, on DuckDB and on PostgreSQL."""
+
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from tests.warehouse.conftest import scalar
+from warehouse import schema
+from warehouse.cursors import get_watermark, set_watermark
+from warehouse.engine import make_engine
+from warehouse.migrations import SchemaMismatch, current_revision, revision_tables, upgrade
+
+FIRST, NEWEST = revision_tables()[0][0], revision_tables()[-1][0]
+FOUNDATION_TABLES = revision_tables()[0][1]
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty(request, tmp_path):
+    """An engine on a warehouse without any of parindex's schemas."""
+    if request.param == "duckdb":
+        engine = make_engine(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")
+    else:
+        engine = make_engine(request.getfixturevalue("postgres_url"))
+        with engine.begin() as conn:
+            for name in schema.SCHEMAS:
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    yield engine
+    engine.dispose()
+
+
+def _revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return current_revision(conn)
+
+
+def _exists(engine: sa.Engine, name: str) -> bool:
+    table = schema.metadata.tables[name]
+    return sa.inspect(engine).has_table(table.name, schema=table.schema)
+
+
+def test_every_table_is_created_by_exactly_one_revision():
+    names = [name for _, tables in revision_tables() for name in tables]
+    assert sorted(names) == sorted(schema.metadata.tables)
+
+
+def test_a_foundation_warehouse_keeps_its_rows_when_upgraded(empty):
+    upgrade(empty, FIRST)
+    assert _revision(empty) == FIRST
+    assert not _exists(empty, "staging.stg_qlvb__document")
+    set_watermark(empty, "dvc", "ho-so", datetime(2025, 3, 2, 12, 0))
+    with empty.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO marts.metric_value (year, period_start, period_end, agency_code, metric_code)"
+            " VALUES (2025, DATE '2025-01-01', DATE '2025-12-31', 'H35.01', 'dvc.received')"
+        )
+
+    schema.ensure_schema(empty)
+
+    assert _revision(empty) == NEWEST
+    assert all(_exists(empty, name) for name in schema.metadata.tables)
+    assert get_watermark(empty, "dvc", "ho-so") == datetime(2025, 3, 2, 12, 0)
+    assert scalar(empty, "SELECT COUNT(*) FROM marts.metric_value") == 1
+    schema.ensure_schema(empty)  # at the newest revision, nothing to do
+    assert _revision(empty) == NEWEST
+
+
+def _create_all(engine: sa.Engine, names) -> None:
+    """What `ensure_schema` did before migrations: schemas, then `create_all` of the tables of the day."""
+    with engine.begin() as conn:
+        for name in schema.SCHEMAS:
+            conn.execute(sa.schema.CreateSchema(name, if_not_exists=True))
+        schema.metadata.create_all(conn, tables=[schema.metadata.tables[n] for n in names])
+
+
+def test_an_unversioned_foundation_warehouse_is_stamped_then_upgraded(empty):
+    _create_all(empty, FOUNDATION_TABLES)
+    set_watermark(empty, "dvc", "pakn", datetime(2025, 1, 1))
+    assert _revision(empty) is None
+
+    schema.ensure_schema(empty)
+
+    assert _revision(empty) == NEWEST
+    assert _exists(empty, "marts.fct_hr_staff")
+    assert get_watermark(empty, "dvc", "pakn") == datetime(2025, 1, 1)
+
+
+def test_an_unversioned_current_warehouse_is_stamped_at_the_newest_revision(empty):
+    _create_all(empty, list(schema.metadata.tables))
+    schema.ensure_schema(empty)
+    assert _revision(empty) == NEWEST
+
+
+def test_an_unversioned_warehouse_whose_tables_differ_is_refused(empty):
+    _create_all(empty, [name for name in FOUNDATION_TABLES if name != "staging.extraction_cursor"])
+    with empty.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE staging.extraction_cursor (source TEXT)")
+    with pytest.raises(SchemaMismatch, match="staging.extraction_cursor"):
+        schema.ensure_schema(empty)
+    assert _revision(empty) is None

@@ -1,0 +1,1 @@
+"""Alembic revisions of the warehouse, oldest first by `down_revision`."""
