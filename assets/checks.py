@@ -71,6 +71,8 @@ def _suite_check(suite: Suite):
         name=_check_name(suite),
         blocking=suite.blocking,
         description=suite.description or f"Great Expectations suite {suite.name} on {suite.table}.",
+        # A check opens the DuckDB file too: beside a writing step it would fail on the file lock.
+        pool="warehouse",
     )
     def run_suite(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
         from quality_checks.runner import validate

@@ -44,3 +44,8 @@ def test_the_extraction_assets_retry_and_a_backfill_runs_one_run_per_year():
 def test_the_schedule_and_the_folder_sensors_are_loaded():
     assert [schedule.name for schedule in defs.schedules] == ["daily_incremental_extraction_schedule"]
     assert {sensor.name for sensor in defs.sensors} == {"hr_folder_sensor", "edxml_folder_sensor"}
+
+
+def test_every_step_of_the_graph_checks_included_is_in_the_warehouse_pool():
+    job = defs.resolve_implicit_global_asset_job_def()
+    assert {node.name: node.pool for node in job.graph.node_defs if node.pool != "warehouse"} == {}
