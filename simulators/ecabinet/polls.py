@@ -40,7 +40,8 @@ def generate_polls(
     count: int, members: tuple[int, int], departments: list[int], roster: Roster, period, rates, rng
 ) -> Polls:
     config = load("ecabinet")
-    sent = np.sort(rng.integers(period[0] + 5 * DAY, period[1] - 10 * DAY, count))
+    days = np.sort(rng.integers(period[0] + 5 * DAY, period[1] - 10 * DAY, count))
+    sent = days - days % DAY + rng.integers(8 * HOUR, 17 * HOUR, count)
     deadline = sent - sent % DAY + rng.integers(3, 8, count) * DAY + 17 * HOUR
     widest = members[1]
     answers = np.full((count, widest), NEVER, dtype=np.int64)

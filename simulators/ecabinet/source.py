@@ -149,4 +149,6 @@ def _key(record: dict) -> str:
 
 
 def _marks(entity: str, record: dict) -> list[tuple[str, str]]:
-    return [("trangThai", "Q11")] if record.get("trangThai") == CANCELLED else []
+    """Q11 covers cancelled meetings and polls; a cancelled task is ordinary data."""
+    cancellable = entity in ("cuoc-hop", "phieu-lay-y-kien")
+    return [("trangThai", "Q11")] if cancellable and record["trangThai"] == CANCELLED else []

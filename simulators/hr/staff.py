@@ -199,7 +199,8 @@ def generate_staff(
                 transfers.append(posting)
             else:
                 posting.leaving = RETIRED if age >= 58 else QUIT
-                hire(posting.agency, min(month + 1, len(months) - 1), last + timedelta(days=1), None)
+                if month + 1 < len(months):
+                    hire(posting.agency, month + 1, last + timedelta(days=1), None)
     if transfers and rates["Q15"] > 0:
         count = min(len(transfers), int(np.ceil(rates["Q15"] * len(transfers))))
         for position in rng.choice(len(transfers), size=count, replace=False).tolist():

@@ -1,5 +1,9 @@
 """Renders register entries as the QLVB API serves them (sources.md §3.3), as of a moment."""
 
+from typing import NamedTuple
+
+import numpy as np
+
 from simulators.clock import DAY, NEVER
 from simulators.configuration import load
 from simulators.dvc.agencies import Agency, abbreviation
@@ -26,6 +30,31 @@ SPEC = JsonSpec(
 )
 OFFICE_DIVISION = "H35.01.01"
 LEAD, SUPPORT = "chủ trì", "phối hợp"
+
+
+class MessageView(NamedTuple):
+    """One message's columns (see documents.Messages) as plain Python values."""
+
+    index: int
+    sender: int
+    created: int
+    kind: int
+    number: int
+    division: int
+    normative: bool
+    old_format: bool
+    priority: int
+    secret: int
+    form: int
+    seal: int
+    personal: bool
+    signer: int
+    due: int
+    updated: int
+    recalled: int
+    replaces: int
+    subject: str
+    receivers: list[int]
 
 
 class DocumentRenderer:
@@ -57,120 +86,128 @@ class DocumentRenderer:
         central = self.centrals[-1 - party]
         return {"OrganId": central["code"], "OrganName": central["name"]}
 
-    def notation(self, message: int) -> str:
+    def views(self, messages: np.ndarray) -> list["MessageView"]:
+        """The messages' columns as plain values: rendering then never indexes numpy scalars."""
         m = self.registers.messages
-        sender = int(m.sender[message])
-        owner = self.abbreviations[sender] if sender >= 0 else self.centrals[-1 - sender]["abbr"]
-        abbreviation = self.types[int(m.kind[message])]["abbr"]
+        columns = [getattr(m, name)[messages].tolist() for name in MessageView._fields[1:-2]]
+        return [
+            MessageView(message, *values, m.subject[message], m.receivers[message])
+            for message, *values in zip(messages.tolist(), *columns, strict=True)
+        ]
+
+    def notation(self, v: "MessageView") -> str:
+        owner = self.abbreviations[v.sender] if v.sender >= 0 else self.centrals[-1 - v.sender]["abbr"]
+        abbreviation = self.types[v.kind]["abbr"]
         if abbreviation is None:
-            return f"{owner}-{self.divisions[int(m.division[message])]}"
-        if m.normative[message]:
-            return f"{slash_date(int(m.created[message]))[:4]}/{abbreviation}-{owner}"
+            return f"{owner}-{self.divisions[v.division]}"
+        if v.normative:
+            return f"{slash_date(v.created)[:4]}/{abbreviation}-{owner}"
         return f"{abbreviation}-{owner}"
 
-    def document_id(self, message: int) -> str:
-        m = self.registers.messages
-        sender = int(m.sender[message])
-        if sender >= 0:
-            agency = self.agencies[sender]
-            organ = agency.old_code if m.old_format[message] else agency.code
+    def document_id(self, v: "MessageView") -> str:
+        if v.sender >= 0:
+            agency = self.agencies[v.sender]
+            organ = agency.old_code if v.old_format else agency.code
         else:
-            organ = self.centrals[-1 - sender]["code"]
-        created = int(m.created[message])
-        return f"{organ},{slash_date(created)},{int(m.number[message])}/{self.notation(message)}"
+            organ = self.centrals[-1 - v.sender]["code"]
+        return f"{organ},{slash_date(v.created)},{v.number}/{self.notation(v)}"
 
-    def business(self, message: int, moment: int) -> tuple[int, str | None, list[str]]:
+    def business(self, v: "MessageView", moment: int) -> tuple[int, str | None, list[str]]:
         """(BussinessDocType, BussinessDocReason, ReplacementDocumentIds) as of the moment."""
-        m = self.registers.messages
-        replaces = int(m.replaces[message])
-        replaced = [self.document_id(replaces)] if replaces >= 0 else []
-        if m.recalled[message] <= moment:
-            return 1, pick(self.reasons[1], message), replaced
-        if m.updated[message] <= moment:
-            return 2, pick(self.reasons[2], message), replaced
-        if replaces >= 0:
-            return 3, pick(self.reasons[3], message), replaced
+        replaced = [self.document_id(self.views(np.array([v.replaces]))[0])] if v.replaces >= 0 else []
+        if v.recalled <= moment:
+            return 1, pick(self.reasons[1], v.index), replaced
+        if v.updated <= moment:
+            return 2, pick(self.reasons[2], v.index), replaced
+        if v.replaces >= 0:
+            return 3, pick(self.reasons[3], v.index), replaced
         return 0, None, replaced
 
     def header(self, message: int, moment: int) -> dict:
         """The fields every copy of a message shares (sender's and receivers' entries, edXML packages)."""
-        m = self.registers.messages
-        created = int(m.created[message])
-        kind = self.types[int(m.kind[message])]
-        business, reason, replaced = self.business(message, moment)
-        due = int(m.due[message])
+        return self.header_of(self.views(np.array([message]))[0], moment)
+
+    def header_of(self, v: "MessageView", moment: int) -> dict:
+        kind = self.types[v.kind]
+        business, reason, replaced = self.business(v, moment)
+        due = v.due
         if business == 2:
-            due = (due if due < NEVER else created - created % DAY) + 3 * DAY
-        secret = int(m.secret[message])
-        signer = self.signers[int(m.signer[message])]
+            due = (due if due < NEVER else v.created - v.created % DAY) + 3 * DAY
+        signer = self.signers[v.signer]
         return {
-            "DocumentId": self.document_id(message),
-            "From": self.organ(int(m.sender[message])),
-            "To": [self.organ(party) for party in m.receivers[message]],
-            "CodeNumber": str(int(m.number[message])),
-            "CodeNotation": self.notation(message),
-            "PromulgationDate": slash_date(created),
+            "DocumentId": self.document_id(v),
+            "From": self.organ(v.sender),
+            "To": [self.organ(party) for party in v.receivers],
+            "CodeNumber": str(v.number),
+            "CodeNotation": self.notation(v),
+            "PromulgationDate": slash_date(v.created),
             "DocumentType": {"Type": kind["type"], "TypeName": kind["name"]},
-            "Subject": None if secret else m.subject[message],
+            "Subject": None if v.secret else v.subject,
             "SignerInfo": {
                 "Competence": signer["competence"],
                 "Position": signer["position"],
-                "FullName": full_name(mix(message, 7) % 3 == 0, message, 8),
+                "FullName": full_name(mix(v.index, 7) % 3 == 0, v.index, 8),
             },
             "DueDate": slash_date(due) if due < NEVER else None,
-            "Priority": int(m.priority[message]),
-            "SphereOfPromulgation": "Lien thong van ban" if m.form[message] != PAPER else None,
+            "Priority": v.priority,
+            "SphereOfPromulgation": "Lien thong van ban" if v.form != PAPER else None,
             "BussinessDocType": business,
             "BussinessDocReason": reason,
             "ReplacementDocumentIds": replaced,
         }
 
-    def record(self, index: int, moment: int, version: int) -> dict:
-        r = self.registers
-        entries, m = r.entries, r.messages
-        message = int(entries.message[index])
-        incoming = bool(entries.incoming[index])
-        events = [int(t) for t in entries.events[index]]
+    def records(self, indices: list[int], moment: int, versions: list[int]) -> list[dict]:
+        entries = self.registers.entries
+        rows = np.asarray(indices, dtype=np.int64)
+        views = self.views(entries.message[rows])
+        columns = zip(
+            indices,
+            views,
+            entries.incoming[rows].tolist(),
+            entries.holder[rows].tolist(),
+            entries.register_number[rows].tolist(),
+            entries.lead_due[rows].tolist(),
+            entries.office_unit[rows].tolist(),
+            entries.events[rows].tolist(),
+            versions,
+            strict=True,
+        )
+        return [self._record(*row, moment) for row in columns]
+
+    def _record(self, index, v, incoming, holder, number, due, office_unit, events, version, moment) -> dict:
         created = events[COLUMN["created"]]
-        form = int(m.form[message])
-        sender = int(m.sender[message])
-        outside = sender < 0 or any(party < 0 for party in m.receivers[message])
-        record = {
-            "id": entries.keys[index],
+        outside = v.sender < 0 or any(party < 0 for party in v.receivers)
+        return {
+            "id": self.registers.entries.keys[index],
             "direction": "den" if incoming else "di",
-            "MaDonViQuanLy": self.agencies[int(entries.holder[index])].code,
-            **self.header(message, moment),
-            "SoDen": int(entries.register_number[index]) if incoming else None,
+            "MaDonViQuanLy": self.agencies[holder].code,
+            **self.header_of(v, moment),
+            "SoDen": number if incoming else None,
             "NgayDen": iso(created) if incoming else None,
-            "DoMat": SECRET_LEVELS[int(m.secret[message])],
-            "HinhThucGuiNhan": FORMS[form],
-            "LienThong": None if form == PAPER else ("trục VDXP" if outside else "LGSP"),
-            "ChuKySo": self.signatures(message),
-            "XuLy": self.assignments(index, events, moment) if incoming else [],
+            "DoMat": SECRET_LEVELS[v.secret],
+            "HinhThucGuiNhan": FORMS[v.form],
+            "LienThong": None if v.form == PAPER else ("trục VDXP" if outside else "LGSP"),
+            "ChuKySo": self.signatures(v),
+            "XuLy": self.assignments(index, holder, due, office_unit, events, moment) if incoming else [],
             "CreatedAt": f"{iso(created)[:19]}.{mix(index, 9) % 1000:03d}+07:00",
             "ModifiedAt": iso(version),
         }
-        return record
 
-    def signatures(self, message: int) -> list[dict]:
-        m = self.registers.messages
-        if m.form[message] == PAPER:
+    def signatures(self, v: "MessageView") -> list[dict]:
+        if v.form == PAPER:
             return []
-        created = int(m.created[message])
         signatures = []
-        if m.personal[message]:
-            signed = created - 600 - mix(message, 10) % 3_000
+        if v.personal:
+            signed = v.created - 600 - mix(v.index, 10) % 3_000
             signatures.append({"KyBoi": "ca_nhan", "ThoiDiemKy": iso(signed), "HopLe": True})
-        seal = int(m.seal[message])
-        if seal in (VALID_SEAL, INVALID_SEAL):
-            signed = created - mix(message, 11) % 600
-            signatures.append({"KyBoi": "co_quan", "ThoiDiemKy": iso(signed), "HopLe": seal == VALID_SEAL})
+        if v.seal in (VALID_SEAL, INVALID_SEAL):
+            signed = v.created - mix(v.index, 11) % 600
+            signatures.append({"KyBoi": "co_quan", "ThoiDiemKy": iso(signed), "HopLe": v.seal == VALID_SEAL})
         return signatures
 
-    def assignments(self, index: int, events: list[int], moment: int) -> list[dict]:
-        entries = self.registers.entries
-        holder = int(entries.holder[index])
-        due = int(entries.lead_due[index])
+    def assignments(
+        self, index: int, holder: int, due: int, office_unit: bool, events: list[int], moment: int
+    ) -> list[dict]:
         done = events[COLUMN["done"]]
         if done <= moment:
             status = "06"
@@ -180,7 +217,7 @@ class DocumentRenderer:
             status = "04"
         else:
             status = "03"
-        lead_unit = self.office_division if entries.office_unit[index] else self.agencies[holder].code
+        lead_unit = self.office_division if office_unit else self.agencies[holder].code
         assignment = {
             "MaDonVi": lead_unit,
             "VaiTro": LEAD,
@@ -188,7 +225,7 @@ class DocumentRenderer:
             "NgayHoanThanh": iso(done) if done <= moment else None,
             "TrangThai": status,
         }
-        if entries.office_unit[index] and mix(index, 12) % 3 == 0:
+        if office_unit and mix(index, 12) % 3 == 0:
             return [assignment, {**assignment, "MaDonVi": self.agencies[holder].code, "VaiTro": SUPPORT}]
         return [assignment]
 

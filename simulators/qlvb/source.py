@@ -37,9 +37,7 @@ def build_qlvb(
         True,
         entries.keys,
         entries.events,
-        lambda indices, moment, versions: [
-            renderer.record(i, moment, v) for i, v in zip(indices, versions, strict=True)
-        ],
+        renderer.records,
         np.zeros(len(entries), dtype=bool),
         source="qlvb",
     )
