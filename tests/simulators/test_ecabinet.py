@@ -173,3 +173,21 @@ def test_cancellations_are_marked_in_the_manifest(simulation):
         if record["trangThai"] == "đã hủy"
     }
     assert q11 == expected and any(entity == "phieu-lay-y-kien" for entity, _ in q11)
+
+
+def test_served_tasks_differ_from_the_truth_exactly_where_the_manifest_says(server, simulation):
+    served, _ = read_all(server, "nhiem-vu")
+    truth = simulation.truth("nhiem-vu")
+    altered = {e["key"] for e in simulation.manifest(("ecabinet",)) if e["entity"] == "nhiem-vu"}
+    assert altered
+    for got, expected in zip(served, truth, strict=True):
+        assert (got != expected) == (expected["ma"] in altered), expected["ma"]
+
+
+def test_rate_limit_answers_429_with_retry_after(simulation):
+    with SimulatorServer(simulation, credentials=USER, rate_limit=True) as limited:
+        answers = [requests.get(url(limited, "nhiem-vu"), auth=AUTH, timeout=10) for _ in range(25)]
+    refused = [a for a in answers if a.status_code == 429]
+    # Burst 10 at 5 requests/s: the quick requests after the tenth wait.
+    assert refused and 1 <= int(refused[0].headers["Retry-After"]) <= 30
+    assert refused[0].json()["error"] == "Too Many Requests"

@@ -271,3 +271,15 @@ def test_same_seed_same_documents():
     other = Simulation(scale="small", year=2025, seed=4).truth("documents")
     assert first == second
     assert first != other
+
+
+def test_rate_limit_answers_429_with_retry_after(simulation):
+    with SimulatorServer(simulation, credentials=KEY, rate_limit=True) as limited:
+        answers = [
+            requests.get(url(limited), params={"direction": "di", "limit": 1}, headers=HEADERS, timeout=10)
+            for _ in range(25)
+        ]
+    refused = [a for a in answers if a.status_code == 429]
+    # Burst 10 at 5 requests/s (sources.md §1.7): the quick requests after the tenth wait.
+    assert refused and 1 <= int(refused[0].headers["Retry-After"]) <= 30
+    assert refused[0].json()["error"]["code"] == "rate_limited"
