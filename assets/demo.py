@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assets.progress import progress
 from assets.runner import UsageError
-from simulators.process import SimulatorProcess
+from simulators.process import SimulatorProcess, new_credentials
 from warehouse.dialect import duckdb_file
 from warehouse.engine import warehouse_url
 from warehouse.publish import READ_COPY_NAME
@@ -33,26 +33,18 @@ def demo_pseudonym_key() -> str:
     return DEMO_KEY_FILE.read_text(encoding="ascii").strip()
 
 
-def simulator_variables(simulator: SimulatorProcess) -> dict[str, str]:
-    """The source locations the simulator serves (sources.md §1.3)."""
-    return {"PARINDEX_DVC_URL": f"{simulator.base_url}/dvc"}
-
-
 def run_demo(year: int, scale: str) -> int:
     from assets.runner import run_year
 
     started = time.monotonic()
-    credentials = {
-        "PARINDEX_DVC_CLIENT_ID": "demo-" + secrets.token_hex(4),
-        "PARINDEX_DVC_CLIENT_SECRET": secrets.token_urlsafe(24),
-    }
+    credentials = new_credentials("demo")
     os.environ["PARINDEX_PSEUDONYM_KEY"] = demo_pseudonym_key()
     progress(f"starting the {scale} simulator for {year} (generating data)")
     try:
         with SimulatorProcess(scale, year, DEMO_DIR / "sim", credentials) as simulator:
             progress(f"simulator ready on {simulator.base_url} after {simulator.ready_after_s:.0f} s")
             os.environ.update(credentials)
-            os.environ.update(simulator_variables(simulator))
+            os.environ.update(simulator.variables)
             outcome = run_year(year)
     except RuntimeError as error:
         raise UsageError(str(error)) from error

@@ -26,7 +26,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulators.process import SimulatorProcess  # noqa: E402
+from simulators.process import SimulatorProcess, new_credentials  # noqa: E402
 
 PAGE_SIZE = 1000
 CONCURRENT_PAGES = 4
@@ -80,11 +80,11 @@ def step_timings(entries) -> dict[str, float]:
     return timings
 
 
-def run_pipeline(year: int, work: Path, base_url: str, credentials: dict[str, str]) -> dict:
+def run_pipeline(year: int, work: Path, variables: dict[str, str], credentials: dict[str, str]) -> dict:
     os.environ.update(credentials)
+    os.environ.update(variables)
     os.environ.update(
         {
-            "PARINDEX_DVC_URL": f"{base_url}/dvc",
             "PARINDEX_WAREHOUSE_URL": f"duckdb:///{work / 'warehouse.duckdb'}",
             "PARINDEX_EXPORT_DIR": str(work / "exports"),
             "PARINDEX_PSEUDONYM_KEY": secrets.token_hex(32),
@@ -125,15 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args(argv)
 
-    credentials = {
-        "PARINDEX_DVC_CLIENT_ID": "bench-" + secrets.token_hex(4),
-        "PARINDEX_DVC_CLIENT_SECRET": secrets.token_urlsafe(24),
-    }
+    credentials = new_credentials("bench")
     with tempfile.TemporaryDirectory(prefix="parindex-bench-") as folder:
         work = Path(folder)
         with SimulatorProcess(args.scale, args.year, work / "sim", credentials) as simulator:
             downloaded, download_s = download_only(simulator.base_url, credentials)
-            pipeline = run_pipeline(args.year, work, simulator.base_url, credentials)
+            pipeline = run_pipeline(args.year, work, simulator.variables, credentials)
             simulator_rss = simulator.peak_rss_bytes()
         peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 

@@ -2,6 +2,7 @@
 process group, so it serves on the other core and stops with everything it started."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,6 +17,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def new_credentials(prefix: str) -> dict[str, str]:
+    """Fresh credentials for every simulated source, handed to the simulator through its environment."""
+    return {
+        "PARINDEX_DVC_CLIENT_ID": f"{prefix}-{secrets.token_hex(4)}",
+        "PARINDEX_DVC_CLIENT_SECRET": secrets.token_urlsafe(24),
+        "PARINDEX_QLVB_API_KEY": secrets.token_urlsafe(24),
+        "PARINDEX_ECABINET_USER": f"{prefix}-{secrets.token_hex(4)}",
+        "PARINDEX_ECABINET_PASSWORD": secrets.token_urlsafe(24),
+    }
 
 
 class SimulatorProcess:
@@ -57,6 +69,17 @@ class SimulatorProcess:
         ]
         self.process: subprocess.Popen | None = None
         self.ready_after_s: float | None = None
+
+    @property
+    def variables(self) -> dict[str, str]:
+        """Where the simulated sources are (sources.md §1.3); the credentials are the ones passed in."""
+        return {
+            "PARINDEX_DVC_URL": f"{self.base_url}/dvc",
+            "PARINDEX_QLVB_URL": f"{self.base_url}/qlvb",
+            "PARINDEX_ECABINET_URL": f"{self.base_url}/ecabinet",
+            "PARINDEX_EDXML_DIR": str(self.folder / "edxml"),
+            "PARINDEX_HR_DIR": str(self.folder / "hr"),
+        }
 
     def __enter__(self) -> "SimulatorProcess":
         started = time.monotonic()
