@@ -10,6 +10,7 @@ from etl.qlvb.client import MAX_LIMIT, InvalidCursor, QlvbClient
 from etl.qlvb.context import QlvbContext
 from etl.qlvb.entities import DIRECTIONS, DOCUMENTS, PRIVACY, VERSION_FIELD, document_spec
 from etl.qlvb.normalise import concat_batches, normalise_batch
+from etl.readahead import read_ahead
 from etl.timeparse import TimeFormatError, parse_iso_datetime
 from etl.windows import window_start
 
@@ -75,17 +76,13 @@ class QlvbExtractor:
         self._fetch_seq += batch.rows.num_rows
         return batch
 
-    def extract(self, direction: str, watermark: datetime | None, start: datetime) -> Iterator[ExtractBatch]:
-        """Batches of one direction's register entries changed since `watermark` − 10 minutes (or since
-        `start` on the first run)."""
-        if direction not in DIRECTIONS:
-            raise ValueError(f"unknown QLVB direction {direction!r}; expected di or den")
-        self.new_watermark = None
-        since = window_start(watermark, start)
-        greatest = watermark
+    def _pages(
+        self, direction: str, since: datetime, greatest: datetime | None
+    ) -> Iterator[tuple[str, int, list, datetime | None]]:
+        """`(locator prefix, page number, records, greatest ModifiedAt so far)` of one traversal: cursors
+        followed until `nextCursor` is null, restarted on `invalid_cursor`."""
         cursor: str | None = None
-        pages: list[ExtractBatch] = []
-        pending = page_number = restarts = 0
+        page_number = restarts = 0
         while True:
             try:
                 prefix, page = self.client.documents(
@@ -106,15 +103,32 @@ class QlvbExtractor:
             versions = [v for v in map(self._version, filter(lambda r: isinstance(r, dict), records)) if v]
             if versions:
                 greatest = max(versions) if greatest is None else max(greatest, *versions)
+            yield prefix, page_number, records, greatest
+            cursor = page.get("nextCursor")
+            if cursor is None:
+                return
+
+    def extract(self, direction: str, watermark: datetime | None, start: datetime) -> Iterator[ExtractBatch]:
+        """Batches of one direction's register entries changed since `watermark` − 10 minutes (or since
+        `start` on the first run). The next page downloads while the current one is normalised: the cursor
+        is sequential, but the request for page n + 1 needs only page n's `nextCursor`."""
+        if direction not in DIRECTIONS:
+            raise ValueError(f"unknown QLVB direction {direction!r}; expected di or den")
+        self.new_watermark = None
+        greatest = watermark
+        pages: list[ExtractBatch] = []
+        pending = 0
+        traversal = self._pages(direction, window_start(watermark, start), watermark)
+        for prefix, page_number, records, greatest_so_far in read_ahead(traversal, depth=2):
+            greatest = greatest_so_far
             if records:
                 pages.append(self._process(prefix, page_number, records))
                 pending += len(records)
-            cursor = page.get("nextCursor")
-            if pending >= self.batch_size or (cursor is None and pages):
+            if pending >= self.batch_size:
                 yield self._counted(direction, concat_batches(pages))
                 pages, pending = [], 0
-            if cursor is None:
-                break
+        if pages:
+            yield self._counted(direction, concat_batches(pages))
         self.new_watermark = greatest
 
     def _counted(self, direction: str, batch: ExtractBatch) -> ExtractBatch:
