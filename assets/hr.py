@@ -103,10 +103,10 @@ def _file_record(outcome: FileOutcome, batch_id: str) -> dict:
     }
 
 
-def load_folder(engine, folder: Path, context: HrContext, run_tag: str) -> dict[str, int]:
+def load_folder(engine, folder: Path, context: HrContext, run_tag: str, workers: int = 1) -> dict[str, int]:
     """Land every file of `folder` not processed before, a bounded group of files per batch; record each
-    file's outcome once its group has landed; then apply the transfer rule."""
-    extractor = HrExtractor(context)
+    file's outcome once its group has landed; then apply the transfer rule. `workers` processes read."""
+    extractor = HrExtractor(context, workers=workers)
     totals = {"files": 0, "raw": 0, "staged": 0, "quarantined": 0, "released": 0, "files_rejected": 0}
     held = _held_by_file(engine)
     outcomes = extractor.read_folder(
@@ -142,7 +142,7 @@ def load_folder(engine, folder: Path, context: HrContext, run_tag: str) -> dict[
     totals["duplicate_persons_released"] = transfers["released"]
     totals["footer_rows_ignored"] = extractor.footer_rows
     totals["lock_files_skipped"] = len(extractor.lock_files)
-    totals["unknown_column_rows"] = sum(extractor.drift_counts.values())
+    totals["unknown_column_rows"] = extractor.drift_rows
     return totals
 
 
@@ -195,7 +195,7 @@ def hr_exports(
     engine = warehouse.engine()
     set_baseline_year(engine, hr.baseline_year)
     run_tag = context.run.run_id.split("-")[0]
-    totals = load_folder(engine, Path(hr.folder), hr_context(engine, settings), run_tag)
+    totals = load_folder(engine, Path(hr.folder), hr_context(engine, settings), run_tag, hr.reader_processes)
     tables = [".".join(key.path) for key in keys if key.path[0] in ("raw", "staging")]
     counts = reading.table_counts(engine, tables)
     for key in keys:

@@ -7,8 +7,11 @@ A file rejected whole gives a batch with one quarantine row and nothing else.
 
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
+from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,11 +60,20 @@ PARENT_COLUMNS = [
 _CHILD_META = {"_key", "_version", "_content_hash", "_fetch_seq"}
 
 
+class FileNotes(NamedTuple):
+    """What reading one file noticed, for the run's log and metadata."""
+
+    footer_rows: int = 0  # non-empty rows after the data, ignored
+    drift_rows: int = 0  # rows with a column the contract does not know
+    sensitive: tuple[str, ...] = ()  # sensitive fields whose column was present (dropped unread)
+
+
 class FileOutcome(NamedTuple):
     file: FolderFile
     status: str  # LOADED, QUARANTINED or RETRY
     reason_code: str | None  # the reason a whole file was rejected
     batch: ExtractBatch
+    notes: FileNotes = FileNotes()
 
 
 def _empty(schema: pa.Schema) -> pa.Table:
@@ -78,7 +90,81 @@ _FILE_DETAIL = {
 
 
 class HrExtractor:
-    """Reads the files of the HR folder that were not processed before."""
+    """Reads the files of the HR folder that were not processed before, in `workers` processes (openpyxl's
+    parsing is most of the cost, and files are independent); outcomes come back in file-name order."""
+
+    def __init__(self, context: HrContext, now=None, workers: int = 1):
+        self.context = context
+        self.workers = workers
+        self._now = now
+        self._reader = FileReader(context, now)
+        self._fetch_seq = 0
+        self.sensitive_seen: set[str] = set()
+        self.drift_rows = 0  # rows with unknown columns, this run
+        self.footer_rows = 0
+        self.lock_files: list[str] = []
+
+    def read_folder(
+        self, folder: Path, cache: Mapping[CacheKey, str], done: Iterable[str]
+    ) -> Iterator[FileOutcome]:
+        """An outcome for every file whose content is not in `done` (loaded or quarantined for good)."""
+        done = set(done)
+        files = []
+        for file in list_folder(folder, cache):
+            if is_lock_file(file.name):
+                self.lock_files.append(file.name)
+                log.info("HR: Excel lock file %s skipped", file.name)
+            elif file.sha256 not in done:
+                files.append(file)
+        for outcome in self._read_all(files):
+            yield self._noted(self._numbered(outcome))
+
+    def _read_all(self, files: list[FolderFile]) -> Iterator[FileOutcome]:
+        if self.workers <= 1 or len(files) < 2 * self.workers:
+            yield from map(self._reader.read_file, files)
+            return
+        # Spawned, not forked: the caller may hold threads and a database connection.
+        pool = ProcessPoolExecutor(
+            self.workers, get_context("spawn"), initializer=_start_worker, initargs=(self.context, self._now)
+        )
+        with pool:
+            pending: deque = deque()
+            for file in files:
+                pending.append(pool.submit(_read_in_worker, file))
+                # A bounded read-ahead: outcomes wait for landing, never a whole folder of them.
+                if len(pending) >= 2 * self.workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+    def _numbered(self, outcome: FileOutcome) -> FileOutcome:
+        """The export's parent row and its children numbered in this run's fetch order."""
+        if outcome.batch.rows.num_rows == 0:
+            return outcome
+        seq = self._fetch_seq
+        self._fetch_seq += 1
+        batch = outcome.batch
+        rows = _with_constant(batch.rows, "_fetch_seq", seq)
+        children = {
+            name: _with_constant(table, "_parent_fetch_seq", seq) for name, table in batch.children.items()
+        }
+        return outcome._replace(batch=batch._replace(rows=rows, children=children))
+
+    def _noted(self, outcome: FileOutcome) -> FileOutcome:
+        notes = outcome.notes
+        for field in notes.sensitive:
+            if field not in self.sensitive_seen:
+                self.sensitive_seen.add(field)
+                log.warning("HR: sensitive column %s present in the exports; dropped unread", field)
+        self.footer_rows += notes.footer_rows
+        self.drift_rows += notes.drift_rows
+        if outcome.reason_code is not None:
+            log.warning("HR: file %s rejected: %s", outcome.file.name, outcome.reason_code)
+        return outcome
+
+
+class FileReader:
+    """One file to its outcome; holds nothing of the run, so that worker processes can each have one."""
 
     def __init__(self, context: HrContext, now=None):
         self.context = context
@@ -86,28 +172,9 @@ class HrExtractor:
         self._specs = sheet_specs(context.codes)
         # Microseconds kept: the version orders two contents of one agency and month read in the same run.
         self._now = now or (lambda: datetime.now(context.timezone).replace(tzinfo=None))
-        self._fetch_seq = 0
-        self._sensitive_logged: set[str] = set()
-        self.drift_counts: dict[str, int] = {}  # rows with unknown columns, per sheet, this run
-        self.footer_rows = 0
-        self.lock_files: list[str] = []
 
     def _local(self, posix_seconds: float) -> datetime:
         return datetime.fromtimestamp(posix_seconds, self.context.timezone).replace(tzinfo=None)
-
-    def read_folder(
-        self, folder: Path, cache: Mapping[CacheKey, str], done: Iterable[str]
-    ) -> Iterator[FileOutcome]:
-        """An outcome for every file whose content is not in `done` (loaded or quarantined for good)."""
-        done = set(done)
-        for file in list_folder(folder, cache):
-            if is_lock_file(file.name):
-                self.lock_files.append(file.name)
-                log.info("HR: Excel lock file %s skipped", file.name)
-                continue
-            if file.sha256 in done:
-                continue
-            yield self.read_file(file)
 
     def read_file(self, file: FolderFile) -> FileOutcome:
         name = parse_export_name(file.name)
@@ -157,18 +224,10 @@ class HrExtractor:
             schema=QUARANTINE_SCHEMA,
         )
         batch = ExtractBatch(SOURCE, EXPORT_ENTITY, _empty(RAW_SCHEMA), _empty(PARENT_SCHEMA), quarantine)
-        log.warning("HR: file %s rejected: %s", file.name, reason)
         return FileOutcome(file, status, reason, batch)
 
     def _sheet_tables(self, file: FolderFile, sheet: SheetRows, agency: str, month: str):
         layout: SheetLayout = sheet.layout
-        for field in sheet.sensitive_present:
-            if field not in self._sensitive_logged:
-                self._sensitive_logged.add(field)
-                log.warning("HR: sensitive column %s present in the exports; dropped unread", field)
-        if sheet.drift:
-            self.drift_counts[layout.name] = self.drift_counts.get(layout.name, 0) + len(sheet.rows)
-        self.footer_rows += sheet.footer_rows
         policy = PRIVACY[layout.name]
         apply = self._privacy.apply
         # A required column that privacy drops (CanBo's HoTen) is checked before it is dropped.
@@ -206,8 +265,7 @@ class HrExtractor:
     def _export(
         self, file: FolderFile, name: ExportName, agency: str, sheets: list[SheetRows]
     ) -> FileOutcome:
-        parent_seq = self._fetch_seq
-        self._fetch_seq += 1
+        parent_seq = 0  # numbered by the extractor in the run's fetch order
         parent_key = f"{agency}|{name.month_text}"
         raws, quarantines, children, hashes = [], [], {}, []
         for sheet in sheets:
@@ -235,7 +293,30 @@ class HrExtractor:
         reasons = set(quarantine.column("reason_code").to_pylist())
         status = RETRY if reasons & REEVALUATED else LOADED
         batch = ExtractBatch(SOURCE, EXPORT_ENTITY, pa.concat_tables(raws), parent, quarantine, children)
-        return FileOutcome(file, status, None, batch)
+        notes = FileNotes(
+            footer_rows=sum(sheet.footer_rows for sheet in sheets),
+            drift_rows=sum(len(sheet.rows) for sheet in sheets if sheet.drift),
+            sensitive=tuple(field for sheet in sheets for field in sheet.sensitive_present),
+        )
+        return FileOutcome(file, status, None, batch, notes)
+
+
+_WORKER: FileReader | None = None
+
+
+def _start_worker(context: HrContext, now) -> None:
+    global _WORKER
+    _WORKER = FileReader(context, now)
+
+
+def _read_in_worker(file: FolderFile) -> FileOutcome:
+    assert _WORKER is not None, "worker not started"
+    return _WORKER.read_file(file)
+
+
+def _with_constant(table: pa.Table, column: str, value: int) -> pa.Table:
+    index = table.schema.get_field_index(column)
+    return table.set_column(index, column, pa.array([value] * table.num_rows, pa.int64()))
 
 
 def in_bounded_groups(outcomes: Iterable[FileOutcome], max_rows: int = 50_000) -> Iterator[list[FileOutcome]]:

@@ -178,3 +178,31 @@ def test_files_are_grouped_into_bounded_batches_with_their_children(tmp_path):
         ("H35.01|202502", 1),
     ]
     assert (batch.raw.num_rows, batch.quarantine.num_rows) == (16, 0)
+
+
+def test_reading_in_worker_processes_gives_the_serial_outcomes(tmp_path):
+    for month in ("202501", "202502", "202503", "202504"):
+        write_export(tmp_path / f"nhansu_H35.01_{month}.xlsx")
+    agencies = AgencyResolver([("H35.01", "000.00.01.H35")])
+    context = HrContext(KEY, agencies, CodeMappings.load("hr"))
+    serial = list(HrExtractor(context).read_folder(tmp_path, {}, set()))
+    pooled_extractor = HrExtractor(context, workers=2)
+    pooled = list(pooled_extractor.read_folder(tmp_path, {}, set()))
+    assert [o.file.name for o in pooled] == [o.file.name for o in serial]
+    # Fetch order numbered in the parent process: 0..3, children with their parent's number.
+    assert [o.batch.rows.column("_fetch_seq").to_pylist() for o in pooled] == [[0], [1], [2], [3]]
+    assert [
+        set(o.batch.children["stg_hr__staff"].column("_parent_fetch_seq").to_pylist()) for o in pooled
+    ] == [
+        {0},
+        {1},
+        {2},
+        {3},
+    ]
+    for a, b in zip(serial, pooled, strict=True):
+        assert a.batch.children["stg_hr__staff"].equals(b.batch.children["stg_hr__staff"])
+        assert a.batch.raw.equals(b.batch.raw)
+        assert a.batch.rows.column("_content_hash").equals(b.batch.rows.column("_content_hash"))
+    # 4 files, 5 sheets each with a two-line footer; the sensitive columns reported to the parent.
+    assert pooled_extractor.footer_rows == 40
+    assert pooled_extractor.sensitive_seen == {"DanToc", "TonGiao", "NgayVaoDang"}
