@@ -60,6 +60,8 @@ class HrSource(ConfigurableResource):
     folder: str | None = None
     # metrics.md §4: the December export of this year is the staffing baseline (a parameter, default 2025).
     baseline_year: int = DEFAULT_BASELINE_YEAR
+    # Workbooks are parsed in this many processes (openpyxl's parsing is most of the cost).
+    reader_processes: int = 2
 
     @property
     def configured(self) -> bool:
