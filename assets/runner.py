@@ -54,15 +54,21 @@ class RunOutcome:
         return 1
 
 
-def _error_message(event) -> str:
-    error = event.step_failure_data.error
-    while (
-        error is not None
-        and error.cause is not None
-        and "DagsterExecutionStepExecutionError" in error.cls_name
-    ):
+# Dagster's wrappers around the user's exception; after the last retry the step's error is only
+# "Exceeded max_retries of 2", and the request that failed is in its cause.
+_WRAPPERS = ("DagsterExecutionStepExecutionError", "RetryRequested", "RetryRequestedFromPolicy")
+
+
+def failure_message(event) -> str:
+    """The cause of a STEP_FAILURE event, as the person who reads the run wants it."""
+    top = error = event.step_failure_data.error
+    while error is not None and error.cause is not None and error.cls_name in _WRAPPERS:
         error = error.cause
-    return error.message.strip() if error is not None else ""
+    if error is None:
+        return ""
+    if error is not top and top.cls_name.startswith("RetryRequested"):
+        return f"{error.message.strip()} ({top.message.strip()})"
+    return error.message.strip()
 
 
 def dagster_instance() -> DagsterInstance:
@@ -114,7 +120,7 @@ def run_year(
         and not event.asset_check_evaluation_data.passed
     ]
     failed_steps = [
-        f"{event.step_key}: {_error_message(event)}"
+        f"{event.step_key}: {failure_message(event)}"
         for event in result.all_events
         if event.event_type == DagsterEventType.STEP_FAILURE
     ]

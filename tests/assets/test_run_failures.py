@@ -1,0 +1,76 @@
+"""A run whose source cannot be reached fails with a message that names the step, the source's request
+and the cause, without the credentials (issue 5: run failures name the source, request or check)."""
+
+import socket
+from types import SimpleNamespace
+
+import pytest
+from dagster._utils.error import SerializableErrorInfo
+
+from assets.resources import DvcSource, EcabinetSource, QlvbSource
+from assets.runner import failure_message, run_year
+from tests.e2e.pipeline import environment
+
+SECRET = "not-to-be-printed"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _failure(error: SerializableErrorInfo):
+    return SimpleNamespace(step_failure_data=SimpleNamespace(error=error))
+
+
+def test_the_message_of_a_step_that_ran_out_of_retries_is_its_cause():
+    # The shape Dagster 1.13 gives a step whose retry policy is exhausted (seen in a real run).
+    cause = SerializableErrorInfo(
+        "etl.http.RequestFailed: POST http://127.0.0.1:1/dvc/oauth2/token failed after 1 attempts\n",
+        [],
+        "RequestFailed",
+    )
+    exhausted = SerializableErrorInfo("Exceeded max_retries of 2\n", [], "RetryRequestedFromPolicy", cause)
+    assert failure_message(_failure(exhausted)) == (
+        "etl.http.RequestFailed: POST http://127.0.0.1:1/dvc/oauth2/token failed after 1 attempts"
+        " (Exceeded max_retries of 2)"
+    )
+    wrapped = SerializableErrorInfo("Error occurred", [], "DagsterExecutionStepExecutionError", cause)
+    assert failure_message(_failure(wrapped)).endswith("failed after 1 attempts")
+
+
+# Slow: the extraction assets' own retry policy (2 retries, 10 s apart) runs out before the run fails.
+@pytest.mark.slow
+def test_an_unreachable_source_fails_the_run_naming_the_step_and_the_request(tmp_path, capsys):
+    port = _closed_port()
+    dvc = DvcSource(
+        base_url=f"http://127.0.0.1:{port}/dvc",
+        client_id="parindex",
+        client_secret=SECRET,
+        connect_timeout_s=0.5,
+        read_timeout_s=0.5,
+        max_attempts=1,
+        backoff_initial_s=0.01,
+        backoff_cap_s=0.01,
+    )
+    with environment(
+        PARINDEX_WAREHOUSE_URL=f"duckdb:///{tmp_path / 'warehouse.duckdb'}",
+        PARINDEX_PSEUDONYM_KEY="test-key-not-secret",
+        PARINDEX_EXPORT_DIR=str(tmp_path / "exports"),
+        DAGSTER_HOME=str(tmp_path / "dagster_home"),
+    ):
+        outcome = run_year(
+            2025,
+            resource_overrides={"dvc": dvc, "qlvb": QlvbSource(), "ecabinet": EcabinetSource()},
+        )
+    assert not outcome.success
+    assert outcome.report() == 1
+    printed = capsys.readouterr().err
+    # Every DVC extraction step failed on its first request, the OAuth2 token: the line names the step
+    # (its source), the request and the cause.
+    assert outcome.failed_steps
+    assert all(line.startswith("dvc_") for line in outcome.failed_steps)
+    assert f"127.0.0.1:{port}/dvc" in outcome.failed_steps[0]
+    assert "ConnectionError" in outcome.failed_steps[0] and "max_retries" in outcome.failed_steps[0]
+    assert "step failed: dvc_" in printed and SECRET not in printed
