@@ -132,7 +132,8 @@ def generate_registers(
     external_api = len(sender_list)
 
     reserved = max(1, round(0.03 * files)), max(1, round(0.015 * files)), max(1, round(0.01 * files))
-    file_only = max(1, (files - sum(reserved)) // 2)
+    # Q17: the share of the new packages that the API serves too; the others exist only as files.
+    file_only = max(1, round((1 - rates["Q17"]) * (files - sum(reserved))))
     for _ in range(file_only):
         sender_list.append(-1 - int(rng.integers(centrals)))
         receivers.append([holders[int(rng.integers(len(holders)))]])
