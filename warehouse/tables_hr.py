@@ -145,7 +145,7 @@ fct_hr_staff = sa.Table(
 fct_hr_quota = sa.Table(
     "fct_hr_quota",
     schema.metadata,
-    column("agency_code", sa.Text, nullable=False),
+    column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("quota_year", sa.Integer, "Nam", nullable=False),
     column("civil_servant_quota", sa.Integer, "BienCheCongChucGiao"),
@@ -157,7 +157,7 @@ fct_hr_quota = sa.Table(
 fct_hr_training = sa.Table(
     "fct_hr_training",
     schema.metadata,
-    column("agency_code", sa.Text, nullable=False),
+    column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("month_end", sa.Date, "last day of the export's month"),
     column("training_key", sa.Text, "cbccvc_hash|TenKhoa|TuNgay: the row's key across exports"),
@@ -174,7 +174,7 @@ fct_hr_training = sa.Table(
 fct_hr_discipline = sa.Table(
     "fct_hr_discipline",
     schema.metadata,
-    column("agency_code", sa.Text, nullable=False),
+    column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("month_end", sa.Date, "last day of the export's month"),
     column("decision_number", sa.Text, "SoQuyetDinh: with the agency, the key"),
