@@ -60,8 +60,9 @@ class HrSource(ConfigurableResource):
     folder: str | None = None
     # metrics.md §4: the December export of this year is the staffing baseline (a parameter, default 2025).
     baseline_year: int = DEFAULT_BASELINE_YEAR
-    # Workbooks are parsed in this many processes (openpyxl's parsing is most of the cost).
-    reader_processes: int = 2
+    # Workbooks parsed in this many spawned processes (openpyxl's parsing is most of the cost); 1 reads in
+    # the run's own process, which needs no `if __name__ == "__main__"` guard from whatever launched it.
+    reader_processes: int = 1
 
     @property
     def configured(self) -> bool:
