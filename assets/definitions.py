@@ -11,11 +11,13 @@ from dagster import (
     Definitions,
     ScheduleDefinition,
     define_asset_job,
+    in_process_executor,
 )
 
 from assets.checks import ASSET_CHECKS
 from assets.marts import marts_models, metric_value, metrics_csv
 from assets.partitions import local_timezone
+from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources
 from assets.scoring import SCORING_ASSETS
@@ -30,7 +32,7 @@ def _one_run_per_year(definition: AssetsDefinition) -> AssetsDefinition:
     return definition.with_attributes(backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1))
 
 
-ALL_ASSETS = [
+PIPELINE_ASSETS = [
     _one_run_per_year(definition)
     for definition in [
         agency_config,
@@ -40,6 +42,10 @@ ALL_ASSETS = [
         metrics_csv,
         *SCORING_ASSETS,
     ]
+]
+ALL_ASSETS = [
+    *PIPELINE_ASSETS,
+    read_copy_asset([key for definition in PIPELINE_ASSETS for key in definition.keys]),
 ]
 
 incremental_extraction = define_asset_job(
@@ -62,4 +68,7 @@ defs = Definitions(
     schedules=[daily_extraction_schedule],
     sensors=SENSORS,
     resources=build_resources(),
+    # One step at a time opens the warehouse anyway (the `warehouse` pool): a process per step, the default,
+    # would only add the start-up of a Python process with Dagster and pandas to each of the ~60 steps.
+    executor=in_process_executor,
 )

@@ -3,6 +3,7 @@ and an owner; retries on the extraction assets (dvc_orphans only reads the wareh
 in a backfill; the nightly schedule and both folder sensors loaded."""
 
 from assets.definitions import defs
+from assets.read_copy import READ_COPY_KEY
 from assets.sources import EXTRACTION_ASSETS
 
 YEARLY = {
@@ -49,3 +50,14 @@ def test_the_schedule_and_the_folder_sensors_are_loaded():
 def test_every_step_of_the_graph_checks_included_is_in_the_warehouse_pool():
     job = defs.resolve_implicit_global_asset_job_def()
     assert {node.name: node.pool for node in job.graph.node_defs if node.pool != "warehouse"} == {}
+
+
+def test_the_read_copy_is_published_after_every_other_asset_of_a_run():
+    graph = defs.resolve_asset_graph()
+    others = {key for key in graph.get_all_asset_keys() if key != READ_COPY_KEY}
+    assert graph.get(READ_COPY_KEY).parent_keys == others
+
+
+def test_runs_launched_from_dagster_run_their_steps_in_one_process():
+    assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
+    assert defs.resolve_job_def("daily_incremental_extraction").executor_def.name == "in_process"

@@ -1,0 +1,33 @@
+"""The read copy of a DuckDB warehouse (interface.md §4), published as the last step of every run however
+it was launched: from the UI, the schedule, a sensor or a backfill, not only by `parindex run`."""
+
+from dagster import AssetKey, AssetsDefinition, MaterializeResult, asset
+
+from assets.resources import WarehouseResource
+from warehouse.publish import publish_read_copy
+
+READ_COPY_KEY = AssetKey(["warehouse", "read_copy"])
+
+
+def read_copy_asset(upstream: list[AssetKey]) -> AssetsDefinition:
+    """The publishing asset, after every asset of `upstream` (all the others: it must come last)."""
+
+    @asset(
+        key=READ_COPY_KEY,
+        group_name="marts",
+        deps=upstream,
+        description=(
+            "`warehouse.read.duckdb` beside a DuckDB warehouse file: a copy of the warehouse after the run's "
+            "writes, replaced atomically, for analysts, the webserver and sensors, which must never open the "
+            "file a run writes. Nothing to do on PostgreSQL."
+        ),
+        kinds={"duckdb"},
+        owners=["team:data"],
+        # Copying needs a checkpoint of the file, so no other step may hold it meanwhile.
+        pool="warehouse",
+    )
+    def read_copy(warehouse: WarehouseResource) -> MaterializeResult:
+        path = publish_read_copy(warehouse.url)
+        return MaterializeResult(metadata={"path": str(path) if path else "PostgreSQL: no copy needed"})
+
+    return read_copy
