@@ -16,7 +16,7 @@ from dagster import (
 
 from assets.checks import ASSET_CHECKS
 from assets.marts import marts_models, metric_value, metrics_csv
-from assets.partitions import local_timezone
+from assets.partitions import assessment_years, local_timezone
 from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources
@@ -54,6 +54,16 @@ incremental_extraction = define_asset_job(
     description="Extracts what changed since each source's stored watermark and rebuilds the marts.",
 )
 
+assessment_year_job = define_asset_job(
+    "assessment_year",
+    selection=AssetSelection.all(),
+    partitions_def=assessment_years,
+    description=(
+        "The whole graph for one assessment year, as `parindex run --year Y`: the run carries the year, so "
+        "extraction starts where that year's needs. A backfill of this job runs each year as one run."
+    ),
+)
+
 daily_extraction_schedule = ScheduleDefinition(
     job=incremental_extraction,
     cron_schedule="30 1 * * *",
@@ -64,7 +74,7 @@ daily_extraction_schedule = ScheduleDefinition(
 defs = Definitions(
     assets=ALL_ASSETS,
     asset_checks=ASSET_CHECKS,
-    jobs=[incremental_extraction],
+    jobs=[incremental_extraction, assessment_year_job],
     schedules=[daily_extraction_schedule],
     sensors=SENSORS,
     resources=build_resources(),

@@ -61,3 +61,10 @@ def test_the_read_copy_is_published_after_every_other_asset_of_a_run():
 def test_runs_launched_from_dagster_run_their_steps_in_one_process():
     assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
     assert defs.resolve_job_def("daily_incremental_extraction").executor_def.name == "in_process"
+
+
+def test_the_assessment_year_job_runs_the_whole_graph_for_one_year():
+    job = defs.resolve_job_def("assessment_year")
+    graph_keys = defs.resolve_asset_graph().get_all_asset_keys()
+    assert job.partitions_def.get_partition_keys()[:2] == ["2024", "2025"]
+    assert set(job.asset_layer.executable_asset_keys) == set(graph_keys)
