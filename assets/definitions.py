@@ -16,7 +16,7 @@ from dagster import (
 
 from assets.checks import ASSET_CHECKS
 from assets.marts import marts_models, metric_value, metrics_csv
-from assets.partitions import assessment_years, local_timezone
+from assets.partitions import local_timezone
 from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources
@@ -57,7 +57,6 @@ incremental_extraction = define_asset_job(
 assessment_year_job = define_asset_job(
     "assessment_year",
     selection=AssetSelection.all(),
-    partitions_def=assessment_years,
     description=(
         "The whole graph for one assessment year, as `parindex run --year Y`: the run carries the year, so "
         "extraction starts where that year's needs. A backfill of this job runs each year as one run."
