@@ -40,8 +40,7 @@ def revision_tables() -> list[tuple[str, tuple[str, ...]]]:
     """(revision, table names it creates), oldest first."""
     script = ScriptDirectory(str(Path(__file__).parent))
     return [
-        (revision.revision, revision.module.TABLES)
-        for revision in reversed(list(script.walk_revisions()))
+        (revision.revision, revision.module.TABLES) for revision in reversed(list(script.walk_revisions()))
     ]
 
 
