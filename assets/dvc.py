@@ -24,7 +24,6 @@ from etl.dvc.client import DvcClient
 from etl.dvc.context import DvcContext, ProcedureCodes
 from etl.dvc.extract import DvcExtractor
 from etl.dvc.normalise import normalise_records
-from etl.http import RetryPolicy as HttpRetryPolicy
 from etl.settings import DvcSettings
 from etl.timeparse import local_now
 from warehouse import cursors, quarantine, reading, reference, schema
@@ -62,16 +61,6 @@ def table_keys(entity: str) -> tuple[AssetKey, AssetKey]:
     return (
         AssetKey([target.raw.schema, target.raw.name]),
         AssetKey([target.staging.schema, target.staging.name]),
-    )
-
-
-def http_policy(dvc: DvcSource) -> HttpRetryPolicy:
-    return HttpRetryPolicy(
-        max_attempts=dvc.max_attempts,
-        base_delay=dvc.backoff_initial_s,
-        max_delay=dvc.backoff_cap_s,
-        connect_timeout=dvc.connect_timeout_s,
-        read_timeout=dvc.read_timeout_s,
     )
 
 
@@ -153,7 +142,7 @@ def _dvc_entity_asset(entity: str):
 
         client = DvcClient(
             DvcSettings(dvc.base_url, dvc.client_id or "", dvc.client_secret or "", settings.timezone),
-            http_policy(dvc),
+            dvc.retry_policy(),
         )
         extractor = DvcExtractor(client, dvc_context)
         watermark = None if settings.full_refresh else cursors.get_watermark(engine, SOURCE, entity)

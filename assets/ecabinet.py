@@ -28,7 +28,6 @@ from etl.ecabinet.context import EcabinetContext
 from etl.ecabinet.extract import EcabinetExtractor
 from etl.ecabinet.normalise import normalise_records
 from etl.ecabinet.settings import OWNER_VARIABLE, EcabinetSettings, configured_owner
-from etl.http import RetryPolicy as HttpRetryPolicy
 from etl.timeparse import local_now
 from warehouse import cursors, quarantine, reading, reference, schema
 from warehouse import ecabinet as ecabinet_state
@@ -60,16 +59,6 @@ def table_keys(entity: str) -> list[AssetKey]:
     target = schema.landing_target(SOURCE, entity)
     tables = [target.raw, target.staging, *target.children.values()]
     return [AssetKey([table.schema, table.name]) for table in tables]
-
-
-def http_policy(source: EcabinetSource) -> HttpRetryPolicy:
-    return HttpRetryPolicy(
-        max_attempts=source.max_attempts,
-        base_delay=source.backoff_initial_s,
-        max_delay=source.backoff_cap_s,
-        connect_timeout=source.connect_timeout_s,
-        read_timeout=source.read_timeout_s,
-    )
 
 
 def owner_agency(source: EcabinetSource, agencies: AgencyResolver) -> str:
@@ -190,7 +179,7 @@ def _ecabinet_entity_asset(entity: str):
                 owner,
                 settings.timezone,
             ),
-            http_policy(ecabinet),
+            ecabinet.retry_policy(),
         )
         known = ecabinet_state.meetings_with_detail(engine) if entity == "cuoc-hop" else None
         extractor = EcabinetExtractor(client, ec_context, known, detail_workers=ecabinet.detail_workers)

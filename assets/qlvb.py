@@ -30,7 +30,6 @@ from assets.resources import PipelineSettings, QlvbSource, WarehouseResource
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.files import list_folder
-from etl.http import RetryPolicy as HttpRetryPolicy
 from etl.qlvb.client import QlvbClient, QlvbSettings
 from etl.qlvb.context import QlvbContext
 from etl.qlvb.entities import DIRECTIONS, DOCUMENTS, EDXML, SOURCE, document_spec
@@ -70,17 +69,6 @@ def qlvb_context(engine, settings: PipelineSettings) -> QlvbContext:
         agencies=agencies,
         codes=CodeMappings.load(SOURCE),
         timezone=ZoneInfo(settings.timezone),
-    )
-
-
-def http_policy(qlvb: QlvbSource) -> HttpRetryPolicy:
-    return HttpRetryPolicy(
-        max_attempts=qlvb.max_attempts,
-        base_delay=qlvb.backoff_initial_s,
-        max_delay=qlvb.backoff_cap_s,
-        connect_timeout=qlvb.connect_timeout_s,
-        read_timeout=qlvb.read_timeout_s,
-        max_retry_after=qlvb.max_retry_after_s,
     )
 
 
@@ -166,7 +154,9 @@ def qlvb_documents(
     qlvb_ctx = qlvb_context(engine, settings)
     run_tag = context.run.run_id.split("-")[0]
     released = reevaluate_documents(engine, qlvb_ctx, f"{run_tag}-qlvb-re", local_now(tz))
-    client = QlvbClient(QlvbSettings(qlvb.base_url, qlvb.api_key or "", settings.timezone), http_policy(qlvb))
+    client = QlvbClient(
+        QlvbSettings(qlvb.base_url, qlvb.api_key or "", settings.timezone), qlvb.retry_policy()
+    )
     extractor = QlvbExtractor(client, qlvb_ctx, limit=qlvb.page_limit)
     start = datetime.combine(settings.first_extract_start(assessment_year(context, tz)), time())
     totals = {"received_this_run": 0, "staged_this_run": 0, "quarantined_this_run": 0}

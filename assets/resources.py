@@ -12,6 +12,7 @@ from pydantic import PrivateAttr
 from sqlalchemy.engine import Engine
 
 from assets.partitions import DEFAULT_TIMEZONE
+from etl.http import RetryPolicy as HttpRetryPolicy
 from warehouse.engine import DEFAULT_URL, make_engine
 from warehouse.hr_baseline import DEFAULT_BASELINE_YEAR
 from warehouse.schema import ensure_schema
@@ -36,17 +37,35 @@ class WarehouseResource(ConfigurableResource):
             self._engine = None
 
 
-class DvcSource(ConfigurableResource):
-    """The one-stop / public-service system. Unconfigured (no URL): its assets skip with a warning."""
+class HttpSource(ConfigurableResource):
+    """What every HTTP source shares: the retry policy and timeouts of sources.md §1.7, configurable so
+    that tests run with short delays."""
 
-    base_url: str | None = None
-    client_id: str | None = None
-    client_secret: str | None = None
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
     max_attempts: int = 5
     backoff_initial_s: float = 1.0
     backoff_cap_s: float = 30.0
+    # sources.md §1.7 bounds Retry-After to 1–30 s; tests cap it lower.
+    max_retry_after_s: float = 30.0
+
+    def retry_policy(self) -> HttpRetryPolicy:
+        return HttpRetryPolicy(
+            max_attempts=self.max_attempts,
+            base_delay=self.backoff_initial_s,
+            max_delay=self.backoff_cap_s,
+            connect_timeout=self.connect_timeout_s,
+            read_timeout=self.read_timeout_s,
+            max_retry_after=self.max_retry_after_s,
+        )
+
+
+class DvcSource(HttpSource):
+    """The one-stop / public-service system. Unconfigured (no URL): its assets skip with a warning."""
+
+    base_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
     lag_s: float = 0.0
 
     @property
@@ -69,20 +88,13 @@ class HrSource(ConfigurableResource):
         return bool(self.folder)
 
 
-class QlvbSource(ConfigurableResource):
+class QlvbSource(HttpSource):
     """The e-office system (documents API) and the folder of edXML packages; either may be unconfigured (no
     URL, no folder), and then its assets skip with a warning."""
 
     base_url: str | None = None
     api_key: str | None = None
     edxml_dir: str | None = None
-    connect_timeout_s: float = 10.0
-    read_timeout_s: float = 30.0
-    max_attempts: int = 5
-    backoff_initial_s: float = 1.0
-    backoff_cap_s: float = 30.0
-    # sources.md §1.7 bounds Retry-After to 1–30 s; tests cap it lower.
-    max_retry_after_s: float = 30.0
     page_limit: int = 500
 
     @property
@@ -94,7 +106,7 @@ class QlvbSource(ConfigurableResource):
         return bool(self.edxml_dir)
 
 
-class EcabinetSource(ConfigurableResource):
+class EcabinetSource(HttpSource):
     """The paperless-meeting system. Unconfigured (no URL): its assets skip with a warning. `owner` is
     `PARINDEX_ECABINET_OWNER`; unset, the deployment file's `ecabinet_owner` applies."""
 
@@ -102,11 +114,6 @@ class EcabinetSource(ConfigurableResource):
     user: str | None = None
     password: str | None = None
     owner: str | None = None
-    connect_timeout_s: float = 10.0
-    read_timeout_s: float = 30.0
-    max_attempts: int = 5
-    backoff_initial_s: float = 1.0
-    backoff_cap_s: float = 30.0
     lag_s: float = 0.0
     detail_workers: int = 4
 

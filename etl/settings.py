@@ -11,7 +11,7 @@ class MissingSetting(Exception):
     """A required variable is not set; the message names the variable, never a value."""
 
 
-def _require(env: Mapping[str, str], name: str) -> str:
+def require_setting(env: Mapping[str, str], name: str) -> str:
     value = env.get(name, "").strip()
     if not value:
         raise MissingSetting(f"{name} is not set")
@@ -29,8 +29,8 @@ class DvcSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "DvcSettings":
         env = os.environ if environ is None else environ
         return cls(
-            url=_require(env, "PARINDEX_DVC_URL"),
-            client_id=_require(env, "PARINDEX_DVC_CLIENT_ID"),
-            client_secret=_require(env, "PARINDEX_DVC_CLIENT_SECRET"),
+            url=require_setting(env, "PARINDEX_DVC_URL"),
+            client_id=require_setting(env, "PARINDEX_DVC_CLIENT_ID"),
+            client_secret=require_setting(env, "PARINDEX_DVC_CLIENT_SECRET"),
             timezone=env.get("PARINDEX_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from etl.settings import MissingSetting
+from etl.settings import MissingSetting, require_setting
 from etl.timeparse import DEFAULT_TIMEZONE
 
 DEPLOYMENT_FILE = Path(__file__).parent.parent / "reference" / "deployment.yaml"
@@ -33,13 +33,6 @@ def owner_code(environ: Mapping[str, str] | None = None, deployment: str | Path 
     return owner
 
 
-def _require(env: Mapping[str, str], name: str) -> str:
-    value = env.get(name, "").strip()
-    if not value:
-        raise MissingSetting(f"{name} is not set")
-    return value
-
-
 @dataclass(frozen=True)
 class EcabinetSettings:
     url: str
@@ -52,9 +45,9 @@ class EcabinetSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "EcabinetSettings":
         env = os.environ if environ is None else environ
         return cls(
-            url=_require(env, "PARINDEX_ECABINET_URL"),
-            user=_require(env, "PARINDEX_ECABINET_USER"),
-            password=_require(env, "PARINDEX_ECABINET_PASSWORD"),
+            url=require_setting(env, "PARINDEX_ECABINET_URL"),
+            user=require_setting(env, "PARINDEX_ECABINET_USER"),
+            password=require_setting(env, "PARINDEX_ECABINET_PASSWORD"),
             owner=owner_code(env),
             timezone=env.get("PARINDEX_TIMEZONE", "").strip() or DEFAULT_TIMEZONE,
         )
