@@ -1,7 +1,7 @@
 """The staff of every agency month by month (sources.md §5, §9): people, postings, leavers and transfers,
 training, discipline, annual ratings and quotas. Everything here is clean: quirks are applied when written."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -237,25 +237,28 @@ def _courses(people: list[Person], year: int, config: dict, rng) -> list[Course]
     courses = []
     start_of_range = date(year - 1, 11, 1).toordinal()
     end_of_range = date(year, 12, 15).toordinal()
+    seen: set[tuple] = set()
     for person in people:
         for _ in range(int(rng.choice(3, p=[0.45, 0.4, 0.15]))):
             name, kind, content = config["courses"][int(rng.integers(len(config["courses"])))]
             start = date.fromordinal(int(rng.integers(start_of_range, end_of_range)))
-            courses.append(
-                Course(
-                    person=person.number,
-                    name=name,
-                    kind=kind,
-                    content=content,
-                    form=config["training_forms"][int(rng.integers(3))],
-                    school=config["schools"][int(rng.integers(3))],
-                    start=start,
-                    end=start + timedelta(days=int(rng.integers(3, 90))),
-                    end_known=bool(rng.random() < 0.7),
-                    passed=bool(rng.random() < 0.92),
-                    planned=bool(rng.random() < 0.8),
-                )
+            course = Course(
+                person=person.number,
+                name=name,
+                kind=kind,
+                content=content,
+                form=config["training_forms"][int(rng.integers(3))],
+                school=config["schools"][int(rng.integers(3))],
+                start=start,
+                end=start + timedelta(days=int(rng.integers(3, 90))),
+                end_known=bool(rng.random() < 0.7),
+                passed=bool(rng.random() < 0.92),
+                planned=bool(rng.random() < 0.8),
             )
+            # (person, course, start) is the sheet key (sources.md §5.6): a repeated draw is no second course.
+            if (course.person, course.name, course.start) not in seen:
+                seen.add((course.person, course.name, course.start))
+                courses.append(course)
     return courses
 
 
@@ -281,7 +284,22 @@ def _sanctions(people, postings, agencies, holders, year, config, rng) -> list[S
                 offence=config["offences"][int(rng.integers(len(config["offences"])))],
             )
         )
-    return sanctions
+    return _numbered_per_agency(sanctions)
+
+
+def _numbered_per_agency(sanctions: list[Sanction]) -> list[Sanction]:
+    """Decision numbers are unique within an agency (with the agency, SoQuyetDinh is the key, sources.md
+    §5.7): a drawn number already used there moves to the next free one."""
+    used: dict[int, set[int]] = {}
+    numbered = []
+    for sanction in sanctions:
+        taken = used.setdefault(sanction.agency, set())
+        number = int(sanction.number.split("/")[0])
+        while number in taken:
+            number += 1
+        taken.add(number)
+        numbered.append(replace(sanction, number=f"{number}/QĐ-KL"))
+    return numbered
 
 
 def _quotas(postings, people, holders, year, rng) -> dict[tuple[int, int], dict]:
