@@ -14,11 +14,11 @@ from quality_checks.suites.expect import (
     between,
     in_set,
     is_null,
-    json_text,
     matches,
     not_null,
     unique,
 )
+from quality_checks.suites.raw import raw_suite
 
 RAW_TABLES = (
     "raw.dvc__thu_tuc",
@@ -64,25 +64,6 @@ FEEDBACK_STATUSES = ("Chờ tiếp nhận", "Đã tiếp nhận", "Đang xử l�
 # A refusal is an answer too (metrics.md §1): both carry NgayTraLoi, and only they do.
 FEEDBACK_ANSWERED = ("Đã trả lời", "Từ chối tiếp nhận")
 FEEDBACK_OPEN = tuple(s for s in FEEDBACK_STATUSES if s not in FEEDBACK_ANSWERED)
-
-
-def _raw_suite(table: str) -> Suite:
-    return Suite(
-        name=table,
-        table=table,
-        key=("_key",),
-        blocking=False,
-        description="Bản ghi thô: khóa, nội dung JSON và thông tin lô tải đầy đủ",
-        expectations=(
-            not_null("_key"),
-            not_null("_record"),
-            json_text("_record"),
-            not_null("_batch_id"),
-            not_null("_extracted_at"),
-            not_null("_locator"),
-            in_set("_source", ("dvc",)),
-        ),
-    )
 
 
 PROCEDURE = Suite(
@@ -251,7 +232,10 @@ CALENDAR_COVERAGE = Suite(
 SUITES: dict[str, Suite] = {
     suite.name: suite
     for suite in (
-        *(_raw_suite(table) for table in RAW_TABLES),
+        *(
+            raw_suite(table, "dvc", "Bản ghi thô: khóa, nội dung JSON và thông tin lô tải đầy đủ")
+            for table in RAW_TABLES
+        ),
         PROCEDURE,
         AGENCY,
         HOLIDAY,

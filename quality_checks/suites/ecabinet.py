@@ -13,12 +13,12 @@ from quality_checks.suites.expect import (
     at_least,
     in_set,
     is_null,
-    json_text,
     matches,
     not_null,
     unique,
     unique_together,
 )
+from quality_checks.suites.raw import raw_suite
 
 RAW_TABLES = ("raw.ecabinet__cuoc_hop", "raw.ecabinet__phieu_lay_y_kien", "raw.ecabinet__nhiem_vu")
 
@@ -32,26 +32,6 @@ TASK_SOURCES = ("cuộc họp", "phiếu lấy ý kiến", "khác")
 TASK_STATUSES = ("chưa thực hiện", "đang thực hiện", "hoàn thành", "đã hủy")
 TASK_DONE = "hoàn thành"
 TASK_NOT_DONE = tuple(s for s in TASK_STATUSES if s != TASK_DONE)
-
-
-def _raw_suite(table: str) -> Suite:
-    return Suite(
-        name=table,
-        table=table,
-        key=("_key",),
-        blocking=False,
-        description="Bản ghi thô E-CABINET: khóa, phiên bản, nội dung JSON và thông tin lô tải đầy đủ",
-        expectations=(
-            not_null("_key"),
-            not_null("_version"),
-            not_null("_record"),
-            json_text("_record"),
-            not_null("_batch_id"),
-            not_null("_extracted_at"),
-            not_null("_locator"),
-            in_set("_source", ("ecabinet",)),
-        ),
-    )
 
 
 MEETING = Suite(
@@ -178,7 +158,15 @@ FCT_TASK = Suite(
 SUITES: dict[str, Suite] = {
     suite.name: suite
     for suite in (
-        *(_raw_suite(table) for table in RAW_TABLES),
+        *(
+            raw_suite(
+                table,
+                "ecabinet",
+                "Bản ghi thô E-CABINET: khóa, phiên bản, nội dung JSON và thông tin lô tải đầy đủ",
+                required=("_key", "_version"),
+            )
+            for table in RAW_TABLES
+        ),
         MEETING,
         POLL,
         POLL_MEMBER,

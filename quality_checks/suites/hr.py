@@ -14,11 +14,11 @@ from quality_checks.suites.expect import (
     between,
     in_set,
     is_null,
-    json_text,
     matches,
     not_null,
     unique,
 )
+from quality_checks.suites.raw import raw_suite
 
 PSEUDONYM = r"^[0-9a-f]{64}$"
 STAFF_TYPES = ("Cán bộ", "Công chức", "Viên chức", "Hợp đồng lao động")
@@ -28,21 +28,10 @@ GENDERS = ("Nam", "Nữ")
 TRAINING_RESULTS = ("Đang học", "Hoàn thành", "Không hoàn thành")
 RATING_CODES = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
 
-RAW = Suite(
-    name="raw.hr__nhansu",
-    table="raw.hr__nhansu",
-    key=("_key",),
-    blocking=False,
-    description="Dòng thô của tệp nhân sự: khóa, nội dung JSON, vị trí (tệp, trang, dòng) và lô tải",
-    expectations=(
-        not_null("_key"),
-        not_null("_record"),
-        json_text("_record"),
-        not_null("_batch_id"),
-        not_null("_extracted_at"),
-        not_null("_locator"),
-        in_set("_source", ("hr",)),
-    ),
+RAW = raw_suite(
+    "raw.hr__nhansu",
+    "hr",
+    "Dòng thô của tệp nhân sự: khóa, nội dung JSON, vị trí (tệp, trang, dòng) và lô tải",
 )
 
 EXPORT = Suite(

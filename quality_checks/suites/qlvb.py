@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from quality_checks.suite import Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE
-from quality_checks.suites.expect import in_set, is_null, json_text, matches, not_null, unique
+from quality_checks.suites.expect import in_set, is_null, matches, not_null, unique
+from quality_checks.suites.raw import raw_suite
 
 RAW_TABLES = ("raw.qlvb__documents", "raw.qlvb__edxml")
 
@@ -24,24 +25,6 @@ ROLES = ("chủ trì", "phối hợp")
 HANDLING_STATUSES = ("01", "02", "03", "04", "05", "06")
 DONE = "06"
 _INCOMING = Where("direction", "==", "den")
-
-
-def _raw_suite(table: str) -> Suite:
-    return Suite(
-        name=table,
-        table=table,
-        key=("_locator",),
-        blocking=False,
-        description="Bản ghi thô QLVB: nội dung JSON, vị trí và thông tin lô tải đầy đủ",
-        expectations=(
-            not_null("_locator"),
-            not_null("_record"),
-            json_text("_record"),
-            not_null("_batch_id"),
-            not_null("_extracted_at"),
-            in_set("_source", ("qlvb",)),
-        ),
-    )
 
 
 DOCUMENT = Suite(
@@ -149,7 +132,15 @@ FCT_DOCUMENT = Suite(
 SUITES: dict[str, Suite] = {
     suite.name: suite
     for suite in (
-        *(_raw_suite(table) for table in RAW_TABLES),
+        *(
+            raw_suite(
+                table,
+                "qlvb",
+                "Bản ghi thô QLVB: nội dung JSON, vị trí và thông tin lô tải đầy đủ",
+                required=("_locator",),
+            )
+            for table in RAW_TABLES
+        ),
         DOCUMENT,
         PACKAGE,
         SIGNATURE,
