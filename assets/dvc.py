@@ -15,7 +15,7 @@ from dagster import (
     multi_asset,
 )
 
-from assets.progress import progress
+from assets.landing import land_batches
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import DvcSource, PipelineSettings, WarehouseResource
 from etl.agency_codes import AgencyResolver
@@ -147,25 +147,15 @@ def _dvc_entity_asset(entity: str):
         extractor = DvcExtractor(client, dvc_context)
         watermark = None if settings.full_refresh else cursors.get_watermark(engine, SOURCE, entity)
         start = datetime.combine(settings.first_extract_start(assessment_year(context, tz)), time())
-        totals = {"raw": 0, "staged": 0, "quarantined": 0}
         try:
-            for number, batch in enumerate(
-                extractor.extract(entity, watermark, start, timedelta(seconds=dvc.lag_s)), start=1
-            ):
-                result = land_batch(
-                    engine,
-                    f"{run_tag}-{entity}-{number}",
-                    local_now(tz),
-                    SOURCE,
-                    entity,
-                    batch.raw,
-                    batch.rows,
-                    batch.quarantine,
-                )
-                totals["raw"] += result.raw_rows
-                totals["staged"] += result.staged_rows
-                totals["quarantined"] += result.quarantined_rows
-                progress(f"dvc {entity}: batch {number}, {totals['raw']:,} records received")
+            totals = land_batches(
+                engine,
+                extractor.extract(entity, watermark, start, timedelta(seconds=dvc.lag_s)),
+                SOURCE,
+                entity,
+                run_tag,
+                tz,
+            )
         finally:
             client.close()
         if extractor.new_watermark is not None:

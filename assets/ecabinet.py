@@ -18,7 +18,7 @@ from dagster import (
 
 from assets.dvc import assessment_year
 from assets.dvc import table_keys as dvc_table_keys
-from assets.progress import progress
+from assets.landing import land_batches
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import EcabinetSource, PipelineSettings, WarehouseResource
 from etl.agency_codes import AgencyResolver
@@ -185,25 +185,9 @@ def _ecabinet_entity_asset(entity: str):
         extractor = EcabinetExtractor(client, ec_context, known, detail_workers=ecabinet.detail_workers)
         watermark = None if settings.full_refresh else cursors.get_watermark(engine, SOURCE, entity)
         start = datetime.combine(settings.first_extract_start(assessment_year(context, tz)), time())
-        totals = {"raw": 0, "staged": 0, "quarantined": 0}
         try:
             batches = extractor.extract(entity, watermark, start, timedelta(seconds=ecabinet.lag_s))
-            for number, batch in enumerate(batches, start=1):
-                result = land_batch(
-                    engine,
-                    f"{run_tag}-{entity}-{number}",
-                    local_now(tz),
-                    SOURCE,
-                    entity,
-                    batch.raw,
-                    batch.rows,
-                    batch.quarantine,
-                    batch.children,
-                )
-                totals["raw"] += result.raw_rows
-                totals["staged"] += result.staged_rows
-                totals["quarantined"] += result.quarantined_rows
-                progress(f"ecabinet {entity}: batch {number}, {totals['raw']:,} records received")
+            totals = land_batches(engine, batches, SOURCE, entity, run_tag, tz)
         finally:
             client.close()
         if extractor.new_watermark is not None:
