@@ -1,6 +1,7 @@
 """The simulator as a background process (for `parindex demo` and the benchmark): its own process and
 process group, so it serves on the other core and stops with everything it started."""
 
+import json
 import os
 import secrets
 import signal
@@ -112,6 +113,13 @@ class SimulatorProcess:
                 pass
             time.sleep(0.5)
         raise RuntimeError(f"the simulator did not answer on {self.base_url} within {self.start_timeout_s} s")
+
+    def advance(self, days: float = 1) -> str:
+        """Moves the simulator's as-of time forward by `days` (new versions at the wall clock) and writes
+        the files of the new as-of time; returns the new as-of time."""
+        request = urllib.request.Request(f"{self.base_url}/_sim/advance?days={days}", method="POST")
+        with urllib.request.urlopen(request, timeout=self.start_timeout_s) as answer:
+            return json.loads(answer.read())["as_of"]
 
     def peak_rss_bytes(self) -> int | None:
         """The simulator's own peak resident memory (Linux), reported apart from the pipeline's."""

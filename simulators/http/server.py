@@ -4,7 +4,7 @@ import socket
 import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
@@ -103,6 +103,22 @@ class SimulatorServer:
     def fault_history(self) -> list[tuple[tuple, str | None]]:
         """Every attempt's request (client, method, path, query) and the fault drawn for it, oldest first."""
         return list(self.api.faults.history)
+
+    def advance(self, query: str) -> Reply:
+        """`POST /_sim/advance?days=N`: the benchmark's day of new records (sources.md §1.11 "Moving time")
+        for a simulator in another process; the folders get the files present at the new as-of time."""
+        values = parse_qs(query)
+        try:
+            days = float(values.get("days", ["1"])[0])
+        except ValueError:
+            return Reply(400, {"error": "days must be a number"})
+        if days <= 0:
+            return Reply(400, {"error": "days must be positive"})
+        simulation = self.simulation
+        simulation.advance(days)
+        if {"hr", "edxml"} <= simulation.folders.keys():
+            simulation.write_files(simulation.folders["hr"], simulation.folders["edxml"])
+        return Reply(200, {"as_of": simulation.as_of.isoformat(timespec="seconds")})
 
     def start(self) -> "SimulatorServer":
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="simulator-http", daemon=True)
@@ -205,6 +221,8 @@ def _handler_for(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length)
             if url.path == "/dvc/oauth2/token":
                 self._send(server.api.token(self.client_address[0], body))
+            elif url.path == "/_sim/advance":
+                self._send(server.advance(url.query))
             else:
                 self._send(dvc_error(404))
 

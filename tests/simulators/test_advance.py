@@ -2,7 +2,9 @@
 
 from datetime import datetime, timedelta
 
-from simulators import Simulation
+import requests
+
+from simulators import Simulation, SimulatorServer
 from simulators.clock import local_now, to_seconds
 
 
@@ -61,3 +63,20 @@ def test_advance_stops_at_the_end_of_the_period():
     simulation.advance(days=3)
     assert simulation.as_of == simulation.period_end
     assert simulation.period_end - datetime(2025, 12, 31, 12, 0) < timedelta(days=1)
+
+
+def test_a_running_server_advances_on_request_and_writes_the_new_files(tmp_path):
+    """The benchmark's simulator runs in another process; it is moved with `POST /_sim/advance?days=N`."""
+    simulation = Simulation(scale="small", year=2025, seed=0, as_of=datetime(2025, 1, 30, 12, 0))
+    simulation.write_files(tmp_path / "hr", tmp_path / "edxml")
+    hr_before = {path.name for path in (tmp_path / "hr").iterdir()}
+    with SimulatorServer(simulation, port=0) as server:
+        refused = requests.post(f"{server.base_url}/_sim/advance?days=-1", timeout=10)
+        assert refused.status_code == 400 and simulation.as_of == datetime(2025, 1, 30, 12, 0)
+        answer = requests.post(f"{server.base_url}/_sim/advance?days=2", timeout=60)
+    assert answer.status_code == 200
+    assert answer.json() == {"as_of": "2025-02-01T12:00:00"}
+    assert simulation.as_of == datetime(2025, 2, 1, 12, 0)
+    # The January exports (YYYYMM 202501) appear once January has ended.
+    new_files = {path.name for path in (tmp_path / "hr").iterdir()} - hr_before
+    assert new_files and all("202501" in name for name in new_files), sorted(new_files)
