@@ -1,6 +1,7 @@
 """The simulated source systems as of a moment: what they serve, their ground truth and the quirk manifest."""
 
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from simulators.workdays import HolidayCalendar
 
 ENTITIES = ("thu-tuc", "don-vi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn", "ngay-nghi")
 SOURCES = ("dvc", "qlvb", "ecabinet", "hr")
+# Records rendered at once for the manifest.
+MANIFEST_CHUNK = 20_000
 # Random streams of the sources added after DVC (DVC's own streams are numbered 1-7).
 STREAMS = {"documents": 101, "quirks-qlvb": 102, "ecabinet": 103, "quirks-ecabinet": 104, "staff": 105}
 
@@ -149,60 +152,64 @@ class Simulation:
     def manifest(self, sources: tuple[str, ...] = ("dvc",)) -> list[dict]:
         """Quirk manifest entries of the given sources (default DVC only, as the first round's callers
         expect); `write_manifest` writes every source."""
-        entries = self._dvc_manifest() if "dvc" in sources else []
+        return list(self.iter_manifest(sources))
+
+    def iter_manifest(self, sources: tuple[str, ...]) -> Iterator[dict]:
+        """The manifest entries one by one, rendering the touched records a chunk at a time: at `large`
+        scale a list of every touched dossier would take gigabytes."""
+        if "dvc" in sources:
+            yield from self._dvc_manifest()
         for name in sources:
             if name in self._sources:
-                entries += self._json_manifest(self._sources[name])
+                yield from self._json_manifest(self._sources[name])
         if "qlvb" in sources:
-            entries += self._edxml.manifest(self._as_of)
+            yield from self._edxml.manifest(self._as_of)
         if "hr" in sources:
-            entries += self._hr.manifest(self._as_of)
-        return entries
+            yield from self._hr.manifest(self._as_of)
 
-    def _json_manifest(self, source: JsonSource) -> list[dict]:
-        entries = []
+    def _served_chunks(self, name: str, touched: np.ndarray) -> Iterator[tuple[list[int], list[dict]]]:
+        """(indices, clean records) of the served records among `touched` (a mask), chunk by chunk."""
+        order, versions = self.view(name)
+        served = touched[order]
+        indices, served_versions = order[served], versions[served]
+        for start in range(0, len(indices), MANIFEST_CHUNK):
+            chunk = indices[start : start + MANIFEST_CHUNK].tolist()
+            chunk_versions = served_versions[start : start + MANIFEST_CHUNK].tolist()
+            yield chunk, self.render(name, chunk, chunk_versions, with_quirks=False)
+
+    def _json_manifest(self, source: JsonSource) -> Iterator[dict]:
         for name in source.entities:
-            order, versions = self.view(name)
             touched = np.zeros(len(self.entity(name).keys), dtype=bool)
             touched[source.touched(name)] = True
-            served = touched[order]
-            indices, served_versions = order[served].tolist(), versions[served].tolist()
-            clean = self.render(name, indices, served_versions, with_quirks=False)
-            planned = source.plan.for_records(name, indices)
-            for index, record in zip(indices, clean, strict=True):
-                key = source.natural_key[name](record)
-                altered = source.marks(name, record) + source.apply(name, record, planned.get(index, []))
-                entries.extend(
-                    {"source": source.name, "entity": name, "key": key, "field": field, "quirk": quirk}
-                    for field, quirk in altered
-                )
-        return entries
+            for indices, clean in self._served_chunks(name, touched):
+                planned = source.plan.for_records(name, indices)
+                for index, record in zip(indices, clean, strict=True):
+                    key = source.natural_key[name](record)
+                    altered = source.marks(name, record) + source.apply(name, record, planned.get(index, []))
+                    for field, quirk in altered:
+                        yield _entry(name, key, field, quirk, source.name)
 
-    def _dvc_manifest(self) -> list[dict]:
-        entries = []
+    def _dvc_manifest(self) -> Iterator[dict]:
         for name in ENTITIES:
             entity = self.entity(name)
-            order, versions = self.view(name)
             touched = np.zeros(len(entity.keys), dtype=bool)
             touched[self._world.plan.planned(name)] = True
             touched |= entity.hidden
-            served = touched[order]
-            indices, served_versions = order[served].tolist(), versions[served].tolist()
-            clean = self.render(name, indices, served_versions, with_quirks=False)
-            planned = self._world.plan.for_records(name, indices)
-            for index, record in zip(indices, clean, strict=True):
-                key = record[entity.key_field]
-                if entity.hidden[index]:
-                    entries.append(_entry(name, key, "MaHoSo", "Q12"))
-                for field, quirk in apply_quirks(name, record, planned.get(index, []), self._world.context):
-                    entries.append(_entry(name, key, field, quirk))
-        return entries
+            for indices, clean in self._served_chunks(name, touched):
+                planned = self._world.plan.for_records(name, indices)
+                for index, record in zip(indices, clean, strict=True):
+                    key = record[entity.key_field]
+                    if entity.hidden[index]:
+                        yield _entry(name, key, "MaHoSo", "Q12")
+                    quirks = planned.get(index, [])
+                    for field, quirk in apply_quirks(name, record, quirks, self._world.context):
+                        yield _entry(name, key, field, quirk)
 
     def write_manifest(self, path: str | Path) -> None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            for entry in self.manifest(SOURCES):
+            for entry in self.iter_manifest(SOURCES):
                 handle.write(orjson.dumps(entry) + b"\n")
 
     def write_files(self, hr_dir: str | Path, edxml_dir: str | Path, faults: float = 0.0) -> None:
@@ -244,5 +251,5 @@ class Simulation:
         return np.where(entity.events <= moment, entity.events, -1).max(axis=1)
 
 
-def _entry(entity: str, key: str, field: str, quirk: str) -> dict:
-    return {"source": "dvc", "entity": entity, "key": key, "field": field, "quirk": quirk}
+def _entry(entity: str, key: str, field: str, quirk: str, source: str = "dvc") -> dict:
+    return {"source": source, "entity": entity, "key": key, "field": field, "quirk": quirk}
