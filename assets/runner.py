@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterEventType, DagsterInstance, Definitions
+from dagster import DagsterEventType, DagsterInstance, Definitions, RunsFilter
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
@@ -82,6 +84,43 @@ def dagster_instance() -> DagsterInstance:
     return DagsterInstance.get()
 
 
+# Where a `parindex run` records which process runs it, so that a later run can tell whether it is alive.
+PID_TAG = "parindex/pid"
+HOST_TAG = "parindex/host"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def release_dead_runs(instance: DagsterInstance) -> list[str]:
+    """Marks as failed the unfinished runs of `parindex run` on this machine whose process is gone (killed,
+    machine restarted) and frees the `warehouse` slots they held. A killed run never releases its slot, and
+    Dagster frees slots only for runs already marked as ended (the daemon's run monitoring): every later
+    run would wait for the slot forever. Runs without the tags (UI, schedule, sensors) are left to Dagster.
+    Returns the run ids released."""
+    released = []
+    host = socket.gethostname()
+    filters = RunsFilter(statuses=NOT_FINISHED_STATUSES, tags={HOST_TAG: host})
+    for run in instance.get_runs(filters=filters):
+        pid = run.tags.get(PID_TAG, "")
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"the process of this run ({pid} on {host}) is gone")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        progress(
+            f"run {run.run_id} was left unfinished by a process that is gone: marked failed, slots freed"
+        )
+        released.append(run.run_id)
+    return released
+
+
 def migrate() -> None:
     ensure_schema(make_engine())
 
@@ -102,10 +141,12 @@ def run_year(
     defs = Definitions(assets=ALL_ASSETS, asset_checks=ASSET_CHECKS, resources=resources)
     job = defs.resolve_implicit_global_asset_job_def()
     instance = dagster_instance()
+    release_dead_runs(instance)
     try:
         result = job.execute_in_process(
             partition_key=str(year),
             instance=instance,
+            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
