@@ -16,6 +16,10 @@ LOCAL = "local time"
 
 
 def column(name: str, type_: sa.types.TypeEngine, comment: str | None = None, **kwargs) -> sa.Column:
+    # Keys are natural (a year, a code), never generated. SQLAlchemy would give a lone integer key a sequence
+    # default, and DuckDB 1.5 cannot replay a WAL holding a comment on a table with such a default: a run
+    # killed before its first checkpoint would leave a warehouse that no longer opens.
+    kwargs.setdefault("autoincrement", False)
     return sa.Column(name, type_, comment=comment, **kwargs)
 
 
