@@ -338,11 +338,11 @@ class Warehouse:
     """The staging rows and open quarantine rows of the run, indexed the way the manifest names records."""
 
     def __init__(self, url: str):
-        self.rows = {}
+        # Lists, since the edXML folder may hold several packages of one document (Q10 kinds, Q17).
+        self.rows = {entity: defaultdict(list) for _, entity in STAGING}
         for (_, entity), table in STAGING.items():
-            self.rows[entity] = {
-                row["_key"].split("#")[0]: row for row in query(url, f"SELECT * FROM {table}")
-            }
+            for row in query(url, f"SELECT * FROM {table}"):
+                self.rows[entity][row["_key"].split("#")[0]].append(row)
         self.children = defaultdict(list)
         for table, _ in CHILDREN.values():
             for row in query(url, f"SELECT * FROM {table}"):
@@ -385,6 +385,10 @@ def _header_rows(folder: Path, names: set[str]) -> dict[tuple[str, str], int]:
     return found
 
 
+# A field staging carries no column for.
+_ABSENT = object()
+
+
 def _expected(entity: str, field: str, record: dict):
     """The truth value the staging column of `field` must hold, or `_ABSENT` when staging carries no
     column for it."""
@@ -399,9 +403,6 @@ def _expected(entity: str, field: str, record: dict):
         leaf = plain.split(".")[1] if "." in plain else None
         return column, [e[leaf] if leaf else e for e in entries]
     return column, _dig(record, field)
-
-
-_ABSENT = object()
 
 
 class Accounting:
@@ -445,14 +446,15 @@ class Accounting:
                 if reason in found
                 else ("unaccounted", f"not quarantined as {reason}")
             )
-        record, row = self.truth[entity].get(key), self.wh.rows[entity].get(key)
-        if record is not None and row is not None:
-            return self._compare(entity, e["field"], record, row)
+        record, rows = self.truth[entity].get(key), self.wh.rows[entity].get(key, [])
+        if record is not None and rows:
+            outcomes = [self._compare(entity, e["field"], record, row) for row in rows]
+            return next((o for o in outcomes if o[0] != "unaccounted"), outcomes[0])
         if found & self.reasons[(entity, key)]:
             return "quarantined", ",".join(sorted(found))
         return (
             "unaccounted",
-            f"truth={record is not None} staging={row is not None} quarantine={sorted(found)}",
+            f"truth={record is not None} staging={bool(rows)} quarantine={sorted(found)}",
         )
 
     def _compare(self, entity: str, field: str, record: dict, row: dict) -> tuple[str, str]:
