@@ -435,13 +435,14 @@ def report(results: dict) -> list[tuple[str, str, str, str]]:
     )
     row("  this process (ru_maxrss), MiB", f"{rss['self_bytes'] / mib:.0f}")
     row("  with its subprocesses (sampled every 0.2 s), MiB", f"{rss['tree_sampled_bytes'] / mib:.0f}")
-    new = sum(entry["records"] for entry in rerun["resources"].values())
     row(
-        f"incremental rerun after a day's advance ({new:,} raw records), s",
+        "incremental rerun after a day's advance, s",
         f"{rerun['wall_s']:.1f}",
         f"< {TARGET_INCREMENTAL_S} s",
         judge(rerun["wall_s"], TARGET_INCREMENTAL_S, False, scale, TARGET_INCREMENTAL_SCALE),
     )
+    new = sum(entry["records"] for entry in rerun["resources"].values())
+    row("  raw rows it landed (the catalogues' full pulls included)", f"{new:,}")
     stages(rerun)
     return rows
 
