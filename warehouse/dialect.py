@@ -1,8 +1,10 @@
 """Everything that differs between DuckDB and PostgreSQL; the rest of the warehouse is portable SQL."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
@@ -57,6 +59,30 @@ def bulk_insert(conn: sa.Connection, target: str, columns: Sequence[str], data: 
             buffer = io.BytesIO()
             pa_csv.write_csv(batch, buffer, options)
             copy.write(buffer.getvalue())
+
+
+def stream_frames(
+    conn: sa.Connection, query: sa.Select, columns: Sequence[str], batch_size: int
+) -> Iterator[pd.DataFrame]:
+    """The rows of `query` as DataFrames of at most `batch_size` rows, streamed from the server.
+
+    DuckDB hands its result over as Arrow record batches, converted column by column in C++: building the
+    frames from Python row tuples took a third of the quality checks' time at `province` scale.
+    """
+    if is_duckdb(conn):
+        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        try:
+            # A relation's result is streamed chunk by chunk; `execute` would materialise all of it.
+            reader = conn.connection.driver_connection.sql(sql).to_arrow_reader(batch_size)
+        except duckdb.Error as error:
+            raise sa.exc.DBAPIError.instance(sql, {}, error, duckdb.Error) from error
+        for batch in reader:
+            if batch.num_rows:
+                yield batch.to_pandas()
+        return
+    result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(query)
+    for rows in result.partitions(batch_size):
+        yield pd.DataFrame.from_records(rows, columns=list(columns))
 
 
 def json_text_field(bind: sa.Engine | sa.Connection, json_sql: str, field: str) -> str:

@@ -1,10 +1,13 @@
 """Reading warehouse tables in bounded batches, and small summaries for asset metadata."""
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+
+from warehouse import dialect
 
 
 def _table(name: str, columns: Sequence[str] = ()) -> sa.TableClause:
@@ -20,22 +23,26 @@ def iter_batches(
     batch_size: int = 50_000,
     order_by: Sequence[str] | None = None,
     where: Mapping[str, Any] | None = None,
+    newer_than: tuple[str, Any] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The rows of `table` (`schema.table`, a view too) as DataFrames of at most `batch_size` rows.
 
-    `where` keeps the rows whose columns equal the given values. Rows are streamed from the server, so
-    memory stays bounded by the batch size.
+    `where` keeps the rows whose columns equal the given values; `newer_than` (column, value) the rows
+    whose column is greater than the value or null (a row without a value is never skipped). Rows are
+    streamed from the server, so memory stays bounded by the batch size.
     """
     clause = _table(table, columns)
     query = sa.select(*(clause.c[column] for column in columns))
     for column, value in (where or {}).items():
         query = query.where(sa.column(column) == value)
+    if newer_than is not None:
+        column, value = newer_than
+        bound = sa.literal(value, sa.DateTime) if isinstance(value, datetime) else value
+        query = query.where(sa.or_(sa.column(column) > bound, sa.column(column).is_(None)))
     if order_by:
         query = query.order_by(*(sa.column(column) for column in order_by))
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(query)
-        for rows in result.partitions(batch_size):
-            yield pd.DataFrame.from_records(rows, columns=list(columns))
+        yield from dialect.stream_frames(conn, query, columns, batch_size)
 
 
 def table_counts(engine: sa.Engine, tables: Sequence[str]) -> dict[str, int]:

@@ -521,6 +521,19 @@ quality_check_result = sa.Table(
     comment="grain: one row per expectation evaluated in a run",
 )
 
+quality_check_progress = sa.Table(
+    "quality_check_progress",
+    metadata,
+    column("check_name", sa.Text, "the suite, as in marts.quality_check_result", nullable=False),
+    column("table_name", sa.Text, "schema.table the suite reads"),
+    column("checked_through", sa.DateTime, f"greatest _extracted_at of the rows checked so far ({LOCAL})"),
+    column("updated_at", sa.DateTime, LOCAL),
+    primary_key("check_name"),
+    schema="staging",
+    comment="how far each suite over an append-only raw table has read it: a row is checked once, "
+    "in the run that landed it",
+)
+
 
 processed_file = sa.Table(
     "processed_file",
@@ -549,6 +562,4 @@ def ensure_schema(engine: sa.Engine) -> None:
 
 # Each further source declares its tables in `warehouse/tables_<source>.py` with the helpers above and adds
 # them to LANDING_TARGETS; importing the module here registers them in `metadata`.
-from warehouse import tables_ecabinet  # noqa: E402,F401
-from warehouse import tables_hr  # noqa: E402,F401
-from warehouse import tables_qlvb  # noqa: E402,F401
+from warehouse import tables_ecabinet, tables_hr, tables_qlvb  # noqa: E402,F401
