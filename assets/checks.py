@@ -41,6 +41,46 @@ def table_batches(engine, suite: Suite) -> Iterable[pd.DataFrame]:
     return reading.iter_batches(engine, suite.table, suite.columns, order_by=list(suite.key))
 
 
+class _Arrivals:
+    """The rows of an append-only table that arrived since its suite last ran, and how far they reach."""
+
+    def __init__(self, engine, suite: Suite) -> None:
+        self.engine, self.suite = engine, suite
+        self.checked_through = quality_results.checked_through(engine, suite.name)
+        self.newest = None
+
+    def batches(self) -> Iterator[pd.DataFrame]:
+        column = self.suite.arrivals_column
+        since = None if self.checked_through is None else (column, self.checked_through)
+        for frame in reading.iter_batches(
+            self.engine, self.suite.table, self.suite.columns, order_by=list(self.suite.key), newer_than=since
+        ):
+            newest = frame[column].max()
+            if pd.notna(newest) and (self.newest is None or newest > self.newest):
+                self.newest = newest
+            yield frame
+
+    def remember(self) -> None:
+        if self.newest is not None:
+            through = pd.Timestamp(self.newest).to_pydatetime()
+            quality_results.record_checked_through(
+                self.engine, self.suite.name, self.suite.table, through, local_now()
+            )
+
+
+def validate_suite(engine, suite: Suite) -> CheckOutcome:
+    """The suite over its table; over the rows that arrived since its last run for an arrivals suite."""
+    # Imported here: GX takes seconds to import, and the code location must load fast.
+    from quality_checks.runner import validate
+
+    if not suite.arrivals_column:
+        return validate(suite, table_batches(engine, suite))
+    arrivals = _Arrivals(engine, suite)
+    outcome = validate(suite, arrivals.batches())
+    arrivals.remember()
+    return outcome
+
+
 def result_rows(outcome: CheckOutcome, run_id: str) -> list[dict]:
     checked_at = local_now()
     return [
@@ -75,10 +115,8 @@ def _suite_check(suite: Suite):
         pool="warehouse",
     )
     def run_suite(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-        from quality_checks.runner import validate
-
         engine = warehouse.engine()
-        outcome = validate(suite, table_batches(engine, suite))
+        outcome = validate_suite(engine, suite)
         quality_results.record_check_results(engine, result_rows(outcome, context.run.run_id))
         if not outcome.passed:
             context.log.error(outcome.summary())

@@ -98,10 +98,15 @@ class Suite:
     blocking: bool
     expectations: tuple[ExpectationSpec, ...]
     description: str = ""
+    # For an append-only table: the landing-time column by which each run reads only the rows that arrived
+    # since the suite last ran, so a row is checked once, by the run that landed it.
+    arrivals_column: str | None = None
 
     def __post_init__(self) -> None:
         if not self.key:
             raise ValueError(f"suite {self.name} needs a key column")
+        if self.arrivals_column and any(spec.spans_batches for spec in self.expectations):
+            raise ValueError(f"suite {self.name}: a uniqueness expectation needs the whole table")
         for spec in self.expectations:
             if spec.spans_batches and spec.target_columns() != self.key:
                 raise ValueError(
@@ -115,4 +120,6 @@ class Suite:
         ordered = list(self.key)
         for spec in self.expectations:
             ordered.extend(spec.columns())
+        if self.arrivals_column:
+            ordered.append(self.arrivals_column)
         return tuple(dict.fromkeys(ordered))

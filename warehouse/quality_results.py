@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,3 +36,24 @@ def failed_blocking(engine: sa.Engine, run_id: str) -> list[dict[str, Any]]:
     )
     with engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def checked_through(engine: sa.Engine, check_name: str) -> datetime | None:
+    """The greatest `_extracted_at` an arrivals suite has checked; None before its first run."""
+    table = schema.quality_check_progress
+    with engine.connect() as conn:
+        query = sa.select(table.c.checked_through).where(table.c.check_name == check_name)
+        return conn.execute(query).scalar_one_or_none()
+
+
+def record_checked_through(
+    engine: sa.Engine, check_name: str, table_name: str, through: datetime, now: datetime
+) -> None:
+    table = schema.quality_check_progress
+    with engine.begin() as conn:
+        conn.execute(sa.delete(table).where(table.c.check_name == check_name))
+        conn.execute(
+            sa.insert(table).values(
+                check_name=check_name, table_name=table_name, checked_through=through, updated_at=now
+            )
+        )

@@ -1,5 +1,6 @@
 """The suite every raw table gets: its key, the record as JSON text, and the load's bookkeeping. Raw is a
-log of what arrived, so these only warn: staging's suites block."""
+log of what arrived, so these only warn (staging's suites block), and each run checks only the rows it
+landed (`_extracted_at` after the suite's last run)."""
 
 from collections.abc import Sequence
 
@@ -23,4 +24,5 @@ def raw_suite(table: str, source: str, description: str, required: Sequence[str]
             *(not_null(column) for column in bookkeeping),
             in_set("_source", (source,)),
         ),
+        arrivals_column="_extracted_at",
     )
