@@ -165,6 +165,13 @@ def _year_env(name: str) -> int | None:
     return int(value) if value else None
 
 
+def _count_env(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if value and not (value.isdigit() and int(value) > 0):
+        raise MissingConfiguration(f"{name} must be a whole number of at least 1, e.g. 2")
+    return int(value) if value else None
+
+
 def _set(**fields):
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -195,7 +202,11 @@ def build_resources() -> dict[str, ConfigurableResource]:
             )
         ),
         "hr": HrSource(
-            **_set(folder=_env("PARINDEX_HR_DIR"), baseline_year=_year_env("PARINDEX_HR_BASELINE_YEAR"))
+            **_set(
+                folder=_env("PARINDEX_HR_DIR"),
+                baseline_year=_year_env("PARINDEX_HR_BASELINE_YEAR"),
+                reader_processes=_count_env("PARINDEX_HR_READER_PROCESSES"),
+            )
         ),
         "settings": PipelineSettings(
             **_set(

@@ -1,0 +1,22 @@
+"""Resources take their settings from the environment; a malformed number names its variable."""
+
+import pytest
+
+from assets.resources import MissingConfiguration, build_resources
+from tests.e2e.pipeline import environment
+
+
+def test_hr_reader_processes_come_from_the_environment():
+    with environment(PARINDEX_HR_READER_PROCESSES="2"):
+        assert build_resources()["hr"].reader_processes == 2
+    with environment(PARINDEX_HR_READER_PROCESSES=""):
+        assert build_resources()["hr"].reader_processes == 1
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_number_of_reader_processes_names_the_variable(value):
+    with (
+        environment(PARINDEX_HR_READER_PROCESSES=value),
+        pytest.raises(MissingConfiguration, match="PARINDEX_HR_READER_PROCESSES must be a whole number"),
+    ):
+        build_resources()
