@@ -15,6 +15,7 @@ from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
 from assets.progress import progress
 from assets.resources import build_resources
+from scoring.atomic import process_alive
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.publish import publish_read_copy
 from warehouse.schema import ensure_schema
@@ -89,16 +90,6 @@ PID_TAG = "parindex/pid"
 HOST_TAG = "parindex/host"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
 def release_dead_runs(instance: DagsterInstance) -> list[str]:
     """Marks as failed the unfinished runs of `parindex run` on this machine whose process is gone (killed,
     machine restarted) and frees the `warehouse` slots they held. A killed run never releases its slot, and
@@ -110,7 +101,7 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
     filters = RunsFilter(statuses=NOT_FINISHED_STATUSES, tags={HOST_TAG: host})
     for run in instance.get_runs(filters=filters):
         pid = run.tags.get(PID_TAG, "")
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and process_alive(int(pid)):
             continue
         instance.report_run_failed(run, f"the process of this run ({pid} on {host}) is gone")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)

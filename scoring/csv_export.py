@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from scoring.atomic import temporary_beside
 from scoring.scorecard import SCORECARD_COLUMNS, SCORECARD_DECIMALS
 
 METRICS_COLUMNS = (
@@ -53,11 +53,10 @@ def write_csv(
 ) -> int:
     """Writes atomically (temporary file, then rename) so a reader never sees half a file."""
     decimals = decimals or {}
-    path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp_name = temporary_beside(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+        with open(tmp_name, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(columns)
             for row in rows:

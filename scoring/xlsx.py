@@ -4,11 +4,12 @@ save (a reader never opens half a file)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
+
+from scoring.atomic import temporary_beside
 
 # Times New Roman is the font of Vietnamese administrative documents (Nghị định 30/2020); LibreOffice
 # substitutes the metric-compatible Liberation Serif, which has the Vietnamese glyphs too.
@@ -17,9 +18,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def save_workbook(workbook: Workbook, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
+    tmp_name = temporary_beside(path, suffix=".xlsx")
     try:
         workbook.save(tmp_name)
         umask = os.umask(0)

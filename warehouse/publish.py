@@ -4,6 +4,7 @@ import os
 import shutil
 from pathlib import Path
 
+from scoring.atomic import temporary_beside
 from warehouse import dialect
 from warehouse.engine import make_engine
 
@@ -27,7 +28,7 @@ def publish_read_copy(url: str) -> Path | None:
         engine.dispose()
     source = Path(database_file)
     target = source.with_name(READ_COPY_NAME)
-    temporary = source.with_name(f".{READ_COPY_NAME}.{os.getpid()}.tmp")
+    temporary = temporary_beside(target, suffix=".tmp")
     try:
         shutil.copyfile(source, temporary)
         os.replace(temporary, target)
