@@ -60,6 +60,14 @@ STAGE_OF_GROUP = {
 }
 STAGES = ("reference", "extract", "load", "checks", "metrics", "scoring", "exports", "read copy")
 SOURCE_LABELS = {"dvc": "DVC", "qlvb": "QLVB", "ecabinet": "E-CABINET", "hr": "HR"}
+# The simulator's variables that configure each source; a source left out of --sources is not configured,
+# so the pipeline skips it.
+SOURCE_VARIABLES = {
+    "dvc": ("PARINDEX_DVC_URL",),
+    "qlvb": ("PARINDEX_QLVB_URL", "PARINDEX_EDXML_DIR"),
+    "ecabinet": ("PARINDEX_ECABINET_URL",),
+    "hr": ("PARINDEX_HR_DIR",),
+}
 
 
 def download_only(base_url: str, credentials: dict[str, str], dump: Path) -> dict:
@@ -265,9 +273,12 @@ def timed_run(year: int, timer: LandingTimer) -> dict:
     }
 
 
-def configure_pipeline(work: Path, variables: dict[str, str], credentials: dict[str, str]) -> LandingTimer:
+def configure_pipeline(
+    work: Path, variables: dict[str, str], credentials: dict[str, str], sources: list[str]
+) -> LandingTimer:
     os.environ.update(credentials)
-    os.environ.update(variables)
+    left_out = {name for source in set(SOURCE_GROUPS) - set(sources) for name in SOURCE_VARIABLES[source]}
+    os.environ.update({name: value for name, value in variables.items() if name not in left_out})
     os.environ.update(
         {
             "PARINDEX_WAREHOUSE_URL": f"duckdb:///{work / 'warehouse.duckdb'}",
@@ -456,7 +467,15 @@ def main(argv: list[str] | None = None) -> int:
         "--year", type=int, default=2025, help="a past year: served as of its 30 December, then one day later"
     )
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument(
+        "--sources",
+        default=",".join(SOURCE_GROUPS),
+        help="comma-separated sources the pipeline extracts (default all four); e.g. dvc for a DVC-only year",
+    )
     args = parser.parse_args(argv)
+    sources = [name.strip() for name in args.sources.split(",") if name.strip()]
+    if "dvc" not in sources or set(sources) - set(SOURCE_GROUPS):
+        parser.error(f"--sources takes dvc (the baselines' source) and any of {', '.join(SOURCE_GROUPS[1:])}")
     if args.year >= datetime.now().year:
         # New versions get the wall clock (sources.md §1.8 G2); served times past it would be after the
         # connector's window.
@@ -471,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             args.scale, args.year, work / "sim", credentials, extra_args=("--as-of", as_of)
         ) as simulator:
             download = download_only(simulator.base_url, credentials, dump)
-            timer = configure_pipeline(work, simulator.variables, credentials)
+            timer = configure_pipeline(work, simulator.variables, credentials, sources)
             with TreeRss(exclude=simulator.process.pid) as tree:
                 pipeline = timed_run(args.year, timer)
             # Before the baselines' processes end: RUSAGE_CHILDREN keeps the largest finished child.
@@ -484,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "scale": args.scale,
         "year": args.year,
+        "sources": sources,
         "as_of": as_of,
         "advanced_to": advanced_to,
         "measured_at": datetime.now().isoformat(timespec="seconds"),
@@ -502,8 +522,8 @@ def main(argv: list[str] | None = None) -> int:
     result_file.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
     print(
-        f"\nparindex benchmark: scale {args.scale}, year {args.year}, as of {as_of} then {advanced_to} "
-        f"({os.cpu_count()} cores)"
+        f"\nparindex benchmark: scale {args.scale}, year {args.year}, sources {', '.join(sources)}, "
+        f"as of {as_of} then {advanced_to} ({os.cpu_count()} cores)"
     )
     print(f"{'measure':<72}{'value':>12}  {'target':<14}{'':<12}")
     for label, value, target, status in report(results):
