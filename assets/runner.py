@@ -15,7 +15,7 @@ from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
 from assets.progress import progress
 from assets.resources import build_resources
-from scoring.atomic import process_alive
+from warehouse.atomic import process_alive
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.publish import publish_read_copy
 from warehouse.schema import ensure_schema

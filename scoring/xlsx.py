@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from scoring.atomic import temporary_beside
+from warehouse.atomic import temporary_beside
 
 # Times New Roman is the font of Vietnamese administrative documents (Nghị định 30/2020); LibreOffice
 # substitutes the metric-compatible Liberation Serif, which has the Vietnamese glyphs too.

@@ -4,8 +4,8 @@ import os
 import shutil
 from pathlib import Path
 
-from scoring.atomic import temporary_beside
 from warehouse import dialect
+from warehouse.atomic import temporary_beside
 from warehouse.engine import make_engine
 
 READ_COPY_NAME = "warehouse.read.duckdb"
