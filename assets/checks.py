@@ -38,7 +38,8 @@ def _calendar_batches(engine) -> Iterator[pd.DataFrame]:
 def table_batches(engine, suite: Suite) -> Iterable[pd.DataFrame]:
     if suite.name == CALENDAR_SUITE:
         return _calendar_batches(engine)
-    return reading.iter_batches(engine, suite.table, suite.columns, order_by=list(suite.key))
+    order = list(suite.key) if suite.reads_in_key_order else None
+    return reading.iter_batches(engine, suite.table, suite.columns, order_by=order)
 
 
 class _Arrivals:
@@ -52,9 +53,9 @@ class _Arrivals:
     def batches(self) -> Iterator[pd.DataFrame]:
         column = self.suite.arrivals_column
         since = None if self.checked_through is None else (column, self.checked_through)
-        for frame in reading.iter_batches(
-            self.engine, self.suite.table, self.suite.columns, order_by=list(self.suite.key), newer_than=since
-        ):
+        # No uniqueness in an arrivals suite (Suite refuses it), so no sort of the wide raw rows either.
+        suite = self.suite
+        for frame in reading.iter_batches(self.engine, suite.table, suite.columns, newer_than=since):
             newest = frame[column].max()
             if pd.notna(newest) and (self.newest is None or newest > self.newest):
                 self.newest = newest

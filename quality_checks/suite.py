@@ -115,6 +115,12 @@ class Suite:
                 )
 
     @property
+    def reads_in_key_order(self) -> bool:
+        """Only uniqueness, checked across batches, needs the rows sorted by the key; a sort of a wide
+        table costs memory and time for nothing otherwise."""
+        return any(spec.spans_batches for spec in self.expectations)
+
+    @property
     def columns(self) -> tuple[str, ...]:
         """The columns to read, key first, each once."""
         ordered = list(self.key)
