@@ -82,6 +82,9 @@ def _empty(schema: pa.Schema) -> pa.Table:
 
 PARENT_SCHEMA = pa.schema(ROW_META + PARENT_COLUMNS)
 
+DUPLICATE_CONFLICT = "duplicate_conflict"
+_CONFLICT_DETAIL = "Trùng khóa với dòng {kept} của cùng tệp nhưng khác nội dung; giữ dòng sau"
+
 _FILE_DETAIL = {
     "bad_file_name": "Tên tệp không đúng quy tắc nhansu_{{MaDonVi}}_{{YYYYMM}}.xlsx: {name}",
     "file_too_large": "Tệp {name} lớn hơn giới hạn {limit} byte",
@@ -242,6 +245,8 @@ class FileReader:
             (complete if missing is None else incomplete).append((item, missing))
         spec = self._specs[layout.name]
         raw, rows, quarantine = normalise(spec, [item for item, _ in complete])
+        rows, conflicts = _later_row_wins(layout.entity, raw, rows, quarantine)
+        quarantine = pa.concat_tables([quarantine, conflicts])
         if not incomplete:
             return raw, rows, quarantine
         held, _, _ = normalise(spec, [item for item, _ in incomplete])
@@ -351,6 +356,60 @@ def combine(outcomes: Sequence[FileOutcome]) -> ExtractBatch:
         pa.concat_tables([batch.quarantine for batch in batches]),
         children,
     )
+
+
+def _later_row_wins(
+    entity: str, raw: pa.Table, rows: pa.Table, rejected: pa.Table
+) -> tuple[pa.Table, pa.Table]:
+    """A sheet's rows with one row per key, and the quarantine rows of the rows it left out.
+
+    A sheet row has no version, so two rows with one key are two records with the same key and version:
+    as for the API sources (sources.md §1.8), the later-read one, here the lower in the sheet, wins, and
+    an earlier one with other content is quarantined as `duplicate_conflict`; an identical one only
+    collapses into it (raw keeps both). Without this, both rows would reach the child table, whose key
+    the landing merge never sees: it merges the export, not its rows.
+    """
+    keys = rows.column("_key").to_pylist()
+    last = {key: index for index, key in enumerate(keys)}
+    if len(last) == len(keys):
+        return rows, _empty(QUARANTINE_SCHEMA)
+    # `normalise` keeps the order of the sheet, and a row it rejects has one quarantine row naming it
+    # (HR rows have no arrays): the raw rows not rejected are the staged rows, one for one.
+    rejected_at = set(rejected.column("locator").to_pylist())
+    staged = [
+        (locator, record)
+        for locator, record in zip(
+            raw.column("_locator").to_pylist(), raw.column("_record").to_pylist(), strict=True
+        )
+        if locator not in rejected_at
+    ]
+    hashes = rows.column("_content_hash").to_pylist()
+    losers = [
+        (index, last[key])
+        for index, key in enumerate(keys)
+        if last[key] != index and hashes[index] != hashes[last[key]]
+    ]
+    conflicts = pa.table(
+        {
+            "source": [SOURCE] * len(losers),
+            "entity": [entity] * len(losers),
+            "record_key": [keys[index] for index, _ in losers],
+            "record_version": pa.nulls(len(losers), TIMESTAMP),
+            "locator": [staged[index][0] for index, _ in losers],
+            "field": pa.nulls(len(losers), pa.string()),
+            "reason_code": [DUPLICATE_CONFLICT] * len(losers),
+            "detail": [_CONFLICT_DETAIL.format(kept=_sheet_row(staged[kept][0])) for _, kept in losers],
+            "record": [staged[index][1] for index, _ in losers],
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
+    kept = pa.array([last[key] == index for index, key in enumerate(keys)])
+    return rows.filter(kept), conflicts
+
+
+def _sheet_row(locator: str) -> str:
+    """`DaoTao!R7` of the locator `file#DaoTao!R7`."""
+    return locator.split("#", 1)[1]
 
 
 def _in_month(quarantine: pa.Table, name: ExportName) -> pa.Table:

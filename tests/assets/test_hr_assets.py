@@ -109,3 +109,51 @@ def test_the_processed_file_registry_keeps_outcomes(engine, folder):
     assert rows(engine, "SELECT file_name, status, reason_code FROM staging.processed_file") == [
         ("nhansu_H35.01_202503 (1).xlsx", "quarantined", "bad_file_name")
     ]
+
+
+def test_rows_repeating_a_key_in_one_export_keep_the_later_row_and_quarantine_a_different_one(engine, folder):
+    load_agency_config(engine, AGENCIES)
+    course = ["CB001", "Nguyễn Văn An", "Tin học cơ bản", "Bồi dưỡng", "Tin học", "01/02/2025", "28/02/2025"]
+    # DaoTao has three title rows in these workbooks, so its data rows are R5, R6, R7.
+    training = [
+        [1, *course, "Đang học"],  # R5: the key of R7 with other content
+        [2, "CB002", "Trần Thị Bình", "Ngoại ngữ", "Bồi dưỡng", "Ngoại ngữ", "03/02/2025", None, "Đang học"],
+        [3, *course, "Hoàn thành"],  # R7: the later row of the key wins (sources.md §1.8)
+    ]
+    decision = ["CB003", "Lò Văn Cường", "Khiển trách", "15/QĐ-VPUBND", "10/02/2025", "Vi phạm giờ giấc"]
+    # The same decision twice with the same content (the STT aside): one row, nothing to quarantine.
+    discipline = [[1, *decision], [2, *decision]]
+    write_export(folder / "nhansu_H35.01_202503.xlsx", training=training, discipline=discipline)
+    totals = load_folder(engine, folder, context(), "run1")
+    assert totals["raw"] == 3 + 2 + 3 + 2 + 1  # every sheet row stays in raw
+    assert totals["quarantined"] == 1
+    assert rows(engine, "SELECT course_name, result FROM staging.stg_hr__training ORDER BY course_name") == [
+        ("Ngoại ngữ", "Đang học"),
+        ("Tin học cơ bản", "Hoàn thành"),
+    ]
+    assert rows(engine, "SELECT decision_number FROM staging.stg_hr__discipline") == [("15/QĐ-VPUBND",)]
+    [rejected] = rows(
+        engine,
+        "SELECT entity, locator, reason_code, agency_code, record_key, record"
+        " FROM quarantine.rejected_record",
+    )
+    entity, locator, reason, agency, key, record = rejected
+    assert (entity, locator, reason, agency) == (
+        "dao-tao",
+        "nhansu_H35.01_202503.xlsx#DaoTao!R5",
+        "duplicate_conflict",
+        "H35.01",
+    )
+    # The quarantined row is the earlier one, under the key of the row kept.
+    assert '"Đang học"' in record and "Hoàn thành" not in record
+    assert rows(engine, "SELECT record_key FROM staging.stg_hr__training WHERE result = 'Hoàn thành'") == [
+        (key,)
+    ]
+    # Re-issued without the other course, the conflict still in it: the same row is not quarantined twice.
+    path = write_export(folder / "nhansu_H35.01_202503.xlsx", training=training[::2], discipline=discipline)
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 10))
+    again = load_folder(engine, folder, context(), "run2")
+    assert (again["files"], again["quarantined"]) == (1, 0)
+    assert rows(engine, "SELECT course_name, result FROM staging.stg_hr__training") == [
+        ("Tin học cơ bản", "Hoàn thành")
+    ]

@@ -206,3 +206,35 @@ def test_reading_in_worker_processes_gives_the_serial_outcomes(tmp_path):
     # 4 files, 5 sheets each with a two-line footer; the sensitive columns reported to the parent.
     assert pooled_extractor.footer_rows == 40
     assert pooled_extractor.sensitive_seen == {"DanToc", "TonGiao", "NgayVaoDang"}
+
+
+def test_a_key_repeated_in_a_sheet_keeps_its_last_row_and_quarantines_the_earlier_different_ones(tmp_path):
+    first = staff_row(1, "CB1", "000000000001", "Công chức", "01/01/2020")
+    moved = staff_row(4, "CB1", "000000000001", "Công chức", "01/01/2021")  # same person, other date
+    staff = [
+        first,
+        staff_row(2, "CB2", "000000000002", "Công chức", "2020-01-01"),  # bad_format: rejected before
+        staff_row(3, "CB3", "000000000003", "Viên chức", "01/01/2019"),
+        moved,
+        staff_row(4, "CB3", "000000000003", "Viên chức", "01/01/2019"),  # R3's content again
+    ]
+    # CanBo has one title row here: its data rows are R3 to R7.
+    write_export(tmp_path / "nhansu_H35.01_202503.xlsx", staff=staff)
+    batch = outcomes(tmp_path)["nhansu_H35.01_202503.xlsx"].batch
+    rejected = [(q["locator"], q["reason_code"], q["detail"]) for q in batch.quarantine.to_pylist()]
+    assert rejected == [
+        ("nhansu_H35.01_202503.xlsx#CanBo!R4", "bad_format", "Trường NgayVeDonVi sai định dạng: 2020-01-01"),
+        (
+            "nhansu_H35.01_202503.xlsx#CanBo!R3",
+            "duplicate_conflict",
+            "Trùng khóa với dòng CanBo!R6 của cùng tệp nhưng khác nội dung; giữ dòng sau",
+        ),
+    ]
+    conflict = batch.quarantine.to_pylist()[1]
+    assert conflict["record_key"] == f"H35.01|202503|{pseudonym('person', '000000000001')}"
+    assert json.loads(conflict["record"])["NgayVeDonVi"] == "01/01/2020"
+    kept = batch.children["stg_hr__staff"].to_pylist()
+    assert sorted((row["cbccvc_hash"], str(row["joined_on"])) for row in kept) == sorted(
+        [(pseudonym("cbccvc", "CB3"), "2019-01-01"), (pseudonym("cbccvc", "CB1"), "2021-01-01")]
+    )
+    assert batch.raw.num_rows == 5 + 2 + 1 + 1 + 1
