@@ -10,15 +10,24 @@ from warehouse.landing import land_batch
 
 
 def land_batches(
-    engine, batches: Iterable[ExtractBatch], source: str, entity: str, run_tag: str, tz: ZoneInfo
+    engine,
+    batches: Iterable[ExtractBatch],
+    source: str,
+    entity: str,
+    run_tag: str,
+    tz: ZoneInfo,
+    label: str | None = None,
 ) -> dict[str, int]:
-    """Each batch lands in its own transaction (batch id `{run_tag}-{entity}-{n}`); returns the rows
-    received, staged and quarantined."""
+    """Each batch lands in its own transaction (batch id `{run_tag}-{label}-{n}`); returns the rows
+    received, staged and quarantined. `label` names the extraction in batch ids and progress lines, the
+    entity unless given: two extractions of one entity in a run (QLVB's directions) need their own, since
+    landing a batch id again replaces what it landed."""
+    label = label or entity
     totals = {"raw": 0, "staged": 0, "quarantined": 0}
     for number, batch in enumerate(batches, start=1):
         result = land_batch(
             engine,
-            f"{run_tag}-{entity}-{number}",
+            f"{run_tag}-{label}-{number}",
             local_now(tz),
             source,
             entity,
@@ -30,5 +39,5 @@ def land_batches(
         totals["raw"] += result.raw_rows
         totals["staged"] += result.staged_rows
         totals["quarantined"] += result.quarantined_rows
-        progress(f"{source} {entity}: batch {number}, {totals['raw']:,} records received")
+        progress(f"{source} {label}: batch {number}, {totals['raw']:,} records received")
     return totals

@@ -24,6 +24,7 @@ from dagster import (
 )
 
 from assets.dvc import assessment_year
+from assets.landing import land_batches
 from assets.progress import progress
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings, QlvbSource, WarehouseResource
@@ -165,24 +166,11 @@ def qlvb_documents(
         for direction in DIRECTIONS:
             entity = watermark_entity(direction)
             watermark = None if settings.full_refresh else cursors.get_watermark(engine, SOURCE, entity)
-            for number, batch in enumerate(extractor.extract(direction, watermark, start), start=1):
-                result = land_batch(
-                    engine,
-                    f"{run_tag}-qlvb-{direction}-{number}",
-                    local_now(tz),
-                    SOURCE,
-                    DOCUMENTS,
-                    batch.raw,
-                    batch.rows,
-                    batch.quarantine,
-                    batch.children,
-                )
-                totals["received_this_run"] += result.raw_rows
-                totals["staged_this_run"] += result.staged_rows
-                totals["quarantined_this_run"] += result.quarantined_rows
-                progress(
-                    f"qlvb {direction}: batch {number}, {totals['received_this_run']:,} records received"
-                )
+            batches = extractor.extract(direction, watermark, start)
+            landed = land_batches(engine, batches, SOURCE, DOCUMENTS, run_tag, tz, label=direction)
+            totals["received_this_run"] += landed["raw"]
+            totals["staged_this_run"] += landed["staged"]
+            totals["quarantined_this_run"] += landed["quarantined"]
             if extractor.new_watermark is not None:
                 cursors.set_watermark(engine, SOURCE, entity, extractor.new_watermark)
             watermarks[entity] = str(extractor.new_watermark or watermark or "")

@@ -1,9 +1,12 @@
 """The QLVB loading steps as the assets run them: the edXML folder with its processed-file registry,
 re-evaluation of held register entries, and the folder sensor's cursor."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from dagster import RunRequest, SkipReason, build_sensor_context
 
+from assets.landing import land_batches
 from assets.qlvb import edxml_folder_sensor, folder_signature, load_edxml_folder, reevaluate_documents
 from assets.resources import QlvbSource
 from etl.agency_codes import AgencyResolver
@@ -84,6 +87,25 @@ def test_held_entries_load_when_their_agency_arrives_and_bad_entries_stay_held(e
     # The document's unknown handling status (Q7) is quarantined alone and stays open.
     assert _open(engine, "documents") == [("unknown_agency", False), ("unknown_code", True)]
     assert reevaluate_documents(engine, context(WITH_COMMUNE), "b3", batch.raw["_version"][0].as_py()) == 0
+
+
+def test_the_two_directions_land_their_documents_under_batch_ids_of_their_own(engine):
+    spec = document_spec(context(OFFICE))
+
+    def batch(direction: str, document_id: str):
+        record = example(direction=direction, DocumentId=document_id)
+        return normalise_documents([Privacy(KEY).apply(record, PRIVACY)], spec)
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    incoming = land_batches(engine, [batch("den", DOC)], "qlvb", "documents", "run1", tz, label="den")
+    outgoing = [batch("di", "000.00.01.H35,2025/03/31,7/VP-TH")]
+    assert land_batches(engine, outgoing, "qlvb", "documents", "run1", tz, label="di") == incoming
+    # Landing a batch id again replaces its raw rows: one label for both would have lost the first.
+    assert rows(engine, "SELECT _batch_id, COUNT(*) FROM raw.qlvb__documents GROUP BY 1 ORDER BY 1") == [
+        ("run1-den-1", 1),
+        ("run1-di-1", 1),
+    ]
+    assert rows(engine, "SELECT COUNT(*) FROM staging.stg_qlvb__document") == [(2,)]
 
 
 def test_the_sensor_requests_a_run_only_when_a_package_arrives(tmp_path):
