@@ -10,7 +10,7 @@ from warehouse import dialect
 DEFAULT_URL = "duckdb:///data/warehouse.duckdb"
 # DuckDB would otherwise take up to 80 % of the machine's memory for its buffers; beyond this it spills to
 # disk, so a year's load stays within the memory budget of a shared server.
-DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
 
 
 def warehouse_url() -> str:
