@@ -11,6 +11,9 @@ DEFAULT_URL = "duckdb:///data/warehouse.duckdb"
 # DuckDB would otherwise take up to 80 % of the machine's memory for its buffers; beyond this it spills to
 # disk, so a year's load stays within the memory budget of a shared server.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+# DuckDB checkpoints when its WAL passes this size; at the default 16 MB every landed batch of dossiers
+# (~30 MB of raw JSON) forced one, and checkpoints were a third of the landing time at `province`.
+DUCKDB_CHECKPOINT_THRESHOLD = "256MB"
 
 
 def warehouse_url() -> str:
@@ -27,5 +30,6 @@ def make_engine(url: str | None = None) -> sa.Engine:
         Path(database_file).parent.mkdir(parents=True, exist_ok=True)
     if parsed.get_backend_name() == dialect.DUCKDB:
         limit = os.environ.get("PARINDEX_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
-        return sa.create_engine(parsed, connect_args={"config": {"memory_limit": limit}})
+        config = {"memory_limit": limit, "checkpoint_threshold": DUCKDB_CHECKPOINT_THRESHOLD}
+        return sa.create_engine(parsed, connect_args={"config": config})
     return sa.create_engine(parsed)
