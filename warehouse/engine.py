@@ -10,7 +10,7 @@ from warehouse import dialect
 DEFAULT_URL = "duckdb:///data/warehouse.duckdb"
 # DuckDB would otherwise take up to 80 % of the machine's memory for its buffers; beyond this it spills to
 # disk, so a year's load stays within the memory budget of a shared server.
-DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "256MB"
 # DuckDB checkpoints when its WAL passes this size; at the default 16 MB every landed batch of dossiers
 # (~30 MB of raw JSON) forced one, and checkpoints were a third of the landing time at `province`.
 DUCKDB_CHECKPOINT_THRESHOLD = "256MB"
