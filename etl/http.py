@@ -1,17 +1,33 @@
-"""HTTP requests with the retry policy of sources.md §1.7, returning parsed JSON bodies."""
+"""HTTP requests with the retry policy of sources.md §1.7, returning parsed JSON bodies.
+
+Every request is bounded: redirects are never followed (no credential leaves for another address), an
+attempt has an overall deadline (connect, headers and the whole body), and a body is read streamed and
+abandoned as soon as it passes the size cap.
+"""
 
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import orjson
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 RETRIED_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+# The largest contract page is a DVC `ho-so` page of 1,000 dossiers (+3 duplicate rows under the
+# `duplicate_rows` fault): about 3 MB with the simulator's largest records (see DEFAULT_MAX_BODY_BYTES).
+# 120 s carries that page over a 0.25 MB/s link with a margin of 10, and stays above the 30 s read timeout,
+# so that a server that stalls once is still reported as a read timeout.
+DEFAULT_DEADLINE_S = 120.0
+# A margin of about 20 over the largest page of the contract; a body past it is no page of the contract.
+DEFAULT_MAX_BODY_BYTES = 64 * 2**20
+# One socket read at most; a smaller one costs more Python calls per page, a larger one nothing.
+READ_CHUNK_BYTES = 256 * 2**10
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,9 @@ class RetryPolicy:
     jitter: float = 0.2
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    # One attempt, from connecting to the body's last byte: a server that drips bytes is cut here.
+    deadline: float = DEFAULT_DEADLINE_S
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     # The contract bounds Retry-After to 1–30 s; a test server's header can be capped lower here.
     max_retry_after: float = 30.0
     retried_statuses: frozenset[int] = field(default=RETRIED_STATUSES)
@@ -35,20 +54,29 @@ class RetryPolicy:
 
 
 class RetryableError(Exception):
-    """A response that arrived but must be retried (truncated, unparsable, a soft error)."""
+    """A response that arrived but must be retried (truncated, unparsable, a soft error, too slow)."""
 
 
 class HttpStatusError(Exception):
     """A status that is not retried: a 4xx other than 408 and 429."""
 
-    def __init__(self, request: str, status: int, body: bytes):
-        super().__init__(f"{request} answered HTTP {status}: {body[:200]!r}")
+    def __init__(self, request: str, status: int, body: bytes, hint: str = ""):
+        super().__init__(f"{request} answered HTTP {status}: {body[:200]!r}{hint}")
         self.status = status
         self.body = body
 
 
 class RequestFailed(Exception):
-    """Retries ran out; names the request (method and URL, without credentials)."""
+    """A request failed for good: retries ran out, or an answer that no retry can change. The message
+    names the source and the request (method and URL, without credentials), never a credential."""
+
+
+class RedirectRefused(RequestFailed):
+    """The source answered with a redirect; it is never followed (sources.md defines none)."""
+
+
+class BodyTooLarge(RequestFailed):
+    """The body passed the size cap; reading stopped there."""
 
 
 def describe(method: str, url: str, params: Mapping[str, object] | None = None) -> str:
@@ -57,6 +85,23 @@ def describe(method: str, url: str, params: Mapping[str, object] | None = None) 
     netloc = parts.netloc.rsplit("@", 1)[-1]
     query = "&".join(filter(None, [parts.query, urlencode(params or {})]))
     return f"{method} {urlunsplit((parts.scheme, netloc, parts.path, query, ''))}"
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port: what must stay the same for credentials to stay with their source."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or default
+
+
+def _shown_target(url: str) -> str:
+    # A redirect target is chosen by the server: show where it points, without user info or query.
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", ""))
+
+
+def _looks_html(response: requests.Response, body: bytes) -> bool:
+    return "html" in response.headers.get("Content-Type", "").lower() or body.lstrip()[:1] == b"<"
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -70,6 +115,9 @@ def _retry_after(response: requests.Response) -> float | None:
 class JsonHttp:
     """A ``requests`` session that retries by policy and returns ``(status, parsed JSON)``.
 
+    ``source`` names the source in every error (``DVC``), and ``url_setting`` is the variable of its base
+    URL, which is what to check when the answers are not the API's (HTML, redirects, oversized bodies).
+
     Safe to share between the threads of a window reader: the session pools connections, and each
     request keeps its own state.
     """
@@ -81,12 +129,16 @@ class JsonHttp:
         pool_size: int = 8,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        source: str = "source",
+        url_setting: str = "its base URL",
     ):
         self.policy = policy or RetryPolicy()
         self.session = session or requests.Session()
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.source = source
+        self.url_setting = url_setting
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
@@ -106,26 +158,38 @@ class JsonHttp:
         ``headers`` may be a function, called before each attempt (a token can change between them).
         """
         policy = self.policy
-        name = describe(method, url, params)
+        name = f"{self.source}: {describe(method, url, params)}"
         last_error = ""
         for attempt in range(1, policy.max_attempts + 1):
             wait = None
             try:
-                response = self.session.request(
+                sent_headers = headers() if callable(headers) else headers
+                started = time.monotonic()
+                # A redirect is never followed: requests would re-send a form body (307/308) and custom
+                # headers such as X-API-Key to wherever it points.
+                with self.session.request(
                     method,
                     url,
                     params=params,
                     data=data,
-                    headers=headers() if callable(headers) else headers,
-                    timeout=(policy.connect_timeout, policy.read_timeout),
-                )
-                body = response.content
-                status = response.status_code
-                if status in policy.retried_statuses:
-                    wait = _retry_after(response)
-                    raise RetryableError(f"HTTP {status}")
+                    headers=sent_headers,
+                    timeout=(
+                        min(policy.connect_timeout, policy.deadline),
+                        min(policy.read_timeout, policy.deadline),
+                    ),
+                    allow_redirects=False,
+                    stream=True,
+                ) as response:
+                    status = response.status_code
+                    if status in policy.retried_statuses:
+                        wait = _retry_after(response)
+                        raise RetryableError(f"HTTP {status}")
+                    if 300 <= status < 400:
+                        raise self._redirect(name, response)
+                    body = self._read_body(name, response, started)
                 if status >= 400:
-                    raise HttpStatusError(name, status, body)
+                    hint = self._html_hint(response, body)
+                    raise HttpStatusError(name, status, body, f" ({hint})" if hint else "")
                 declared = response.headers.get("Content-Length")
                 # A compressed body is measured before decoding, so only an identity body can be compared.
                 encoded = response.headers.get("Content-Encoding", "identity") != "identity"
@@ -134,7 +198,8 @@ class JsonHttp:
                 try:
                     payload = orjson.loads(body)
                 except orjson.JSONDecodeError as exc:
-                    raise RetryableError(f"body is not JSON: {exc}") from None
+                    hint = self._html_hint(response, body)
+                    raise RetryableError(hint or f"body is not JSON: {exc}") from None
                 if check is not None:
                     check(payload)
                 return payload
@@ -149,6 +214,62 @@ class JsonHttp:
             if attempt < policy.max_attempts:
                 self._sleep(self._delay(attempt, wait))
         raise RequestFailed(f"{name} failed after {policy.max_attempts} attempts; last error: {last_error}")
+
+    def _read_body(self, name: str, response: requests.Response, started: float) -> bytes:
+        """The whole body, read one socket read at a time so that the deadline and the cap are checked
+        between reads; each read waits at most for what is left of the deadline."""
+        policy = self.policy
+        cap = policy.max_body_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise self._too_large(name, f"announces {int(declared):,} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            left = policy.deadline - (time.monotonic() - started)
+            if left <= 0:
+                raise RetryableError(
+                    f"no whole answer within the deadline of {policy.deadline:g} s ({size:,} bytes read)"
+                )
+            connection = response.raw.connection
+            if connection is not None and connection.sock is not None:
+                connection.sock.settimeout(min(policy.read_timeout, left))
+            try:
+                chunk = response.raw.read1(READ_CHUNK_BYTES)
+            except urllib3.exceptions.HTTPError as exc:
+                raise RetryableError(f"{type(exc).__name__} after {size:,} bytes: {exc}") from None
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > cap:
+                raise self._too_large(name, f"sent more than {cap:,} bytes")
+            chunks.append(chunk)
+
+    def _too_large(self, name: str, what: str) -> BodyTooLarge:
+        cap_mib = self.policy.max_body_bytes / 2**20
+        return BodyTooLarge(
+            f"{name} {what}, over the cap of {cap_mib:g} MiB per answer (no page of the contract comes "
+            f"near it): check that {self.url_setting} is the API's base address, or raise the cap "
+            "(PARINDEX_HTTP_MAX_BODY_MB)"
+        )
+
+    def _redirect(self, name: str, response: requests.Response) -> RedirectRefused:
+        location = response.headers.get("Location")
+        if location is None:
+            where = "without a Location"
+        else:
+            target = urljoin(response.url, location)
+            elsewhere = "another host, " if origin(target) != origin(response.url) else ""
+            where = f"to {elsewhere}{_shown_target(target)}"
+        return RedirectRefused(
+            f"{name} answered HTTP {response.status_code}, a redirect {where}; redirects are not followed, "
+            f"so no credential was sent there: set {self.url_setting} to the address the API answers at"
+        )
+
+    def _html_hint(self, response: requests.Response, body: bytes) -> str:
+        if not _looks_html(response, body):
+            return ""
+        return f"answered HTML, not JSON: is {self.url_setting} the API's base address?"
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         with self._rng_lock:

@@ -35,7 +35,7 @@ class DvcClient:
         pool_size: int = 8,
     ):
         self.settings = settings
-        self.http = JsonHttp(policy, pool_size=pool_size)
+        self.http = JsonHttp(policy, pool_size=pool_size, source="DVC", url_setting="PARINDEX_DVC_URL")
         self.base_url = settings.url.rstrip("/")
         self._clock = clock
         self._token_lock = threading.Lock()

@@ -26,7 +26,9 @@ def _check_object(payload: object) -> None:
 class EcabinetClient:
     def __init__(self, settings: EcabinetSettings, policy: RetryPolicy | None = None, pool_size: int = 8):
         self.settings = settings
-        self.http = JsonHttp(policy, pool_size=pool_size)
+        self.http = JsonHttp(
+            policy, pool_size=pool_size, source="E-CABINET", url_setting="PARINDEX_ECABINET_URL"
+        )
         self.base_url = settings.url.rstrip("/")
         token = base64.b64encode(f"{settings.user}:{settings.password}".encode()).decode("ascii")
         self._headers = {"Authorization": f"Basic {token}"}

@@ -62,7 +62,7 @@ def _check_page(payload: object) -> None:
 class QlvbClient:
     def __init__(self, settings: QlvbSettings, policy: RetryPolicy | None = None):
         self.settings = settings
-        self.http = JsonHttp(policy, pool_size=2)
+        self.http = JsonHttp(policy, pool_size=2, source="QLVB", url_setting="PARINDEX_QLVB_URL")
         self.base_url = settings.url.rstrip("/")
 
     def url(self, path: str) -> str:
