@@ -1,69 +1,65 @@
-"""The retry policy against a tiny local HTTP server that misbehaves a scripted number of times."""
+"""The retry policy and the transport bounds (redirects, deadline, size cap) against a tiny local HTTP
+server that misbehaves a scripted number of times."""
 
 import random
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from etl.http import HttpStatusError, JsonHttp, RequestFailed, RetryableError, RetryPolicy, describe
+from etl.http import (
+    BodyTooLarge,
+    HttpStatusError,
+    JsonHttp,
+    RedirectRefused,
+    RequestFailed,
+    RetryableError,
+    RetryPolicy,
+    describe,
+)
+from tests.etl.local_http import LocalServer, send
 
 FAST = RetryPolicy(
     base_delay=0.01, max_delay=0.04, connect_timeout=1.0, read_timeout=0.3, max_retry_after=0.05
 )
 BODY = b'{"ok": true}'
+HTML = "<!DOCTYPE html><html><body>Cổng dịch vụ công: đăng nhập</body></html>".encode()
 
 
-class ScriptedServer:
+class ScriptedServer(LocalServer):
     """Answers each request with the next step of ``script``; then with ``BODY``."""
 
     def __init__(self, script: list[str]):
         self.script = list(script)
         self.requests = 0
-        outer = self
+        super().__init__(self._answer)
+        self.url += "/api"
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                outer.requests += 1
-                step = outer.script.pop(0) if outer.script else "ok"
-                if step == "reset":
-                    self.connection.close()
-                    self.close_connection = True
-                    return
-                if step == "slow":
-                    time.sleep(0.6)
-                    step = "ok"
-                status, body, headers = 200, BODY, {}
-                if step.isdigit():
-                    status, body = int(step), b'{"error_code": "%s"}' % step.encode()
-                elif step == "retry-after":
-                    status, headers = 429, {"Retry-After": "1"}
-                elif step == "not-json":
-                    body = b"<html>"
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(BODY) if step == "truncated" else len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2] if step == "truncated" else body)
-                if step == "truncated":
-                    self.close_connection = True
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/api"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def _answer(self, handler):
+        self.requests += 1
+        step = self.script.pop(0) if self.script else "ok"
+        if step == "reset":
+            handler.connection.close()
+            handler.close_connection = True
+            return
+        if step == "slow":
+            time.sleep(0.6)
+            step = "ok"
+        status, body, headers = 200, BODY, {}
+        if step.isdigit():
+            status, body = int(step), b'{"error_code": "%s"}' % step.encode()
+        elif step == "retry-after":
+            status, headers = 429, {"Retry-After": "1"}
+        elif step == "not-json":
+            body = b"<html>"
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(BODY) if step == "truncated" else len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[: len(body) // 2] if step == "truncated" else body)
+        if step == "truncated":
+            handler.close_connection = True
 
 
 @pytest.mark.parametrize(
@@ -126,3 +122,114 @@ def test_describe_drops_credentials_from_the_url():
     assert (
         describe("GET", "https://user:secret@host/dvc/api", {"page": 1}) == "GET https://host/dvc/api?page=1"
     )
+
+
+def test_a_redirect_on_the_same_host_is_refused_naming_its_target():
+    def answer(handler):
+        send(handler, 302, b"", {"Location": "/elsewhere/api?page=2"})
+
+    with LocalServer(answer) as server:
+        http = JsonHttp(FAST, source="QLVB", url_setting="PARINDEX_QLVB_URL")
+        with pytest.raises(RedirectRefused) as caught:
+            http.request("GET", f"{server.url}/api")
+    message = str(caught.value)
+    # Not retried: a redirect is a configuration to change, not a fault that passes.
+    assert (
+        f"QLVB: GET {server.url}/api answered HTTP 302, a redirect to {server.url}/elsewhere/api;" in message
+    )
+    assert "another host" not in message
+    assert "PARINDEX_QLVB_URL" in message
+
+
+def drip(handler):
+    """Announces 200 bytes of valid JSON, then sends one byte every 0.2 s (under the 1 s read timeout)."""
+    body = b'{"ok": true}'.rjust(200)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    for byte in body:
+        try:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+        except OSError:  # the client gave up: the test is over
+            return
+        time.sleep(0.2)
+
+
+def test_a_server_that_drips_bytes_is_cut_at_the_deadline_and_retried():
+    # Every single read arrives well within the read timeout; only the overall deadline can stop it.
+    policy = RetryPolicy(max_attempts=2, base_delay=0.01, read_timeout=1.0, deadline=0.5)
+    with LocalServer(drip) as server:
+        with pytest.raises(RequestFailed) as caught:
+            JsonHttp(policy, source="DVC").request("GET", f"{server.url}/api/v1/ho-so")
+    assert f"DVC: GET {server.url}/api/v1/ho-so failed after 2 attempts" in str(caught.value)
+    assert "no whole answer within the deadline of 0.5 s" in str(caught.value)
+
+
+class LargeBodyServer(LocalServer):
+    """Sends a JSON body of about 1 MiB, announced or not (then delimited by closing the connection)."""
+
+    def __init__(self, announce: bool):
+        self.requests = 0
+        self.announce = announce
+        super().__init__(self._answer)
+
+    def _answer(self, handler):
+        self.requests += 1
+        body = b'{"data": "' + b"x" * 2**20 + b'"}'
+        if self.announce:
+            send(handler, 200, body, {"Content-Type": "application/json"})
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.end_headers()
+        handler.close_connection = True
+        try:
+            handler.wfile.write(body)
+        except OSError:  # the client stopped reading at its cap
+            pass
+
+
+@pytest.mark.parametrize("announce", [True, False])
+def test_a_body_over_the_cap_fails_at_once_naming_the_request_and_the_cap(announce):
+    policy = RetryPolicy(base_delay=0.01, max_body_bytes=64 * 2**10)
+    with LargeBodyServer(announce) as server:
+        http = JsonHttp(policy, source="E-CABINET", url_setting="PARINDEX_ECABINET_URL")
+        with pytest.raises(BodyTooLarge) as caught:
+            http.request("GET", f"{server.url}/api/cuoc-hop", params={"limit": 200})
+        assert server.requests == 1
+    message = str(caught.value)
+    assert f"E-CABINET: GET {server.url}/api/cuoc-hop?limit=200" in message
+    assert "over the cap of 0.0625 MiB per answer" in message
+    assert ("announces 1,048,588 bytes" if announce else "sent more than 65,536 bytes") in message
+
+
+def test_a_body_under_the_cap_is_read_whole():
+    policy = RetryPolicy(max_body_bytes=2 * 2**20)
+    with LargeBodyServer(announce=False) as server:
+        assert len(JsonHttp(policy).request("GET", server.url)["data"]) == 2**20
+
+
+def test_an_html_page_is_named_with_the_variable_to_check():
+    def answer(handler):
+        send(handler, 200, HTML, {"Content-Type": "text/html; charset=utf-8"})
+
+    with LocalServer(answer) as server:
+        with pytest.raises(RequestFailed) as caught:
+            JsonHttp(FAST, source="DVC", url_setting="PARINDEX_DVC_URL").request("GET", server.url)
+    assert str(caught.value).endswith(
+        "failed after 5 attempts; last error: "
+        "answered HTML, not JSON: is PARINDEX_DVC_URL the API's base address?"
+    )
+
+
+def test_an_html_error_page_is_named_with_the_variable_to_check():
+    def answer(handler):
+        send(handler, 404, HTML, {"Content-Type": "text/html"})
+
+    with LocalServer(answer) as server:
+        with pytest.raises(HttpStatusError) as caught:
+            JsonHttp(FAST, source="QLVB", url_setting="PARINDEX_QLVB_URL").request("GET", server.url)
+    assert caught.value.status == 404
+    assert "(answered HTML, not JSON: is PARINDEX_QLVB_URL the API's base address?)" in str(caught.value)
