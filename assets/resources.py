@@ -4,6 +4,7 @@ variable's name, never its value."""
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import date
 
@@ -12,6 +13,7 @@ from pydantic import PrivateAttr
 from sqlalchemy.engine import Engine
 
 from assets.partitions import DEFAULT_TIMEZONE
+from etl.http import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
 from etl.http import RetryPolicy as HttpRetryPolicy
 from warehouse.engine import DEFAULT_URL, make_engine
 from warehouse.hr_baseline import DEFAULT_BASELINE_YEAR
@@ -48,6 +50,10 @@ class HttpSource(ConfigurableResource):
     backoff_cap_s: float = 30.0
     # sources.md §1.7 bounds Retry-After to 1–30 s; tests cap it lower.
     max_retry_after_s: float = 30.0
+    # One attempt from connecting to the body's last byte, and the largest body read (etl/http.py says
+    # how the defaults follow from the contract's page sizes).
+    deadline_s: float = DEFAULT_DEADLINE_S
+    max_body_mb: float = DEFAULT_MAX_BODY_BYTES / 2**20
 
     def retry_policy(self) -> HttpRetryPolicy:
         return HttpRetryPolicy(
@@ -57,6 +63,8 @@ class HttpSource(ConfigurableResource):
             connect_timeout=self.connect_timeout_s,
             read_timeout=self.read_timeout_s,
             max_retry_after=self.max_retry_after_s,
+            deadline=self.deadline_s,
+            max_body_bytes=int(self.max_body_mb * 2**20),
         )
 
 
@@ -172,11 +180,33 @@ def _count_env(name: str) -> int | None:
     return int(value) if value else None
 
 
+def _positive_env(name: str, example: str) -> float | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not 0 < number < math.inf:  # NaN fails the comparison too
+        raise MissingConfiguration(f"{name} must be a positive number, e.g. {example}")
+    return number
+
+
+def _http_limits() -> dict[str, float]:
+    """The transport bounds every HTTP source shares."""
+    return _set(
+        deadline_s=_positive_env("PARINDEX_HTTP_DEADLINE_S", "120"),
+        max_body_mb=_positive_env("PARINDEX_HTTP_MAX_BODY_MB", "64"),
+    )
+
+
 def _set(**fields):
     return {k: v for k, v in fields.items() if v is not None}
 
 
 def build_resources() -> dict[str, ConfigurableResource]:
+    http_limits = _http_limits()
     return {
         "warehouse": WarehouseResource(**_set(url=_env("PARINDEX_WAREHOUSE_URL", secret=True))),
         "dvc": DvcSource(
@@ -184,14 +214,16 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 base_url=_env("PARINDEX_DVC_URL"),
                 client_id=_env("PARINDEX_DVC_CLIENT_ID", secret=True),
                 client_secret=_env("PARINDEX_DVC_CLIENT_SECRET", secret=True),
-            )
+            ),
+            **http_limits,
         ),
         "qlvb": QlvbSource(
             **_set(
                 base_url=_env("PARINDEX_QLVB_URL"),
                 api_key=_env("PARINDEX_QLVB_API_KEY", secret=True),
                 edxml_dir=_env("PARINDEX_EDXML_DIR"),
-            )
+            ),
+            **http_limits,
         ),
         "ecabinet": EcabinetSource(
             **_set(
@@ -199,7 +231,8 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 user=_env("PARINDEX_ECABINET_USER", secret=True),
                 password=_env("PARINDEX_ECABINET_PASSWORD", secret=True),
                 owner=_env("PARINDEX_ECABINET_OWNER"),
-            )
+            ),
+            **http_limits,
         ),
         "hr": HrSource(
             **_set(

@@ -19,12 +19,15 @@ from requests.adapters import HTTPAdapter
 
 RETRIED_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
-# The largest contract page is a DVC `ho-so` page of 1,000 dossiers (+3 duplicate rows under the
-# `duplicate_rows` fault): about 3 MB with the simulator's largest records (see DEFAULT_MAX_BODY_BYTES).
-# 120 s carries that page over a 0.25 MB/s link with a margin of 10, and stays above the 30 s read timeout,
-# so that a server that stalls once is still reported as a read timeout.
+# The largest page of the contract is a DVC `ho-so` page: pageSize 1,000 (§2.3) plus up to 3 duplicate
+# rows (§6). The simulator's dossiers measured 1,663 bytes on average and 2,529 at most (small, 2025), so
+# that page is at most 1,003 × 2,529 ≈ 2.5 MB; the next largest are QLVB's (500 × 1,467 B ≈ 0.7 MB) and
+# E-CABINET's polls (200 × 3,022 B ≈ 0.6 MB, about 1 MB with the 40 members of `large`).
+# 120 s carries 2.5 MB at 21 kB/s, a tenth of a slow 0.25 MB/s link, and stays above the 30 s read
+# timeout, so that a server that stalls once is still reported as a read timeout.
 DEFAULT_DEADLINE_S = 120.0
-# A margin of about 20 over the largest page of the contract; a body past it is no page of the contract.
+# 25 times that page, 8 times even if a server escaped every Vietnamese letter as \uXXXX: a body past it
+# is no page of the contract, and eight workers reading at the cap hold 512 MiB at most.
 DEFAULT_MAX_BODY_BYTES = 64 * 2**20
 # One socket read at most; a smaller one costs more Python calls per page, a larger one nothing.
 READ_CHUNK_BYTES = 256 * 2**10

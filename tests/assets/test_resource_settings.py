@@ -20,3 +20,27 @@ def test_a_bad_number_of_reader_processes_names_the_variable(value):
         pytest.raises(MissingConfiguration, match="PARINDEX_HR_READER_PROCESSES must be a whole number"),
     ):
         build_resources()
+
+
+def test_http_limits_come_from_the_environment_for_every_http_source():
+    with environment(PARINDEX_HTTP_DEADLINE_S="45.5", PARINDEX_HTTP_MAX_BODY_MB="0.5"):
+        resources = build_resources()
+    for name in ("dvc", "qlvb", "ecabinet"):
+        policy = resources[name].retry_policy()
+        assert (policy.deadline, policy.max_body_bytes) == (45.5, 2**19)  # 0.5 MiB
+
+
+def test_http_limits_default_to_those_of_the_http_layer():
+    with environment(PARINDEX_HTTP_DEADLINE_S="", PARINDEX_HTTP_MAX_BODY_MB=""):
+        policy = build_resources()["dvc"].retry_policy()
+    assert (policy.deadline, policy.max_body_bytes) == (120.0, 64 * 2**20)
+
+
+@pytest.mark.parametrize("variable", ["PARINDEX_HTTP_DEADLINE_S", "PARINDEX_HTTP_MAX_BODY_MB"])
+@pytest.mark.parametrize("value", ["0", "-3", "ten", "nan", "inf"])
+def test_a_bad_http_limit_names_the_variable(variable, value):
+    with (
+        environment(**{variable: value}),
+        pytest.raises(MissingConfiguration, match=f"{variable} must be a positive number"),
+    ):
+        build_resources()
