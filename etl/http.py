@@ -201,8 +201,7 @@ class JsonHttp:
                 try:
                     payload = orjson.loads(body)
                 except orjson.JSONDecodeError as exc:
-                    hint = self._html_hint(response, body)
-                    raise RetryableError(hint or f"body is not JSON: {exc}") from None
+                    raise RetryableError(self._not_json(response, body, exc)) from None
                 if check is not None:
                     check(payload)
                 return payload
@@ -232,7 +231,8 @@ class JsonHttp:
             left = policy.deadline - (time.monotonic() - started)
             if left <= 0:
                 raise RetryableError(
-                    f"no whole answer within the deadline of {policy.deadline:g} s ({size:,} bytes read)"
+                    f"no whole answer within the deadline of {policy.deadline:g} s ({size:,} bytes read; "
+                    "PARINDEX_HTTP_DEADLINE_S sets it)"
                 )
             connection = response.raw.connection
             if connection is not None and connection.sock is not None:
@@ -268,6 +268,11 @@ class JsonHttp:
             f"{name} answered HTTP {response.status_code}, a redirect {where}; redirects are not followed, "
             f"so no credential was sent there: set {self.url_setting} to the address the API answers at"
         )
+
+    def _not_json(self, response: requests.Response, body: bytes, error: orjson.JSONDecodeError) -> str:
+        # Retried like a truncated body (§1.7); if it stays so, the address is the likelier cause.
+        hint = self._html_hint(response, body)
+        return hint or f"body is not JSON ({error}): is {self.url_setting} the API's base address?"
 
     def _html_hint(self, response: requests.Response, body: bytes) -> str:
         if not _looks_html(response, body):

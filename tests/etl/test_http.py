@@ -233,3 +233,15 @@ def test_an_html_error_page_is_named_with_the_variable_to_check():
             JsonHttp(FAST, source="QLVB", url_setting="PARINDEX_QLVB_URL").request("GET", server.url)
     assert caught.value.status == 404
     assert "(answered HTML, not JSON: is PARINDEX_QLVB_URL the API's base address?)" in str(caught.value)
+
+
+def test_a_body_that_stays_invalid_json_is_named_with_the_variable_to_check():
+    def answer(handler):
+        send(handler, 200, b'{"data": [1, 2', {"Content-Type": "application/json"})
+
+    with LocalServer(answer) as server:
+        with pytest.raises(RequestFailed) as caught:
+            JsonHttp(FAST, source="QLVB", url_setting="PARINDEX_QLVB_URL").request("GET", server.url)
+    message = str(caught.value)
+    assert "failed after 5 attempts; last error: body is not JSON (" in message
+    assert message.endswith("): is PARINDEX_QLVB_URL the API's base address?")
