@@ -90,11 +90,15 @@ def describe(method: str, url: str, params: Mapping[str, object] | None = None) 
     return f"{method} {urlunsplit((parts.scheme, netloc, parts.path, query, ''))}"
 
 
-def origin(url: str) -> tuple[str, str, int | None]:
+def _origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port: what must stay the same for credentials to stay with their source."""
     parts = urlsplit(url)
-    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or default
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:  # a port out of range, in a Location the server wrote: no port of the source
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _shown_target(url: str) -> str:
@@ -262,7 +266,7 @@ class JsonHttp:
             where = "without a Location"
         else:
             target = urljoin(response.url, location)
-            elsewhere = "another host, " if origin(target) != origin(response.url) else ""
+            elsewhere = "another host, " if _origin(target) != _origin(response.url) else ""
             where = f"to {elsewhere}{_shown_target(target)}"
         return RedirectRefused(
             f"{name} answered HTTP {response.status_code}, a redirect {where}; redirects are not followed, "

@@ -245,3 +245,26 @@ def test_a_body_that_stays_invalid_json_is_named_with_the_variable_to_check():
     message = str(caught.value)
     assert "failed after 5 attempts; last error: body is not JSON (" in message
     assert message.endswith("): is PARINDEX_QLVB_URL the API's base address?")
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        # Another scheme or port is another host: credentials stay with scheme, host and port together.
+        ("https://127.0.0.1:{port}/x", "another host, https://127.0.0.1:{port}/x"),
+        ("http://127.0.0.1:99999/x", "another host, http://127.0.0.1:99999/x"),
+        ("//127.0.0.1:{port}/x", "http://127.0.0.1:{port}/x"),
+        # What the server put in the target besides the address is not repeated.
+        ("http://user:pw@127.0.0.1:{port}/x?token=abc", "http://127.0.0.1:{port}/x"),
+    ],
+)
+def test_the_redirect_target_is_named_by_its_address_alone(location, shown):
+    def answer(handler):
+        port = handler.server.server_port
+        send(handler, 307, b"", {"Location": location.format(port=port)})
+
+    with LocalServer(answer) as server:
+        with pytest.raises(RedirectRefused) as caught:
+            JsonHttp(FAST).request("POST", f"{server.url}/token", data={"client_secret": "s"})
+        port = server.server.server_port
+    assert f"a redirect to {shown.format(port=port)};" in str(caught.value)
