@@ -234,15 +234,16 @@ class JsonHttp:
         while True:
             left = policy.deadline - (time.monotonic() - started)
             if left <= 0:
-                raise RetryableError(
-                    f"no whole answer within the deadline of {policy.deadline:g} s ({size:,} bytes read; "
-                    "PARINDEX_HTTP_DEADLINE_S sets it)"
-                )
+                raise self._past_deadline(size)
             connection = response.raw.connection
             if connection is not None and connection.sock is not None:
                 connection.sock.settimeout(min(policy.read_timeout, left))
             try:
                 chunk = response.raw.read1(READ_CHUNK_BYTES)
+            except urllib3.exceptions.ReadTimeoutError:
+                if left < policy.read_timeout:  # the read waited for what was left of the deadline
+                    raise self._past_deadline(size) from None
+                raise RetryableError(f"read timeout after {size:,} bytes of the body") from None
             except urllib3.exceptions.HTTPError as exc:
                 raise RetryableError(f"{type(exc).__name__} after {size:,} bytes: {exc}") from None
             if not chunk:
@@ -251,6 +252,12 @@ class JsonHttp:
             if size > cap:
                 raise self._too_large(name, f"sent more than {cap:,} bytes")
             chunks.append(chunk)
+
+    def _past_deadline(self, size: int) -> RetryableError:
+        return RetryableError(
+            f"no whole answer within the deadline of {self.policy.deadline:g} s ({size:,} bytes read; "
+            "PARINDEX_HTTP_DEADLINE_S sets it)"
+        )
 
     def _too_large(self, name: str, what: str) -> BodyTooLarge:
         cap_mib = self.policy.max_body_bytes / 2**20

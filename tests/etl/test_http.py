@@ -268,3 +268,34 @@ def test_the_redirect_target_is_named_by_its_address_alone(location, shown):
             JsonHttp(FAST).request("POST", f"{server.url}/token", data={"client_secret": "s"})
         port = server.server.server_port
     assert f"a redirect to {shown.format(port=port)};" in str(caught.value)
+
+
+def stall_mid_body(handler):
+    """Sends 10 of 20 announced bytes, then nothing for 1.5 s."""
+    handler.send_response(200)
+    handler.send_header("Content-Length", "20")
+    handler.end_headers()
+    handler.wfile.write(b'{"ok": tru')
+    handler.wfile.flush()
+    time.sleep(1.5)
+    try:
+        handler.wfile.write(b"e}".rjust(10))
+    except OSError:  # the client gave up
+        pass
+
+
+@pytest.mark.parametrize(
+    ("read_timeout", "deadline", "error"),
+    [
+        # The stall outlasts what is left of the deadline: that read waits no longer than the deadline.
+        (5.0, 0.5, "no whole answer within the deadline of 0.5 s (10 bytes read;"),
+        # The stall outlasts the read timeout long before the deadline.
+        (0.3, 60.0, "read timeout after 10 bytes of the body"),
+    ],
+)
+def test_a_stall_in_the_body_is_named_by_the_limit_it_hit(read_timeout, deadline, error):
+    policy = RetryPolicy(max_attempts=1, read_timeout=read_timeout, deadline=deadline)
+    with LocalServer(stall_mid_body) as server:
+        with pytest.raises(RequestFailed) as caught:
+            JsonHttp(policy).request("GET", server.url)
+    assert f"failed after 1 attempts; last error: {error}" in str(caught.value)
