@@ -129,9 +129,10 @@ def export_ranking(engine, year: int, export_dir: str) -> list[Path]:
 
 
 def _known_catalogues() -> dict[str, Catalogue]:
-    """Catalogues by id for workbook headers: the shipped ones and those selected now."""
-    known = {c.id: c for c in (resolve_catalogue(i) for i in shipped_ids())}
-    known.update({c.id: c for c in selected_catalogues()})
+    """Catalogues by id for workbook headers: those selected now, in their order, then the shipped ones."""
+    known = {c.id: c for c in selected_catalogues()}
+    for catalogue in (resolve_catalogue(i) for i in shipped_ids()):
+        known.setdefault(catalogue.id, catalogue)
     return known
 
 
@@ -187,11 +188,13 @@ def export_self_assessments(
     engine, year: int, export_dir: str, agencies: list[str] | None = None
 ) -> list[Path]:
     """One workbook per agency with scorecard rows: every assessed agency some loaded catalogue scores."""
+    catalogues = _known_catalogues()
+    # Sheets in the order of PARINDEX_CATALOGUE (the province's own index first), then any other stored.
+    order = {catalogue_id: position for position, catalogue_id in enumerate(catalogues)}
     by_agency: dict[str, list[dict]] = defaultdict(list)
     rows = _scorecard_rows(engine, year, agencies)
-    for row in rows:
+    for row in sorted(rows, key=lambda r: order.get(r["catalogue_id"], len(order))):
         by_agency[row["agency_code"]].append(row)
-    catalogues = _known_catalogues()
     as_of = criterion_scores.metrics_as_of(engine, year)
     failing = _failing_records(engine, year, rows, catalogues)
     parents, province = criterion_scores.superior_names(engine)
