@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -47,6 +47,10 @@ _COLUMN_OF_HEADER = {
     **{unicodedata.normalize("NFC", text).casefold(): name for name, text in VIETNAMESE_HEADERS.items()},
 }
 TEMPLATE_WIDTHS = (16, 8, 50, 8, 9, 30, 30)
+INPUT_FIRST_COLUMN = 5  # score, evidence and note: the cells the officer fills, tinted
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 LINE_HEIGHT = 14.5
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 5_000
@@ -259,7 +263,7 @@ def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[C
                 put(sheet, row, column, value)
             sheet.cell(row, 4, float(leaf.max_points)).number_format = "0.00"
             sheet.cell(row, 2).number_format = "@"
-            sheet.row_dimensions[row].height = LINE_HEIGHT * _lines(leaf.name, TEMPLATE_WIDTHS[2]) + 3
+            sheet.row_dimensions[row].height = LINE_HEIGHT * _lines(leaf.name, TEMPLATE_WIDTHS[2] * 1.25) + 3
             check = DataValidation(
                 type="decimal",
                 operator="between",
@@ -273,10 +277,15 @@ def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[C
             sheet.add_data_validation(check)
             check.add(sheet.cell(row, 5))
             count += 1
-    for row in sheet.iter_rows(min_row=2, max_col=len(TEMPLATE_COLUMNS)):
+    for row in sheet.iter_rows(min_row=1, max_col=len(TEMPLATE_COLUMNS)):
         for cell in row:
+            cell.border = _BORDER
+            if cell.row == 1:
+                continue
             cell.font = Font(name=FONT_NAME)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.column >= INPUT_FIRST_COLUMN:
+                cell.fill = INPUT_FILL
     for column, width in enumerate(TEMPLATE_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"

@@ -246,14 +246,19 @@ def write_ranking_xlsx(
 ) -> None:
     """One sheet per catalogue, in Vietnamese: the ranked agencies, then those without data, unranked.
 
-    `names` maps (catalogue id, area code) to the area's name (`area_names`)."""
+    `names` maps (catalogue id, area code) to the area's name (`area_names`); the sheets follow the order of
+    `catalogue_names` (id → name), then the rows'."""
     catalogue_names = catalogue_names or {}
     workbook = Workbook()
     workbook.remove(workbook.active)
     by_catalogue: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_catalogue[row["catalogue_id"]].append(row)
-    for catalogue_id, entries in by_catalogue.items():
+    listed = list(catalogue_names)
+    for catalogue_id in sorted(
+        by_catalogue, key=lambda c: (c not in listed, listed.index(c) if c in listed else 0)
+    ):
+        entries = by_catalogue[catalogue_id]
         areas = sorted(
             ((code, name) for (cid, code), name in names.items() if cid == catalogue_id),
             key=lambda item: [int(part) for part in item[0].split(".") if part.isdigit()] or [0],

@@ -149,7 +149,7 @@ def test_ranking_workbook_in_vietnamese_one_sheet_per_catalogue(tmp_path, scorec
     names = {c.id: c.name for c in (template, qd766)}
     write_ranking_xlsx(path, rows, fixture.YEAR, area_names(scorecard_rows), names)
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["qd766@2022", TEMPLATE]
+    assert workbook.sheetnames == [TEMPLATE, "qd766@2022"]  # in the order of the names given
     sheet = workbook[TEMPLATE]
     assert sheet["A1"].value == "KẾT QUẢ XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2026"
     assert sheet["A2"].value == f"Bộ chỉ số: {template.name} ({TEMPLATE})"

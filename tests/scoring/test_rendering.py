@@ -5,12 +5,6 @@ totals recomputed by LibreOffice after an officer corrects a score.
 Runs only where LibreOffice (`soffice`) and poppler (`pdfinfo`, `pdftotext`) are installed: `.ci/run`
 installs them; no test installs packages (DESIGN.md)."""
 
-import re
-import shutil
-import subprocess
-from datetime import date, datetime
-from pathlib import Path
-
 import pytest
 from openpyxl import load_workbook
 
@@ -18,75 +12,18 @@ from scoring.manual import template_path, write_template
 from scoring.ranking import NO_DATA_TEXT, area_names, ranking_rows, write_ranking_xlsx
 from scoring.workbook import NATIONAL_MOTTO, NATIONAL_NAME, TOTAL_LABEL
 from tests.scoring import fixture
+from tests.scoring.render import (
+    A4_LANDSCAPE,
+    convert,
+    missing_texts,
+    needs_renderer,
+    page_size,
+    pdf_text,
+    squeezed,
+)
 from tests.scoring.test_exports import FAILING, TEMPLATE, UNIT_TYPES, _agency_rows, _find_row, _write_workbook
 
-RENDER_TOOLS = ("soffice", "pdfinfo", "pdftotext")
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in RENDER_TOOLS),
-    reason="LibreOffice (soffice) and poppler-utils (pdfinfo, pdftotext) are needed to render the exports",
-)
-A4_LANDSCAPE = (842, 595)  # points
-
-
-def _convert(source: Path, target_format: str, out: Path) -> Path:
-    """LibreOffice headless with a profile of its own, so that runs beside each other do not collide."""
-    out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{out / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            target_format,
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return out / f"{source.stem}.{target_format}"
-
-
-def _pdf(pdf: Path) -> tuple[dict[str, str], str]:
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    fields = {key.strip(): value.strip() for key, value in (line.split(":", 1) for line in info.splitlines())}
-    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True)
-    return fields, text.stdout
-
-
-def _page_size(fields: dict[str, str]) -> tuple[int, int]:
-    width, _, height = fields["Page size"].split()[:3]
-    return round(float(width)), round(float(height))
-
-
-def _squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _shown(value) -> str:
-    """A cell's value as the workbook's number formats show it."""
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return f"{value:.2f}"
-    if isinstance(value, datetime | date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
-
-
-def _missing_texts(xlsx: Path, pdf_text: str) -> list[str]:
-    """Every non-empty cell whose text the PDF lacks (a cut or hidden cell). Wrapping breaks lines anywhere,
-    so texts are compared without whitespace; percent cells are checked by the caller."""
-    printed = _squeezed(pdf_text)
-    missing = []
-    for sheet in load_workbook(xlsx, data_only=True).worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value in (None, "") or cell.number_format.endswith("%"):
-                    continue
-                if _squeezed(_shown(cell.value)) not in printed:
-                    missing.append(f"{sheet.title}!{cell.coordinate}: {cell.value!r}")
-    return missing
+pytestmark = needs_renderer
 
 
 @pytest.fixture(scope="module")
@@ -106,15 +43,15 @@ def rendered(tmp_path_factory, scorecard_rows, template, qd766):
     manual = template_path(folder / "manual", fixture.YEAR, fixture.A.code)
     write_template(manual, fixture.A, fixture.YEAR, [template, qd766])
     return {
-        name: (xlsx, _convert(xlsx, "pdf", folder / "pdf"))
+        name: (xlsx, convert(xlsx, "pdf", folder / "pdf"))
         for name, xlsx in (("workbook", workbook), ("ranking", ranking), ("manual", manual))
     }
 
 
 def test_workbook_prints_as_a_document_an_officer_can_sign(rendered):
     xlsx, pdf = rendered["workbook"]
-    fields, text = _pdf(pdf)
-    assert _page_size(fields) == A4_LANDSCAPE
+    fields, text = pdf_text(pdf)
+    assert page_size(fields) == A4_LANDSCAPE
     # The template's 47 rows fill 3 to 5 pages at 10-11 points, the three listed documents one more; a
     # shrunk table would take fewer, rows cut in pieces many more.
     assert 4 <= int(fields["Pages"]) <= 7
@@ -127,32 +64,32 @@ def test_workbook_prints_as_a_document_an_officer_can_sign(rendered):
         "Lai Châu, ngày ..... tháng ..... năm ........",
         "BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2026",
     ):
-        assert _squeezed(line) in _squeezed(first_page), line
+        assert squeezed(line) in squeezed(first_page), line
     assert "31.42%" in text  # CHỈ SỐ, 31.42 / 100
     assert "NGƯỜI LẬP BIỂU" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and "PHỤ LỤC KIỂM CHỨNG" in text
     # The header rows repeat on every page of the table.
     table_pages = [page for page in text.split("\f") if "PHỤ LỤC KIỂM CHỨNG" not in page and page.strip()]
     assert all("Tài liệu kiểm chứng" in page for page in table_pages)
-    assert _missing_texts(xlsx, text) == []
+    assert missing_texts(xlsx, text) == []
 
 
 def test_ranking_prints_with_the_index_in_percent(rendered):
     xlsx, pdf = rendered["ranking"]
-    fields, text = _pdf(pdf)
-    assert _page_size(fields) == A4_LANDSCAPE
+    fields, text = pdf_text(pdf)
+    assert page_size(fields) == A4_LANDSCAPE
     assert int(fields["Pages"]) == 2  # one short sheet per catalogue
     assert "31.42%" in text and "4.60%" in text  # A 31.42/100, B 4/87 = 0.0460
     assert text.count(NO_DATA_TEXT) == 3  # C and D under the template, B under qd766
-    assert _missing_texts(xlsx, text) == []
+    assert missing_texts(xlsx, text) == []
 
 
 def test_manual_template_prints_on_a4_landscape(rendered):
     xlsx, pdf = rendered["manual"]
-    fields, text = _pdf(pdf)
-    assert _page_size(fields) == A4_LANDSCAPE
+    fields, text = pdf_text(pdf)
+    assert page_size(fields) == A4_LANDSCAPE
     # 25 leaves with wrapped names on one or two pages, and the instructions on one.
     assert 2 <= int(fields["Pages"]) <= 3
-    assert _missing_texts(xlsx, text) == []
+    assert missing_texts(xlsx, text) == []
 
 
 def test_an_officers_correction_recomputes_the_totals(rendered, tmp_path):
@@ -165,7 +102,7 @@ def test_an_officers_correction_recomputes_the_totals(rendered, tmp_path):
     edited = tmp_path / "edited" / "tu_danh_gia_2026.xlsx"
     edited.parent.mkdir()
     workbook.save(edited)
-    recalculated = _convert(edited, "xlsx", tmp_path / "recalculated")
+    recalculated = convert(edited, "xlsx", tmp_path / "recalculated")
     values = load_workbook(recalculated, data_only=True)[TEMPLATE]
     total = _find_row(values, 1, TOTAL_LABEL)
     assert values.cell(_find_row(values, 1, "1"), 4).value == pytest.approx(3.00)
