@@ -190,7 +190,7 @@ def _ranking_sheet(
         cell.border = _BORDER
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[TABLE_HEADER_ROW].height = (
-        LINE_HEIGHT * max(_lines(text, width * 0.8) for text, width in headers) + 4
+        LINE_HEIGHT * max(_lines(text, width * 1.0) for text, width in headers) + 4
     )
     number = TABLE_HEADER_ROW
     heading_written = False

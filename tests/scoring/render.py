@@ -55,10 +55,11 @@ def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def shown(value) -> str:
-    """A cell's value as the workbook's number formats show it."""
+def shown(cell) -> str:
+    """A cell's value as its number format shows it: points with 2 decimals, counts as integers."""
+    value = cell.value
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return f"{value:.2f}"
+        return f"{value:.2f}" if cell.number_format == "0.00" else f"{value:g}"
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
     return str(value)
@@ -74,6 +75,6 @@ def missing_texts(xlsx: Path, pdf_text: str) -> list[str]:
             for cell in row:
                 if cell.value in (None, "") or cell.number_format.endswith("%"):
                     continue
-                if squeezed(shown(cell.value)) not in printed:
+                if squeezed(shown(cell)) not in printed:
                     missing.append(f"{sheet.title}!{cell.coordinate}: {cell.value!r}")
     return missing
