@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from scoring.csv_export import write_scorecard_csv
 from scoring.evidence_sheet import SHEET_TITLE, FailingRecords
+from scoring.manual import write_template
 from scoring.ranking import (
     NO_DATA_HEADING,
     NO_DATA_TEXT,
@@ -327,6 +329,31 @@ def test_not_applicable_leaves_stay_visible_and_leave_the_maximum(tmp_path, scor
     assert cached.cell(area, 3).value == 7
     assert cached.cell(_find_row(formulas, 1, TOTAL_LABEL), 3).value == 87
     assert load_workbook(path).sheetnames == [TEMPLATE]  # no records given: no evidence sheet
+
+
+def _printed_font_size(sheet, size=11.0):
+    """The size 11-point text prints at when LibreOffice fits the sheet's columns to the width of A4 landscape
+    (842 points less the margins): a column w characters wide is 7w + 5 pixels of 0.75 points (ECMA-376
+    §18.3.1.13, Calibri's 7-pixel digit)."""
+    printable = 842 - 72 * (sheet.page_margins.left + sheet.page_margins.right)
+    widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, sheet.max_column + 1)]
+    table = sum(7 * w + 5 for w in widths) * 0.75
+    return size * min(1.0, printable / table)
+
+
+def test_no_file_prints_below_9_points(workbook_path, tmp_path, scorecard_rows, template, qd766):
+    _, rows = ranking_rows(scorecard_rows, UNIT_TYPES)
+    write_ranking_xlsx(tmp_path / "r.xlsx", rows, fixture.YEAR, area_names(scorecard_rows))
+    write_template(tmp_path / "m.xlsx", fixture.A, fixture.YEAR, [template, qd766])
+    sheets = [
+        *load_workbook(workbook_path).worksheets,
+        *load_workbook(tmp_path / "r.xlsx").worksheets,
+        *load_workbook(tmp_path / "m.xlsx").worksheets,
+    ]
+    assert len(sheets) == 2 + 2 + 2
+    assert {
+        sheet.title: round(_printed_font_size(sheet), 1) for sheet in sheets if _printed_font_size(sheet) < 9
+    } == {}
 
 
 def test_workbook_has_one_sheet_per_catalogue(tmp_path, scorecard_rows):
