@@ -22,6 +22,7 @@ from scoring.ranking import (
 )
 from scoring.scorecard import SCORECARD_COLUMNS
 from scoring.workbook import (
+    EXTERNAL_HEADING,
     HEADERS,
     INDEX_LABEL,
     NATIONAL_MOTTO,
@@ -354,6 +355,33 @@ def test_no_file_prints_below_9_points(workbook_path, tmp_path, scorecard_rows, 
     assert {
         sheet.title: round(_printed_font_size(sheet), 1) for sheet in sheets if _printed_font_size(sheet) < 9
     } == {}
+
+
+def test_external_areas_come_after_the_total_without_a_self_assessed_score(
+    tmp_path, scorecard_rows, template
+):
+    """metrics.md §9.5 on the fixture's A with area 8 (30 points, 12.75 entered) made external: TỔNG is
+    100 − 30 = 70 points and 31.42 − 12.75 = 18.67, the index 18.67 / 70 = 0.2667."""
+    rows = []
+    for row in _agency_rows(scorecard_rows, fixture.A):
+        row = dict(row)
+        if row["criterion_code"].split(".")[0] == "8":
+            row.update(status="external", score=None, rule=None if row["level"] == "linh_vuc" else "external")
+        elif row["criterion_code"] == "TONG":
+            row.update(max_points=Decimal(70), score=Decimal("18.67"), metric_value=Decimal("0.2667"))
+        rows.append(row)
+    path = _write_workbook(tmp_path / "a.xlsx", rows, {TEMPLATE: template})
+    formulas = load_workbook(path)[TEMPLATE]
+    cached = load_workbook(path, data_only=True)[TEMPLATE]
+    total = _find_row(formulas, 1, TOTAL_LABEL)
+    areas = [_find_row(formulas, 1, str(code)) for code in range(1, 8)]
+    assert formulas.cell(total, 4).value == "=SUM(" + ",".join(f"D{r}" for r in areas) + ")"
+    assert (cached.cell(total, 3).value, cached.cell(total, 4).value) == (70, 18.67)
+    heading = _find_row(formulas, 1, EXTERNAL_HEADING)
+    assert heading == total + 2  # after TỔNG and CHỈ SỐ
+    assert [formulas.cell(heading + i, 1).value for i in (1, 2, 3)] == ["8", "8.1", "8.2"]
+    assert formulas.cell(heading + 1, 3).value == 30 and formulas.cell(heading + 1, 4).value is None
+    assert formulas.cell(heading + 2, 4).value is None
 
 
 def test_workbook_has_one_sheet_per_catalogue(tmp_path, scorecard_rows):
