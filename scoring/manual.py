@@ -1,6 +1,6 @@
 """Manual inputs: the officer's scores for `manual` leaves, one file per agency and year
-(`PARINDEX_MANUAL_DIR/Y/AGENCY_CODE.xlsx` or `.csv`, columns `criterion_code, score, evidence, note`), and
-the pre-filled template that `parindex export --manual-template` writes.
+(`PARINDEX_MANUAL_DIR/Y/AGENCY_CODE.xlsx` or `.csv`, columns `criterion_code, score, evidence, note`, or the
+template's Vietnamese headers), and the pre-filled template that `parindex export --manual-template` writes.
 
 The files come from outside: their size is bounded, only cell values are read, the agency code that names a
 file cannot leave the folder, and every error names the file, the row and the field."""

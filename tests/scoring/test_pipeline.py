@@ -2,8 +2,9 @@
 and PostgreSQL when PARINDEX_TEST_POSTGRES_URL is set)."""
 
 import csv
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -132,8 +133,12 @@ def test_criterion_score_holds_the_hand_worked_scores_and_a_rerun_replaces_them(
     assert len(_stored(seeded)) == ROWS
 
 
-def test_export_year_writes_every_file(seeded, tmp_path):
+def test_export_year_writes_every_file(seeded, tmp_path, monkeypatch):
     compute_criterion_scores(seeded, fixture.YEAR)
+    # The export date is the local date of PARINDEX_TIMEZONE (issue 10), not the machine's or UTC's: a zone
+    # 14 hours ahead of UTC is a day ahead of UTC for 14 hours of every day.
+    monkeypatch.setenv("PARINDEX_TIMEZONE", "Pacific/Kiritimati")
+    local_day = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
     paths = export_year(fixture.YEAR, str(tmp_path / "out"))
     names = sorted(str(p.relative_to(tmp_path / "out")) for p in paths)
     assert names == sorted(
@@ -156,7 +161,10 @@ def test_export_year_writes_every_file(seeded, tmp_path):
     ]  # catalogue order, not text order
     workbook = load_workbook(tmp_path / "out/2026/H35.02/tu_danh_gia_2026.xlsx")
     sheet = workbook.active
-    assert sheet["A8"].value.startswith("Số liệu tính đến 08:30 ngày 20/11/2026")  # the metrics' as_of
+    # The metrics' as_of, already local in the warehouse, and the export date.
+    assert sheet["A8"].value.startswith(
+        f"Số liệu tính đến 08:30 ngày 20/11/2026; xuất ngày {local_day:%d/%m/%Y}."
+    )
     # The issuing body above the agency: its parent in dim_agency; the place: the deployment's place_name.
     assert (sheet["A1"].value, sheet["A2"].value) == ("ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", "SỞ NỘI VỤ")
     assert sheet["E3"].value.startswith("Lai Châu, ngày")
