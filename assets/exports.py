@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+import yaml
+
+from scoring import rules
 from scoring.catalogue import Catalogue, resolve_catalogue, selected_catalogues, shipped_ids
 from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv, write_scorecard_csv
+from scoring.evidence_sheet import MAX_RECORDS, NOT_RECORD_LEVEL, FailingKey, FailingRecords
 from scoring.manual import load_manual_inputs, manual_dir, template_path, write_template
 from scoring.metrics import drilldown_view
-from scoring.ranking import ranking_rows, write_ranking_csv, write_ranking_xlsx
+from scoring.ranking import area_names, ranking_rows, write_ranking_csv, write_ranking_xlsx
 from scoring.scorecard import Agency, build_scorecards, catalogue_applies, node_order, readings_by_agency
-from scoring.workbook import workbook_path, write_self_assessment
+from scoring.workbook import Letterhead, workbook_path, write_self_assessment
 from warehouse import criterion_scores, reading
 from warehouse.clock import local_now
 from warehouse.engine import make_engine
@@ -114,31 +119,99 @@ def export_scorecard_csv(engine, year: int, export_dir: str, agencies: list[str]
 def export_ranking(engine, year: int, export_dir: str) -> list[Path]:
     """The ranking always covers every scored agency: a rank among a chosen few would mislead."""
     unit_types = {agency.code: agency.unit_type for agency in _agencies(engine, year)}
-    columns, rows = ranking_rows(_scorecard_rows(engine, year), unit_types)
+    scorecard = _scorecard_rows(engine, year)
+    columns, rows = ranking_rows(scorecard, unit_types)
     folder = Path(export_dir) / str(year)
     write_ranking_csv(folder / "xep_hang.csv", columns, rows)
-    write_ranking_xlsx(folder / "xep_hang.xlsx", columns, rows, year)
+    names = {catalogue_id: c.name for catalogue_id, c in _known_catalogues().items()}
+    write_ranking_xlsx(folder / "xep_hang.xlsx", rows, year, area_names(scorecard), names)
     return [folder / "xep_hang.csv", folder / "xep_hang.xlsx"]
 
 
 def _known_catalogues() -> dict[str, Catalogue]:
-    """Catalogues by id for workbook headers: the shipped ones and those selected now."""
-    known = {c.id: c for c in (resolve_catalogue(i) for i in shipped_ids())}
-    known.update({c.id: c for c in selected_catalogues()})
+    """Catalogues by id for workbook headers: those selected now, in their order, then the shipped ones."""
+    known = {c.id: c for c in selected_catalogues()}
+    for catalogue in (resolve_catalogue(i) for i in shipped_ids()):
+        known.setdefault(catalogue.id, catalogue)
     return known
+
+
+PLACE_NAME_VARIABLE = "PARINDEX_PLACE_NAME"
+DEPLOYMENT_FILE = Path(__file__).parent.parent / "etl" / "reference" / "deployment.yaml"
+UNKNOWN_PLACE = ".........."  # a blank the officer fills in by hand
+
+
+def place_name(deployment: Path = DEPLOYMENT_FILE) -> str:
+    """The place of the date line in officers' documents: `PARINDEX_PLACE_NAME`, else the deployment's
+    `place_name` (the province, "Lai Châu")."""
+    configured = os.environ.get(PLACE_NAME_VARIABLE, "").strip()
+    if configured:
+        return configured
+    entries = yaml.safe_load(deployment.read_text(encoding="utf-8")) if deployment.is_file() else None
+    value = entries.get("place_name") if isinstance(entries, Mapping) else None
+    return str(value).strip() if value else UNKNOWN_PLACE
+
+
+def _costs_counted_records(catalogues: Mapping[str, Catalogue]) -> dict[str, bool]:
+    """metric → whether the records it counts (rather than those it misses) cost points."""
+    return {
+        leaf.metric: leaf.rule.name == rules.BINARY and leaf.rule.zero_is_pass
+        for catalogue in catalogues.values()
+        for leaf in catalogue.leaves()
+        if leaf.metric
+    }
+
+
+def _failing_records(
+    engine, year: int, rows: Sequence[Mapping], catalogues: Mapping[str, Catalogue]
+) -> dict[FailingKey, FailingRecords]:
+    """The records behind every computed leaf below its maximum, read one drill-down view at a time."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        metric = row["metric_code"]
+        if row["status"] == rules.COMPUTED and metric and metric not in NOT_RECORD_LEVEL:
+            if row["score"] is not None and row["score"] < row["max_points"]:
+                wanted[metric].add(row["agency_code"])
+    counted = _costs_counted_records(catalogues)
+    found: dict[FailingKey, FailingRecords] = {}
+    for metric, agencies in sorted(wanted.items()):
+        records = criterion_scores.failing_records(
+            engine, drilldown_view(metric), year, MAX_RECORDS, counted.get(metric, False)
+        )
+        for (agency, start, end), (columns, values, total) in records.items():
+            if agency in agencies:
+                found[(agency, metric, start, end)] = FailingRecords(columns, values, total)
+    return found
 
 
 def export_self_assessments(
     engine, year: int, export_dir: str, agencies: list[str] | None = None
 ) -> list[Path]:
-    by_agency: dict[str, list[dict]] = defaultdict(list)
-    for row in _scorecard_rows(engine, year, agencies):
-        by_agency[row["agency_code"]].append(row)
+    """One workbook per agency with scorecard rows: every assessed agency some loaded catalogue scores."""
     catalogues = _known_catalogues()
+    # Sheets in the order of PARINDEX_CATALOGUE (the province's own index first), then any other stored.
+    order = {catalogue_id: position for position, catalogue_id in enumerate(catalogues)}
+    by_agency: dict[str, list[dict]] = defaultdict(list)
+    rows = _scorecard_rows(engine, year, agencies)
+    for row in sorted(rows, key=lambda r: order.get(r["catalogue_id"], len(order))):
+        by_agency[row["agency_code"]].append(row)
     as_of = criterion_scores.metrics_as_of(engine, year)
+    failing = _failing_records(engine, year, rows, catalogues)
+    parents, province = criterion_scores.superior_names(engine)
+    place = place_name()
+    exported_on = local_now().date()
     return [
-        write_self_assessment(workbook_path(Path(export_dir), year, code), rows, year, catalogues, as_of)
-        for code, rows in by_agency.items()
+        write_self_assessment(
+            workbook_path(Path(export_dir), year, code),
+            agency_rows,
+            year,
+            catalogues,
+            as_of,
+            exported_on=exported_on,
+            letterhead=Letterhead(parents.get(code) or province or "", place),
+            failing=failing,
+        )
+        for code, agency_rows in by_agency.items()
     ]
 
 

@@ -25,10 +25,17 @@ METRICS_COLUMNS = (
 )
 
 _FOUR_PLACES = Decimal("0.0001")
+# OWASP's CSV-injection rule: a field starting with one of these is read as a formula by spreadsheets, so it
+# is written with a leading apostrophe (a source text is data, never a command; issue 10).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def format_cell(value: object, decimals: int | None = None) -> str:
-    """One CSV field: null is empty, dates are ISO, decimals are fixed-point with `.`."""
+    """One CSV field: null is empty, dates ISO, decimals fixed-point with `.`, text never a formula."""
     if value is None:
         return ""
     if isinstance(value, float) and value != value:  # NaN from a pandas null
@@ -42,6 +49,8 @@ def format_cell(value: object, decimals: int | None = None) -> str:
         return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, str):
+        return neutralise_text(value)
     return str(value)
 
 

@@ -1,6 +1,6 @@
 """Manual inputs: the officer's scores for `manual` leaves, one file per agency and year
-(`PARINDEX_MANUAL_DIR/Y/AGENCY_CODE.xlsx` or `.csv`, columns `criterion_code, score, evidence, note`), and
-the pre-filled template that `parindex export --manual-template` writes.
+(`PARINDEX_MANUAL_DIR/Y/AGENCY_CODE.xlsx` or `.csv`, columns `criterion_code, score, evidence, note`, or the
+template's Vietnamese headers), and the pre-filled template that `parindex export --manual-template` writes.
 
 The files come from outside: their size is bounded, only cell values are read, the agency code that names a
 file cannot leave the folder, and every error names the file, the row and the field."""
@@ -11,24 +11,47 @@ import csv
 import io
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring.catalogue import Catalogue
 from scoring.scorecard import Agency, ManualEntry
-from scoring.xlsx import FONT_NAME, HEADER_FILL, save_workbook
+from scoring.xlsx import FONT_NAME, HEADER_FILL, print_a4_landscape, put, save_workbook
 
 MANUAL_DIR_VARIABLE = "PARINDEX_MANUAL_DIR"
 DEFAULT_MANUAL_DIR = "manual"
 MANUAL_COLUMNS = ("criterion_code", "score", "evidence", "note")
 # `catalogue_id` is optional in a filled file: it tells two catalogues' leaves with the same code apart.
 TEMPLATE_COLUMNS = ("catalogue_id", "criterion_code", "criterion_name", "max_points", *MANUAL_COLUMNS[1:])
+# The template's headers are Vietnamese, for the officer who fills it (issue 13); the reader accepts them and
+# the English column names of interface.md §1 alike.
+VIETNAMESE_HEADERS = {
+    "catalogue_id": "Bộ chỉ số",
+    "criterion_code": "Mã tiêu chí",
+    "criterion_name": "Tiêu chí",
+    "max_points": "Điểm tối đa",
+    "score": "Điểm tự đánh giá",
+    "evidence": "Tài liệu kiểm chứng",
+    "note": "Giải trình",
+}
+_COLUMN_OF_HEADER = {
+    **{name: name for name in VIETNAMESE_HEADERS},
+    **{unicodedata.normalize("NFC", text).casefold(): name for name, text in VIETNAMESE_HEADERS.items()},
+}
+TEMPLATE_WIDTHS = (16, 8, 50, 8, 9, 30, 30)
+INPUT_FIRST_COLUMN = 5  # score, evidence and note: the cells the officer fills, tinted
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+LINE_HEIGHT = 14.5
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 5_000
 _AGENCY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -68,6 +91,12 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _column_name(cell: Any) -> str:
+    """The column a header names: its English name, or the template's Vietnamese header."""
+    text = unicodedata.normalize("NFC", _cell_text(cell)).casefold()
+    return _COLUMN_OF_HEADER.get(text, text)
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
@@ -86,7 +115,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         raise ManualInputError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
     try:
         rows = _xlsx_rows(path) if path.suffix == ".xlsx" else _csv_rows(path)
-        header = [_cell_text(cell).lower() for cell in next(rows, [])]
+        header = [_column_name(cell) for cell in next(rows, [])]
         missing = [column for column in MANUAL_COLUMNS if column not in header]
         if missing:
             raise ManualInputError(f"{path}: row 1: missing column(s) {', '.join(missing)}")
@@ -182,20 +211,46 @@ def template_path(directory: Path, year: int, agency_code: str) -> Path:
     return directory / str(year) / f"{_safe_agency_code(agency_code)}.xlsx"
 
 
+def _lines(text: str, width: float) -> int:
+    return max(1, -(-len(text) // max(1, int(width))))
+
+
+def _instructions(workbook: Workbook, agency: Agency, year: int) -> None:
+    guide = workbook.create_sheet("Hướng dẫn")
+    lines = (
+        f"Tệp nhập liệu thủ công năm {year} của {agency.name or agency.code} ({agency.code}).",
+        "1. Nhập điểm tự đánh giá vào cột “Điểm tự đánh giá” (từ 0 đến điểm tối đa, tối đa 2 chữ số thập "
+        "phân; dấu phẩy hoặc dấu chấm đều được).",
+        "2. Cột “Tài liệu kiểm chứng”: số/ký hiệu; ngày ban hành; trích yếu của văn bản làm căn cứ.",
+        "3. Cột “Giải trình”: lý do của điểm tự đánh giá.",
+        "4. Dòng để trống cột “Điểm tự đánh giá” được coi là chưa chấm. Không đổi tên, thứ tự các cột ở "
+        "dòng 1 và không sửa cột “Bộ chỉ số”, “Mã tiêu chí”.",
+        "5. Lưu tệp với tên như cũ; điểm được tính ở lần chạy tiếp theo.",
+    )
+    for number, line in enumerate(lines, start=1):
+        cell = guide.cell(number, 1, line)
+        cell.font = Font(name=FONT_NAME, bold=number == 1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[number].height = LINE_HEIGHT * _lines(line, 120 * 1.2) + 3
+    guide.column_dimensions["A"].width = 120  # wider, LibreOffice cuts a centred column at the left
+    print_a4_landscape(guide)
+
+
 def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[Catalogue]) -> int:
     """A manual-input workbook for the agency: one row per manual leaf of each catalogue covering its unit
-    type, with codes, Vietnamese names and maxima, and empty score, evidence and note. Never overwrites an
-    officer's file. Returns the number of rows."""
+    type, with codes, Vietnamese names and maxima, and empty score, evidence and note, under Vietnamese
+    headers; printable on A4 landscape. Never overwrites an officer's file. Returns the number of rows."""
     if path.exists():
         raise FileExistsError(f"{path} exists: an officer may have filled it; move it away to regenerate")
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhập liệu"
-    sheet.append(list(TEMPLATE_COLUMNS))
-    bold = Font(name=FONT_NAME, bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
+    for column, name in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = put(sheet, 1, column, VIETNAMESE_HEADERS[name])
+        cell.font = Font(name=FONT_NAME, bold=True)
         cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.row_dimensions[1].height = LINE_HEIGHT * 2 + 3
     count = 0
     for catalogue in catalogues:
         if not catalogue.applies_to(agency.unit_type):
@@ -203,9 +258,12 @@ def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[C
         for leaf in catalogue.leaves():
             if not leaf.is_manual or agency.unit_type in leaf.not_applicable_for:
                 continue
-            sheet.append([catalogue.id, leaf.code, leaf.name, float(leaf.max_points), None, None, None])
-            row = sheet.max_row
+            row = sheet.max_row + 1
+            for column, value in enumerate((catalogue.id, leaf.code, leaf.name), start=1):
+                put(sheet, row, column, value)
+            sheet.cell(row, 4, float(leaf.max_points)).number_format = "0.00"
             sheet.cell(row, 2).number_format = "@"
+            sheet.row_dimensions[row].height = LINE_HEIGHT * _lines(leaf.name, TEMPLATE_WIDTHS[2] * 1.25) + 3
             check = DataValidation(
                 type="decimal",
                 operator="between",
@@ -219,21 +277,19 @@ def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[C
             sheet.add_data_validation(check)
             check.add(sheet.cell(row, 5))
             count += 1
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=1, max_col=len(TEMPLATE_COLUMNS)):
         for cell in row:
+            cell.border = _BORDER
+            if cell.row == 1:
+                continue
             cell.font = Font(name=FONT_NAME)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFG", (20, 12, 60, 10, 10, 50, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
+            if cell.column >= INPUT_FIRST_COLUMN:
+                cell.fill = INPUT_FILL
+    for column, width in enumerate(TEMPLATE_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
-    guide = workbook.create_sheet("Hướng dẫn")
-    for line in (
-        f"Tệp nhập liệu thủ công năm {year} của {agency.name or agency.code} ({agency.code}).",
-        "Nhập điểm tự đánh giá vào cột score (từ 0 đến điểm tối đa, tối đa 2 chữ số thập phân).",
-        "Cột evidence: tài liệu kiểm chứng (số/ký hiệu; ngày; trích yếu). Cột note: giải trình.",
-        "Dòng để trống cột score được coi là chưa chấm. Không đổi tên các cột ở dòng 1.",
-    ):
-        guide.append([line])
-    guide.column_dimensions["A"].width = 110
+    print_a4_landscape(sheet, "1:1")
+    _instructions(workbook, agency, year)
     save_workbook(workbook, path)
     return count

@@ -79,3 +79,79 @@ def drilldown_rows(engine: sa.Engine, view: str, columns: Sequence[str], year: i
     )
     with engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
+
+
+# Columns of the facts that date or name a drill-down's record, added beside its key so that an officer sees
+# when a dossier was due or which document was on paper (keys, codes and dates only: sources.md §1.9).
+RECORD_DETAILS = {
+    "dossier_code": ("marts.fct_dossier", ("received_at", "due_at", "end_at")),
+    "document_key": ("marts.fct_document", ("code_number", "code_notation", "promulgation_date")),
+}
+_PERIOD_COLUMNS = ("agency_code", "period_start", "period_end", "in_numerator")
+
+
+def failing_records(
+    engine: sa.Engine, view: str, year: int, limit: int, counted_cost_points: bool = False
+) -> dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]]:
+    """The records of the drill-down view `marts.NAME` that cost points, per (agency, period_start,
+    period_end) of the year: (columns, at most `limit` rows in key order, the whole count).
+
+    Records outside the numerator cost points, or those inside it when `counted_cost_points` (a count that
+    must stay zero, such as discipline decisions). Empty while the view does not exist."""
+    schema_name, _, name = view.rpartition(".")
+    inspector = sa.inspect(engine)
+    if not inspector.has_table(name, schema=schema_name):
+        return {}
+    view_columns = [c["name"] for c in inspector.get_columns(name, schema=schema_name)]
+    shown = [c for c in view_columns if c not in _PERIOD_COLUMNS]
+    select = [f"v.{c}" for c in shown]
+    join = ""
+    for key, (table, details) in RECORD_DETAILS.items():
+        if key in view_columns:
+            extra = [c for c in details if c not in view_columns]
+            select += [f"f.{c}" for c in extra]
+            shown += extra
+            join = f" LEFT JOIN {table} AS f ON f.{key} = v.{key}"
+            break
+    order = ", ".join(f"v.{c}" for c in view_columns if c not in _PERIOD_COLUMNS) or "v.agency_code"
+    predicate = "v.in_numerator" if counted_cost_points else "NOT v.in_numerator"
+    query = sa.text(
+        f"SELECT * FROM (SELECT v.agency_code AS agency_code_, v.period_start AS period_start_, "
+        f"v.period_end AS period_end_, {', '.join(select)}, "
+        f"ROW_NUMBER() OVER (PARTITION BY v.agency_code, v.period_start, v.period_end ORDER BY {order}) "
+        f"AS record_rank_, "
+        f"COUNT(*) OVER (PARTITION BY v.agency_code, v.period_start, v.period_end) AS record_total_ "
+        f"FROM {view} AS v{join} "
+        f"WHERE {predicate} AND v.period_end BETWEEN :first AND :last) AS t "
+        f"WHERE record_rank_ <= :limit ORDER BY agency_code_, period_start_, period_end_, record_rank_"
+    )
+    found: dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]] = {}
+    with engine.connect() as conn:
+        result = conn.execute(query, {"first": date(year, 1, 1), "last": date(year, 12, 31), "limit": limit})
+        for row in result:
+            key = (row[0], _as_date(row[1]), _as_date(row[2]))
+            entry = found.setdefault(key, (tuple(shown), [], int(row[-1])))
+            entry[1].append(tuple(row[3 : 3 + len(shown)]))
+    return found
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def superior_names(engine: sa.Engine) -> tuple[dict[str, str], str | None]:
+    """(agency code → the name of its parent in `dim_agency`, the name of the province's People's
+    Committee): the issuing body above an agency in the heading of its self-assessment."""
+    agency = schema.dim_agency
+    parent = agency.alias("parent")
+    query = sa.select(agency.c.agency_code, parent.c.agency_name).join(
+        parent, parent.c.agency_code == agency.c.parent_code
+    )
+    province = (
+        sa.select(agency.c.agency_name)
+        .where(agency.c.unit_type == "ubnd-tinh")
+        .order_by(agency.c.agency_code)
+    )
+    with engine.connect() as conn:
+        parents = {code: name for code, name in conn.execute(query) if name}
+        return parents, conn.execute(province.limit(1)).scalar_one_or_none()

@@ -236,3 +236,25 @@ X_LEAVES = {
 }
 X_TOTAL = (D_(100), D_("64.08"), "missing")  # 18.60 + 8.31 + 3.67 + 11 + 5.50 + 8 + 9
 X_INDEX = D_("0.6408")
+
+# The explanation columns that scoring/scorecard.py adds (metrics.md §10, another change): the workbook only
+# shows them, so the fixture carries one worked by hand. A's 7.1: k/n = 190/200, v = 0.95, bands
+# [(1.00, 2), (0.90, 1)], s = 1, s⁺ = 2; z = ⌈(19999·200 − 20000·190) ÷ 20000⌉ = ⌈9.99⌉ = 10;
+# x (T = 9000) = ⌊3,800,000 ÷ 17999⌋ + 1 − 200 = 211 + 1 − 200 = 12 (190/212 = 0.8962; 190/211 = 0.9005).
+A_7_1_EXPLANATION = (
+    "Đạt 95,00% (190/200 văn bản điện tử); được 1,00/2,00 điểm (mức ≥ 90,00%). Mức 2,00 điểm cần ≥ "
+    "100,00%: thiếu 10 văn bản điện tử. Thêm 12 văn bản giấy sẽ còn 0,00 điểm."
+)
+EXPLANATIONS = {(A.code, "template-so@2026.1", "7.1"): (A_7_1_EXPLANATION, 12, None, 10)}
+
+
+def with_explanations(rows):
+    """The rows with `explanation`, `risk_down`, `gain_up`, `fix_up` as scorecard.py will carry them."""
+    out = []
+    for row in rows:
+        found = EXPLANATIONS.get((row["agency_code"], row["catalogue_id"], row["criterion_code"]))
+        explanation, risk_down, gain_up, fix_up = found or (None, None, None, None)
+        out.append(
+            {**row, "explanation": explanation, "risk_down": risk_down, "gain_up": gain_up, "fix_up": fix_up}
+        )
+    return out

@@ -106,14 +106,15 @@ def test_template_lists_the_manual_leaves_and_reads_back(tmp_path, template, qd7
     assert count == len(manual_leaves) == 25  # 24 of the template and 1 of qd766
     sheet = load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
+    # Vietnamese headers for the officer (issue 13), the contract's English names accepted by the reader too.
     assert rows[0] == (
-        "catalogue_id",
-        "criterion_code",
-        "criterion_name",
-        "max_points",
-        "score",
-        "evidence",
-        "note",
+        "Bộ chỉ số",
+        "Mã tiêu chí",
+        "Tiêu chí",
+        "Điểm tối đa",
+        "Điểm tự đánh giá",
+        "Tài liệu kiểm chứng",
+        "Giải trình",
     )
     assert rows[1] == (
         "template-so@2026.1",
@@ -132,10 +133,40 @@ def test_template_lists_the_manual_leaves_and_reads_back(tmp_path, template, qd7
     }
     workbook = load_workbook(path)
     workbook.worksheets[0]["E2"] = 1
+    workbook.worksheets[0]["F2"] = "45/KH-SNV; 15/01/2026; Kế hoạch kiểm tra CCHC năm 2026"
     workbook.save(path)
-    assert parse_entries(path, read_rows(path), [template, qd766])["template-so@2026.1"]["1.2.1"].score == 1
+    entry = parse_entries(path, read_rows(path), [template, qd766])["template-so@2026.1"]["1.2.1"]
+    assert (entry.score, entry.evidence) == (1, "45/KH-SNV; 15/01/2026; Kế hoạch kiểm tra CCHC năm 2026")
     with pytest.raises(FileExistsError):
         write_template(path, fixture.A, fixture.YEAR, [template])
+
+
+def test_template_prints_on_a4_landscape_with_validated_scores(tmp_path, template):
+    path = template_path(tmp_path, fixture.YEAR, fixture.A.code)
+    write_template(path, fixture.A, fixture.YEAR, [template])
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Nhập liệu", "Hướng dẫn"]
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    sheet = workbook["Nhập liệu"]
+    assert sheet.cell(2, 3).alignment.wrap_text and sheet.print_title_rows == "$1:$1"
+    # One validation per score cell, bounded by the leaf's maximum (1.2.1: 1 point).
+    validations = {
+        str(v.sqref): (v.type, v.formula1, v.formula2) for v in sheet.data_validations.dataValidation
+    }
+    assert validations["E2"] == ("decimal", "0", "1")
+    assert len(validations) == sheet.max_row - 1
+
+
+def test_english_and_vietnamese_headers_are_read_alike(tmp_path, template):
+    for header in (
+        "criterion_code,score,evidence,note",
+        "Mã tiêu chí,Điểm tự đánh giá,Tài liệu kiểm chứng,Giải trình",
+    ):
+        path = write_manual_csv(tmp_path, fixture.A.code, header + "\n1.2.1,1,45/KH-SNV,ghi chú\n")
+        entries = parse_entries(path, read_rows(path), [template])["template-so@2026.1"]
+        assert entries["1.2.1"] == (1, "45/KH-SNV", "ghi chú")
 
 
 def test_template_for_a_commune_has_only_the_catalogues_covering_it(tmp_path, template, qd766):

@@ -2,7 +2,9 @@
 and PostgreSQL when PARINDEX_TEST_POSTGRES_URL is set)."""
 
 import csv
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from tests.scoring import fixture
 from tests.scoring.conftest import write_manual_csv
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
+from warehouse.tables_qlvb import fct_document
 
 DOCUMENT_VIEW = """
 CREATE VIEW marts.dd_qlvb_plan_on_time AS
@@ -25,6 +28,31 @@ SELECT * FROM (VALUES
   ('H35.02', DATE '2025-01-01', DATE '2025-12-31', '9', 'KH-SNV', DATE '2024-12-01', 'Kế hoạch cải cách hành chính năm 2025', TRUE)
 ) AS docs (agency_code, period_start, period_end, code_number, code_notation, promulgation_date, subject, in_numerator)
 """  # noqa: E501  (one row per line reads best)
+# A's 7.1 (qlvb.e_document_rate, 190/200 in metric_value): two paper documents of 2026 listed in the view,
+# one electronic, and one paper document of 2025 that the 2026 workbook must not show.
+E_DOCUMENT_VIEW = """
+CREATE VIEW marts.dd_qlvb_e_document_rate AS
+SELECT * FROM (VALUES
+  ('H35.02', DATE '2026-01-01', DATE '2026-12-31', 'QLVB:0002', 'den', FALSE),
+  ('H35.02', DATE '2026-01-01', DATE '2026-12-31', 'QLVB:0001', 'di', FALSE),
+  ('H35.02', DATE '2026-01-01', DATE '2026-12-31', 'QLVB:0003', 'di', TRUE),
+  ('H35.02', DATE '2025-01-01', DATE '2025-12-31', 'QLVB:0009', 'di', FALSE)
+) AS docs (agency_code, period_start, period_end, document_key, direction, in_numerator)
+"""
+PAPER_DOCUMENTS = [
+    {
+        "document_key": "QLVB:0001",
+        "code_number": "=1+2",
+        "code_notation": "CV-SNV",
+        "promulgation_date": "2026-03-02",
+    },
+    {
+        "document_key": "QLVB:0002",
+        "code_number": "15",
+        "code_notation": "UBND-VX",
+        "promulgation_date": "2026-04-09",
+    },
+]
 
 
 # 4 agencies of so-ban-nganh × (48 nodes: 8 areas, 2 parent criteria, 38 leaves + TONG); X is a commune,
@@ -35,8 +63,17 @@ ROWS = 4 * 49
 def _seed(engine):
     with engine.begin() as conn:
         agencies = [
-            {"agency_code": a.code, "agency_name": a.name, "unit_type": a.unit_type, "is_assessed": True}
-            for a in fixture.AGENCIES
+            {"agency_code": "H35", "agency_name": "Ủy ban nhân dân tỉnh Lai Châu", "unit_type": "ubnd-tinh"},
+            *(
+                {
+                    "agency_code": a.code,
+                    "agency_name": a.name,
+                    "unit_type": a.unit_type,
+                    "parent_code": "H35",
+                    "is_assessed": True,
+                }
+                for a in fixture.AGENCIES
+            ),
         ]
         load_arrow(conn, schema.dim_agency, rows_to_arrow(schema.dim_agency, agencies))
         values = [{**row, "year": fixture.YEAR, "as_of": fixture.AS_OF} for row in fixture.METRIC_ROWS]
@@ -52,6 +89,13 @@ def _seed(engine):
             )
         )
         conn.execute(sa.text(DOCUMENT_VIEW))
+        conn.execute(sa.text(E_DOCUMENT_VIEW))
+        documents = [
+            {**d, "promulgation_date": date.fromisoformat(d["promulgation_date"])} for d in PAPER_DOCUMENTS
+        ]
+        conn.execute(
+            sa.insert(fct_document), [{**d, "agency_code": "H35.02", "direction": "di"} for d in documents]
+        )
 
 
 @pytest.fixture
@@ -89,8 +133,12 @@ def test_criterion_score_holds_the_hand_worked_scores_and_a_rerun_replaces_them(
     assert len(_stored(seeded)) == ROWS
 
 
-def test_export_year_writes_every_file(seeded, tmp_path):
+def test_export_year_writes_every_file(seeded, tmp_path, monkeypatch):
     compute_criterion_scores(seeded, fixture.YEAR)
+    # The export date is the local date of PARINDEX_TIMEZONE (issue 10), not the machine's or UTC's: a zone
+    # 14 hours ahead of UTC is a day ahead of UTC for 14 hours of every day.
+    monkeypatch.setenv("PARINDEX_TIMEZONE", "Pacific/Kiritimati")
+    local_day = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
     paths = export_year(fixture.YEAR, str(tmp_path / "out"))
     names = sorted(str(p.relative_to(tmp_path / "out")) for p in paths)
     assert names == sorted(
@@ -111,8 +159,39 @@ def test_export_year_writes_every_file(seeded, tmp_path):
         "1.1",
         "1.2",
     ]  # catalogue order, not text order
-    sheet = load_workbook(tmp_path / "out/2026/H35.02/tu_danh_gia_2026.xlsx").active
-    assert "20/11/2026" in sheet["A4"].value  # the metrics' as_of
+    workbook = load_workbook(tmp_path / "out/2026/H35.02/tu_danh_gia_2026.xlsx")
+    sheet = workbook.active
+    # The metrics' as_of, already local in the warehouse, and the export date.
+    assert sheet["A8"].value.startswith(
+        f"Số liệu tính đến 08:30 ngày 20/11/2026; xuất ngày {local_day:%d/%m/%Y}."
+    )
+    # The issuing body above the agency: its parent in dim_agency; the place: the deployment's place_name.
+    assert (sheet["A1"].value, sheet["A2"].value) == ("ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", "SỞ NỘI VỤ")
+    assert sheet["E3"].value.startswith("Lai Châu, ngày")
+    # 7.1 is below its maximum: the 2026 paper documents of the view, in key order, with their numbers.
+    evidence = [[c.value for c in row] for row in workbook["Phụ lục kiểm chứng"].iter_rows()]
+    heading = next(i for i, row in enumerate(evidence) if str(row[0]).startswith("Mục 7.1."))
+    assert evidence[heading + 1][0] == "Nguồn QLVB: 2 bản ghi làm giảm điểm."
+    assert evidence[heading + 2][:6] == [
+        "STT",
+        "Khóa văn bản",
+        "Văn bản đi/đến",
+        "Số",
+        "Ký hiệu",
+        "Ngày ban hành",
+    ]
+    assert evidence[heading + 3][:6] == [1, "QLVB:0001", "di", "=1+2", "CV-SNV", "02/03/2026"]
+    assert evidence[heading + 4][:6] == [2, "QLVB:0002", "den", "15", "UBND-VX", "09/04/2026"]
+    assert len(evidence) == heading + 5  # the other metrics have no view here: no other section
+
+
+def test_communes_get_a_workbook_through_qd766(seeded, tmp_path, monkeypatch):
+    monkeypatch.setenv("PARINDEX_CATALOGUE", "template-so@2026.1,qd766@2022")
+    compute_criterion_scores(seeded, fixture.YEAR)
+    paths = export_year(fixture.YEAR, str(tmp_path / "out"))
+    commune = tmp_path / "out" / "2026" / fixture.X.code / "tu_danh_gia_2026.xlsx"
+    assert commune in paths
+    assert load_workbook(commune).sheetnames[0] == "qd766@2022"
 
 
 def test_manual_templates_for_the_scored_agencies_keep_existing_files(seeded, tmp_path):

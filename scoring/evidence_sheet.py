@@ -1,0 +1,186 @@
+"""The evidence sheet ("Phụ lục kiểm chứng") of the self-assessment workbook (issue 13): for every computed
+leaf below its maximum, the records that cost it points, as the drill-down views list them.
+
+scoring/ never opens the warehouse: `assets/exports.py` reads the records (`warehouse.criterion_scores.
+failing_records`) and passes them in as `FailingRecords`. The views hold pseudonymised keys, codes, dates and
+flags only (sources.md §1.9), so nothing personal reaches the sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring import rules
+from scoring.metrics import SOURCES, source_of
+from scoring.xlsx import FONT_NAME, HEADER_FILL, print_a4_landscape, put
+
+SHEET_TITLE = "Phụ lục kiểm chứng"
+MAX_RECORDS = 500  # per leaf; the heading of the leaf's section states the whole count
+# Leaves whose records cannot show what cost points: a reduction compares two head counts.
+NOT_RECORD_LEVEL = frozenset({"hr.civil_servant_reduction"})
+RECORD_WIDTH = 24
+NUMBER_WIDTH = 6
+RECORD_COLUMNS = 6  # the widest drill-down view, its enrichment included, fits in these
+
+# Vietnamese headings of the drill-down columns an officer sees; other columns keep their names.
+COLUMN_LABELS = {
+    "dossier_code": "Mã hồ sơ",
+    "received_at": "Ngày tiếp nhận",
+    "due_at": "Hạn trả kết quả",
+    "end_at": "Ngày kết thúc xử lý",
+    "document_key": "Khóa văn bản",
+    "direction": "Văn bản đi/đến",
+    "code_number": "Số",
+    "code_notation": "Ký hiệu",
+    "promulgation_date": "Ngày ban hành",
+    "meeting_code": "Mã cuộc họp",
+    "poll_code": "Mã phiếu xin ý kiến",
+    "task_code": "Mã nhiệm vụ",
+    "feedback_id": "Mã phản ánh, kiến nghị",
+    "export_month": "Tháng dữ liệu",
+    "person_id_hash": "Mã nhân sự (bí danh)",
+    "cbccvc_hash": "Mã CBCCVC (bí danh)",
+    "decision_number": "Số quyết định",
+    "decision_date": "Ngày quyết định",
+    "quota_year": "Năm giao biên chế",
+    "civil_servant_quota": "Biên chế được giao",
+    "civil_servants": "Số công chức",
+    "procedure_code": "Mã thủ tục",
+}
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_CENTRED = Alignment(horizontal="center", vertical="top", wrap_text=True)
+LINE_HEIGHT = 14.5
+
+
+class FailingRecords(NamedTuple):
+    """The records of one agency, metric and period that cost points: at most `MAX_RECORDS` of `total`."""
+
+    columns: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    total: int
+
+
+FailingKey = tuple[str, str, date, date]  # (agency_code, metric_code, period_start, period_end)
+
+
+def costs_points_in_numerator(rule_name: str | None, zero_is_pass: bool) -> bool:
+    """For a count that must stay zero (discipline decisions) the counted records cost points; for rates
+    the records outside the numerator do."""
+    return rule_name == rules.BINARY and zero_is_pass
+
+
+def source_label(metric_code: str) -> str:
+    """`DVC` of `DVC (hệ thống …)`."""
+    return SOURCES[source_of(metric_code)].split(" (")[0]
+
+
+def section_label(code: str, catalogue_id: str, several_catalogues: bool) -> str:
+    return f"{code} ({catalogue_id})" if several_catalogues else code
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return value if isinstance(value, int | float) else str(value)
+
+
+class Section(NamedTuple):
+    catalogue_id: str
+    code: str
+    label: str  # the leaf's code, with its catalogue when the workbook has several
+    criterion_name: str
+    metric_code: str
+    records: FailingRecords
+
+
+def _merged_line(sheet: Worksheet, row: int, text: str, font: Font, lines: int = 1) -> None:
+    last = get_column_letter(RECORD_COLUMNS + 1)
+    sheet.merge_cells(f"A{row}:{last}{row}")
+    put(sheet, row, 1, text).font = font
+    sheet.cell(row, 1).alignment = _WRAP
+    sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
+
+
+def _lines(text: str, width: float) -> int:
+    return max(1, -(-len(text) // max(1, int(width))))
+
+
+def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: str) -> None:
+    """One section per leaf: its heading, the count, then a table of the records."""
+    sheet.column_dimensions["A"].width = NUMBER_WIDTH
+    for column in range(2, RECORD_COLUMNS + 2):
+        sheet.column_dimensions[get_column_letter(column)].width = RECORD_WIDTH
+    line_width = NUMBER_WIDTH + RECORD_WIDTH * RECORD_COLUMNS
+    _merged_line(sheet, 1, title, Font(name=FONT_NAME, bold=True, size=13), 2)
+    row = 3
+    for section in sections:
+        heading = f"Mục {section.label}. {section.criterion_name}"
+        _merged_line(sheet, row, heading, Font(name=FONT_NAME, bold=True), _lines(heading, line_width * 0.8))
+        shown, total = len(section.records.rows), section.records.total
+        count = f"Nguồn {source_label(section.metric_code)}: {total} bản ghi làm giảm điểm" + (
+            f"; liệt kê {shown} bản ghi đầu tiên." if shown < total else "."
+        )
+        _merged_line(sheet, row + 1, count, Font(name=FONT_NAME, italic=True))
+        row += 2
+        headers = ("STT", *(COLUMN_LABELS.get(c, c) for c in section.records.columns))
+        for column, text in enumerate(headers, start=1):
+            cell = put(sheet, row, column, text)
+            cell.font = Font(name=FONT_NAME, bold=True)
+            cell.fill = HEADER_FILL
+            cell.border = _BORDER
+            cell.alignment = _WRAP
+        sheet.row_dimensions[row].height = LINE_HEIGHT * max(_lines(h, RECORD_WIDTH) for h in headers) + 3
+        for number, record in enumerate(section.records.rows, start=1):
+            row += 1
+            values = [number, *(_text(value) for value in record)]
+            for column, value in enumerate(values, start=1):
+                cell = put(sheet, row, column, value)
+                cell.font = Font(name=FONT_NAME)
+                cell.border = _BORDER
+                cell.alignment = _CENTRED if column == 1 else _WRAP
+            longest = max(_lines(str(v), RECORD_WIDTH * 1.15) for v in values if v is not None)
+            sheet.row_dimensions[row].height = LINE_HEIGHT * longest + 3
+        row += 2
+    print_a4_landscape(sheet)
+
+
+def sections_for(
+    rows: Sequence[Mapping[str, Any]],
+    periods: Mapping[tuple[str, str], tuple[date, date]],
+    failing: Mapping[FailingKey, FailingRecords],
+    several_catalogues: bool,
+) -> list[Section]:
+    """The sections of one agency's computed leaves below their maximum that have records to show.
+
+    `periods` maps (catalogue id, criterion code) to the leaf's period."""
+    sections = []
+    for row in rows:
+        metric = row.get("metric_code")
+        if row["status"] != rules.COMPUTED or not metric or metric in NOT_RECORD_LEVEL:
+            continue
+        if row["score"] is None or row["score"] >= row["max_points"]:
+            continue
+        start, end = periods[(row["catalogue_id"], row["criterion_code"])]
+        records = failing.get((row["agency_code"], metric, start, end))
+        if records and records.total:
+            label = section_label(row["criterion_code"], row["catalogue_id"], several_catalogues)
+            sections.append(
+                Section(
+                    row["catalogue_id"], row["criterion_code"], label, row["criterion_name"], metric, records
+                )
+            )
+    return sections
