@@ -214,6 +214,8 @@ def parse_package(stream: BinaryIO, limits: PackageLimits = PackageLimits()) -> 
         ) from None
     except SAXException as exc:
         raise PackageRejected(XML_MALFORMED, f"Tệp XML không hợp lệ: {exc.getMessage()}") from None
+    if handler.elements == 0:
+        raise PackageRejected(XML_MALFORMED, "Tệp rỗng: không có phần tử XML nào")
     if handler.envelope_depth is None:
         raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
     if not handler.message_header_seen:
