@@ -14,7 +14,7 @@ from etl.code_mappings import CodeMappings
 from etl.files import UNREAD_PREFIX, display_name, list_folder
 from etl.hr.context import HrContext
 from etl.hr.entities import SENSITIVE
-from etl.hr.extract import LOADED, QUARANTINED, HrExtractor
+from etl.hr.extract import LOADED, QUARANTINED, RETRY, HrExtractor
 from etl.hr.layout import SHEETS
 from etl.hr.workbook import WorkbookLimits, WorkbookRejected, check_package, read_workbook
 from etl.qlvb.edxml import MAX_FILE_BYTES, NAMESPACE, PackageLimits, PackageRejected, parse_package
@@ -150,3 +150,20 @@ def test_kept_text_over_the_limit_names_its_element():
     with pytest.raises(PackageRejected) as caught:
         parse_package(io.BytesIO(whole), PackageLimits(text_chars=10))
     assert "dài hơn 10 ký tự" in caught.value.detail
+
+
+def test_a_file_that_cannot_be_opened_is_quarantined_and_read_again_next_run(folder, monkeypatch):
+    # Permissions cannot be taken from root, who runs these tests: the hash read is refused instead.
+    write_export(folder / "nhansu_H35.01_202503.xlsx")
+    (folder / "a.edxml").write_bytes(package("000.00.02.H35,2025/03/30,1/SNV-CCHC", "000.00.01.H35"))
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("etl.files.sha256_of", refuse)
+    outcomes = {outcome.file.name: outcome for outcome in hr_extractor().read_folder(folder, {}, set())}
+    workbook = outcomes["nhansu_H35.01_202503.xlsx"]
+    assert (workbook.status, workbook.reason_code) == (RETRY, "unreadable_file")
+    packages = [file for file in list_folder(folder, {}, MAX_FILE_BYTES) if file.name == "a.edxml"]
+    [(_, [package_outcome])] = EdxmlReader(qlvb_context()).read(packages)
+    assert (package_outcome.status, package_outcome.reason_code) == ("retry", "unreadable_file")
