@@ -185,6 +185,35 @@ def hr_wide_row(folder: Path) -> Hostile:
     return Hostile(target.name, LOADED)
 
 
+def hr_huge_tag(folder: Path) -> Hostile:
+    """A cell of the staff sheet with 3 MiB of attributes: parsed whole into one dict before openpyxl sees
+    the cell."""
+    attributes = b"".join(b' a%d=""' % n for n in range(3 * MIB // 10))
+    target = folder / "nhansu_H35.01_202403.xlsx"
+    rezip(
+        good_workbook(folder, "m"),
+        target,
+        _staff_sheet(lambda data: data.replace(b'<c r="A2"', b'<c r="A2"' + attributes, 1)),
+    )
+    return Hostile(target.name, "unreadable_file")
+
+
+def hr_lying_sizes(folder: Path) -> Hostile:
+    """The staff sheet's zip entry declares 100 bytes inflated: the zip layer stops there, and the CRC of
+    what it read fails, whatever the compressed data would give."""
+    target = write_export(folder / "nhansu_H35.01_202404.xlsx")
+    content = bytearray(target.read_bytes())
+    name = STAFF_SHEET.encode()
+    # (signature, offset of the name, offset of the inflated size): the local header, the central directory.
+    for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+        entry = content.find(signature)
+        while content[entry + name_at : entry + name_at + len(name)] != name:
+            entry = content.find(signature, entry + 4)
+        content[entry + size_at : entry + size_at + 4] = (100).to_bytes(4, "little")
+    target.write_bytes(bytes(content))
+    return Hostile(target.name, "unreadable_file")
+
+
 _SHARED_STRINGS_TYPE = (
     b'<Override PartName="/xl/sharedStrings.xml" '
     b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
@@ -253,6 +282,8 @@ HR_BUILDERS = [
     hr_huge_shared_strings,
     hr_many_parts,
     hr_entity_expansion,
+    hr_huge_tag,
+    hr_lying_sizes,
 ]
 
 

@@ -39,6 +39,9 @@ class WorkbookLimits:
     compression_ratio: int = 200  # uncompressed / compressed size of a part larger than `ratio_floor_bytes`
     ratio_floor_bytes: int = _MIB
     parts: int = 1_000
+    markup_bytes: int = (
+        _MIB  # an XML part's longest stretch without a `<` (a tag or text) is below twice this
+    )
     rows: int = 100_000  # per sheet, footer included
     columns: int = 256  # cells right of this column are not read
 
@@ -137,35 +140,60 @@ def _too_large(field: str | None, detail: str) -> WorkbookRejected:
 
 def check_package(path: Path, limits: WorkbookLimits) -> None:
     """Refuse, before openpyxl inflates anything, a zip whose parts are too many, too large once inflated,
-    or compressed beyond any real workbook (a zip bomb)."""
+    compressed beyond any real workbook (a zip bomb), damaged, or holding a tag too long to parse."""
     try:
-        with zipfile.ZipFile(path) as package:
-            parts = package.infolist()
+        package = zipfile.ZipFile(path)
     except Exception as exc:  # untrusted input: whatever the zip layer raises, the file is unreadable
         raise WorkbookRejected(
             UNREADABLE_FILE, None, f"Không mở được tệp Excel: {type(exc).__name__}"
         ) from None
-    if len(parts) > limits.parts:
-        raise _too_large(None, f"Tệp Excel có {len(parts)} thành phần, vượt giới hạn {limits.parts}")
-    expanded = sum(part.file_size for part in parts)
-    if expanded > limits.expanded_bytes:
-        raise _too_large(
-            None, f"Tệp Excel giải nén ra {expanded} byte, vượt giới hạn {limits.expanded_bytes} byte"
-        )
-    for part in parts:
-        if not part.filename.startswith("xl/worksheets/") and part.file_size > limits.part_bytes:
+    with package:
+        parts = package.infolist()
+        if len(parts) > limits.parts:
+            raise _too_large(None, f"Tệp Excel có {len(parts)} thành phần, vượt giới hạn {limits.parts}")
+        expanded = sum(part.file_size for part in parts)
+        if expanded > limits.expanded_bytes:
             raise _too_large(
-                part.filename,
-                f"Thành phần {part.filename} giải nén ra {part.file_size} byte, "
-                f"vượt giới hạn {limits.part_bytes} byte",
+                None, f"Tệp Excel giải nén ra {expanded} byte, vượt giới hạn {limits.expanded_bytes} byte"
             )
-        ratio = part.file_size / max(part.compress_size, 1)
-        if part.file_size > limits.ratio_floor_bytes and ratio > limits.compression_ratio:
-            raise _too_large(
-                part.filename,
-                f"Thành phần {part.filename} nén bất thường (tỉ lệ {ratio:.0f}:1, "
-                f"giới hạn {limits.compression_ratio}:1)",
-            )
+        for part in parts:
+            if not part.filename.startswith("xl/worksheets/") and part.file_size > limits.part_bytes:
+                raise _too_large(
+                    part.filename,
+                    f"Thành phần {part.filename} giải nén ra {part.file_size} byte, "
+                    f"vượt giới hạn {limits.part_bytes} byte",
+                )
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > limits.ratio_floor_bytes and ratio > limits.compression_ratio:
+                raise _too_large(
+                    part.filename,
+                    f"Thành phần {part.filename} nén bất thường (tỉ lệ {ratio:.0f}:1, "
+                    f"giới hạn {limits.compression_ratio}:1)",
+                )
+        for part in parts:
+            if part.filename.endswith((".xml", ".rels")):
+                _check_markup(package, part, limits.markup_bytes)
+
+
+def _check_markup(package: zipfile.ZipFile, part: zipfile.ZipInfo, block_bytes: int) -> None:
+    """Refuse an XML part with a whole block of `block_bytes` and no `<` in it: a tag or a text of at
+    least that length (any run of twice that length fills a block). XML parsers hold a start tag with all
+    its attributes before anyone sees it, and a real workbook comes nowhere near: a cell holds at most
+    32,767 characters. Inflating every part also finds a damaged one (bad CRC) before openpyxl does."""
+    try:
+        with package.open(part) as stream:
+            while block := stream.read(block_bytes):
+                if len(block) == block_bytes and b"<" not in block:
+                    raise WorkbookRejected(
+                        UNREADABLE_FILE,
+                        part.filename,
+                        f"Thành phần {part.filename} có một thẻ hoặc đoạn văn bản dài hơn {block_bytes} byte",
+                    )
+    except WorkbookRejected:
+        raise
+    except Exception as exc:  # untrusted input: a damaged or encrypted part
+        text = f"Không đọc được thành phần {part.filename}: {type(exc).__name__}"
+        raise WorkbookRejected(UNREADABLE_FILE, part.filename, text) from None
 
 
 def _capped_rows(sheet, name: str, limits: WorkbookLimits) -> Iterator[tuple]:
