@@ -2,6 +2,8 @@
 files lie beside the hostile set of `tests.hostile_files`: the good files land, each hostile one is recorded
 and quarantined once with its reason, under its printable name, and the next run reads none of them again."""
 
+import os
+
 import pytest
 
 from assets.hr import folder_signature as hr_signature
@@ -54,6 +56,7 @@ def test_hostile_hr_files_are_quarantined_once_beside_the_exports_that_load(engi
     expected = {
         hostile.recorded_name: hostile.expected for hostile in (b(drop) for b in hostile_files.HR_BUILDERS)
     }
+    os.mkfifo(drop / "nhansu_H35.01_202405.xlsx")  # never opened: reading it would wait forever
     load_agency_config(engine, AGENCIES)
 
     first = load_folder(engine, drop, hr_context(), "run1")
@@ -78,6 +81,7 @@ def test_hostile_edxml_files_are_quarantined_once_beside_the_packages_that_load(
     expected = {
         hostile.recorded_name: hostile.expected for hostile in (b(drop) for b in hostile_files.EDXML_BUILDERS)
     }
+    (drop / "zero.edxml").symlink_to("/dev/zero")  # never followed: it would never end
 
     first = load_edxml_folder(engine, drop, qlvb_context(OFFICE), "run1")
 

@@ -4,6 +4,7 @@ Time and memory are bounded by the readers' limits (`WorkbookLimits`, `PackageLi
 no duration is asserted."""
 
 import io
+import os
 from datetime import datetime
 
 import orjson
@@ -167,3 +168,12 @@ def test_a_file_that_cannot_be_opened_is_quarantined_and_read_again_next_run(fol
     packages = [file for file in list_folder(folder, {}, MAX_FILE_BYTES) if file.name == "a.edxml"]
     [(_, [package_outcome])] = EdxmlReader(qlvb_context()).read(packages)
     assert (package_outcome.status, package_outcome.reason_code) == ("retry", "unreadable_file")
+
+
+def test_pipes_devices_and_links_in_the_folder_are_never_opened(folder):
+    # Opening a named pipe would wait for a writer forever; /dev/zero would never end.
+    os.mkfifo(folder / "nhansu_H35.01_202503.xlsx")
+    (folder / "zero.edxml").symlink_to("/dev/zero")
+    (folder / "sub.edxml").mkdir()
+    assert list_folder(folder, {}) == []
+    assert list(hr_extractor().read_folder(folder, {}, set())) == []
