@@ -26,6 +26,7 @@ from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import HrSource, PipelineSettings, WarehouseResource
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
+from etl.files import display_name
 from etl.hr.context import HrContext
 from etl.hr.entities import SOURCE
 from etl.hr.extract import REEVALUATED, FileOutcome, HrExtractor, combine, in_bounded_groups
@@ -208,9 +209,10 @@ def hr_exports(
 
 def folder_signature(folder: Path) -> str:
     """A digest of the (name, size, mtime) of the folder's files, lock files aside: the sensor's cursor.
-    Only the folder is listed: the sensor never opens the warehouse or a file."""
+    Only the folder is listed: the sensor never opens the warehouse or a file. Names that are not valid text
+    count by their printable form."""
     entries = sorted(
-        (entry.name, entry.stat().st_size, entry.stat().st_mtime)
+        (display_name(entry.name), entry.stat().st_size, entry.stat().st_mtime)
         for entry in os.scandir(folder)
         if entry.is_file(follow_symlinks=False) and not is_lock_file(entry.name)
     )

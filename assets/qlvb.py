@@ -30,9 +30,10 @@ from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings, QlvbSource, WarehouseResource
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
-from etl.files import list_folder
+from etl.files import display_name, list_folder
 from etl.qlvb.client import QlvbClient, QlvbSettings
 from etl.qlvb.context import QlvbContext
+from etl.qlvb.edxml import MAX_FILE_BYTES
 from etl.qlvb.entities import DIRECTIONS, DOCUMENTS, EDXML, SOURCE, document_spec
 from etl.qlvb.extract import QlvbExtractor, watermark_entity
 from etl.qlvb.files import LOADED, EdxmlReader, FileOutcome, is_package_name
@@ -231,7 +232,7 @@ def load_edxml_folder(engine, folder: Path, context: QlvbContext, run_tag: str) 
     done = processed_files.done_hashes(engine, FILES_SOURCE)
     files = [
         file
-        for file in list_folder(folder, processed_files.file_cache(engine, FILES_SOURCE))
+        for file in list_folder(folder, processed_files.file_cache(engine, FILES_SOURCE), MAX_FILE_BYTES)
         if file.sha256 not in done
     ]
     totals = {"files_read": 0, "files_loaded": 0, "raw": 0, "staged": 0, "quarantined": 0, "released": 0}
@@ -307,9 +308,10 @@ def qlvb_edxml(
 
 def folder_signature(folder: Path) -> str:
     """A digest of the (name, size, mtime) of the folder's `.edxml` files: the sensor's cursor. Only the
-    folder is listed: the sensor never opens the warehouse or a file."""
+    folder is listed: the sensor never opens the warehouse or a file. Names that are not valid text count
+    by their printable form."""
     entries = sorted(
-        (entry.name, entry.stat().st_size, entry.stat().st_mtime)
+        (display_name(entry.name), entry.stat().st_size, entry.stat().st_mtime)
         for entry in os.scandir(folder)
         if entry.is_file(follow_symlinks=False) and is_package_name(entry.name)
     )

@@ -24,6 +24,9 @@ CATALOGUE_DIR = Path(__file__).with_name("catalogues")
 DEFAULT_CATALOGUE = "template-so@2026.1"
 CATALOGUE_VARIABLE = "PARINDEX_CATALOGUE"
 MAX_CATALOGUE_BYTES = 1_000_000
+# Deeper than any catalogue (catalogue → areas → node → children → … → bands → band) and shallow enough for
+# PyYAML's recursive composer.
+MAX_YAML_DEPTH = 32
 
 LEVELS = ("linh_vuc", "tieu_chi", "tieu_chi_thanh_phan")
 EVIDENCE_KINDS = ("drilldown", "document")
@@ -129,6 +132,50 @@ class Catalogue:
     @property
     def max_points(self) -> Decimal:
         return sum((area.max_points for area in self.areas), Decimal(0))
+
+
+class _Refused(Exception):
+    """A YAML construct a catalogue may not use, at a line of the file."""
+
+    def __init__(self, line: int, what: str):
+        super().__init__(what)
+        self.line = line
+        self.what = what
+
+
+class _CatalogueLoader(yaml.SafeLoader):
+    """Safe YAML without aliases and without deep nesting. An alias (`*name`, or a `<<: *name` merge)
+    repeats a node by reference, so that a file of a few hundred bytes can stand for a tree of billions of
+    nodes (the YAML "billion laughs") that validation and error messages would walk; a catalogue writes every
+    node out. Deep nesting would exhaust the composer's recursion."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            what = f"YAML alias *{event.anchor} is not allowed in a catalogue: write the node out"
+            raise _Refused(line, what)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _Refused(line, f"nested deeper than {MAX_YAML_DEPTH} levels")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _parse_yaml(path: Path) -> object:
+    loader = _CatalogueLoader(path.read_text(encoding="utf-8"))
+    try:
+        return loader.get_single_data()
+    except _Refused as refused:
+        raise CatalogueError(f"{path}: line {refused.line}: {refused.what}") from None
+    finally:
+        loader.dispose()
 
 
 class _Reader:
@@ -382,7 +429,7 @@ def load_catalogue(path: Path | str) -> Catalogue:
     if path.stat().st_size > MAX_CATALOGUE_BYTES:
         raise CatalogueError(f"{path}: larger than {MAX_CATALOGUE_BYTES} bytes")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = _parse_yaml(path)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise CatalogueError(f"{path}: not a readable YAML file: {error}") from None
     return _Reader(path).catalogue(raw)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
+from etl.hr.workbook import WorkbookLimits
 from etl.timeparse import DEFAULT_TIMEZONE
 
 # Files over this size are not opened (sources.md §1.10: xlsx 50 MB, contract choice).
@@ -18,3 +19,4 @@ class HrContext:
     codes: CodeMappings
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     max_file_bytes: int = MAX_FILE_BYTES
+    workbook_limits: WorkbookLimits = WorkbookLimits()

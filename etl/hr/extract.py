@@ -88,6 +88,7 @@ _CONFLICT_DETAIL = "Trùng khóa với dòng {kept} của cùng tệp nhưng kh�
 _FILE_DETAIL = {
     "bad_file_name": "Tên tệp không đúng quy tắc nhansu_{{MaDonVi}}_{{YYYYMM}}.xlsx: {name}",
     "file_too_large": "Tệp {name} lớn hơn giới hạn {limit} byte",
+    "unreadable_file": "Không mở được tệp {name} để đọc (quyền truy cập?); sẽ đọc lại ở lần chạy sau",
     "unknown_agency": "Trường MaDonVi có mã đơn vị không có trong bảng đơn vị (cả hai định dạng): {agency}",
 }
 
@@ -113,7 +114,7 @@ class HrExtractor:
         """An outcome for every file whose content is not in `done` (loaded or quarantined for good)."""
         done = set(done)
         files = []
-        for file in list_folder(folder, cache):
+        for file in list_folder(folder, cache, self.context.max_file_bytes):
             if is_lock_file(file.name):
                 self.lock_files.append(file.name)
                 log.info("HR: Excel lock file %s skipped", file.name)
@@ -189,12 +190,15 @@ class FileReader:
         if file.size > self.context.max_file_bytes:
             text = _FILE_DETAIL["file_too_large"].format(name=file.name, limit=self.context.max_file_bytes)
             return self._rejected(file, QUARANTINED, "file_too_large", None, text, context, month)
+        if not file.readable:  # a matter of permissions, not of content: tried again at every run
+            text = _FILE_DETAIL["unreadable_file"].format(name=file.name)
+            return self._rejected(file, RETRY, "unreadable_file", None, text, context, month)
         agency = self.context.agencies.resolve(name.agency)
         if agency is None:
             text = _FILE_DETAIL["unknown_agency"].format(agency=name.agency)
             return self._rejected(file, RETRY, "unknown_agency", AGENCY_FIELD, text, context, month)
         try:
-            sheets = read_workbook(file.path, SHEETS, SENSITIVE)
+            sheets = read_workbook(file.path, SHEETS, SENSITIVE, self.context.workbook_limits)
         except WorkbookRejected as exc:
             return self._rejected(file, QUARANTINED, exc.reason, exc.field, exc.detail, context, month)
         return self._export(file, name, agency, sheets)

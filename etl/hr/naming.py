@@ -25,7 +25,7 @@ def is_lock_file(name: str) -> bool:
 
 def parse_export_name(name: str) -> ExportName | None:
     """The agency code and month of an export name, or None when the name breaks the rule (Q18)."""
-    match = _EXPORT_NAME.match(name)
+    match = _EXPORT_NAME.fullmatch(name)  # `$` alone would accept a name ending in a line break
     if match is None:
         return None
     agency, year, month = match.groups()

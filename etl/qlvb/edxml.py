@@ -4,11 +4,16 @@ Any DTD, entity declaration or external reference stops the parse (`xml_forbidde
 resolved or fetched. The file is streamed to its end, so that truncation is noticed, but only the text of
 `edXMLHeader` is kept: attachments are never decoded or held. The result is a record shaped like a QLVB
 API document (§3.3) with the package-only fields `NgayDen`, `Paper` and `CoChuKyEdxml`.
+
+A package is untrusted input: `PackageLimits` bounds its depth, its element and attribute counts, the text
+kept of one element, and the bytes fed to the parser without any event (a start tag of millions of
+attributes is parsed whole, in memory, before a handler sees it), so that no file costs more than that.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax import SAXException
+from xml.sax import SAXException, SAXParseException
 from xml.sax.handler import ContentHandler
 
 from defusedxml.common import DefusedXmlException
@@ -20,6 +25,21 @@ MAX_FILE_BYTES = 100 * 1024 * 1024  # sources.md §1.10 (contract choice)
 XML_FORBIDDEN = "xml_forbidden"
 XML_MALFORMED = "xml_malformed"
 FILE_TOO_LARGE = "file_too_large"
+UNREADABLE_FILE = "unreadable_file"
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """What parsing one package may cost, whatever it holds (contract choice: a real package is about ten
+    elements deep, its header a few hundred elements and kilobytes; attachments are a few elements each)."""
+
+    depth: int = 64
+    elements: int = 100_000
+    attributes: int = 64  # of one element
+    text_chars: int = 1 << 20  # of one element whose text is kept
+    quiet_bytes: int = 1 << 20  # fed without one event: a single tag, comment or instruction that long
+
 
 # Leaf paths under edXMLHeader whose text is kept, by the record field they fill.
 _TEXT_FIELDS = {
@@ -63,8 +83,12 @@ class PackageRejected(Exception):
 
 
 class _HeaderHandler(ContentHandler):
-    def __init__(self):
+    def __init__(self, limits: PackageLimits):
         super().__init__()
+        self.limits = limits
+        self.events = 0  # elements started or ended and text pieces seen: the parser is making progress
+        self.elements = 0
+        self.text_chars = 0
         self.stack: list[str] = []  # local names from the root; elements of other namespaces as ""
         self.envelope_depth: int | None = None
         self.header_seen = False
@@ -80,9 +104,21 @@ class _HeaderHandler(ContentHandler):
             return None
         return tuple(self.stack[depth + 2 :])
 
+    def _check(self, local: str, attrs) -> None:
+        limits = self.limits
+        self.events += 1
+        self.elements += 1
+        if self.elements > limits.elements:
+            raise PackageRejected(XML_MALFORMED, f"Tệp có hơn {limits.elements} phần tử")
+        if len(self.stack) > limits.depth:
+            raise PackageRejected(XML_MALFORMED, f"Phần tử lồng sâu hơn {limits.depth} cấp")
+        if len(attrs) > limits.attributes:
+            raise PackageRejected(XML_MALFORMED, f"Phần tử {local} có hơn {limits.attributes} thuộc tính")
+
     def startElementNS(self, name, qname, attrs):
         uri, local = name
         self.stack.append(local if uri == NAMESPACE else "")
+        self._check(local, attrs)
         if self.envelope_depth is None:
             if self.stack[-1] == "edXMLEnvelope" and len(self.stack) <= 2:
                 self.envelope_depth = len(self.stack) - 1
@@ -104,15 +140,22 @@ class _HeaderHandler(ContentHandler):
             or path in _OBJECT_FIELDS
             or path in (_TRACE_TIMESTAMP, _REPLACED, _SIGNATURE)
         ):
-            self.text = []
+            self.text, self.text_chars = [], 0
         elif len(path) == 3 and path[:2] == _TO:
-            self.text = []
+            self.text, self.text_chars = [], 0
 
     def characters(self, content):
+        self.events += 1
         if self.text is not None:
+            self.text_chars += len(content)
+            if self.text_chars > self.limits.text_chars:
+                raise PackageRejected(
+                    XML_MALFORMED, f"Nội dung phần tử {self.stack[-1]} dài hơn {self.limits.text_chars} ký tự"
+                )
             self.text.append(content)
 
     def endElementNS(self, name, qname):
+        self.events += 1
         path = self._header_path()
         value = "".join(self.text) if self.text is not None else None
         self.text = None
@@ -135,21 +178,44 @@ class _HeaderHandler(ContentHandler):
             record["CoChuKyEdxml"] = True
 
 
-def parse_package(stream: BinaryIO) -> dict:
+def _feed(parser: DefusedExpatParser, handler: _HeaderHandler, stream: BinaryIO) -> None:
+    """Feed the stream in chunks, refusing a stretch of `quiet_bytes` that gives the handler nothing."""
+    quiet = 0
+    while chunk := stream.read(_CHUNK):
+        events = handler.events
+        parser.feed(chunk)
+        quiet = 0 if handler.events != events else quiet + len(chunk)
+        if quiet > handler.limits.quiet_bytes:
+            raise PackageRejected(
+                XML_MALFORMED,
+                f"Tệp có một thẻ, chú thích hoặc chỉ thị dài hơn {handler.limits.quiet_bytes} byte",
+            )
+    parser.close()
+
+
+def parse_package(stream: BinaryIO, limits: PackageLimits = PackageLimits()) -> dict:
     """The header of the package in `stream` as a record; raises `PackageRejected`."""
-    handler = _HeaderHandler()
+    handler = _HeaderHandler(limits)
     parser = DefusedExpatParser(
         namespaceHandling=1, forbid_dtd=True, forbid_entities=True, forbid_external=True
     )
     parser.setContentHandler(handler)
     try:
-        parser.parse(stream)
+        _feed(parser, handler, stream)
     except DefusedXmlException as exc:
         raise PackageRejected(
             XML_FORBIDDEN, f"Tệp chứa DTD hoặc khai báo thực thể ({type(exc).__name__})"
         ) from None
+    except SAXParseException as exc:
+        raise PackageRejected(
+            XML_MALFORMED,
+            f"Tệp XML không hợp lệ hoặc bị cắt cụt: dòng {exc.getLineNumber()}, cột {exc.getColumnNumber()}: "
+            f"{exc.getMessage()}",
+        ) from None
     except SAXException as exc:
-        raise PackageRejected(XML_MALFORMED, f"Tệp XML không hợp lệ hoặc bị cắt cụt: {exc}") from None
+        raise PackageRejected(XML_MALFORMED, f"Tệp XML không hợp lệ: {exc.getMessage()}") from None
+    if handler.elements == 0:
+        raise PackageRejected(XML_MALFORMED, "Tệp rỗng: không có phần tử XML nào")
     if handler.envelope_depth is None:
         raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
     if not handler.message_header_seen:
@@ -163,10 +229,16 @@ def parse_package(stream: BinaryIO) -> dict:
     return record
 
 
-def read_package(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict:
+def read_package(
+    path: Path, max_bytes: int = MAX_FILE_BYTES, limits: PackageLimits = PackageLimits()
+) -> dict:
     """The header record of the package file at `path`; a file over `max_bytes` is not opened."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise PackageRejected(FILE_TOO_LARGE, f"Tệp {size} byte vượt giới hạn {max_bytes} byte")
-    with path.open("rb") as stream:
-        return parse_package(stream)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PackageRejected(FILE_TOO_LARGE, f"Tệp {size} byte vượt giới hạn {max_bytes} byte")
+        with path.open("rb") as stream:
+            return parse_package(stream, limits)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise PackageRejected(UNREADABLE_FILE, f"Không đọc được tệp: {reason}") from None

@@ -12,7 +12,7 @@ from etl.files import FolderFile
 from etl.normalise import QUARANTINE_SCHEMA
 from etl.privacy import Privacy
 from etl.qlvb.context import QlvbContext
-from etl.qlvb.edxml import MAX_FILE_BYTES, PackageRejected, read_package
+from etl.qlvb.edxml import MAX_FILE_BYTES, UNREADABLE_FILE, PackageRejected, read_package
 from etl.qlvb.entities import EDXML, PRIVACY, SOURCE, edxml_spec
 from etl.qlvb.normalise import concat_batches, normalise_batch
 from etl.text import clean_code
@@ -62,6 +62,11 @@ class EdxmlReader:
             yield concat_batches(batches), outcomes
 
     def read_file(self, file: FolderFile) -> tuple[ExtractBatch, FileOutcome]:
+        if not file.readable:  # a matter of permissions, not of content: tried again at every run
+            detail = "Không mở được tệp để đọc (quyền truy cập?); sẽ đọc lại ở lần chạy sau"
+            return self._rejected(file, None, UNREADABLE_FILE, None, detail), FileOutcome(
+                file, RETRY, UNREADABLE_FILE
+            )
         try:
             record = self._privacy.apply(read_package(file.path, self.max_bytes), PRIVACY)
         except PackageRejected as exc:

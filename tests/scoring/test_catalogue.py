@@ -5,7 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.catalogue import CatalogueError, load_catalogue, resolve_catalogue, selected_catalogues
+from scoring.catalogue import (
+    MAX_CATALOGUE_BYTES,
+    MAX_YAML_DEPTH,
+    CatalogueError,
+    load_catalogue,
+    resolve_catalogue,
+    selected_catalogues,
+)
+from tests import hostile_files
 
 # metrics.md §6, the computed leaves of template-so@2026.1: code → (metric, max, rule, parameters, no cases)
 TEMPLATE_COMPUTED = {
@@ -187,4 +195,28 @@ def test_catalogue_level_errors(tmp_path):
         load_catalogue(path)
     path = _catalogue(tmp_path, _area(LEAF), header="id: test\nname: Thử\nunit_types: [xa-phuong]\n")
     with pytest.raises(CatalogueError, match="id must be name@version"):
+        load_catalogue(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # A few hundred bytes that stand for 10⁹ strings: refused at the first alias, before any expansion.
+        (hostile_files.catalogue_billion_laughs(), "line 2: YAML alias *a0 is not allowed in a catalogue"),
+        (hostile_files.catalogue_merge_key(), "line 7: YAML alias *base is not allowed in a catalogue"),
+        (hostile_files.catalogue_deep(), f"line 2: nested deeper than {MAX_YAML_DEPTH} levels"),
+    ],
+)
+def test_yaml_that_expands_or_nests_without_bound_is_refused(tmp_path, text, message):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    assert str(error.value).startswith(f"{path}: {message}")
+
+
+def test_an_oversized_catalogue_is_not_parsed(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("#" * (MAX_CATALOGUE_BYTES + 1))
+    with pytest.raises(CatalogueError, match=f"larger than {MAX_CATALOGUE_BYTES} bytes"):
         load_catalogue(path)
