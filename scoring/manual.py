@@ -26,6 +26,7 @@ from scoring.xlsx import FONT_NAME, HEADER_FILL, save_workbook
 
 MANUAL_DIR_VARIABLE = "PARINDEX_MANUAL_DIR"
 DEFAULT_MANUAL_DIR = "manual"
+EXTERNAL_NODE_ERROR = "tiêu chí do cơ quan có thẩm quyền điều tra, đánh giá; không nhập điểm tự đánh giá"
 MANUAL_COLUMNS = ("criterion_code", "score", "evidence", "note")
 # `catalogue_id` is optional in a filled file: it tells two catalogues' leaves with the same code apart.
 TEMPLATE_COLUMNS = ("catalogue_id", "criterion_code", "criterion_name", "max_points", *MANUAL_COLUMNS[1:])
@@ -140,10 +141,14 @@ def parse_entries(
         candidates = [by_id[wanted]] if wanted else list(catalogues)
         targets = [c for c in candidates if (node := c.node(code)) is not None and node.is_manual]
         if not targets:
-            fail(
-                "criterion_code",
-                f"{code!r} is not a manual criterion of {', '.join(c.id for c in candidates)}",
-            )
+            if any((node := c.node(code)) is not None and node.is_external for c in candidates):
+                # metrics.md §9.5: the competent authority scores the survey areas, never the agency.
+                fail("criterion_code", f"{code}: {EXTERNAL_NODE_ERROR}")
+            else:
+                fail(
+                    "criterion_code",
+                    f"{code!r} is not a manual criterion of {', '.join(c.id for c in candidates)}",
+                )
             continue
         try:
             score = _score(record.get("score"))

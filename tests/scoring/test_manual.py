@@ -141,3 +141,20 @@ def test_template_lists_the_manual_leaves_and_reads_back(tmp_path, template, qd7
 def test_template_for_a_commune_has_only_the_catalogues_covering_it(tmp_path, template, qd766):
     path = template_path(tmp_path, fixture.YEAR, fixture.X.code)
     assert write_template(path, fixture.X, fixture.YEAR, [template, qd766]) == 1  # qd766 1.1 only
+
+
+def test_an_external_criterion_takes_no_manual_score(tmp_path):
+    from scoring.catalogue import load_catalogue
+
+    catalogue_path = tmp_path / "c@1.yaml"
+    catalogue_path.write_text(
+        "id: c@1\nname: C\nunit_types: [so-ban-nganh]\nareas:\n"
+        "  - {code: '8', name: Điều tra xã hội học, children: ["
+        "{code: '8.1', name: Khảo sát, max_points: 15, rule: external}]}\n",
+        encoding="utf-8",
+    )
+    path, errors = _errors(tmp_path, "8.1,12,,\n", [load_catalogue(catalogue_path)])
+    assert errors == [
+        f"{path}: row 2, field criterion_code: 8.1: tiêu chí do cơ quan có thẩm quyền điều tra, đánh giá; "
+        "không nhập điểm tự đánh giá"
+    ]
