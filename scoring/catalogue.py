@@ -45,7 +45,7 @@ _NOT_LOADABLE = {
 }
 _PRO_RATA_KEYS = {"total", "from", "to"}
 # Fields that bind a leaf to a metric or shape how it is computed: a manual or external leaf takes none.
-_COMPUTATION_FIELDS = ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period")
+_COMPUTATION_FIELDS = ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period", "fallback")
 _CATALOGUE_KEYS = {"id", "name", "template", "legal_basis", "unit_types", "requires_data_from", "areas"}
 _PARENT_KEYS = {"code", "name", "max_points", "placeholder", "children"}
 _LEAF_KEYS = {
@@ -61,7 +61,9 @@ _LEAF_KEYS = {
     "period",
     "evidence",
     "not_applicable_for",
+    "fallback",
 }
+FALLBACKS = (rules.MANUAL,)
 
 
 class CatalogueError(ValueError):
@@ -96,6 +98,7 @@ class Node:
     evidence: str | None = None
     placeholder: bool = False
     not_applicable_for: frozenset[str] = frozenset()
+    fallback: str | None = None  # `manual`: a manual-input row scores the leaf when it would be missing
 
     @property
     def is_leaf(self) -> bool:
@@ -108,6 +111,11 @@ class Node:
     @property
     def is_external(self) -> bool:
         return self.rule is not None and self.rule.name == rules.EXTERNAL
+
+    @property
+    def takes_manual_input(self) -> bool:
+        """A manual leaf, or a computed one with `fallback: manual` (metrics.md §9.6)."""
+        return self.is_manual or self.fallback == rules.MANUAL
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -270,6 +278,9 @@ class _Reader:
             if when_no_cases != rules.FULL:
                 raise self.fail(where, "full_requires_cases_of goes with when_no_cases: full only")
             self.metric_code(where, "full_requires_cases_of", full_requires)
+        fallback = raw.get("fallback")
+        if fallback is not None and fallback not in FALLBACKS:
+            raise self.fail(where, f"fallback must be one of {', '.join(FALLBACKS)}, not {fallback!r}")
         not_applicable_for = raw.get("not_applicable_for", [])
         if not isinstance(not_applicable_for, list) or not all(
             isinstance(t, str) for t in not_applicable_for
@@ -284,6 +295,7 @@ class _Reader:
             period=self.period(raw.get("period"), where),
             evidence=evidence,
             not_applicable_for=frozenset(not_applicable_for),
+            fallback=fallback,
             **common,
         )
 

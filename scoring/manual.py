@@ -139,7 +139,7 @@ def parse_entries(
             fail("catalogue_id", f"catalogue {wanted!r} is not in use (in use: {', '.join(by_id)})")
             continue
         candidates = [by_id[wanted]] if wanted else list(catalogues)
-        targets = [c for c in candidates if (node := c.node(code)) is not None and node.is_manual]
+        targets = [c for c in candidates if (node := c.node(code)) is not None and node.takes_manual_input]
         if not targets:
             if any((node := c.node(code)) is not None and node.is_external for c in candidates):
                 # metrics.md §9.5: the competent authority scores the survey areas, never the agency.
@@ -160,6 +160,12 @@ def parse_entries(
             continue
         evidence = _cell_text(record.get("evidence")) or None
         note = _cell_text(record.get("note")) or None
+        if evidence is None and any(not c.node(code).is_manual for c in targets):
+            fail(
+                "evidence",
+                f"{code} is computed when the data allow: a score entered for it needs its evidence",
+            )
+            continue
         for catalogue in targets:
             maximum = catalogue.node(code).max_points
             if score < 0 or score > maximum:
@@ -188,9 +194,9 @@ def template_path(directory: Path, year: int, agency_code: str) -> Path:
 
 
 def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[Catalogue]) -> int:
-    """A manual-input workbook for the agency: one row per manual leaf of each catalogue covering its unit
-    type, with codes, Vietnamese names and maxima, and empty score, evidence and note. Never overwrites an
-    officer's file. Returns the number of rows."""
+    """A manual-input workbook for the agency: one row per manual leaf (or computed leaf with `fallback:
+    manual`) of each catalogue covering its unit type, with codes, Vietnamese names and maxima, and empty
+    score, evidence and note. Never overwrites an officer's file. Returns the number of rows."""
     if path.exists():
         raise FileExistsError(f"{path} exists: an officer may have filled it; move it away to regenerate")
     workbook = Workbook()
@@ -206,7 +212,7 @@ def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[C
         if not catalogue.applies_to(agency.unit_type):
             continue
         for leaf in catalogue.leaves():
-            if not leaf.is_manual or agency.unit_type in leaf.not_applicable_for:
+            if not leaf.takes_manual_input or agency.unit_type in leaf.not_applicable_for:
                 continue
             sheet.append([catalogue.id, leaf.code, leaf.name, float(leaf.max_points), None, None, None])
             row = sheet.max_row

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -14,6 +15,8 @@ import pandas as pd
 from scoring import explanations, rules
 from scoring.catalogue import Catalogue, Node
 from scoring.metrics import SOURCES, drilldown_view, source_of
+
+_log = logging.getLogger(__name__)
 
 SCORECARD_COLUMNS = (
     "agency_code",
@@ -255,6 +258,22 @@ class _Builder:
                 document = _earliest_document(self.documents, node.metric, start, end)
                 evidence = format_document(document) if document else evidence
         note = _note(node, outcome, start, end)
+        counts = dict(
+            metric_code=node.metric,
+            metric_value=reading.value if reading else None,
+            numerator=reading.numerator if reading else None,
+            denominator=reading.denominator if reading else None,
+        )
+        entry = self.manual.get(node.code) if node.fallback == rules.MANUAL else None
+        if entry is not None and outcome.status == rules.MISSING:
+            return self.fallback_leaf(node, entry, note, counts)
+        if entry is not None:
+            _log.warning(
+                "%s, %s %s: computed from the data; its manual-input row is ignored",
+                self.agency.code,
+                self.catalogue.id,
+                node.code,
+            )
         explained = explanations.NONE
         if outcome.status == rules.COMPUTED:
             explained = explanations.explain_leaf(
@@ -272,10 +291,7 @@ class _Builder:
         return self.row(
             node,
             score=outcome.score,
-            metric_code=node.metric,
-            metric_value=reading.value if reading else None,
-            numerator=reading.numerator if reading else None,
-            denominator=reading.denominator if reading else None,
+            **counts,
             rule=node.rule.name,
             status=outcome.status,
             evidence=evidence,
@@ -294,6 +310,21 @@ class _Builder:
         if metric == explanations.WITHIN_QUOTA and len(rows) == 1:
             quota = (int(rows[0]["civil_servants"]), int(rows[0]["civil_servant_quota"]))
         return explanations.LeafFacts(late_share, quota)
+
+    def fallback_leaf(self, node: Node, entry: ManualEntry, why: str | None, counts: dict) -> dict[str, Any]:
+        """metrics.md §9.6: a computed leaf that would be missing takes its manual-input row."""
+        note = f"Không tính được từ dữ liệu, dùng điểm nhập thủ công. {why or ''}".rstrip()
+        if entry.note:
+            note += f" Giải trình: {entry.note}"
+        return self.row(
+            node,
+            score=rules.round_score(entry.score),
+            **counts,
+            rule=rules.MANUAL,
+            status=rules.MANUAL_STATUS,
+            evidence=entry.evidence,
+            note=note,
+        )
 
     def manual_leaf(self, node: Node) -> dict[str, Any]:
         entry = self.manual.get(node.code)

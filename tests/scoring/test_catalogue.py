@@ -275,3 +275,18 @@ def test_new_rules_load(tmp_path):
     assert reduction.rule.target is None
     assert (progress.rule.name, progress.when_no_cases) == ("proportional", "zero")
     assert catalogue.node("2.1").is_external and catalogue.node("2").max_points == 30
+
+
+def test_fallback_is_manual_and_only_on_computed_leaves(tmp_path):
+    assert load_catalogue(_catalogue(tmp_path, _area(_leaf_with("fallback: manual")))).node(
+        "1.1"
+    ).fallback == ("manual")
+    for leaf, message in (
+        (_leaf_with("fallback: zero"), "node 1.1: fallback must be one of manual, not 'zero'"),
+        (
+            "{code: '1.1', name: T, max_points: 2, rule: manual, fallback: manual}",
+            "a manual leaf takes no fallback",
+        ),
+    ):
+        with pytest.raises(CatalogueError, match=message):
+            load_catalogue(_catalogue(tmp_path, _area(leaf)))

@@ -15,7 +15,7 @@ from scoring.manual import (
     write_template,
 )
 from tests.scoring import fixture
-from tests.scoring.conftest import write_manual_csv
+from tests.scoring.conftest import FALLBACK_CATALOGUE, write_manual_csv
 
 HEADER = "criterion_code,score,evidence,note\n"
 
@@ -158,3 +158,21 @@ def test_an_external_criterion_takes_no_manual_score(tmp_path):
         f"{path}: row 2, field criterion_code: 8.1: tiêu chí do cơ quan có thẩm quyền điều tra, đánh giá; "
         "không nhập điểm tự đánh giá"
     ]
+
+
+def test_a_fallback_leaf_takes_a_manual_row_with_its_evidence(tmp_path):
+    from scoring.catalogue import load_catalogue
+
+    catalogue_path = tmp_path / "c@1.yaml"
+    catalogue_path.write_text(FALLBACK_CATALOGUE, encoding="utf-8")
+    catalogue = load_catalogue(catalogue_path)
+    path, errors = _errors(tmp_path, "4.1,2,,\n", [catalogue])
+    assert errors == [
+        f"{path}: row 2, field evidence: 4.1 is computed when the data allow: a score entered for it needs "
+        "its evidence"
+    ]
+    path = write_manual_csv(tmp_path, "H35.02", HEADER + "4.1,2,15/QĐ-SNV; 03/03/2021; Quy định chức năng,\n")
+    entries = parse_entries(path, read_rows(path), [catalogue])
+    assert entries["c@1"]["4.1"].score == Decimal(2)
+    template = tmp_path / "template.xlsx"
+    assert write_template(template, fixture.A, fixture.YEAR, [catalogue]) == 1  # the fallback leaf is listed

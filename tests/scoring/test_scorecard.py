@@ -6,7 +6,7 @@ import pandas as pd
 
 from scoring.scorecard import SCORECARD_COLUMNS, build_scorecards
 from tests.scoring import fixture
-from tests.scoring.conftest import rows_of
+from tests.scoring.conftest import FALLBACK_CATALOGUE, rows_of
 
 TEMPLATE = "template-so@2026.1"
 QD766 = "qd766@2022"
@@ -285,3 +285,31 @@ def test_external_area_leaves_the_total(tmp_path):
         "computed",
     )
     assert rows["TONG"]["metric_value"] == Decimal("0.7750")
+
+
+def test_a_fallback_leaf_uses_the_manual_row_only_when_it_would_be_missing(tmp_path, caplog):
+    from scoring.catalogue import load_catalogue
+    from scoring.scorecard import ManualEntry
+
+    path = tmp_path / "c@1.yaml"
+    path.write_text(FALLBACK_CATALOGUE, encoding="utf-8")
+    catalogue = load_catalogue(path)
+    entry = ManualEntry(Decimal("1.5"), "15/QĐ-SNV; 03/03/2021; Quy định chức năng", "Ban hành trước kỳ")
+    manual = {agency.code: {"c@1": {"4.1": entry}} for agency in (fixture.A, fixture.C)}
+    rows = build_scorecards([catalogue], [fixture.A, fixture.C], fixture.YEAR, fixture.METRIC_ROWS, manual)
+    # C has no QLVB data: the leaf would be missing, so the officer's 1.5 counts, with the reason.
+    c = rows_of(rows, fixture.C, "c@1")["4.1"]
+    assert (c["status"], c["rule"], c["score"], c["evidence"]) == (
+        "manual",
+        "manual",
+        Decimal("1.50"),
+        entry.evidence,
+    )
+    assert c["note"].startswith(
+        "Không tính được từ dữ liệu, dùng điểm nhập thủ công. Thiếu dữ liệu: nguồn QLVB"
+    )
+    assert c["note"].endswith("Giải trình: Ban hành trước kỳ")
+    # A's plan is on time (1/1): computed, 2 points; the row is ignored with a warning.
+    a = rows_of(rows, fixture.A, "c@1")["4.1"]
+    assert (a["status"], a["rule"], a["score"]) == ("computed", "binary", Decimal("2.00"))
+    assert "H35.02, c@1 4.1: computed from the data; its manual-input row is ignored" in caplog.text
