@@ -11,6 +11,7 @@ Texts are Vietnamese, as officers read them; numbers use a decimal comma and a t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -335,3 +336,119 @@ def explain_leaf(
     if rule.name in COUNT_RULES:
         return explain_count(metric, rule, m, year, reading.numerator, reading.denominator, reading.value, s)
     return NONE
+
+
+# --- §10.3/§10.4 for document requirements (§7): pure, over the item rows the warehouse will provide ------
+
+
+class RequirementItem(NamedTuple):
+    """One item of a document requirement as its drill-down row states it (metrics.md §7.3, §7.4)."""
+
+    name: str
+    status: str  # on_time, late, missing, pending or unverifiable
+    deadline: date | None = None
+    issued: date | None = None  # PromulgationDate of the deciding document
+    days_late: int | None = None  # calendar days; ≤ 0 when on time
+    coverage_start: date | None = None  # C, for an unverifiable item
+
+
+WorkingDay = Callable[[date], bool] | None  # the §0 calendar, for `days: working`
+
+
+def _format_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _lateness(deadline: date | None, issued: date, rule: rules.Rule, is_working_day: WorkingDay) -> int:
+    """L of §9.2: calendar days, or working days in (deadline, issued]; 0 without a deadline."""
+    if deadline is None:
+        return 0
+    if rule.days == rules.WORKING_DAYS:
+        return rules.working_days_late(deadline, issued, is_working_day)
+    return (issued - deadline).days
+
+
+def _requirement_score(
+    items: list[RequirementItem], rule: rules.Rule, m: Decimal, year: int, is_working_day: WorkingDay
+) -> Decimal | None:
+    """The leaf's score from its items (None when no item is on time, late or missing)."""
+    if rule.name == rules.DEADLINE:
+        return rules.deadline_score(
+            [
+                rules.DeadlineItem(
+                    item.status,
+                    _lateness(item.deadline, item.issued, rule, is_working_day) if item.issued else None,
+                )
+                for item in items
+            ],
+            m,
+            rule,
+        )
+    decided = [item for item in items if item.status in (rules.ON_TIME, rules.LATE, rules.MISSING)]
+    if not decided:
+        return None
+    on_time = sum(item.status == rules.ON_TIME for item in decided)
+    return rules.apply_rule(rule, rules.round_value(on_time, len(decided)), m, year)
+
+
+def explain_document_requirement(
+    name: str,
+    items: list[RequirementItem],
+    rule: rules.Rule,
+    m: Decimal,
+    s: Decimal,
+    year: int,
+    today: date,
+    is_working_day: WorkingDay = None,
+) -> Explanation:
+    """A leaf on `qlvb.<id>_on_time` (proportional, binary or deadline): items in catalogue order, `today`
+    the local date of t. risk_down: pending items; with `deadline`, gain_up: missing items that would still
+    earn credit if issued today (metrics.md §10.3). `is_working_day` is needed for `days: working`."""
+    k = sum(item.status == rules.ON_TIME for item in items)
+    n = sum(item.status in (rules.ON_TIME, rules.LATE, rules.MISSING) for item in items)
+    pending = sum(item.status == rules.PENDING for item in items)
+    deadline_rule = rule.name == rules.DEADLINE
+    parts, earning = [], 0
+    for item in items:
+        if item.status == rules.ON_TIME:
+            text = f"đúng hạn ({_format_date(item.issued)})"
+        elif item.status == rules.LATE:
+            late = (
+                _lateness(item.deadline, item.issued, rule, is_working_day)
+                if deadline_rule
+                else item.days_late
+            )
+            text = f"trễ {format_count(late)} ngày ({_format_date(item.issued)}, "
+            text += f"hạn {_format_date(item.deadline)})"
+            if deadline_rule:
+                text += f", được {format_percent(rules.deadline_credit(late, rule.deadline_bands))} số điểm"
+        elif item.status == rules.MISSING:
+            text = "chưa ban hành" + (f" (hạn {_format_date(item.deadline)})" if item.deadline else "")
+            if deadline_rule:
+                now = _lateness(item.deadline, today, rule, is_working_day)
+                band = next(((days, share) for days, share in rule.deadline_bands if now <= days), None)
+                credit = band[1] if band else _ZERO
+                text += f"; ban hành ngày {_format_date(today)} được {format_percent(credit)} số điểm"
+                if band:
+                    earning += 1
+                    text += f", còn {format_count(band[0] - now + 1)} ngày trước khi giảm mức"
+        elif item.status == rules.PENDING:
+            text = f"chưa đến hạn (hạn {_format_date(item.deadline)})"
+        else:
+            text = f"không kiểm chứng được (dữ liệu QLVB từ {_format_date(item.coverage_start)})"
+        parts.append(f"{item.name}: {text}")
+    explanation = (
+        f"{name}: {format_count(k)}/{format_count(n)} văn bản ban hành đúng hạn; được {format_points(s)}/"
+        f"{format_points(m)} điểm. {'; '.join(parts)}."
+    )
+    if pending:
+        missed = [
+            item._replace(status=rules.MISSING) if item.status == rules.PENDING else item for item in items
+        ]
+        at_risk = s - (_requirement_score(missed, rule, m, year, is_working_day) or _ZERO)
+        explanation += (
+            f" Nếu {format_count(pending)} văn bản chưa đến hạn không được ban hành đúng hạn, mất "
+            f"{format_points(at_risk)} điểm."
+        )
+    gain = earning if deadline_rule and s < m else None  # §13 reading 4: empty at the maximum
+    return Explanation(explanation, risk_down=pending, gain_up=gain)

@@ -308,3 +308,84 @@ def test_the_7_1_numbers_for_a_few_counts_agree_with_brute_force(k, n):
     assert (explained.risk_down, explained.fix_up) == (x, z)
     if y != "beyond":
         assert explained.gain_up == y
+
+
+# ---- document requirements (§10.3, §10.4), ready for §7's item rows ----
+
+
+def test_document_requirement_worked_example_1_3():
+    """§10.4's example: 1.3, m = 2, proportional, on 20/07/2026. 1 of 2 decided items on time: 1.00; if both
+    pending reports end missing, 1/4 gives 0.50, so 0.50 is at risk."""
+    from datetime import date
+
+    items = [
+        explanations.RequirementItem(
+            "Báo cáo quý I", rules.ON_TIME, date(2026, 3, 16), date(2026, 3, 13), -3
+        ),
+        explanations.RequirementItem("Báo cáo 6 tháng", rules.LATE, date(2026, 6, 16), date(2026, 6, 19), 3),
+        explanations.RequirementItem("Báo cáo quý III", rules.PENDING, date(2026, 9, 16)),
+        explanations.RequirementItem("Báo cáo năm", rules.PENDING, date(2026, 12, 16)),
+    ]
+    explained = explanations.explain_document_requirement(
+        "Báo cáo CCHC định kỳ", items, Rule(rules.PROPORTIONAL), D(2), D(1), 2026, date(2026, 7, 20)
+    )
+    assert explained.explanation == (
+        "Báo cáo CCHC định kỳ: 1/2 văn bản ban hành đúng hạn; được 1,00/2,00 điểm. "
+        "Báo cáo quý I: đúng hạn (13/03/2026); Báo cáo 6 tháng: trễ 3 ngày (19/06/2026, hạn 16/06/2026); "
+        "Báo cáo quý III: chưa đến hạn (hạn 16/09/2026); Báo cáo năm: chưa đến hạn (hạn 16/12/2026). "
+        "Nếu 2 văn bản chưa đến hạn không được ban hành đúng hạn, mất 0,50 điểm."
+    )
+    assert (explained.risk_down, explained.gain_up, explained.fix_up) == (2, None, None)
+
+
+def test_document_requirement_with_deadline_bands():
+    """7.6 (m = 2, [(0, 1), (30, 0.5)], deadline 31/12/2025). Issued 14/01: L = 14, c = 0.5, score 1.00
+    (§9.2). Still missing on 20/01: issuing that day is 20 days late, earns 50 %, and does so for
+    30 − 20 + 1 = 11 days, 20/01 included."""
+    from datetime import date
+
+    rule = Rule(rules.DEADLINE, deadline_bands=((0, D(1)), (30, D("0.5"))))
+    deadline = date(2025, 12, 31)
+    late = explanations.RequirementItem(
+        "Kế hoạch chuyển đổi số năm 2026", rules.LATE, deadline, date(2026, 1, 14), 14
+    )
+    explained = explanations.explain_document_requirement(
+        "Kế hoạch chuyển đổi số", [late], rule, D(2), D("1.00"), 2026, date(2026, 3, 1)
+    )
+    assert explained.explanation == (
+        "Kế hoạch chuyển đổi số: 0/1 văn bản ban hành đúng hạn; được 1,00/2,00 điểm. Kế hoạch chuyển đổi số "
+        "năm 2026: trễ 14 ngày (14/01/2026, hạn 31/12/2025), được 50,00% số điểm."
+    )
+    assert (explained.risk_down, explained.gain_up) == (0, 0)
+    missing = explanations.RequirementItem("Kế hoạch chuyển đổi số năm 2026", rules.MISSING, deadline)
+    explained = explanations.explain_document_requirement(
+        "Kế hoạch chuyển đổi số", [missing], rule, D(2), D(0), 2026, date(2026, 1, 20)
+    )
+    assert explained.explanation == (
+        "Kế hoạch chuyển đổi số: 0/1 văn bản ban hành đúng hạn; được 0,00/2,00 điểm. Kế hoạch chuyển đổi số "
+        "năm 2026: chưa ban hành (hạn 31/12/2025); ban hành ngày 20/01/2026 được 50,00% số điểm, còn 11 ngày "
+        "trước khi giảm mức."
+    )
+    assert (explained.risk_down, explained.gain_up) == (0, 1)
+
+
+def test_document_requirement_late_in_working_days():
+    """days: working. Deadline Wed 31/12/2025, issued Mon 05/01/2026: 01/01 is a holiday, 02/01 a Friday,
+    03–04/01 a weekend, 05/01 a Monday: 2 working days late (4 calendar), within the 5-day band."""
+    from datetime import date
+
+    rule = Rule(rules.DEADLINE, deadline_bands=((0, D(1)), (5, D("0.5"))), days=rules.WORKING_DAYS)
+    late = explanations.RequirementItem("Quyết định", rules.LATE, date(2025, 12, 31), date(2026, 1, 5), 5)
+    explained = explanations.explain_document_requirement(
+        "Công khai dự toán",
+        [late],
+        rule,
+        D(2),
+        D(1),
+        2026,
+        date(2026, 2, 1),
+        lambda day: day.weekday() < 5 and day != date(2026, 1, 1),
+    )
+    assert explained.explanation.endswith(
+        "Quyết định: trễ 2 ngày (05/01/2026, hạn 31/12/2025), được 50,00% số điểm."
+    )
