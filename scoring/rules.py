@@ -35,7 +35,6 @@ NO_CASES_SETTINGS = (FULL, NOT_APPLICABLE, MISSING, ZERO)
 # deadline lateness units (metrics.md §9.2)
 CALENDAR_DAYS = "calendar"
 WORKING_DAYS = "working"
-DAY_UNITS = (CALENDAR_DAYS, WORKING_DAYS)
 
 # Item statuses of a document requirement (metrics.md §7.3)
 ON_TIME = "on_time"

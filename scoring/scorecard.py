@@ -269,10 +269,11 @@ class _Builder:
             return self.fallback_leaf(node, entry, note, counts)
         if entry is not None:
             _log.warning(
-                "%s, %s %s: computed from the data; its manual-input row is ignored",
+                "%s, %s %s: %s from the data; its manual-input row is ignored",
                 self.agency.code,
                 self.catalogue.id,
                 node.code,
+                outcome.status,
             )
         explained = explanations.NONE
         if outcome.status == rules.COMPUTED:
