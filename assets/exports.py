@@ -15,6 +15,7 @@ from scoring import rules
 from scoring.catalogue import Catalogue, resolve_catalogue, selected_catalogues, shipped_ids
 from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv, write_scorecard_csv
 from scoring.evidence_sheet import MAX_RECORDS, NOT_RECORD_LEVEL, FailingKey, FailingRecords
+from scoring.explanations import DETAIL_COLUMNS
 from scoring.manual import load_manual_inputs, manual_dir, template_path, write_template
 from scoring.metrics import drilldown_view
 from scoring.ranking import area_names, ranking_rows, write_ranking_csv, write_ranking_xlsx
@@ -77,6 +78,18 @@ def _document_rows(engine, year: int, catalogues: list[Catalogue]) -> list[dict]
     ]
 
 
+def _detail_rows(engine, year: int, catalogues: list[Catalogue]) -> list[dict]:
+    """The rows of the drill-downs that explanations read, for the metrics a catalogue binds."""
+    bound = {leaf.metric for c in catalogues for leaf in c.leaves()}
+    keys = ("agency_code", "period_start", "period_end")
+    return [
+        {**row, "metric_code": metric}
+        for metric, columns in sorted(DETAIL_COLUMNS.items())
+        if metric in bound
+        for row in criterion_scores.drilldown_rows(engine, drilldown_view(metric), (*keys, *columns), year)
+    ]
+
+
 def compute_criterion_scores(engine, year: int) -> ScoringSummary:
     """Scores every agency of the year under the catalogues of `PARINDEX_CATALOGUE`, with the manual inputs
     of `PARINDEX_MANUAL_DIR`, and replaces the year's `marts.criterion_score` rows."""
@@ -93,6 +106,7 @@ def compute_criterion_scores(engine, year: int) -> ScoringSummary:
         criterion_scores.metric_rows(engine, year),
         manual,
         _document_rows(engine, year, catalogues),
+        _detail_rows(engine, year, catalogues),
     )
     written = criterion_scores.replace_criterion_scores(engine, year, rows, local_now())
     statuses = Counter(row["status"] for row in rows if row["rule"] is not None)

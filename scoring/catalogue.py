@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from scoring import rules
-from scoring.metrics import KNOWN_METRICS, SOURCES
+from scoring.metrics import KNOWN_METRICS, SOURCES, is_document_requirement_metric
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogues")
 DEFAULT_CATALOGUE = "template-so@2026.1"
@@ -34,11 +34,21 @@ _PERIOD_DAY = re.compile(r"^Y(?:-(\d))?-(\d\d)-(\d\d)$")
 _RULE_PARAMETERS = {
     rules.BINARY: {"zero_is_pass"},
     rules.STEP: {"bands"},
-    rules.LINEAR_CAPPED: {"target"},
+    rules.LINEAR_CAPPED: {"target", "pro_rata"},
     rules.ALL_OR_NOTHING: set(),
+    rules.PROPORTIONAL: set(),
     rules.MANUAL: set(),
+    rules.EXTERNAL: set(),
 }
-_REQUIRED_PARAMETERS = {rules.STEP: {"bands"}, rules.LINEAR_CAPPED: {"target"}}
+_REQUIRED_PARAMETERS = {rules.STEP: {"bands"}}
+# `deadline` reads the item rows of a document requirement (metrics.md §7, §9.2), which the warehouse does
+# not build yet; until it does, a catalogue using it is refused rather than scored without its items.
+_NOT_LOADABLE = {
+    rules.DEADLINE: "it reads the item rows of document requirements (metrics.md §7), not built yet"
+}
+_PRO_RATA_KEYS = {"total", "from", "to"}
+# Fields that bind a leaf to a metric or shape how it is computed: a manual or external leaf takes none.
+_COMPUTATION_FIELDS = ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period", "fallback")
 _CATALOGUE_KEYS = {"id", "name", "template", "legal_basis", "unit_types", "requires_data_from", "areas"}
 _PARENT_KEYS = {"code", "name", "max_points", "placeholder", "children"}
 _LEAF_KEYS = {
@@ -54,7 +64,9 @@ _LEAF_KEYS = {
     "period",
     "evidence",
     "not_applicable_for",
+    "fallback",
 }
+FALLBACKS = (rules.MANUAL,)
 
 
 class CatalogueError(ValueError):
@@ -89,6 +101,7 @@ class Node:
     evidence: str | None = None
     placeholder: bool = False
     not_applicable_for: frozenset[str] = frozenset()
+    fallback: str | None = None  # `manual`: a manual-input row scores the leaf when it would be missing
 
     @property
     def is_leaf(self) -> bool:
@@ -97,6 +110,15 @@ class Node:
     @property
     def is_manual(self) -> bool:
         return self.rule is not None and self.rule.name == rules.MANUAL
+
+    @property
+    def is_external(self) -> bool:
+        return self.rule is not None and self.rule.name == rules.EXTERNAL
+
+    @property
+    def takes_manual_input(self) -> bool:
+        """A manual leaf, or a computed one with `fallback: manual` (metrics.md §9.6)."""
+        return self.is_manual or self.fallback == rules.MANUAL
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -270,15 +292,21 @@ class _Reader:
         if maximum <= 0:
             raise self.fail(where, f"max_points must be positive, not {maximum}")
         rule_name = raw["rule"]
-        if rule_name not in rules.RULES:
-            raise self.fail(where, f"unknown rule {rule_name!r} (known: {', '.join(rules.RULES)})")
+        loadable = [name for name in rules.RULES if name not in _NOT_LOADABLE]
+        if rule_name in _NOT_LOADABLE:
+            raise self.fail(where, f"rule {rule_name} cannot be used yet: {_NOT_LOADABLE[rule_name]}")
+        if rule_name not in loadable:
+            raise self.fail(where, f"unknown rule {rule_name!r} (known: {', '.join(loadable)})")
+        if rule_name == rules.EXTERNAL and "parameters" in raw:
+            raise self.fail(where, "an external leaf takes no parameters")
         rule = self.rule(rule_name, raw.get("parameters") or {}, maximum, where)
         metric = raw.get("metric")
         evidence = raw.get("evidence")
-        if rule_name == rules.MANUAL:
-            for field in ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period"):
+        if rule_name in (rules.MANUAL, rules.EXTERNAL):
+            for field in _COMPUTATION_FIELDS:
                 if field in raw:
-                    raise self.fail(where, f"a manual leaf takes no {field}")
+                    kind = "a manual" if rule_name == rules.MANUAL else "an external"
+                    raise self.fail(where, f"{kind} leaf takes no {field}")
         else:
             self.metric_code(where, "metric", metric)
             evidence = evidence or "drilldown"
@@ -290,11 +318,16 @@ class _Reader:
                 where,
                 f"when_no_cases must be one of {', '.join(rules.NO_CASES_SETTINGS)}, not {when_no_cases!r}",
             )
+        if "when_no_cases" in raw and is_document_requirement_metric(metric):
+            raise self.fail(where, f"{metric} takes no when_no_cases: its empty cases follow metrics.md §7.4")
         full_requires = raw.get("full_requires_cases_of")
         if full_requires is not None:
             if when_no_cases != rules.FULL:
                 raise self.fail(where, "full_requires_cases_of goes with when_no_cases: full only")
             self.metric_code(where, "full_requires_cases_of", full_requires)
+        fallback = raw.get("fallback")
+        if fallback is not None and fallback not in FALLBACKS:
+            raise self.fail(where, f"fallback must be one of {', '.join(FALLBACKS)}, not {fallback!r}")
         not_applicable_for = raw.get("not_applicable_for", [])
         if not isinstance(not_applicable_for, list) or not all(
             isinstance(t, str) for t in not_applicable_for
@@ -309,6 +342,7 @@ class _Reader:
             period=self.period(raw.get("period"), where),
             evidence=evidence,
             not_applicable_for=frozenset(not_applicable_for),
+            fallback=fallback,
             **common,
         )
 
@@ -325,6 +359,12 @@ class _Reader:
         missing = sorted(_REQUIRED_PARAMETERS.get(name, set()) - set(parameters))
         if missing:
             raise self.fail(where, f"rule {name} needs the parameter(s) {', '.join(missing)}")
+        if name == rules.LINEAR_CAPPED and not {"target", "pro_rata"} & set(parameters):
+            raise self.fail(where, "rule linear_capped needs the parameter(s) target or pro_rata")
+        if name == rules.LINEAR_CAPPED and {"target", "pro_rata"} <= set(parameters):
+            raise self.fail(
+                where, "rule linear_capped takes target or pro_rata, not both: pro_rata excludes target"
+            )
         if name == rules.BINARY:
             zero_is_pass = parameters.get("zero_is_pass", False)
             if not isinstance(zero_is_pass, bool):
@@ -332,12 +372,31 @@ class _Reader:
             return rules.Rule(name, zero_is_pass=zero_is_pass)
         if name == rules.STEP:
             return rules.Rule(name, bands=self.bands(parameters["bands"], maximum, where))
+        if name == rules.LINEAR_CAPPED and "pro_rata" in parameters:
+            return rules.Rule(name, pro_rata=self.pro_rata(parameters["pro_rata"], where))
         if name == rules.LINEAR_CAPPED:
             target = self.decimal(where, "target", parameters["target"])
             if target <= 0:
                 raise self.fail(where, f"target must be positive, not {target}")
             return rules.Rule(name, target=target)
         return rules.Rule(name)
+
+    def pro_rata(self, raw: object, where: str) -> rules.ProRata:
+        """`{total: R, from: B, to: E}` (metrics.md §9.3): 0 < R, B < E, both years."""
+        if not isinstance(raw, Mapping) or set(raw) != _PRO_RATA_KEYS:
+            raise self.fail(where, "pro_rata must be {total: 0.05, from: 2025, to: 2031}")
+        total = self.decimal(where, "pro_rata total", raw["total"])
+        if total <= 0:
+            raise self.fail(where, f"pro_rata total must be positive, not {total}")
+        years = []
+        for field in ("from", "to"):
+            year = raw[field]
+            if isinstance(year, bool) or not isinstance(year, int):
+                raise self.fail(where, f"pro_rata {field} must be a year, not {year!r}")
+            years.append(year)
+        if not years[0] < years[1]:
+            raise self.fail(where, f"pro_rata from {years[0]} must be before to {years[1]}")
+        return rules.ProRata(total, years[0], years[1])
 
     def bands(self, raw: object, maximum: Decimal, where: str) -> tuple[tuple[Decimal, Decimal], ...]:
         if not isinstance(raw, list) or not raw:
@@ -386,6 +445,18 @@ class _Reader:
             raise self.fail(where, "period starts after it ends")
         return spec
 
+    def external_whole(self, area: Node) -> None:
+        """An area is wholly external or has no external leaf (metrics.md §9.5)."""
+        leaves = [node for node in area.walk() if node.is_leaf]
+        external = [leaf.code for leaf in leaves if leaf.is_external]
+        if external and len(external) != len(leaves):
+            others = [leaf.code for leaf in leaves if not leaf.is_external]
+            raise self.fail(
+                f"node {area.code}",
+                f"an area is wholly external or has no external leaf: {', '.join(external)} external, "
+                f"{', '.join(others)} not",
+            )
+
     def catalogue(self, raw: object) -> Catalogue:
         if not isinstance(raw, Mapping):
             raise self.fail("catalogue", "the file must hold a mapping")
@@ -410,6 +481,8 @@ class _Reader:
             raise self.fail("catalogue", "areas must be a non-empty list")
         areas = tuple(self.node(area, 0, None, i) for i, area in enumerate(areas_raw))
         self.unique(areas, "the root")
+        for area in areas:
+            self.external_whole(area)
         return Catalogue(
             id=catalogue_id,
             name=self.text("catalogue", "name", raw.get("name")),

@@ -82,9 +82,12 @@ def write_csv(
     return count
 
 
+_INTEGER_COLUMNS = ("numerator", "denominator", "risk_down", "gain_up", "fix_up")
+
+
 def _counts_as_integers(row: Mapping[str, object]) -> dict[str, object]:
     out = dict(row)
-    for column in ("numerator", "denominator"):
+    for column in _INTEGER_COLUMNS:
         value = out.get(column)
         if value is not None and not (isinstance(value, float) and value != value):
             out[column] = int(value)

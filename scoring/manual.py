@@ -28,6 +28,7 @@ from scoring.xlsx import FONT_NAME, HEADER_FILL, print_a4_landscape, put, save_w
 
 MANUAL_DIR_VARIABLE = "PARINDEX_MANUAL_DIR"
 DEFAULT_MANUAL_DIR = "manual"
+EXTERNAL_NODE_ERROR = "tiêu chí do cơ quan có thẩm quyền điều tra, đánh giá; không nhập điểm tự đánh giá"
 MANUAL_COLUMNS = ("criterion_code", "score", "evidence", "note")
 # `catalogue_id` is optional in a filled file: it tells two catalogues' leaves with the same code apart.
 TEMPLATE_COLUMNS = ("catalogue_id", "criterion_code", "criterion_name", "max_points", *MANUAL_COLUMNS[1:])
@@ -167,12 +168,16 @@ def parse_entries(
             fail("catalogue_id", f"catalogue {wanted!r} is not in use (in use: {', '.join(by_id)})")
             continue
         candidates = [by_id[wanted]] if wanted else list(catalogues)
-        targets = [c for c in candidates if (node := c.node(code)) is not None and node.is_manual]
+        targets = [c for c in candidates if (node := c.node(code)) is not None and node.takes_manual_input]
         if not targets:
-            fail(
-                "criterion_code",
-                f"{code!r} is not a manual criterion of {', '.join(c.id for c in candidates)}",
-            )
+            if any((node := c.node(code)) is not None and node.is_external for c in candidates):
+                # metrics.md §9.5: the competent authority scores the survey areas, never the agency.
+                fail("criterion_code", f"{code}: {EXTERNAL_NODE_ERROR}")
+            else:
+                fail(
+                    "criterion_code",
+                    f"{code!r} is not a manual criterion of {', '.join(c.id for c in candidates)}",
+                )
             continue
         try:
             score = _score(record.get("score"))
@@ -184,6 +189,12 @@ def parse_entries(
             continue
         evidence = _cell_text(record.get("evidence")) or None
         note = _cell_text(record.get("note")) or None
+        if evidence is None and any(not c.node(code).is_manual for c in targets):
+            fail(
+                "evidence",
+                f"{code} is computed when the data allow: a score entered for it needs its evidence",
+            )
+            continue
         for catalogue in targets:
             maximum = catalogue.node(code).max_points
             if score < 0 or score > maximum:
@@ -237,9 +248,10 @@ def _instructions(workbook: Workbook, agency: Agency, year: int) -> None:
 
 
 def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[Catalogue]) -> int:
-    """A manual-input workbook for the agency: one row per manual leaf of each catalogue covering its unit
-    type, with codes, Vietnamese names and maxima, and empty score, evidence and note, under Vietnamese
-    headers; printable on A4 landscape. Never overwrites an officer's file. Returns the number of rows."""
+    """A manual-input workbook for the agency: one row per manual leaf (or computed leaf with `fallback:
+    manual`) of each catalogue covering its unit type, with codes, Vietnamese names and maxima, and empty
+    score, evidence and note, under Vietnamese headers; printable on A4 landscape. Never overwrites an
+    officer's file. Returns the number of rows."""
     if path.exists():
         raise FileExistsError(f"{path} exists: an officer may have filled it; move it away to regenerate")
     workbook = Workbook()
@@ -256,7 +268,7 @@ def write_template(path: Path, agency: Agency, year: int, catalogues: Sequence[C
         if not catalogue.applies_to(agency.unit_type):
             continue
         for leaf in catalogue.leaves():
-            if not leaf.is_manual or agency.unit_type in leaf.not_applicable_for:
+            if not leaf.takes_manual_input or agency.unit_type in leaf.not_applicable_for:
                 continue
             row = sheet.max_row + 1
             for column, value in enumerate((catalogue.id, leaf.code, leaf.name), start=1):

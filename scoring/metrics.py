@@ -5,6 +5,8 @@ refused when it is loaded."""
 
 from __future__ import annotations
 
+import re
+
 # Vietnamese: these names end up in the notes an officer reads on a missing criterion.
 SOURCES = {
     "dvc": "DVC (hệ thống thông tin giải quyết TTHC một cửa)",
@@ -39,6 +41,14 @@ KNOWN_METRICS = frozenset(
         "hr.civil_servant_reduction",
     }
 )
+
+
+_DOCUMENT_REQUIREMENT = re.compile(r"^qlvb\.[a-z0-9_]+_(?:on_time|issued)$")
+
+
+def is_document_requirement_metric(metric_code: str | None) -> bool:
+    """`qlvb.<id>_on_time` and `qlvb.<id>_issued` (metrics.md §7.4; `qlvb.plan_on_time` is one, §7.6)."""
+    return metric_code is not None and _DOCUMENT_REQUIREMENT.match(metric_code) is not None
 
 
 def source_of(metric_code: str) -> str:

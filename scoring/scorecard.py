@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -11,9 +12,11 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from scoring import rules
+from scoring import explanations, rules
 from scoring.catalogue import Catalogue, Node
 from scoring.metrics import SOURCES, drilldown_view, source_of
+
+_log = logging.getLogger(__name__)
 
 SCORECARD_COLUMNS = (
     "agency_code",
@@ -34,6 +37,10 @@ SCORECARD_COLUMNS = (
     "status",
     "evidence",
     "note",
+    "explanation",
+    "risk_down",
+    "gain_up",
+    "fix_up",
 )
 SCORECARD_DECIMALS = {"max_points": 2, "score": 2, "metric_value": 4}
 TOTAL_CODE = "TONG"
@@ -109,6 +116,21 @@ def documents_by_agency(
     return dict(grouped)
 
 
+DetailKey = tuple[str, date, date]  # (metric_code, period_start, period_end)
+
+
+def details_by_agency(
+    detail_rows: Iterable[Mapping[str, Any]] | pd.DataFrame,
+) -> dict[str, dict[DetailKey, list[Mapping[str, Any]]]]:
+    """Rows of the drill-downs an explanation reads (`explanations.DETAIL_COLUMNS`, each row with its
+    `metric_code`) as agency → (metric, start, end) → rows."""
+    grouped: dict[str, dict[DetailKey, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for row in _records(detail_rows):
+        key = (row["metric_code"], _as_date(row["period_start"]), _as_date(row["period_end"]))
+        grouped[row["agency_code"]][key].append(row)
+    return {agency: dict(rows) for agency, rows in grouped.items()}
+
+
 def year_period(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
@@ -147,8 +169,17 @@ def _earliest_document(
     return matching[0] if matching else None
 
 
+EXTERNAL_NOTE = "Do cơ quan có thẩm quyền điều tra, đánh giá"
+BEFORE_PRO_RATA_NOTE = "Chưa đến kỳ đánh giá tinh giản"
+ZERO_NOTE = "Không phát sinh; 0 điểm theo cách tính của Cổng DVC quốc gia"
+
+
 def _note(node: Node, outcome: rules.LeafOutcome, start: date, end: date) -> str | None:
     period = f"kỳ {_fmt_day(start)}–{_fmt_day(end)}"
+    if outcome.reason == rules.REASON_BEFORE_PRO_RATA:
+        return BEFORE_PRO_RATA_NOTE
+    if outcome.reason == rules.REASON_NO_CASES and node.when_no_cases == rules.ZERO:
+        return ZERO_NOTE
     if outcome.reason == rules.REASON_NO_DATA:
         source = SOURCES[source_of(node.metric)]
         return (
@@ -181,9 +212,11 @@ class _Builder:
         readings: Mapping[ReadingKey, rules.MetricReading],
         manual: Mapping[str, ManualEntry],
         documents: Sequence[Mapping[str, Any]],
+        details: Mapping[DetailKey, Sequence[Mapping[str, Any]]],
     ):
         self.catalogue, self.agency, self.year = catalogue, agency, year
         self.readings, self.manual, self.documents = readings, manual, documents
+        self.details = details
         self.rows: list[dict[str, Any]] = []
 
     def row(self, node: Node, **values: Any) -> dict[str, Any]:
@@ -207,30 +240,91 @@ class _Builder:
             return self.row(node, rule=node.rule.name, status=rules.NOT_APPLICABLE, note=note)
         if node.is_manual:
             return self.manual_leaf(node)
+        if node.is_external:
+            return self.row(node, rule=rules.EXTERNAL, status=rules.EXTERNAL_STATUS, note=EXTERNAL_NOTE)
         start, end = _period(node, self.year)
         reading = self.readings.get((node.metric, start, end))
         population = True
         if node.full_requires_cases_of:
             other = self.readings.get((node.full_requires_cases_of, start, end))
             population = other is not None and other.has_cases
-        outcome = rules.score_metric_leaf(node.rule, node.max_points, reading, node.when_no_cases, population)
+        outcome = rules.score_metric_leaf(
+            node.rule, node.max_points, reading, node.when_no_cases, population, self.year
+        )
         evidence = None
         if reading is not None and reading.has_data:
             evidence = _drilldown_evidence(node.metric, reading)
             if node.evidence == "document":
                 document = _earliest_document(self.documents, node.metric, start, end)
                 evidence = format_document(document) if document else evidence
-        return self.row(
-            node,
-            score=outcome.score,
+        note = _note(node, outcome, start, end)
+        counts = dict(
             metric_code=node.metric,
             metric_value=reading.value if reading else None,
             numerator=reading.numerator if reading else None,
             denominator=reading.denominator if reading else None,
+        )
+        entry = self.manual.get(node.code) if node.fallback == rules.MANUAL else None
+        if entry is not None and outcome.status == rules.MISSING:
+            return self.fallback_leaf(node, entry, note, counts)
+        if entry is not None:
+            _log.warning(
+                "%s, %s %s: %s from the data; its manual-input row is ignored",
+                self.agency.code,
+                self.catalogue.id,
+                node.code,
+                outcome.status,
+            )
+        explained = explanations.NONE
+        if outcome.status == rules.COMPUTED:
+            explained = explanations.explain_leaf(
+                node.metric,
+                node.rule,
+                node.max_points,
+                self.year,
+                reading,
+                outcome.score,
+                self.facts(node.metric, start, end),
+            )
+            if explained.explanation is None and outcome.reason == rules.REASON_NO_CASES:
+                # No rate to state: the note says why the leaf scores what it does.
+                explained = explained._replace(explanation=note)
+        return self.row(
+            node,
+            score=outcome.score,
+            **counts,
             rule=node.rule.name,
             status=outcome.status,
             evidence=evidence,
-            note=_note(node, outcome, start, end),
+            note=note,
+            **explained._asdict(),
+        )
+
+    def facts(self, metric: str, start: date, end: date) -> explanations.LeafFacts:
+        """What the explanation of a leaf on `metric` reads besides the leaf's own reading."""
+        on_time = self.readings.get((explanations.LATE_SHARE_OF, start, end))
+        late_share = Decimal(0)
+        if on_time is not None and on_time.has_cases:
+            late_share = rules.round_value(on_time.denominator - on_time.numerator, on_time.denominator)
+        quota = None
+        rows = self.details.get((explanations.WITHIN_QUOTA, start, end), ())
+        if metric == explanations.WITHIN_QUOTA and len(rows) == 1:
+            quota = (int(rows[0]["civil_servants"]), int(rows[0]["civil_servant_quota"]))
+        return explanations.LeafFacts(late_share, quota)
+
+    def fallback_leaf(self, node: Node, entry: ManualEntry, why: str | None, counts: dict) -> dict[str, Any]:
+        """metrics.md §9.6: a computed leaf that would be missing takes its manual-input row."""
+        note = f"Không tính được từ dữ liệu, dùng điểm nhập thủ công. {why or ''}".rstrip()
+        if entry.note:
+            note += f" Giải trình: {entry.note}"
+        return self.row(
+            node,
+            score=rules.round_score(entry.score),
+            **counts,
+            rule=rules.MANUAL,
+            status=rules.MANUAL_STATUS,
+            evidence=entry.evidence,
+            note=note,
         )
 
     def manual_leaf(self, node: Node) -> dict[str, Any]:
@@ -294,13 +388,15 @@ def build_scorecard(
     readings: Mapping[ReadingKey, rules.MetricReading],
     manual: Mapping[str, ManualEntry] | None = None,
     documents: Sequence[Mapping[str, Any]] = (),
+    details: Mapping[DetailKey, Sequence[Mapping[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """The scorecard rows of one agency under one catalogue, in catalogue order, the total last.
 
     `manual` maps the codes of manual leaves to the officer's entries; `documents` are the agency's rows of
-    document drill-downs (for `evidence: document` leaves).
+    document drill-downs (for `evidence: document` leaves); `details` the agency's rows of the drill-downs
+    explanations read (see `details_by_agency`).
     """
-    return _Builder(catalogue, agency, year, readings, manual or {}, documents).build()
+    return _Builder(catalogue, agency, year, readings, manual or {}, documents, details or {}).build()
 
 
 def has_data_from(readings: Mapping[ReadingKey, rules.MetricReading], source: str) -> bool:
@@ -323,13 +419,16 @@ def build_scorecards(
     metric_rows: Iterable[Mapping[str, Any]] | pd.DataFrame,
     manual: Mapping[str, Mapping[str, Mapping[str, ManualEntry]]] | None = None,
     document_rows: Iterable[Mapping[str, Any]] | pd.DataFrame = (),
+    detail_rows: Iterable[Mapping[str, Any]] | pd.DataFrame = (),
 ) -> list[dict[str, Any]]:
     """Every scorecard row of a year: for each agency, each catalogue that applies to it.
 
-    `manual` is agency code → catalogue id → criterion code → entry (see `scoring.manual`).
+    `manual` is agency code → catalogue id → criterion code → entry (see `scoring.manual`); `detail_rows`
+    are the rows of the drill-downs of `explanations.DETAIL_COLUMNS`, each with its `metric_code`.
     """
     readings = readings_by_agency(metric_rows)
     documents = documents_by_agency(document_rows)
+    details = details_by_agency(detail_rows)
     manual = manual or {}
     rows: list[dict[str, Any]] = []
     for agency in agencies:
@@ -340,7 +439,13 @@ def build_scorecards(
             entries = manual.get(agency.code, {}).get(catalogue.id, {})
             rows.extend(
                 build_scorecard(
-                    catalogue, agency, year, agency_readings, entries, documents.get(agency.code, ())
+                    catalogue,
+                    agency,
+                    year,
+                    agency_readings,
+                    entries,
+                    documents.get(agency.code, ()),
+                    details.get(agency.code, {}),
                 )
             )
     return rows

@@ -473,6 +473,19 @@ metric_value = sa.Table(
     comment="grain: one row per assessed agency, period and metric (interface.md §4)",
 )
 
+
+def criterion_explanation_columns() -> list[sa.Column]:
+    """The last columns of `criterion_score` (metrics.md §10), also added by migration 0004."""
+    return [
+        column("explanation", sa.Text, "Vietnamese explanation of a computed leaf (metrics.md §10.4)"),
+        column(
+            "risk_down", sa.BigInteger, "additional failing cases that lower the score (metrics.md §10.2)"
+        ),
+        column("gain_up", sa.BigInteger, "additional passing cases that lift it to the next score"),
+        column("fix_up", sa.BigInteger, "failing cases to put right for the next score"),
+    ]
+
+
 criterion_score = sa.Table(
     "criterion_score",
     metadata,
@@ -490,10 +503,15 @@ criterion_score = sa.Table(
     column("metric_value", sa.Numeric(18, 4), "the metric's value; on TONG the index score / max_points"),
     column("numerator", sa.BigInteger, "the metric's numerator count behind a computed leaf"),
     column("denominator", sa.BigInteger, "the metric's denominator count behind a computed leaf"),
-    column("rule", sa.Text, "binary, step, linear_capped, all_or_nothing or manual"),
-    column("status", sa.Text, "computed, manual, missing or not_applicable"),
+    column(
+        "rule",
+        sa.Text,
+        "binary, step, linear_capped, all_or_nothing, proportional, deadline, manual or external",
+    ),
+    column("status", sa.Text, "computed, manual, missing, not_applicable or external (metrics.md §9.5)"),
     column("evidence", sa.Text, "document cited (số/ký hiệu; ngày; trích yếu) or drill-down view and counts"),
     column("note", sa.Text, "why missing or not applicable, or the officer's giải trình"),
+    *criterion_explanation_columns(),
     column("computed_at", sa.DateTime, LOCAL),
     primary_key("agency_code", "year", "catalogue_id", "criterion_code"),
     schema="marts",

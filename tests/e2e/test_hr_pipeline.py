@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from assets.resources import DvcSource, EcabinetSource, QlvbSource
 from simulators import Simulation
-from tests.e2e.hr_oracle import HR_METRICS, hr_metrics_from_exports
+from tests.e2e.hr_oracle import HR_METRICS, _int, hr_metrics_from_exports
 from tests.e2e.pipeline import BACKENDS, query, run_against, warehouse_for
 from tests.e2e.privacy_scan import clear_text_hits, sensitive_columns
 
@@ -72,6 +72,61 @@ def test_every_hr_metric_of_every_agency_equals_the_oracle(sim, clean_run):
         if agency not in simulated:
             assert values == (None, None, None), (agency, metric)
     assert {metric for _, metric in actual} == set(HR_METRICS)
+
+
+def _count(n: int) -> str:
+    """metrics.md §10.1: a thousands dot."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _quota(exports: list[dict], agency: str) -> int:
+    """BienCheCongChucGiao of the year in the agency's December export (the snapshot of a past year)."""
+    december = next(e for e in exports if e["MaDonVi"] == agency and e["Thang"] == f"{YEAR}12")
+    return next(
+        _int(row["BienCheCongChucGiao"]) for row in december["BienChe"] if _int(row.get("Nam")) == YEAR
+    )
+
+
+def test_quota_and_discipline_explanations_follow_the_oracle(sim, clean_run):
+    """metrics.md §10.3–10.4 on the template's 4.3 (binary, 1 point) and 5.5 (zero_is_pass, 1 point) of the
+    simulated departments, written here from the oracle's counts and the exports' quota."""
+    truth = sim.hr_truth()
+    exports = [{"MaDonVi": f["agency"], "Thang": f["month"], **f} for f in truth]
+    simulated = sorted({f["agency"] for f in truth})
+    expected = hr_metrics_from_exports(exports, simulated, YEAR, datetime(YEAR + 1, 1, 1))
+    rows = query(
+        clean_run,
+        "SELECT agency_code, criterion_code, risk_down, gain_up, fix_up, explanation"
+        " FROM marts.criterion_score WHERE catalogue_id = 'template-so@2026.1'"
+        " AND criterion_code IN ('4.3', '5.5')",
+    )
+    assert {row["agency_code"] for row in rows} & set(simulated)  # the departments are scored
+    for row in rows:
+        agency = row["agency_code"]
+        if agency not in simulated:
+            continue
+        numbers = (row["risk_down"], row["gain_up"], row["fix_up"])
+        if row["criterion_code"] == "4.3":
+            c, q = expected[(agency, "hr.civil_servants")][0], _quota(exports, agency)
+            head = f"Có {_count(c)} công chức/{_count(q)} biên chế được giao; "
+            if c <= q:
+                text = head + f"được 1,00/1,00 điểm. Thêm {_count(q - c + 1)} công chức sẽ vượt biên chế."
+                assert numbers == (q - c + 1, None, None)
+            else:
+                text = head + f"được 0,00/1,00 điểm. Vượt {_count(c - q)} người."
+                assert numbers == (None, None, c - q)
+        else:
+            n = expected[(agency, "hr.discipline_cases")][0]
+            if n == 0:
+                text = (
+                    "0 quyết định kỷ luật trong kỳ; được 1,00/1,00 điểm. "
+                    "Một quyết định kỷ luật sẽ mất 1,00 điểm."
+                )
+                assert numbers == (1, None, None)
+            else:
+                text = f"{n} quyết định kỷ luật trong kỳ; được 0,00/1,00 điểm."
+                assert numbers == (None, None, None)
+        assert row["explanation"] == text, (agency, row["criterion_code"])
 
 
 def test_q15_rows_and_fault_free_files_are_quarantined_as_the_manifest_says(sim, clean_run):

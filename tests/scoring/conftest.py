@@ -21,6 +21,15 @@ def qd766():
     return resolve_catalogue("qd766@2022")
 
 
+# A catalogue whose only leaf is computed with `fallback: manual` (metrics.md §9.6).
+FALLBACK_CATALOGUE = (
+    "id: c@1\nname: C\nunit_types: [so-ban-nganh]\nareas:\n"
+    "  - {code: '4', name: Tổ chức bộ máy, children: ["
+    "{code: '4.1', name: 'Quy định chức năng, nhiệm vụ', max_points: 2, metric: qlvb.plan_on_time,"
+    " rule: binary, fallback: manual}]}\n"
+)
+
+
 def write_manual_csv(directory: Path, agency_code: str, text: str) -> Path:
     path = directory / str(fixture.YEAR) / f"{agency_code}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from scoring import rules
 from scoring.catalogue import (
     MAX_CATALOGUE_BYTES,
     MAX_YAML_DEPTH,
@@ -169,7 +170,7 @@ def _area(*children: str, max_points: str = "") -> str:
         ),
         (_area(LEAF.replace("'1.1'", "'2.1'")), "node 2.1: code must be 1.N"),
         (_area(LEAF, LEAF), "node 1.1: code used twice"),
-        (_area(_leaf_with("when_no_cases: zero")), "node 1.1: when_no_cases must be one of"),
+        (_area(_leaf_with("when_no_cases: always")), "node 1.1: when_no_cases must be one of"),
         (
             _area("{code: '1.1', name: T, max_points: 2, rule: manual, metric: dvc.online_rate}"),
             "node 1.1: a manual leaf takes no metric",
@@ -220,3 +221,104 @@ def test_an_oversized_catalogue_is_not_parsed(tmp_path):
     path.write_text("#" * (MAX_CATALOGUE_BYTES + 1))
     with pytest.raises(CatalogueError, match=f"larger than {MAX_CATALOGUE_BYTES} bytes"):
         load_catalogue(path)
+
+
+# ---- §9.6 load checks of the new rules ----
+
+EXTERNAL_AREA = (
+    "  - {code: '2', name: Điều tra xã hội học, children: ["
+    "{code: '2.1', name: Khảo sát người dân, max_points: 15, rule: external}, "
+    "{code: '2.2', name: Khảo sát công chức, max_points: 15, rule: external}]}\n"
+)
+PRO_RATA_LEAF = (
+    "{code: '1.1', name: Tinh giản, max_points: 2, metric: hr.civil_servant_reduction, rule: linear_capped, "
+    "parameters: {pro_rata: {total: 0.05, from: 2025, to: 2031}}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("areas", "message"),
+    [
+        (
+            _area("{code: '1.1', name: T, max_points: 15, rule: external, metric: dvc.online_rate}"),
+            "node 1.1: an external leaf takes no metric",
+        ),
+        (
+            _area("{code: '1.1', name: T, max_points: 15, rule: external, parameters: {target: 1}}"),
+            "node 1.1: an external leaf takes no parameters",
+        ),
+        (
+            _area(LEAF.replace("'1.1'", "'1.2'"), "{code: '1.1', name: T, max_points: 15, rule: external}"),
+            "node 1: an area is wholly external or has no external leaf: 1.1 external, 1.2 not",
+        ),
+        (
+            _area(PRO_RATA_LEAF.replace("pro_rata:", "target: 0.5, pro_rata:")),
+            "node 1.1: rule linear_capped takes target or pro_rata, not both: pro_rata excludes target",
+        ),
+        (
+            _area(PRO_RATA_LEAF.replace("from: 2025", "from: 2031")),
+            "node 1.1: pro_rata from 2031 must be before to 2031",
+        ),
+        (
+            _area(PRO_RATA_LEAF.replace("total: 0.05", "total: -1")),
+            "node 1.1: pro_rata total must be positive",
+        ),
+        (
+            _area(PRO_RATA_LEAF.replace("from: 2025, ", "")),
+            "node 1.1: pro_rata must be {total: 0.05, from: 2025, to: 2031}",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1], [30, 0.5]]}}"
+            ),
+            "node 1.1: rule deadline cannot be used yet",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 1, metric: qlvb.plan_on_time, rule: binary, "
+                "when_no_cases: full}"
+            ),
+            "node 1.1: qlvb.plan_on_time takes no when_no_cases",
+        ),
+        (
+            _area(LEAF.replace("linear_capped", "proportional")),
+            "node 1.1: rule proportional takes no parameter(s) target",
+        ),
+    ],
+)
+def test_load_checks_of_the_new_rules(tmp_path, areas, message):
+    path = _catalogue(tmp_path, areas)
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    assert str(error.value).startswith(f"{path}: ")
+    assert message in str(error.value)
+
+
+def test_new_rules_load(tmp_path):
+    areas = _area(
+        PRO_RATA_LEAF,
+        "{code: '1.2', name: T, max_points: 20, metric: dvc.on_time_rate, rule: proportional, "
+        "when_no_cases: zero}",
+    )
+    catalogue = load_catalogue(_catalogue(tmp_path, areas + EXTERNAL_AREA))
+    reduction, progress = catalogue.node("1.1"), catalogue.node("1.2")
+    assert reduction.rule.pro_rata == rules.ProRata(Decimal("0.05"), 2025, 2031)
+    assert reduction.rule.target is None
+    assert (progress.rule.name, progress.when_no_cases) == ("proportional", "zero")
+    assert catalogue.node("2.1").is_external and catalogue.node("2").max_points == 30
+
+
+def test_fallback_is_manual_and_only_on_computed_leaves(tmp_path):
+    assert load_catalogue(_catalogue(tmp_path, _area(_leaf_with("fallback: manual")))).node(
+        "1.1"
+    ).fallback == ("manual")
+    for leaf, message in (
+        (_leaf_with("fallback: zero"), "node 1.1: fallback must be one of manual, not 'zero'"),
+        (
+            "{code: '1.1', name: T, max_points: 2, rule: manual, fallback: manual}",
+            "a manual leaf takes no fallback",
+        ),
+    ):
+        with pytest.raises(CatalogueError, match=message):
+            load_catalogue(_catalogue(tmp_path, _area(leaf)))

@@ -15,7 +15,7 @@ from scoring.manual import (
     write_template,
 )
 from tests.scoring import fixture
-from tests.scoring.conftest import write_manual_csv
+from tests.scoring.conftest import FALLBACK_CATALOGUE, write_manual_csv
 
 HEADER = "criterion_code,score,evidence,note\n"
 
@@ -172,3 +172,38 @@ def test_english_and_vietnamese_headers_are_read_alike(tmp_path, template):
 def test_template_for_a_commune_has_only_the_catalogues_covering_it(tmp_path, template, qd766):
     path = template_path(tmp_path, fixture.YEAR, fixture.X.code)
     assert write_template(path, fixture.X, fixture.YEAR, [template, qd766]) == 1  # qd766 1.1 only
+
+
+def test_an_external_criterion_takes_no_manual_score(tmp_path):
+    from scoring.catalogue import load_catalogue
+
+    catalogue_path = tmp_path / "c@1.yaml"
+    catalogue_path.write_text(
+        "id: c@1\nname: C\nunit_types: [so-ban-nganh]\nareas:\n"
+        "  - {code: '8', name: Điều tra xã hội học, children: ["
+        "{code: '8.1', name: Khảo sát, max_points: 15, rule: external}]}\n",
+        encoding="utf-8",
+    )
+    path, errors = _errors(tmp_path, "8.1,12,,\n", [load_catalogue(catalogue_path)])
+    assert errors == [
+        f"{path}: row 2, field criterion_code: 8.1: tiêu chí do cơ quan có thẩm quyền điều tra, đánh giá; "
+        "không nhập điểm tự đánh giá"
+    ]
+
+
+def test_a_fallback_leaf_takes_a_manual_row_with_its_evidence(tmp_path):
+    from scoring.catalogue import load_catalogue
+
+    catalogue_path = tmp_path / "c@1.yaml"
+    catalogue_path.write_text(FALLBACK_CATALOGUE, encoding="utf-8")
+    catalogue = load_catalogue(catalogue_path)
+    path, errors = _errors(tmp_path, "4.1,2,,\n", [catalogue])
+    assert errors == [
+        f"{path}: row 2, field evidence: 4.1 is computed when the data allow: a score entered for it needs "
+        "its evidence"
+    ]
+    path = write_manual_csv(tmp_path, "H35.02", HEADER + "4.1,2,15/QĐ-SNV; 03/03/2021; Quy định chức năng,\n")
+    entries = parse_entries(path, read_rows(path), [catalogue])
+    assert entries["c@1"]["4.1"].score == Decimal(2)
+    template = tmp_path / "template.xlsx"
+    assert write_template(template, fixture.A, fixture.YEAR, [catalogue]) == 1  # the fallback leaf is listed

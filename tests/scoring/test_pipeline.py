@@ -133,6 +133,35 @@ def test_criterion_score_holds_the_hand_worked_scores_and_a_rerun_replaces_them(
     assert len(_stored(seeded)) == ROWS
 
 
+QUOTA_VIEW = """
+CREATE VIEW marts.dd_hr_within_quota AS
+SELECT * FROM (VALUES ('H35.02', DATE '2026-01-01', DATE '2026-12-31', 38, 40))
+  AS quota (agency_code, period_start, period_end, civil_servants, civil_servant_quota)
+"""
+
+
+def test_explanations_are_stored_and_exported(seeded, tmp_path):
+    """metrics.md §10 through the warehouse: 4.3 reads the quota from its drill-down view (38 of 40: 3 more
+    would exceed it); 7.1 is 190/200 (tests/scoring/test_scorecard.py works its numbers out)."""
+    with seeded.begin() as conn:
+        conn.execute(sa.text(QUOTA_VIEW))
+    compute_criterion_scores(seeded, fixture.YEAR)
+    stored = _stored(seeded)
+    quota = stored[("H35.02", "4.3")]
+    assert quota["explanation"] == (
+        "Có 38 công chức/40 biên chế được giao; được 1,00/1,00 điểm. Thêm 3 công chức sẽ vượt biên chế."
+    )
+    assert (quota["risk_down"], quota["gain_up"], quota["fix_up"]) == (3, None, None)
+    assert (stored[("H35.02", "7.1")]["risk_down"], stored[("H35.02", "7.1")]["fix_up"]) == (12, 10)
+    export_year(fixture.YEAR, str(tmp_path / "out"))
+    scorecard = list(
+        csv.DictReader((tmp_path / "out/2026/scorecard.csv").read_text("utf-8-sig").splitlines())
+    )
+    row = next(r for r in scorecard if (r["agency_code"], r["criterion_code"]) == ("H35.02", "7.1"))
+    assert (row["risk_down"], row["gain_up"], row["fix_up"]) == ("12", "199800", "10")
+    assert row["explanation"].startswith("Đạt 95,00% (190/200 văn bản điện tử)")
+
+
 def test_export_year_writes_every_file(seeded, tmp_path, monkeypatch):
     compute_criterion_scores(seeded, fixture.YEAR)
     # The export date is the local date of PARINDEX_TIMEZONE (issue 10), not the machine's or UTC's: a zone

@@ -136,3 +136,98 @@ def test_a_parent_never_exceeds_its_applicable_maximum(children):
     assert subtotal.max_points == applicable
     if subtotal.score is not None:
         assert D(0) <= subtotal.score <= subtotal.max_points
+
+
+# ---- §9: proportional, pro_rata, when_no_cases zero, external, deadline ----
+
+PRO_RATA = rules.ProRata(D("0.05"), 2025, 2031)
+
+
+def test_proportional_is_m_times_v_clamped():
+    rule = Rule(rules.PROPORTIONAL)
+    assert rules.apply_rule(rule, D("0.5000"), D(20)) == D("10.00")
+    assert rules.apply_rule(rule, D("0.3333"), D(2)) == D("0.67")  # 0.6666 half-up
+    assert rules.apply_rule(rule, D("1.0000"), D(6)) == D("6.00")
+    assert rules.apply_rule(rule, D("-0.0100"), D(6)) == D("0.00")
+
+
+def test_pro_rata_worked_examples_of_9_3():
+    rule = Rule(rules.LINEAR_CAPPED, pro_rata=PRO_RATA)
+    # 250 → 249 công chức: v = 0.0040; (2 × 0.0040 × 6) ÷ (0.05 × 1) = 0.96
+    assert rules.apply_rule(rule, D("0.0040"), D(2), 2026) == D("0.96")
+    # 40 → 39: v = 0.0250; 2 × 0.0250 × 6 ÷ 0.05 = 6, capped at 2
+    assert rules.apply_rule(rule, D("0.0250"), D(2), 2026) == D("2.00")
+    # 2028: k = 3, target 2.5 %: 2 × 0.0100 × 6 ÷ 0.15 = 0.80; after E the target stays R (k = 6)
+    assert rules.apply_rule(rule, D("0.0100"), D(2), 2028) == D("0.80")
+    assert rules.apply_rule(rule, D("0.0400"), D(2), 2035) == D("1.60")
+    assert PRO_RATA.target(2026) == D("0.05") / 6  # never rounded
+
+
+def test_pro_rata_is_not_applicable_up_to_the_baseline_year():
+    rule = Rule(rules.LINEAR_CAPPED, pro_rata=PRO_RATA)
+    reading = MetricReading(1, 250, D("0.0040"))
+    outcome = rules.score_metric_leaf(rule, D(2), reading, rules.NOT_APPLICABLE, year=2025)
+    assert outcome == (rules.NOT_APPLICABLE, None, rules.REASON_BEFORE_PRO_RATA)
+    assert rules.score_metric_leaf(rule, D(2), reading, year=2026) == (rules.COMPUTED, D("0.96"), None)
+
+
+def test_when_no_cases_zero_scores_zero_only_with_data():
+    rule = Rule(rules.PROPORTIONAL)
+    assert rules.score_metric_leaf(rule, D(20), MetricReading(0, 0, None), rules.ZERO) == (
+        rules.COMPUTED,
+        D("0.00"),
+        rules.REASON_NO_CASES,
+    )
+    no_data = MetricReading(None, None, None)
+    assert rules.score_metric_leaf(rule, D(20), no_data, rules.ZERO).status == rules.MISSING
+
+
+def test_external_children_leave_both_sums_and_make_an_external_parent():
+    external = (rules.EXTERNAL_STATUS, None, D(15))
+    assert rules.roll_up([external, external]) == (rules.EXTERNAL_STATUS, None, D(30))
+    areas = [
+        (rules.COMPUTED, D("30.50"), D(40)),
+        (rules.MISSING, D("10.00"), D(30)),
+        (rules.NOT_APPLICABLE, None, D(0)),
+        (rules.EXTERNAL_STATUS, None, D(30)),
+    ]
+    assert rules.roll_up(areas) == (rules.MISSING, D("40.50"), D(70))  # TỔNG: 70, not 100
+    assert rules.index(D("40.50"), D(70)) == D("0.5786")
+
+
+def test_deadline_worked_example_of_9_2():
+    # 7.6, m = 2, bands [(0, 1), (30, 0.5)]: the plan of 14/01/Y against Y-1-12-31 is 14 days late, c = 0.5.
+    rule = Rule(rules.DEADLINE, deadline_bands=((0, D(1)), (30, D("0.5"))))
+    assert rules.deadline_credit(14, rule.deadline_bands) == D("0.5")
+    assert rules.deadline_score([rules.DeadlineItem(rules.LATE, 14)], D(2), rule) == D("1.00")
+
+
+def test_deadline_credits_items_and_ignores_pending_ones():
+    rule = Rule(rules.DEADLINE, deadline_bands=((0, D(1)), (15, D("0.5"))))
+    items = [
+        rules.DeadlineItem(rules.ON_TIME, -3),  # c = 1
+        rules.DeadlineItem(rules.LATE, 15),  # c = 0.5 (L ≤ 15)
+        rules.DeadlineItem(rules.LATE, 16),  # c = 0
+        rules.DeadlineItem(rules.MISSING),  # c = 0
+        rules.DeadlineItem(rules.PENDING),  # leaves N
+        rules.DeadlineItem(rules.UNVERIFIABLE),  # leaves N
+    ]
+    # (2 × 1.5) ÷ 4 = 0.75
+    assert rules.deadline_score(items, D(2), rule) == D("0.75")
+    # (1 × 1) ÷ 3 = 0.333… → 0.33: multiplication first, one division, half-up
+    three = [rules.DeadlineItem(rules.ON_TIME, 0), *[rules.DeadlineItem(rules.MISSING)] * 2]
+    assert rules.deadline_score(three, D(1), rule) == D("0.33")
+    assert rules.deadline_score([rules.DeadlineItem(rules.PENDING)], D(2), rule) is None
+
+
+def test_working_days_late_counts_working_days_after_the_deadline():
+    from datetime import date
+
+    holidays = {date(2026, 1, 1)}
+
+    def working(day):
+        return day.weekday() < 5 and day not in holidays
+
+    # Deadline Wed 31/12/2025; issued Mon 05/01/2026: 1/1 holiday, 2/1 Fri, 3–4 weekend, 5/1 Mon → 2.
+    assert rules.working_days_late(date(2025, 12, 31), date(2026, 1, 5), working) == 2
+    assert rules.working_days_late(date(2025, 12, 31), date(2025, 12, 30), working) == 0

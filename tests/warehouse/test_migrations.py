@@ -100,3 +100,44 @@ def test_an_unversioned_warehouse_whose_tables_differ_is_refused(empty):
     with pytest.raises(SchemaMismatch, match="staging.extraction_cursor"):
         schema.ensure_schema(empty)
     assert _revision(empty) is None
+
+
+EXPLANATION_COLUMNS = ("explanation", "risk_down", "gain_up", "fix_up")
+
+
+def _columns(engine: sa.Engine, name: str) -> set[str]:
+    table = schema.metadata.tables[name]
+    return {column["name"] for column in sa.inspect(engine).get_columns(table.name, schema=table.schema)}
+
+
+def _drop_explanation_columns(engine: sa.Engine) -> None:
+    """Revisions create tables from today's definitions: a warehouse made before 0004 lacked these."""
+    with engine.begin() as conn:
+        for column in EXPLANATION_COLUMNS:
+            conn.exec_driver_sql(f"ALTER TABLE marts.criterion_score DROP COLUMN {column}")
+
+
+def test_0004_adds_the_explanation_columns_and_keeps_the_scores(empty):
+    upgrade(empty, "0003")
+    _drop_explanation_columns(empty)
+    with empty.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO marts.criterion_score (agency_code, year, catalogue_id, criterion_code, score)"
+            " VALUES ('H35.02', 2026, 'template-so@2026.1', '3.3', 3.00)"
+        )
+
+    schema.ensure_schema(empty)
+
+    assert _revision(empty) == NEWEST
+    assert set(EXPLANATION_COLUMNS) <= _columns(empty, "marts.criterion_score")
+    assert scalar(empty, "SELECT COUNT(*) FROM marts.criterion_score WHERE risk_down IS NULL") == 1
+
+
+def test_an_unversioned_warehouse_from_before_0004_is_stamped_at_0003_then_upgraded(empty):
+    _create_all(empty, list(schema.metadata.tables))
+    _drop_explanation_columns(empty)
+
+    schema.ensure_schema(empty)
+
+    assert _revision(empty) == NEWEST
+    assert set(EXPLANATION_COLUMNS) <= _columns(empty, "marts.criterion_score")

@@ -2,9 +2,10 @@
 
 Table definitions stay in `warehouse/schema.py` and `warehouse/tables_*.py`; each revision creates the
 tables of its frozen list of names from them (`create_tables`). A change to an existing table is a new
-revision with explicit `op` calls. A warehouse created by `metadata.create_all` before migrations existed
-has no version table: it is stamped with the newest revision whose tables it already holds, column for
-column, and then upgraded.
+revision with explicit `op` calls that lists the columns it adds in `COLUMNS`. A warehouse created by
+`metadata.create_all` before migrations existed has no version table: it is stamped with the newest revision
+whose tables it already holds, column for column (without the columns later revisions add), and then
+upgraded.
 """
 
 from pathlib import Path
@@ -44,6 +45,14 @@ def revision_tables() -> list[tuple[str, tuple[str, ...]]]:
     ]
 
 
+def revision_columns() -> dict[str, dict[str, tuple[str, ...]]]:
+    """revision → {table name: the columns it adds to a table of an earlier revision}."""
+    script = ScriptDirectory(str(Path(__file__).parent))
+    return {
+        revision.revision: getattr(revision.module, "COLUMNS", {}) for revision in script.walk_revisions()
+    }
+
+
 def create_tables(bind: sa.Connection, names: tuple[str, ...]) -> None:
     """Create the named tables of the schema, skipping those that exist (an adopted warehouse)."""
     schema.metadata.create_all(bind, tables=[schema.metadata.tables[name] for name in names], checkfirst=True)
@@ -56,12 +65,36 @@ def current_revision(conn: sa.Connection) -> str | None:
     return context.get_current_revision()
 
 
-def _matches(inspector: sa.Inspector, name: str) -> bool:
+def _present_columns(inspector: sa.Inspector, name: str) -> set[str] | None:
     table = schema.metadata.tables[name]
     if not inspector.has_table(table.name, schema=table.schema):
-        return False
-    present = {column["name"] for column in inspector.get_columns(table.name, schema=table.schema)}
-    return present == {column.name for column in table.columns}
+        return None
+    return {column["name"] for column in inspector.get_columns(table.name, schema=table.schema)}
+
+
+def _matches(inspector: sa.Inspector, name: str, later: frozenset[str] = frozenset()) -> bool:
+    """The table exists with the columns of its definition, leaving aside `later` (added by later
+    revisions, which it may or may not have yet)."""
+    present = _present_columns(inspector, name)
+    expected = {column.name for column in schema.metadata.tables[name].columns}
+    return present is not None and present - later == expected - later
+
+
+def _has_added_columns(inspector: sa.Inspector, added: dict[str, tuple[str, ...]]) -> bool:
+    return all(
+        set(columns) <= (_present_columns(inspector, name) or set()) for name, columns in added.items()
+    )
+
+
+def _columns_added_after(
+    revisions: list[tuple[str, tuple[str, ...]]], added: dict[str, dict[str, tuple[str, ...]]], position: int
+) -> dict[str, frozenset[str]]:
+    """table name → the columns that the revisions after `revisions[position]` add to it."""
+    later: dict[str, set[str]] = {}
+    for newer, _ in revisions[position + 1 :]:
+        for name, columns in added[newer].items():
+            later.setdefault(name, set()).update(columns)
+    return {name: frozenset(columns) for name, columns in later.items()}
 
 
 def _adopted_revision(conn: sa.Connection) -> str | None:
@@ -76,12 +109,20 @@ def _adopted_revision(conn: sa.Connection) -> str | None:
     if not existing:
         return None
     adopted = None
-    for revision, names in revision_tables():
-        if not all(_matches(inspector, name) for name in names):
+    revisions = revision_tables()
+    added = revision_columns()
+    for position, (revision, names) in enumerate(revisions):
+        later = _columns_added_after(revisions, added, position)
+        if not all(_matches(inspector, name, later.get(name, frozenset())) for name in names):
+            break
+        if not _has_added_columns(inspector, added[revision]):
             break
         adopted = revision
     if adopted is None:
-        differing = [name for name in revision_tables()[0][1] if not _matches(inspector, name)]
+        later = _columns_added_after(revisions, added, 0)
+        differing = [
+            name for name in revisions[0][1] if not _matches(inspector, name, later.get(name, frozenset()))
+        ]
         raise SchemaMismatch(
             "the warehouse has tables but no migration version, and these tables differ from the first "
             f"revision: {', '.join(differing)}"
