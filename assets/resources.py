@@ -4,6 +4,7 @@ variable's name, never its value."""
 
 from __future__ import annotations
 
+import grp
 import os
 from datetime import date
 
@@ -134,6 +135,8 @@ class PipelineSettings(ConfigurableResource):
     agency_table: str | None = None
     full_refresh: bool = False
     export_agencies: list[str] | None = None
+    # The group that may read the DuckDB read copy (mode 0640); None: the group the file is created with.
+    analyst_group: str | None = None
 
     def require_pseudonym_key(self) -> bytes:
         if not self.pseudonym_key:
@@ -170,6 +173,16 @@ def _count_env(name: str) -> int | None:
     if value and not (value.isdigit() and int(value) > 0):
         raise MissingConfiguration(f"{name} must be a whole number of at least 1, e.g. 2")
     return int(value) if value else None
+
+
+def _group_env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    if value:
+        try:
+            grp.getgrnam(value)
+        except KeyError:
+            raise MissingConfiguration(f"{name}: there is no group {value!r} on this machine") from None
+    return value or None
 
 
 def _set(**fields):
@@ -215,6 +228,7 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 extract_start=_env("PARINDEX_EXTRACT_START"),
                 export_dir=_env("PARINDEX_EXPORT_DIR"),
                 agency_table=_env("PARINDEX_AGENCY_TABLE"),
+                analyst_group=_group_env("PARINDEX_ANALYST_GROUP"),
             )
         ),
     }
