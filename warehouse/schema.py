@@ -500,6 +500,47 @@ criterion_score = sa.Table(
     comment="grain: one row per agency, year, catalogue and catalogue node or total (interface.md §4)",
 )
 
+catalogue_leaf = sa.Table(
+    "catalogue_leaf",
+    metadata,
+    column("catalogue_id", sa.Text, "catalogue id and version, as in criterion_score", nullable=False),
+    column("catalogue_name", sa.Text, "Vietnamese name of the catalogue"),
+    column("unit_types", sa.Text, "comma-separated LoaiDonVi the catalogue scores"),
+    column("criterion_code", sa.Text, "the leaf's code, as in criterion_score", nullable=False),
+    column("parent_code", sa.Text, "code of the parent node"),
+    column("level", sa.Text, "tieu_chi or tieu_chi_thanh_phan"),
+    column("criterion_name", sa.Text, "Vietnamese text of the criterion"),
+    column("max_points", sa.Numeric(9, 2), "the leaf's maximum points"),
+    column("placeholder", sa.Boolean, "max_points is a placeholder of the template, not the province's"),
+    column("rule", sa.Text, "binary, step, linear_capped, all_or_nothing or manual (metrics.md §5)"),
+    column("metric_code", sa.Text, "the metric the rule scores; null for manual leaves"),
+    column(
+        "bands",
+        sa.Text,
+        "step: JSON array of [threshold, points], highest threshold first: the points of the first band "
+        "the value reaches, else 0",
+    ),
+    column("target", sa.Numeric(18, 4), "linear_capped: score = max_points × min(1, value / target)"),
+    column("zero_is_pass", sa.Boolean, "binary: full points when the value is 0 (else when it is 1)"),
+    column(
+        "when_no_cases",
+        sa.Text,
+        "full, not_applicable or missing: the status when the metric's denominator is 0; null for manual",
+    ),
+    column("full_requires_cases_of", sa.Text, "when_no_cases full only if this metric has cases"),
+    column(
+        "period_start", sa.Text, "the leaf's own window, relative to the year Y (e.g. Y-1-12-15); null: P"
+    ),
+    column("period_end", sa.Text, "the end of the leaf's own window, e.g. Y-12-14; null: P"),
+    column("evidence", sa.Text, "drilldown (the metric's view and counts) or document; null for manual"),
+    column("not_applicable_for", sa.Text, "comma-separated LoaiDonVi for which the leaf is not applicable"),
+    column("loaded_at", sa.DateTime, f"when the scoring step wrote the catalogue ({LOCAL})"),
+    primary_key("catalogue_id", "criterion_code"),
+    schema="marts",
+    comment="grain: one row per catalogue and scored leaf, with its rule's parameters: why a leaf's "
+    "criterion_score is what it is; replaced per catalogue each time scoring uses it",
+)
+
 quality_check_result = sa.Table(
     "quality_check_result",
     metadata,
