@@ -61,6 +61,11 @@ def publish_read_copy(url: str, *, analyst_group: str | None = None) -> Path | N
     return target
 
 
+def reads_pipeline_schemas(view_sql: str) -> bool:
+    """Whether a view reads `raw`, `staging` or `quarantine`: in the copy it becomes a table of its rows."""
+    return _PIPELINE_SCHEMAS.search(view_sql) is not None
+
+
 def _group_id(name: str | None) -> int | None:
     if not name:
         return None
@@ -82,7 +87,7 @@ def _write_marts(conn: sa.Connection, path: Path) -> None:
             _copy_rows(conn, name)
         _copy_comments(conn, home)
         for name in build_order(views):
-            if _PIPELINE_SCHEMAS.search(views[name]):
+            if reads_pipeline_schemas(views[name]):
                 _copy_rows(conn, name)
                 comment = f"rows of the warehouse's view marts.{name}, which reads the pipeline's schemas"
                 _comment(conn, f"TABLE {_ATTACHED}.{PUBLISHED_SCHEMA}.{name}", comment)

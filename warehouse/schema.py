@@ -262,7 +262,7 @@ def landing_target(source: str, entity: str) -> LandingTarget:
 extraction_cursor = sa.Table(
     "extraction_cursor",
     metadata,
-    column("source", sa.Text, nullable=False),
+    column("source", sa.Text, "source system: dvc, qlvb, ecabinet or hr", nullable=False),
     column("entity", sa.Text, "the contract's resource name", nullable=False),
     column("watermark", sa.DateTime, f"high-water mark of the last complete extraction ({LOCAL})"),
     column("updated_at", sa.DateTime, f"when the watermark was stored ({LOCAL})"),
@@ -295,13 +295,18 @@ rejected_record = sa.Table(
         "MD5 over source, entity, key, version, field, reason, record",
         nullable=False,
     ),
-    column("source", sa.Text, nullable=False),
+    column("source", sa.Text, "source system: dvc, qlvb, ecabinet or hr", nullable=False),
     column("entity", sa.Text, "the contract's resource name", nullable=False),
     column("record_key", sa.Text, "natural key, cleaned and pseudonymised"),
     column("record_version", sa.DateTime, f"the record's version time ({LOCAL})"),
     column("locator", sa.Text, "request URL with query and item index, or file, sheet and row"),
     column("field", sa.Text, "contract field name; Parent[i].Field for array entries"),
-    column("reason_code", sa.Text, "sources.md §1.10", nullable=False),
+    column(
+        "reason_code",
+        sa.Text,
+        "why the record was rejected: a reason code of sources.md §1.10",
+        nullable=False,
+    ),
     column("detail", sa.Text, "Vietnamese, names the field"),
     column("record", sa.Text, "the original record after the privacy rules, JSON text"),
     column("agency_code", sa.Text, "canonical agency the record belongs to, best effort; null when unknown"),
@@ -520,7 +525,11 @@ catalogue_leaf = sa.Table(
         "step: JSON array of [threshold, points], highest threshold first: the points of the first band "
         "the value reaches, else 0",
     ),
-    column("target", sa.Numeric(18, 4), "linear_capped: score = max_points × min(1, value / target)"),
+    column(
+        "target",
+        sa.Numeric(18, 4),
+        "linear_capped: score = min(max_points, max_points × value ÷ target), at least 0",
+    ),
     column("zero_is_pass", sa.Boolean, "binary: full points when the value is 0 (else when it is 1)"),
     column(
         "when_no_cases",
