@@ -543,7 +543,7 @@ catalogue_leaf = sa.Table(
     column("period_end", sa.Text, "the end of the leaf's own window, e.g. Y-12-14; null: P"),
     column("evidence", sa.Text, "drilldown (the metric's view and counts) or document; null for manual"),
     column("not_applicable_for", sa.Text, "comma-separated LoaiDonVi for which the leaf is not applicable"),
-    column("loaded_at", sa.DateTime, f"when the scoring step wrote the catalogue ({LOCAL})"),
+    column("computed_at", sa.DateTime, f"when the scoring step wrote the catalogue's rows ({LOCAL})"),
     primary_key("catalogue_id", "criterion_code"),
     schema="marts",
     comment="grain: one row per catalogue and scored leaf, with its rule's parameters: why a leaf's "

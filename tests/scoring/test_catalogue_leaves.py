@@ -157,13 +157,13 @@ def test_every_leaf_with_its_rule_parameters(tmp_path):
 
 
 def test_the_rows_replace_their_catalogues_only(engine, tmp_path):
-    loaded_at = datetime(2026, 12, 7, 8, 30)
+    computed_at = datetime(2026, 12, 7, 8, 30)
     other = [{**EXPECTED[0], "catalogue_id": "other@1"}]
-    replace_catalogue_leaves(engine, ["other@1"], other, loaded_at)
-    replace_catalogue_leaves(engine, ["test@1"], EXPECTED[:2], loaded_at)
+    replace_catalogue_leaves(engine, ["other@1"], other, computed_at)
+    replace_catalogue_leaves(engine, ["test@1"], EXPECTED[:2], computed_at)
     # A second load of test@1 (say, a corrected file under the same id) replaces its rows, not other@1's.
     assert (
-        replace_catalogue_leaves(engine, ["test@1"], catalogue_leaf_rows(_catalogue(tmp_path)), loaded_at)
+        replace_catalogue_leaves(engine, ["test@1"], catalogue_leaf_rows(_catalogue(tmp_path)), computed_at)
         == 5
     )
     table = schema.catalogue_leaf
@@ -178,4 +178,4 @@ def test_the_rows_replace_their_catalogues_only(engine, tmp_path):
         ("other@1", "1.1"),
         *(("test@1", row["criterion_code"]) for row in EXPECTED),
     ]
-    assert stored[1:] == [{**row, "loaded_at": loaded_at} for row in EXPECTED]
+    assert stored[1:] == [{**row, "computed_at": computed_at} for row in EXPECTED]
