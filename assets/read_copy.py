@@ -3,7 +3,7 @@ it was launched: from the UI, the schedule, a sensor or a backfill, not only by 
 
 from dagster import AssetKey, AssetsDefinition, MaterializeResult, asset
 
-from assets.resources import WarehouseResource
+from assets.resources import PipelineSettings, WarehouseResource
 from warehouse.publish import publish_read_copy
 
 READ_COPY_KEY = AssetKey(["warehouse", "read_copy"])
@@ -17,17 +17,18 @@ def read_copy_asset(upstream: list[AssetKey]) -> AssetsDefinition:
         group_name="marts",
         deps=upstream,
         description=(
-            "`warehouse.read.duckdb` beside a DuckDB warehouse file: a copy of the warehouse after the run's "
-            "writes, replaced atomically, for analysts, the webserver and sensors, which must never open the "
-            "file a run writes. Nothing to do on PostgreSQL."
+            "`warehouse.read.duckdb` beside a DuckDB warehouse file: the `marts` of the warehouse after "
+            "the run's writes (raw, staging and quarantine stay in the pipeline's file), replaced "
+            "atomically, mode 0640 with the group PARINDEX_ANALYST_GROUP, for analysts, the webserver and "
+            "sensors, which must never open the file a run writes. Nothing to do on PostgreSQL."
         ),
         kinds={"duckdb"},
         owners=["team:data"],
-        # Copying needs a checkpoint of the file, so no other step may hold it meanwhile.
+        # The marts are read while no other step writes the warehouse: the copy is one consistent state.
         pool="warehouse",
     )
-    def read_copy(warehouse: WarehouseResource) -> MaterializeResult:
-        path = publish_read_copy(warehouse.url)
+    def read_copy(warehouse: WarehouseResource, settings: PipelineSettings) -> MaterializeResult:
+        path = publish_read_copy(warehouse.url, analyst_group=settings.analyst_group)
         return MaterializeResult(metadata={"path": str(path) if path else "PostgreSQL: no copy needed"})
 
     return read_copy

@@ -4,6 +4,7 @@ variable's name, never its value."""
 
 from __future__ import annotations
 
+import grp
 import math
 import os
 from datetime import date
@@ -142,6 +143,8 @@ class PipelineSettings(ConfigurableResource):
     agency_table: str | None = None
     full_refresh: bool = False
     export_agencies: list[str] | None = None
+    # The group that may read the DuckDB read copy (mode 0640); None: the group the file is created with.
+    analyst_group: str | None = None
 
     def require_pseudonym_key(self) -> bytes:
         if not self.pseudonym_key:
@@ -201,6 +204,16 @@ def _http_limits() -> dict[str, float]:
     )
 
 
+def _group_env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    if value:
+        try:
+            grp.getgrnam(value)
+        except KeyError:
+            raise MissingConfiguration(f"{name}: there is no group {value!r} on this machine") from None
+    return value or None
+
+
 def _set(**fields):
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -248,6 +261,7 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 extract_start=_env("PARINDEX_EXTRACT_START"),
                 export_dir=_env("PARINDEX_EXPORT_DIR"),
                 agency_table=_env("PARINDEX_AGENCY_TABLE"),
+                analyst_group=_group_env("PARINDEX_ANALYST_GROUP"),
             )
         ),
     }

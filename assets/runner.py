@@ -142,7 +142,7 @@ def run_year(
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     finally:
-        publish_read_copy(warehouse_url())
+        publish_read_copy(warehouse_url(), analyst_group=resources["settings"].analyst_group)
     failed_checks = [
         f"{event.asset_check_evaluation_data.asset_key.to_user_string()}: "
         f"{event.asset_check_evaluation_data.check_name}: "

@@ -12,6 +12,10 @@ from assets.exports import (
 from assets.marts import METRIC_VALUE_KEY, failed_blocking_checks
 from assets.partitions import assessment_years
 from assets.resources import PipelineSettings, WarehouseResource
+from scoring.catalogue import selected_catalogues
+from scoring.catalogue_leaves import catalogue_leaf_rows
+from warehouse.catalogue_leaves import replace_catalogue_leaves
+from warehouse.clock import local_now
 
 CRITERION_SCORE_KEY = AssetKey(["marts", "criterion_score"])
 SCORECARD_CSV_KEY = AssetKey(["exports", "scorecard_csv"])
@@ -34,7 +38,8 @@ def _require_passed_checks(context: AssetExecutionContext, engine) -> None:
     description=(
         "One row per agency, catalogue node and total (interface.md §3 scorecard.csv): the catalogues "
         "of PARINDEX_CATALOGUE applied to the year's metric values, the manual inputs of "
-        "PARINDEX_MANUAL_DIR and the documents cited as evidence."
+        "PARINDEX_MANUAL_DIR and the documents cited as evidence. Writes `marts.catalogue_leaf` too: "
+        "each catalogue's leaves with their rule parameters."
     ),
     kinds={"sql"},
     owners=["team:data"],
@@ -44,7 +49,17 @@ def criterion_score(context: AssetExecutionContext, warehouse: WarehouseResource
     engine = warehouse.engine()
     _require_passed_checks(context, engine)
     summary = compute_criterion_scores(engine, int(context.partition_key))
-    return MaterializeResult(metadata={"row_count": summary.rows, **summary.by_status})
+    leaves = record_catalogue_leaves(engine)
+    return MaterializeResult(
+        metadata={"row_count": summary.rows, "catalogue_leaf_rows": leaves, **summary.by_status}
+    )
+
+
+def record_catalogue_leaves(engine) -> int:
+    """`marts.catalogue_leaf` of the catalogues of PARINDEX_CATALOGUE, which scored the year."""
+    catalogues = selected_catalogues()
+    rows = [row for catalogue in catalogues for row in catalogue_leaf_rows(catalogue)]
+    return replace_catalogue_leaves(engine, [c.id for c in catalogues], rows, local_now())
 
 
 def _export_asset(key: AssetKey, description: str, kind: str, write):

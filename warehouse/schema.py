@@ -262,7 +262,7 @@ def landing_target(source: str, entity: str) -> LandingTarget:
 extraction_cursor = sa.Table(
     "extraction_cursor",
     metadata,
-    column("source", sa.Text, nullable=False),
+    column("source", sa.Text, "source system: dvc, qlvb, ecabinet or hr", nullable=False),
     column("entity", sa.Text, "the contract's resource name", nullable=False),
     column("watermark", sa.DateTime, f"high-water mark of the last complete extraction ({LOCAL})"),
     column("updated_at", sa.DateTime, f"when the watermark was stored ({LOCAL})"),
@@ -295,13 +295,18 @@ rejected_record = sa.Table(
         "MD5 over source, entity, key, version, field, reason, record",
         nullable=False,
     ),
-    column("source", sa.Text, nullable=False),
+    column("source", sa.Text, "source system: dvc, qlvb, ecabinet or hr", nullable=False),
     column("entity", sa.Text, "the contract's resource name", nullable=False),
     column("record_key", sa.Text, "natural key, cleaned and pseudonymised"),
     column("record_version", sa.DateTime, f"the record's version time ({LOCAL})"),
     column("locator", sa.Text, "request URL with query and item index, or file, sheet and row"),
     column("field", sa.Text, "contract field name; Parent[i].Field for array entries"),
-    column("reason_code", sa.Text, "sources.md §1.10", nullable=False),
+    column(
+        "reason_code",
+        sa.Text,
+        "why the record was rejected: a reason code of sources.md §1.10",
+        nullable=False,
+    ),
     column("detail", sa.Text, "Vietnamese, names the field"),
     column("record", sa.Text, "the original record after the privacy rules, JSON text"),
     column("agency_code", sa.Text, "canonical agency the record belongs to, best effort; null when unknown"),
@@ -516,6 +521,51 @@ criterion_score = sa.Table(
     primary_key("agency_code", "year", "catalogue_id", "criterion_code"),
     schema="marts",
     comment="grain: one row per agency, year, catalogue and catalogue node or total (interface.md §4)",
+)
+
+catalogue_leaf = sa.Table(
+    "catalogue_leaf",
+    metadata,
+    column("catalogue_id", sa.Text, "catalogue id and version, as in criterion_score", nullable=False),
+    column("catalogue_name", sa.Text, "Vietnamese name of the catalogue"),
+    column("unit_types", sa.Text, "comma-separated LoaiDonVi the catalogue scores"),
+    column("criterion_code", sa.Text, "the leaf's code, as in criterion_score", nullable=False),
+    column("parent_code", sa.Text, "code of the parent node"),
+    column("level", sa.Text, "tieu_chi or tieu_chi_thanh_phan"),
+    column("criterion_name", sa.Text, "Vietnamese text of the criterion"),
+    column("max_points", sa.Numeric(9, 2), "the leaf's maximum points"),
+    column("placeholder", sa.Boolean, "max_points is a placeholder of the template, not the province's"),
+    column("rule", sa.Text, "binary, step, linear_capped, all_or_nothing or manual (metrics.md §5)"),
+    column("metric_code", sa.Text, "the metric the rule scores; null for manual leaves"),
+    column(
+        "bands",
+        sa.Text,
+        "step: JSON array of [threshold, points], highest threshold first: the points of the first band "
+        "the value reaches, else 0",
+    ),
+    column(
+        "target",
+        sa.Numeric(18, 4),
+        "linear_capped: score = min(max_points, max_points × value ÷ target), at least 0",
+    ),
+    column("zero_is_pass", sa.Boolean, "binary: full points when the value is 0 (else when it is 1)"),
+    column(
+        "when_no_cases",
+        sa.Text,
+        "full, not_applicable or missing: the status when the metric's denominator is 0; null for manual",
+    ),
+    column("full_requires_cases_of", sa.Text, "when_no_cases full only if this metric has cases"),
+    column(
+        "period_start", sa.Text, "the leaf's own window, relative to the year Y (e.g. Y-1-12-15); null: P"
+    ),
+    column("period_end", sa.Text, "the end of the leaf's own window, e.g. Y-12-14; null: P"),
+    column("evidence", sa.Text, "drilldown (the metric's view and counts) or document; null for manual"),
+    column("not_applicable_for", sa.Text, "comma-separated LoaiDonVi for which the leaf is not applicable"),
+    column("computed_at", sa.DateTime, f"when the scoring step wrote the catalogue's rows ({LOCAL})"),
+    primary_key("catalogue_id", "criterion_code"),
+    schema="marts",
+    comment="grain: one row per catalogue and scored leaf, with its rule's parameters: why a leaf's "
+    "criterion_score is what it is; replaced per catalogue each time scoring uses it",
 )
 
 quality_check_result = sa.Table(

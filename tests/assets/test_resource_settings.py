@@ -1,5 +1,8 @@
 """Resources take their settings from the environment; a malformed number names its variable."""
 
+import grp
+import os
+
 import pytest
 
 from assets.resources import MissingConfiguration, build_resources
@@ -42,5 +45,20 @@ def test_a_bad_http_limit_names_the_variable(variable, value):
     with (
         environment(**{variable: value}),
         pytest.raises(MissingConfiguration, match=f"{variable} must be a positive number"),
+    ):
+        build_resources()
+
+
+def test_the_analysts_group_comes_from_the_environment_and_an_unknown_one_is_named():
+    own = grp.getgrgid(os.getegid()).gr_name
+    with environment(PARINDEX_ANALYST_GROUP=own):
+        assert build_resources()["settings"].analyst_group == own
+    with environment(PARINDEX_ANALYST_GROUP=""):
+        assert build_resources()["settings"].analyst_group is None
+    with (
+        environment(PARINDEX_ANALYST_GROUP="no-such-analysts"),
+        pytest.raises(
+            MissingConfiguration, match="PARINDEX_ANALYST_GROUP: there is no group 'no-such-analysts'"
+        ),
     ):
         build_resources()

@@ -6,6 +6,7 @@ knows and the run's own stdout/stderr, so it makes one more all-sources run with
 in the environment, which the simulator then uses (sources.md §1.3)."""
 
 import base64
+import stat
 import uuid
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from dagster import DagsterInstance, serialize_value
 from simulators.http.auth import TokenStore
 from tests.e2e.pipeline import PSEUDONYM_KEY, environment, run_against
 from tests.e2e.privacy_scan import clear_text_hits, needle_pattern, sensitive_columns
+from warehouse.publish import READ_COPY_NAME
 
 # Class R fields (sources.md §1.9): free text that may name people (the simulator's dossier summaries
 # do), kept in raw, staging and quarantine but never in marts.
@@ -152,6 +154,35 @@ def test_no_personal_data_in_clear_in_any_schema(full_sim, full_clean_run):
     finally:
         engine.dispose()
     assert file_hits(work / "exports", everything) == []
+
+
+def test_the_read_copy_holds_marts_only_and_no_personal_data(full_sim, full_clean_run):
+    """Issue 10: the copy analysts open has no schema but marts, no person's name, ID, phone or e-mail in
+    any cell (class R free text included: marts must not carry it), and every view of it answers."""
+    _, work = full_clean_run
+    copy = work / READ_COPY_NAME
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o640
+    engine = sa.create_engine(f"duckdb:///{copy}", connect_args={"read_only": True})
+    try:
+        with engine.connect() as conn:
+            schemas = conn.exec_driver_sql(
+                "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()"
+            )
+            assert {name for (name,) in schemas} == {"main", "marts"}
+            relations = conn.exec_driver_sql(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+                " UNION ALL SELECT schema_name, view_name FROM duckdb_views()"
+                " WHERE database_name = current_database() AND NOT internal"
+            ).all()
+            assert {s for s, _ in relations} == {"marts"}
+            counts = {
+                t: conn.exec_driver_sql(f"SELECT COUNT(*) FROM marts.{t}").scalar_one() for _, t in relations
+            }
+        assert counts["dd_dvc_on_time_rate"] > 0 and counts["metric_value"] > 0
+        everything = set().union(*personal_needles(full_sim).values())
+        assert clear_text_hits(engine, everything) == []
+    finally:
+        engine.dispose()
 
 
 def test_no_configured_secret_in_logs_metadata_exports_or_warehouse(full_sim, tmp_path, monkeypatch, capfd):

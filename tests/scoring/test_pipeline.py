@@ -249,6 +249,15 @@ def test_scoring_assets_materialise_the_partition(seeded, tmp_path):
     folder = tmp_path / "exports" / "2026"
     assert (folder / "scorecard.csv").exists() and (folder / "xep_hang.xlsx").exists()
     assert (folder / "H35.05" / "tu_danh_gia_2026.xlsx").exists()
+    # The template's 38 leaves, each with its rule; 3.3's bands as the YAML file lists them.
+    leaf = schema.catalogue_leaf
+    with seeded.connect() as conn:
+        leaves = {
+            r.criterion_code: r
+            for r in conn.execute(sa.select(leaf).where(leaf.c.catalogue_id == "template-so@2026.1"))
+        }
+    assert len(leaves) == 38
+    assert (leaves["3.3"].rule, leaves["3.3"].bands) == ("step", "[[1, 4], [0.95, 3], [0.9, 2], [0.8, 1]]")
 
 
 def test_scoring_waits_for_the_blocking_checks(seeded, tmp_path, monkeypatch):

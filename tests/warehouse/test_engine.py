@@ -27,11 +27,12 @@ def test_postgres_urls_use_psycopg_3():
     engine.dispose()
 
 
-def test_publish_copies_the_duckdb_file_beside_it(tmp_path):
+def test_publish_copies_the_marts_of_the_duckdb_file_beside_it(tmp_path):
     url = f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE t AS SELECT 42 AS answer")
+        conn.exec_driver_sql("CREATE SCHEMA marts")
+        conn.exec_driver_sql("CREATE TABLE marts.t AS SELECT 42 AS answer")
     engine.dispose()
 
     copy = publish_read_copy(url)
@@ -39,7 +40,7 @@ def test_publish_copies_the_duckdb_file_beside_it(tmp_path):
     assert copy == tmp_path / READ_COPY_NAME
     assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse.duckdb", READ_COPY_NAME]  # no temp left
     with duckdb.connect(str(copy), read_only=True) as reader:
-        assert reader.execute("SELECT answer FROM t").fetchall() == [(42,)]
+        assert reader.execute("SELECT answer FROM marts.t").fetchall() == [(42,)]
 
 
 @pytest.mark.parametrize("url", ["duckdb:///:memory:", "postgresql+psycopg://postgres@127.0.0.1:5432/test"])

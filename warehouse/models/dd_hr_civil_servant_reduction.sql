@@ -7,7 +7,7 @@ SELECT
     s.agency_code,
     s.period_start,
     s.period_end,
-    'baseline' AS snapshot,
+    'baseline' AS snapshot,  -- baseline: a civil servant of the baseline export; current: of P's snapshot
     f.export_month,
     f.person_id_hash,
     TRUE AS in_numerator

@@ -7,7 +7,7 @@ SELECT
     s.export_month,
     q.quota_year,
     q.civil_servant_quota,
-    COALESCE(c.civil_servants, 0) AS civil_servants,
+    COALESCE(c.civil_servants, 0) AS civil_servants,  -- serving in the snapshot (dd_hr_civil_servants)
     COALESCE(c.civil_servants, 0) <= q.civil_servant_quota AS in_numerator
 FROM marts.dd_hr_snapshot AS s
 JOIN marts.fct_hr_quota AS q

@@ -17,7 +17,7 @@ SELECT
     d.promulgation_date <= COALESCE(c.deadline_date, make_date(p.year - 1, 12, 31)) AS in_numerator,
     ROW_NUMBER() OVER (
         PARTITION BY d.agency_code, p.year ORDER BY d.promulgation_date, d.code_number, d.document_key
-    ) AS candidate_rank
+    ) AS candidate_rank  -- order of promulgation within the agency and year, 1 for the earliest
 FROM marts.fct_document AS d
 JOIN staging.stg_qlvb__document AS s ON s._key = d.document_key
 CROSS JOIN marts.metric_period AS p

@@ -3,12 +3,12 @@
 -- version time (the quarantine time when it has none) and to the agency its record names, when known.
 -- Duplicate conflicts are left out: their key is in staging, so the metric's population keeps it.
 SELECT
-    m.metric_code,
+    m.metric_code,  -- the metric whose population the record would have joined
     q.agency_code,
     p.period_start,
     p.period_end,
     q.reason_code,
-    COUNT(DISTINCT q.record_key) AS n
+    COUNT(DISTINCT q.record_key) AS n  -- open quarantined records (distinct keys)
 FROM quarantine.rejected_record AS q
 JOIN (
     VALUES
