@@ -22,15 +22,23 @@ def file_cache(engine: sa.Engine, source: str) -> dict[tuple[str, int, float], s
         return {(name, size, mtime): sha for name, size, mtime, sha in conn.execute(query)}
 
 
-def done_hashes(engine: sa.Engine, source: str) -> set[str]:
-    """Contents already loaded or quarantined for good; a file in `retry` (e.g. unknown_agency) is read
-    again on every run until it loads."""
+def done_files(engine: sa.Engine, source: str) -> dict[str, str]:
+    """SHA-256 → file name of the contents already loaded or quarantined for good (the name it was processed
+    under, the first by name where a content came under several); a file in `retry` (e.g. unknown_agency)
+    is read again on every run until it loads."""
     table = schema.processed_file
-    query = sa.select(table.c.sha256).where(
-        table.c.source == source, table.c.status.in_([LOADED, QUARANTINED])
+    query = (
+        sa.select(table.c.sha256, table.c.file_name)
+        .where(table.c.source == source, table.c.status.in_([LOADED, QUARANTINED]))
+        .order_by(table.c.file_name.desc())
     )
     with engine.connect() as conn:
-        return set(conn.execute(query).scalars())
+        return {sha: name for sha, name in conn.execute(query)}
+
+
+def done_hashes(engine: sa.Engine, source: str) -> set[str]:
+    """The contents of `done_files`."""
+    return set(done_files(engine, source))
 
 
 def record_files(engine: sa.Engine, source: str, files: Iterable[Mapping[str, Any]]) -> int:
