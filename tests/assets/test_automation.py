@@ -7,12 +7,18 @@ Expected values are worked out from the files the test writes: `hr.civil_servant
 the January export of the year in progress that arrives later."""
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
-from dagster import Definitions, build_sensor_context, in_process_executor, instance_for_test
+from dagster import (
+    Definitions,
+    build_schedule_context,
+    build_sensor_context,
+    in_process_executor,
+    instance_for_test,
+)
 
-from assets.automation import source_folders_sensor
+from assets.automation import nightly_assessment_year, source_folders_sensor
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS, assessment_year_job
 from assets.partitions import year_in_progress
@@ -137,3 +143,16 @@ def test_the_sensor_skips_when_no_folder_is_configured():
     with instance_for_test() as instance:
         result = evaluate(instance, unconfigured, cursor=None)
     assert result.run_requests == [] and "PARINDEX_HR_DIR" in result.skip_reason.skip_message
+
+
+def test_the_year_in_progress_is_the_local_year_not_utcs():
+    # 31 December 17:30 UTC is 1 January 00:30 in Asia/Ho_Chi_Minh (UTC+7, the default PARINDEX_TIMEZONE).
+    assert year_in_progress(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == "2027"
+    assert year_in_progress(datetime(2026, 12, 31, 16, 30, tzinfo=UTC)) == "2026"
+
+
+def test_the_nightly_schedule_runs_the_year_of_its_local_execution_time():
+    # Due at 01:30 local on 1 January 2027 = 18:30 UTC on 31 December 2026.
+    context = build_schedule_context(scheduled_execution_time=datetime(2026, 12, 31, 18, 30, tzinfo=UTC))
+    request = nightly_assessment_year(context)
+    assert request.partition_key == "2027"
