@@ -3,7 +3,7 @@ it was launched: from the UI, the schedule, a sensor or a backfill, not only by 
 
 from dagster import AssetKey, AssetsDefinition, MaterializeResult, asset
 
-from assets.resources import WarehouseResource
+from assets.resources import WarehouseResource, releases_warehouse
 from warehouse.publish import publish_read_copy
 
 READ_COPY_KEY = AssetKey(["warehouse", "read_copy"])
@@ -26,6 +26,7 @@ def read_copy_asset(upstream: list[AssetKey]) -> AssetsDefinition:
         # Copying needs a checkpoint of the file, so no other step may hold it meanwhile.
         pool="warehouse",
     )
+    @releases_warehouse
     def read_copy(warehouse: WarehouseResource) -> MaterializeResult:
         path = publish_read_copy(warehouse.url)
         return MaterializeResult(metadata={"path": str(path) if path else "PostgreSQL: no copy needed"})

@@ -54,6 +54,15 @@ def test_every_step_of_the_graph_checks_included_is_in_the_warehouse_pool():
     assert {node.name: node.pool for node in job.graph.node_defs if node.pool != "warehouse"} == {}
 
 
+def test_every_step_that_takes_the_warehouse_closes_it_when_it_ends():
+    # The in-process executor keeps resources for the whole run; `releases_warehouse` frees the DuckDB file
+    # for the run that gets the pool next (tests/assets/test_warehouse_release.py shows why).
+    job = defs.resolve_implicit_global_asset_job_def()
+    taking = [node for node in job.graph.node_defs if "warehouse" in node.required_resource_keys]
+    assert taking
+    assert [node.name for node in taking if not hasattr(node.compute_fn.decorated_fn, "__wrapped__")] == []
+
+
 def test_the_read_copy_is_published_after_every_other_asset_of_a_run():
     graph = defs.resolve_asset_graph()
     others = {key for key in graph.get_all_asset_keys() if key != READ_COPY_KEY}
