@@ -76,8 +76,7 @@ def folders_signature(listings: dict[str, list[tuple[str, int, float]]]) -> str:
 @dataclass
 class Arrivals:
     new: dict[str, list[str]]  # source → names of files whose content no run has loaded
-    duplicates: list[str]  # one message per file whose content was loaded under another name
-    contents: set[str]  # SHA-256 of the new contents
+    duplicates: list[str]  # one message per file whose content was read under another name
 
     def summary(self) -> str:
         parts = []
@@ -92,7 +91,7 @@ def find_arrivals(folders: list[WatchedFolder], listings: dict, warehouse_url: s
     """The files whose content no run has loaded, by the processed-file registry as the read copy (or the
     PostgreSQL warehouse) shows it: never the DuckDB file a run may be writing. Only files the registry does
     not know by (name, size, mtime) are hashed."""
-    arrivals = Arrivals({}, [], set())
+    arrivals = Arrivals({}, [])
     engine = reader_engine(warehouse_url)
     try:
         for folder in folders:
@@ -102,10 +101,9 @@ def find_arrivals(folders: list[WatchedFolder], listings: dict, warehouse_url: s
                 content = cache.get((name, size, mtime)) or sha256_of(folder.path / name)
                 if content not in done:
                     arrivals.new.setdefault(folder.source, []).append(name)
-                    arrivals.contents.add(content)
                 elif done[content] != name:
                     arrivals.duplicates.append(
-                        f"{folder.source}: {name} skipped, its content was already loaded as {done[content]}"
+                        f"{folder.source}: {name} skipped, its content was already read as {done[content]}"
                     )
     finally:
         if engine is not None:
@@ -140,12 +138,12 @@ def source_folders_sensor(
     arrivals = find_arrivals(folders, listings, warehouse.url)
     for message in arrivals.duplicates:
         context.log.info(message)
-    if not arrivals.contents:
-        return SensorResult(skip_reason="every file's content is already loaded", cursor=signature)
+    if not arrivals.new:
+        return SensorResult(skip_reason="every file's content was already read", cursor=signature)
     context.log.info(f"new files: {arrivals.summary()}")
-    # The same new contents never launch two runs, whatever happens to the cursor.
-    run_key = hashlib.sha256("\n".join(sorted(arrivals.contents)).encode("ascii")).hexdigest()
-    request = RunRequest(run_key=run_key, partition_key=year_in_progress())
+    # One run per state of the folders, even for a sensor reset while its run has not yet published the
+    # read copy; a file touched again (new mtime) after a failed run starts another.
+    request = RunRequest(run_key=signature, partition_key=year_in_progress())
     return SensorResult(run_requests=[request], cursor=signature)
 
 

@@ -135,7 +135,7 @@ def test_the_sensor_launches_one_run_per_arrival_and_the_run_refreshes_the_year(
         assert duplicate.run_requests == []
         # Dagster's console logger writes the sensor's log to stderr.
         logged = capfd.readouterr().err
-        assert "edxml: b_again.edxml skipped, its content was already loaded as b.edxml" in logged
+        assert "edxml: b_again.edxml skipped, its content was already read as b.edxml" in logged
 
 
 def test_the_sensor_skips_when_no_folder_is_configured():
