@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import orjson
@@ -26,7 +27,7 @@ from dagster import (
     sensor,
 )
 
-from assets.partitions import local_timezone, year_in_progress
+from assets.partitions import FIRST_ASSESSMENT_YEAR, local_moment, local_timezone, year_in_progress
 from assets.qlvb import FILES_SOURCE as EDXML_FILES_SOURCE
 from assets.resources import HrSource, QlvbSource, WarehouseResource
 from etl.files import sha256_of
@@ -156,8 +157,18 @@ def source_folders_sensor(
     description=(
         "Every night at 01:30 local time, after the sources' own nightly jobs: extracts what changed since "
         "each source's watermark and refreshes the year in progress (marts, metrics, scores, exports, read "
-        "copy)."
+        "copy); in January the year just ended too, whose last exports arrive then."
     ),
 )
-def nightly_assessment_year(context: ScheduleEvaluationContext) -> RunRequest:
-    return RunRequest(partition_key=year_in_progress(context.scheduled_execution_time))
+def nightly_assessment_year(context: ScheduleEvaluationContext) -> list[RunRequest]:
+    years = years_still_changing(context.scheduled_execution_time)
+    return [RunRequest(run_key=year, partition_key=year) for year in years]
+
+
+def years_still_changing(now: datetime | None) -> list[str]:
+    """The year in progress at `now`, preceded in January by the year just ended: its December HR exports
+    and late register entries arrive in January, when the officer prepares its self-assessment, and its
+    last computed values would otherwise be those of the night of 31 December."""
+    moment = local_moment(now)
+    years = [moment.year - 1, moment.year] if moment.month == 1 else [moment.year]
+    return [str(year) for year in years if year >= int(FIRST_ASSESSMENT_YEAR)]

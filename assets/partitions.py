@@ -29,10 +29,14 @@ assessment_years = TimeWindowPartitionsDefinition(
 )
 
 
+def local_moment(now: datetime | None = None) -> datetime:
+    """`now` (default: this instant) in the local time zone of the sources."""
+    zone = ZoneInfo(local_timezone())
+    return datetime.now(zone) if now is None else now.astimezone(zone)
+
+
 def year_in_progress(now: datetime | None = None) -> str:
     """The partition key of the local year in progress at `now` (default: this instant): a run that lands
     new data refreshes this year's metrics, scores and exports. Local, not UTC: between 00:00 and 07:00 on
     1 January local time, UTC is still in the year before."""
-    zone = ZoneInfo(local_timezone())
-    moment = datetime.now(zone) if now is None else now.astimezone(zone)
-    return str(moment.year)
+    return str(local_moment(now).year)

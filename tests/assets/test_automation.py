@@ -151,8 +151,13 @@ def test_the_year_in_progress_is_the_local_year_not_utcs():
     assert year_in_progress(datetime(2026, 12, 31, 16, 30, tzinfo=UTC)) == "2026"
 
 
-def test_the_nightly_schedule_runs_the_year_of_its_local_execution_time():
-    # Due at 01:30 local on 1 January 2027 = 18:30 UTC on 31 December 2026.
-    context = build_schedule_context(scheduled_execution_time=datetime(2026, 12, 31, 18, 30, tzinfo=UTC))
-    request = nightly_assessment_year(context)
-    assert request.partition_key == "2027"
+def test_the_nightly_schedule_runs_the_year_of_its_local_execution_time_and_in_january_the_year_before():
+    # Due at 01:30 local (UTC+7) on 1 January 2027 = 18:30 UTC on 31 December 2026: January, so 2026 too.
+    new_year = build_schedule_context(scheduled_execution_time=datetime(2026, 12, 31, 18, 30, tzinfo=UTC))
+    assert [request.partition_key for request in nightly_assessment_year(new_year)] == ["2026", "2027"]
+    # 01:30 local on 1 February 2027.
+    february = build_schedule_context(scheduled_execution_time=datetime(2027, 1, 31, 18, 30, tzinfo=UTC))
+    assert [request.partition_key for request in nightly_assessment_year(february)] == ["2027"]
+    # 01:30 local on 31 December 2026.
+    december = build_schedule_context(scheduled_execution_time=datetime(2026, 12, 30, 18, 30, tzinfo=UTC))
+    assert [request.partition_key for request in nightly_assessment_year(december)] == ["2026"]
