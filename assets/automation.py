@@ -1,6 +1,7 @@
 """Automation that keeps the index current (issue 10): the nightly schedule and the sensor on the HR and edXML
-folders launch the `assessment_year` job for the local year in progress, so that every run that lands new
-data ends with that year's metrics, scores, exports and read copy refreshed, not only the marts.
+folders launch the `assessment_year` job for the local year in progress (the schedule, in January, for the
+year just ended too), so that every run that lands new data ends with that year's metrics, scores, exports
+and read copy refreshed, not only the marts.
 
 Both are off until the data team turns them on (Dagster UI → Automation, or `dagster schedule start` /
 `dagster sensor start`): a run extracts from the province's production systems, which an instance must not
