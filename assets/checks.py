@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 
-from assets.resources import WarehouseResource
+from assets.resources import WarehouseResource, releases_warehouse
 from quality_checks.calendar import coverage_frame
 from quality_checks.outcome import CheckOutcome
 from quality_checks.suite import Suite
@@ -115,6 +115,7 @@ def _suite_check(suite: Suite):
         # A check opens the DuckDB file too: beside a writing step it would fail on the file lock.
         pool="warehouse",
     )
+    @releases_warehouse
     def run_suite(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
         engine = warehouse.engine()
         outcome = validate_suite(engine, suite)

@@ -9,19 +9,18 @@ from dagster import (
     AssetSelection,
     BackfillPolicy,
     Definitions,
-    ScheduleDefinition,
     define_asset_job,
     in_process_executor,
 )
 
+from assets.automation import ASSESSMENT_YEAR_JOB, nightly_assessment_year, source_folders_sensor
 from assets.checks import ASSET_CHECKS
 from assets.marts import marts_models, metric_value, metrics_csv
-from assets.partitions import local_timezone
 from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources
 from assets.scoring import SCORING_ASSETS
-from assets.sources import EXTRACTION_ASSETS, EXTRACTION_GROUPS, SENSORS
+from assets.sources import EXTRACTION_ASSETS
 
 
 def _one_run_per_year(definition: AssetsDefinition) -> AssetsDefinition:
@@ -48,14 +47,8 @@ ALL_ASSETS = [
     read_copy_asset([key for definition in PIPELINE_ASSETS for key in definition.keys]),
 ]
 
-incremental_extraction = define_asset_job(
-    "daily_incremental_extraction",
-    selection=AssetSelection.groups("reference", *EXTRACTION_GROUPS, "marts"),
-    description="Extracts what changed since each source's stored watermark and rebuilds the marts.",
-)
-
 assessment_year_job = define_asset_job(
-    "assessment_year",
+    ASSESSMENT_YEAR_JOB,
     selection=AssetSelection.all(),
     description=(
         "The whole graph for one assessment year, as `parindex run --year Y`: the run carries the year, so "
@@ -63,19 +56,13 @@ assessment_year_job = define_asset_job(
     ),
 )
 
-daily_extraction_schedule = ScheduleDefinition(
-    job=incremental_extraction,
-    cron_schedule="30 1 * * *",
-    execution_timezone=local_timezone(),
-    description="Every night at 01:30 local time, after the sources' own nightly jobs.",
-)
-
 defs = Definitions(
     assets=ALL_ASSETS,
     asset_checks=ASSET_CHECKS,
-    jobs=[incremental_extraction, assessment_year_job],
-    schedules=[daily_extraction_schedule],
-    sensors=SENSORS,
+    jobs=[assessment_year_job],
+    # Both launch assessment_year for the year in progress: a run that lands data refreshes the index.
+    schedules=[nightly_assessment_year],
+    sensors=[source_folders_sensor],
     resources=build_resources(),
     # One step at a time opens the warehouse anyway (the `warehouse` pool): a process per step, the default,
     # would only add the start-up of a Python process with Dagster and pandas to each of the ~60 steps.

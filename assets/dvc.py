@@ -17,7 +17,7 @@ from dagster import (
 
 from assets.landing import land_batches
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import DvcSource, PipelineSettings, WarehouseResource
+from assets.resources import DvcSource, PipelineSettings, WarehouseResource, releases_warehouse
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.dvc.client import DvcClient
@@ -122,6 +122,7 @@ def _dvc_entity_asset(entity: str):
         pool="warehouse",
         retry_policy=RetryPolicy(max_retries=2, delay=10),
     )
+    @releases_warehouse
     def extract_entity(
         context: AssetExecutionContext,
         warehouse: WarehouseResource,
@@ -210,6 +211,7 @@ ORPHANS_KEY = AssetKey(["quarantine", "dvc_orphans"])
     ],
     pool="warehouse",
 )
+@releases_warehouse
 def dvc_orphans(context: AssetExecutionContext, warehouse: WarehouseResource):
     counts = quarantine.refresh_orphans(warehouse.engine(), f"{context.run.run_id.split('-')[0]}-orphans")
     yield MaterializeResult(asset_key=ORPHANS_KEY, metadata={k: int(v) for k, v in counts.items()})

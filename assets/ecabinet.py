@@ -20,7 +20,7 @@ from assets.dvc import assessment_year
 from assets.dvc import table_keys as dvc_table_keys
 from assets.landing import land_batches
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import EcabinetSource, PipelineSettings, WarehouseResource
+from assets.resources import EcabinetSource, PipelineSettings, WarehouseResource, releases_warehouse
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.ecabinet.client import EcabinetClient
@@ -147,6 +147,7 @@ def _ecabinet_entity_asset(entity: str):
         pool="warehouse",
         retry_policy=RetryPolicy(max_retries=2, delay=10),
     )
+    @releases_warehouse
     def extract_entity(
         context: AssetExecutionContext,
         warehouse: WarehouseResource,

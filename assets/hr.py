@@ -1,36 +1,26 @@
 """HR extraction: the monthly Excel exports of `PARINDEX_HR_DIR` (sources.md §5), landed file by file, then
-the transfer rule over every export; a sensor starts a run when the folder changes."""
+the transfer rule over every export (assets/automation.py starts a run when a file arrives)."""
 
-import hashlib
-import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import orjson
 from dagster import (
     AssetExecutionContext,
     AssetKey,
-    AssetSelection,
     AssetSpec,
     MaterializeResult,
     RetryPolicy,
-    RunRequest,
-    SensorEvaluationContext,
-    SkipReason,
     multi_asset,
-    sensor,
 )
 
 from assets.progress import progress
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import HrSource, PipelineSettings, WarehouseResource
+from assets.resources import HrSource, PipelineSettings, WarehouseResource, releases_warehouse
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
-from etl.files import display_name
 from etl.hr.context import HrContext
 from etl.hr.entities import SOURCE
 from etl.hr.extract import REEVALUATED, FileOutcome, HrExtractor, combine, in_bounded_groups
-from etl.hr.naming import is_lock_file
 from etl.timeparse import local_now
 from warehouse import processed_files, quarantine, reading, reference
 from warehouse.hr_baseline import set_baseline_year
@@ -184,6 +174,7 @@ def _spec(key: AssetKey, description: str, deps) -> AssetSpec:
     pool="warehouse",
     retry_policy=RetryPolicy(max_retries=2, delay=10),
 )
+@releases_warehouse
 def hr_exports(
     context: AssetExecutionContext, warehouse: WarehouseResource, hr: HrSource, settings: PipelineSettings
 ):
@@ -205,34 +196,3 @@ def hr_exports(
         if key == RAW_KEY:
             metadata.update(totals)
         yield MaterializeResult(asset_key=key, metadata=metadata)
-
-
-def folder_signature(folder: Path) -> str:
-    """A digest of the (name, size, mtime) of the folder's files, lock files aside: the sensor's cursor.
-    Only the folder is listed: the sensor never opens the warehouse or a file. Names that are not valid text
-    count by their printable form."""
-    entries = sorted(
-        (display_name(entry.name), entry.stat().st_size, entry.stat().st_mtime)
-        for entry in os.scandir(folder)
-        if entry.is_file(follow_symlinks=False) and not is_lock_file(entry.name)
-    )
-    return hashlib.sha256(orjson.dumps(entries)).hexdigest()
-
-
-@sensor(
-    name="hr_folder_sensor",
-    minimum_interval_seconds=300,
-    asset_selection=AssetSelection.groups(GROUP, "marts"),
-    description="Starts the HR extraction and the marts when a file of PARINDEX_HR_DIR is added or changed.",
-)
-def hr_folder_sensor(context: SensorEvaluationContext, hr: HrSource):
-    if not hr.configured:
-        return SkipReason("PARINDEX_HR_DIR is not set")
-    folder = Path(hr.folder)
-    if not folder.is_dir():
-        return SkipReason(f"PARINDEX_HR_DIR is not a folder: {folder}")
-    signature = folder_signature(folder)
-    if signature == context.cursor:
-        return SkipReason("no new or changed HR file")
-    context.update_cursor(signature)
-    return RunRequest(run_key=signature)

@@ -17,7 +17,7 @@ from dagster import (
 from assets.exports import export_metrics_csv
 from assets.partitions import assessment_years
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import PipelineSettings, WarehouseResource
+from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
 from assets.sources import landed_table_keys
 from warehouse import models, quality_results, reading
 from warehouse.clock import local_now
@@ -68,6 +68,7 @@ STAGING_DEPS = [AGENCY_CONFIG_KEY, *landed_table_keys()]
     ],
     pool="warehouse",
 )
+@releases_warehouse
 def marts_models(context: AssetExecutionContext, warehouse: WarehouseResource):
     engine = warehouse.engine()
     order = models.run_models(engine)
@@ -107,6 +108,7 @@ def failed_blocking_checks(engine, run_id: str) -> list[str]:
     owners=["team:data"],
     pool="warehouse",
 )
+@releases_warehouse
 def metric_value(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:
@@ -135,6 +137,7 @@ METRICS_CSV_KEY = AssetKey(["exports", "metrics_csv"])
     owners=["team:data"],
     pool="warehouse",
 )
+@releases_warehouse
 def metrics_csv(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:

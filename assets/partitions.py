@@ -7,6 +7,8 @@ the year in progress exists."""
 from __future__ import annotations
 
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from dagster import TimeWindowPartitionsDefinition
 
@@ -25,3 +27,16 @@ assessment_years = TimeWindowPartitionsDefinition(
     timezone=local_timezone(),
     end_offset=1,
 )
+
+
+def local_moment(now: datetime | None = None) -> datetime:
+    """`now` (default: this instant) in the local time zone of the sources."""
+    zone = ZoneInfo(local_timezone())
+    return datetime.now(zone) if now is None else now.astimezone(zone)
+
+
+def year_in_progress(now: datetime | None = None) -> str:
+    """The partition key of the local year in progress at `now` (default: this instant): a run that lands
+    new data refreshes this year's metrics, scores and exports. Local, not UTC: between 00:00 and 07:00 on
+    1 January local time, UTC is still in the year before."""
+    return str(local_moment(now).year)

@@ -1,8 +1,7 @@
 """QLVB extraction: the documents API (one cursor traversal per direction) and the edXML folder, landed into
-their raw and staging tables; a sensor starts a run when a package arrives in `PARINDEX_EDXML_DIR`."""
+their raw and staging tables (assets/automation.py starts a run when a package arrives in
+`PARINDEX_EDXML_DIR`)."""
 
-import hashlib
-import os
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,32 +10,27 @@ import orjson
 from dagster import (
     AssetExecutionContext,
     AssetKey,
-    AssetSelection,
     AssetSpec,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
-    RunRequest,
-    SensorEvaluationContext,
-    SkipReason,
     multi_asset,
-    sensor,
 )
 
 from assets.dvc import assessment_year
 from assets.landing import land_batches
 from assets.progress import progress
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import PipelineSettings, QlvbSource, WarehouseResource
+from assets.resources import PipelineSettings, QlvbSource, WarehouseResource, releases_warehouse
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
-from etl.files import display_name, list_folder
+from etl.files import list_folder
 from etl.qlvb.client import QlvbClient, QlvbSettings
 from etl.qlvb.context import QlvbContext
 from etl.qlvb.edxml import MAX_FILE_BYTES
 from etl.qlvb.entities import DIRECTIONS, DOCUMENTS, EDXML, SOURCE, document_spec
 from etl.qlvb.extract import QlvbExtractor, watermark_entity
-from etl.qlvb.files import LOADED, EdxmlReader, FileOutcome, is_package_name
+from etl.qlvb.files import LOADED, EdxmlReader, FileOutcome
 from etl.qlvb.normalise import normalise_documents
 from etl.timeparse import local_now
 from warehouse import cursors, processed_files, quarantine, reading, reference, schema
@@ -142,6 +136,7 @@ def _spec(key: AssetKey, description: str, deps) -> AssetSpec:
     pool="warehouse",
     retry_policy=RetryPolicy(max_retries=2, delay=10),
 )
+@releases_warehouse
 def qlvb_documents(
     context: AssetExecutionContext, warehouse: WarehouseResource, qlvb: QlvbSource, settings: PipelineSettings
 ):
@@ -285,6 +280,7 @@ def load_edxml_folder(engine, folder: Path, context: QlvbContext, run_tag: str) 
     pool="warehouse",
     retry_policy=RetryPolicy(max_retries=2, delay=10),
 )
+@releases_warehouse
 def qlvb_edxml(
     context: AssetExecutionContext, warehouse: WarehouseResource, qlvb: QlvbSource, settings: PipelineSettings
 ):
@@ -304,38 +300,6 @@ def qlvb_edxml(
     )
     yield MaterializeResult(asset_key=PACKAGE_KEY, metadata={"row_count": counts[".".join(PACKAGE_KEY.path)]})
     yield MaterializeResult(asset_key=ORPHANS_KEY, metadata={k: int(v) for k, v in orphans.items()})
-
-
-def folder_signature(folder: Path) -> str:
-    """A digest of the (name, size, mtime) of the folder's `.edxml` files: the sensor's cursor. Only the
-    folder is listed: the sensor never opens the warehouse or a file. Names that are not valid text count
-    by their printable form."""
-    entries = sorted(
-        (display_name(entry.name), entry.stat().st_size, entry.stat().st_mtime)
-        for entry in os.scandir(folder)
-        if entry.is_file(follow_symlinks=False) and is_package_name(entry.name)
-    )
-    return hashlib.sha256(orjson.dumps(entries)).hexdigest()
-
-
-@sensor(
-    name="edxml_folder_sensor",
-    minimum_interval_seconds=300,
-    asset_selection=AssetSelection.assets(PACKAGE_RAW_KEY, PACKAGE_KEY, ORPHANS_KEY)
-    | AssetSelection.groups("marts"),
-    description="Starts the edXML extraction and the marts when a package arrives in PARINDEX_EDXML_DIR.",
-)
-def edxml_folder_sensor(context: SensorEvaluationContext, qlvb: QlvbSource):
-    if not qlvb.folder_configured:
-        return SkipReason("PARINDEX_EDXML_DIR is not set")
-    folder = Path(qlvb.edxml_dir)
-    if not folder.is_dir():
-        return SkipReason(f"PARINDEX_EDXML_DIR is not a folder: {folder}")
-    signature = folder_signature(folder)
-    if signature == context.cursor:
-        return SkipReason("no new edXML package")
-    context.update_cursor(signature)
-    return RunRequest(run_key=signature)
 
 
 QLVB_ASSETS = [qlvb_documents, qlvb_edxml]

@@ -3,7 +3,7 @@ it was launched: from the UI, the schedule, a sensor or a backfill, not only by 
 
 from dagster import AssetKey, AssetsDefinition, MaterializeResult, asset
 
-from assets.resources import PipelineSettings, WarehouseResource
+from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
 from warehouse.publish import publish_read_copy
 
 READ_COPY_KEY = AssetKey(["warehouse", "read_copy"])
@@ -27,6 +27,7 @@ def read_copy_asset(upstream: list[AssetKey]) -> AssetsDefinition:
         # The marts are read while no other step writes the warehouse: the copy is one consistent state.
         pool="warehouse",
     )
+    @releases_warehouse
     def read_copy(warehouse: WarehouseResource, settings: PipelineSettings) -> MaterializeResult:
         path = publish_read_copy(warehouse.url, analyst_group=settings.analyst_group)
         return MaterializeResult(metadata={"path": str(path) if path else "PostgreSQL: no copy needed"})

@@ -3,7 +3,7 @@ assessed agency even when a source is not configured."""
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from assets.resources import PipelineSettings, WarehouseResource
+from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
 from etl.agency_codes import load_agency_config
 from etl.timeparse import parse_dvc_datetime
 from warehouse import reference
@@ -41,6 +41,7 @@ def agency_config_rows(path: str | None) -> list[dict]:
     owners=["team:data"],
     pool="warehouse",
 )
+@releases_warehouse
 def agency_config(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:

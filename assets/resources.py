@@ -4,7 +4,9 @@ variable's name, never its value."""
 
 from __future__ import annotations
 
+import functools
 import grp
+import inspect
 import math
 import os
 from datetime import date
@@ -22,22 +24,55 @@ from warehouse.schema import ensure_schema
 
 
 class WarehouseResource(ConfigurableResource):
-    """The warehouse every asset writes; the engine is created (and the schema brought up to date) on first
-    use inside a run, never at import."""
+    """The warehouse every asset writes; the engine is created (and the schema brought up to date, once per
+    run) on first use inside a step, never at import, and closed when the step ends (`releases_warehouse`)."""
 
     url: str = DEFAULT_URL
     _engine: Engine | None = PrivateAttr(default=None)
+    _schema_ready: bool = PrivateAttr(default=False)
 
     def engine(self) -> Engine:
         if self._engine is None:
             self._engine = make_engine(self.url)
-            ensure_schema(self._engine)
+            if not self._schema_ready:
+                ensure_schema(self._engine)
+                self._schema_ready = True
         return self._engine
 
-    def teardown_after_execution(self, context) -> None:
+    def release(self) -> None:
+        """Closes the connections, so that the DuckDB file is free for whichever step gets the pool next."""
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+    def teardown_after_execution(self, context) -> None:
+        self.release()
+
+
+def releases_warehouse(compute):
+    """Decorates the body of a step that takes the `warehouse` resource: the step's connections are closed
+    when its body ends. The resource lives as long as the run (the in-process executor sets resources up
+    once per run) but the `warehouse` pool orders steps: a run keeping the DuckDB file open between its
+    steps made the step of another run that got the pool fail on the file lock (issue 10)."""
+    if inspect.isgeneratorfunction(compute):
+
+        @functools.wraps(compute)
+        def step_events(*args, **kwargs):
+            try:
+                yield from compute(*args, **kwargs)
+            finally:
+                kwargs["warehouse"].release()
+
+        return step_events
+
+    @functools.wraps(compute)
+    def step(*args, **kwargs):
+        try:
+            return compute(*args, **kwargs)
+        finally:
+            kwargs["warehouse"].release()
+
+    return step
 
 
 class HttpSource(ConfigurableResource):

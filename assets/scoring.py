@@ -11,7 +11,7 @@ from assets.exports import (
 )
 from assets.marts import METRIC_VALUE_KEY, failed_blocking_checks
 from assets.partitions import assessment_years
-from assets.resources import PipelineSettings, WarehouseResource
+from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
 from scoring.catalogue import selected_catalogues
 from scoring.catalogue_leaves import catalogue_leaf_rows
 from warehouse.catalogue_leaves import replace_catalogue_leaves
@@ -45,6 +45,7 @@ def _require_passed_checks(context: AssetExecutionContext, engine) -> None:
     owners=["team:data"],
     pool="warehouse",
 )
+@releases_warehouse
 def criterion_score(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     engine = warehouse.engine()
     _require_passed_checks(context, engine)
@@ -73,6 +74,7 @@ def _export_asset(key: AssetKey, description: str, kind: str, write):
         owners=["team:data"],
         pool="warehouse",
     )
+    @releases_warehouse
     def export(
         context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
     ) -> MaterializeResult:

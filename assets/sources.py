@@ -1,15 +1,12 @@
-"""Every source system's extraction assets and sensors, in one list each: the marts depend on all of
-their staging and quarantine tables, and the definitions load them. A new source adds its lists here."""
+"""Every source system's extraction assets, in one list: the marts depend on all of their staging and
+quarantine tables, and the definitions load them. A new source adds its assets here."""
 
 from assets.dvc import DVC_ENTITY_ASSETS, dvc_orphans
 from assets.ecabinet import ECABINET_ENTITY_ASSETS
-from assets.hr import hr_exports, hr_folder_sensor
-from assets.qlvb import QLVB_ASSETS, edxml_folder_sensor
+from assets.hr import hr_exports
+from assets.qlvb import QLVB_ASSETS
 
 EXTRACTION_ASSETS = [*DVC_ENTITY_ASSETS, dvc_orphans, hr_exports, *QLVB_ASSETS, *ECABINET_ENTITY_ASSETS]
-SENSORS: list = [hr_folder_sensor, edxml_folder_sensor]
-# The groups of the nightly incremental extraction job.
-EXTRACTION_GROUPS = ["dvc", "hr", "qlvb", "ecabinet"]
 
 
 def landed_table_keys() -> list:

@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from warehouse import dialect
+from warehouse.file_lock import wait_when_locked
 
 DEFAULT_URL = "duckdb:///data/warehouse.duckdb"
 # DuckDB would otherwise take up to 80 % of the machine's memory for its buffers; beyond this it spills to
@@ -31,5 +32,9 @@ def make_engine(url: str | None = None) -> sa.Engine:
     if parsed.get_backend_name() == dialect.DUCKDB:
         limit = os.environ.get("PARINDEX_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
         config = {"memory_limit": limit, "checkpoint_threshold": DUCKDB_CHECKPOINT_THRESHOLD}
-        return sa.create_engine(parsed, connect_args={"config": config})
+        engine = sa.create_engine(parsed, connect_args={"config": config})
+        if database_file is not None:
+            # Another process may hold the file for a while (interface.md §4): wait for it, not fail.
+            wait_when_locked(engine, database_file)
+        return engine
     return sa.create_engine(parsed)

@@ -12,9 +12,20 @@ from warehouse.loading import load_arrow, rows_to_arrow
 LOADED, QUARANTINED, RETRY = "loaded", "quarantined", "retry"
 
 
-def file_cache(engine: sa.Engine, source: str) -> dict[tuple[str, int, float], str]:
-    """(name, size, mtime) → SHA-256 of every file seen before, so unchanged files are not hashed again."""
-    table = schema.processed_file
+# The registry as readers outside a run see it: the mart over it, which the read copy holds.
+PUBLISHED = sa.Table(
+    "dd_source_file",
+    sa.MetaData(),
+    *(sa.Column(c.name, c.type) for c in schema.processed_file.columns),
+    schema="marts",
+)
+
+
+def file_cache(
+    engine: sa.Engine, source: str, table: sa.Table = schema.processed_file
+) -> dict[tuple[str, int, float], str]:
+    """(name, size, mtime) → SHA-256 of every file seen before, so unchanged files are not hashed again.
+    `table` is the registry, or `PUBLISHED` on a reader's engine."""
     query = sa.select(table.c.file_name, table.c.size_bytes, table.c.modified_at, table.c.sha256).where(
         table.c.source == source
     )
@@ -22,15 +33,22 @@ def file_cache(engine: sa.Engine, source: str) -> dict[tuple[str, int, float], s
         return {(name, size, mtime): sha for name, size, mtime, sha in conn.execute(query)}
 
 
-def done_hashes(engine: sa.Engine, source: str) -> set[str]:
-    """Contents already loaded or quarantined for good; a file in `retry` (e.g. unknown_agency) is read
-    again on every run until it loads."""
-    table = schema.processed_file
-    query = sa.select(table.c.sha256).where(
-        table.c.source == source, table.c.status.in_([LOADED, QUARANTINED])
+def done_files(engine: sa.Engine, source: str, table: sa.Table = schema.processed_file) -> dict[str, str]:
+    """SHA-256 → file name of the contents already loaded or quarantined for good (the name it was processed
+    under, the first by name where a content came under several); a file in `retry` (e.g. unknown_agency)
+    is read again on every run until it loads. `table` as for `file_cache`."""
+    query = (
+        sa.select(table.c.sha256, table.c.file_name)
+        .where(table.c.source == source, table.c.status.in_([LOADED, QUARANTINED]))
+        .order_by(table.c.file_name.desc())
     )
     with engine.connect() as conn:
-        return set(conn.execute(query).scalars())
+        return {sha: name for sha, name in conn.execute(query)}
+
+
+def done_hashes(engine: sa.Engine, source: str) -> set[str]:
+    """The contents of `done_files`."""
+    return set(done_files(engine, source))
 
 
 def record_files(engine: sa.Engine, source: str, files: Iterable[Mapping[str, Any]]) -> int:

@@ -1,12 +1,10 @@
-"""The HR extraction as the asset runs it (`assets.hr.load_folder`) and the folder sensor's cursor."""
+"""The HR extraction as the asset runs it (`assets.hr.load_folder`)."""
 
 import os
 
 import pytest
-from dagster import RunRequest, SkipReason, build_sensor_context
 
-from assets.hr import folder_signature, hr_folder_sensor, load_folder
-from assets.resources import HrSource
+from assets.hr import load_folder
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.hr.context import HrContext
@@ -78,28 +76,6 @@ def test_an_unknown_agency_is_read_again_until_the_configuration_knows_it(engine
     assert rows(engine, "SELECT COUNT(*) FROM quarantine.rejected_record WHERE released_at IS NULL") == [(0,)]
     # Loaded now: not read again.
     assert load_folder(engine, folder, context(known), "run4")["files"] == 0
-
-
-def test_the_sensor_requests_a_run_only_when_the_folder_changes(tmp_path):
-    write_export(tmp_path / "nhansu_H35.01_202503.xlsx")
-    hr = HrSource(folder=str(tmp_path))
-    first = hr_folder_sensor(build_sensor_context(cursor=None, resources={"hr": hr}), hr=hr)
-    assert isinstance(first, RunRequest)
-    signature = folder_signature(tmp_path)
-    assert first.run_key == signature
-    # A lock file appearing (someone opened the file in Excel) changes nothing.
-    (tmp_path / "~$nhansu_H35.01_202503.xlsx").write_bytes(b"lock")
-    again = hr_folder_sensor(build_sensor_context(cursor=signature, resources={"hr": hr}), hr=hr)
-    assert isinstance(again, SkipReason)
-    write_export(tmp_path / "nhansu_H35.01_202504.xlsx")
-    assert isinstance(
-        hr_folder_sensor(build_sensor_context(cursor=signature, resources={"hr": hr}), hr=hr), RunRequest
-    )
-
-
-def test_the_sensor_skips_when_the_folder_is_not_configured():
-    hr = HrSource()
-    assert isinstance(hr_folder_sensor(build_sensor_context(resources={"hr": hr}), hr=hr), SkipReason)
 
 
 def test_the_processed_file_registry_keeps_outcomes(engine, folder):

@@ -1,6 +1,6 @@
 """What the data team sees in Dagster (issue 5, operations): every asset described, grouped, with kinds
 and an owner; retries on the extraction assets (dvc_orphans only reads the warehouse); one run per year
-in a backfill; the nightly schedule and both folder sensors loaded."""
+in a backfill; the nightly schedule and the folder sensor loaded, launching the year's job, off by default."""
 
 from assets.definitions import defs
 from assets.read_copy import READ_COPY_KEY
@@ -42,14 +42,25 @@ def test_the_extraction_assets_retry_and_a_backfill_runs_one_run_per_year():
     assert {node.backfill_policy.max_partitions_per_run for node in yearly.values()} == {1}
 
 
-def test_the_schedule_and_the_folder_sensors_are_loaded():
-    assert [schedule.name for schedule in defs.schedules] == ["daily_incremental_extraction_schedule"]
-    assert {sensor.name for sensor in defs.sensors} == {"hr_folder_sensor", "edxml_folder_sensor"}
+def test_the_schedule_and_the_folder_sensor_launch_the_assessment_year_and_are_off_until_turned_on():
+    automation = [*defs.schedules, *defs.sensors]
+    assert {item.name for item in automation} == {"nightly_assessment_year", "source_folders_sensor"}
+    assert {item.job_name for item in automation} == {"assessment_year"}
+    assert {item.default_status.value for item in automation} == {"STOPPED"}
 
 
 def test_every_step_of_the_graph_checks_included_is_in_the_warehouse_pool():
     job = defs.resolve_implicit_global_asset_job_def()
     assert {node.name: node.pool for node in job.graph.node_defs if node.pool != "warehouse"} == {}
+
+
+def test_every_step_that_takes_the_warehouse_closes_it_when_it_ends():
+    # The in-process executor keeps resources for the whole run; `releases_warehouse` frees the DuckDB file
+    # for the run that gets the pool next (tests/assets/test_warehouse_release.py shows why).
+    job = defs.resolve_implicit_global_asset_job_def()
+    taking = [node for node in job.graph.node_defs if "warehouse" in node.required_resource_keys]
+    assert taking
+    assert [node.name for node in taking if not hasattr(node.compute_fn.decorated_fn, "__wrapped__")] == []
 
 
 def test_the_read_copy_is_published_after_every_other_asset_of_a_run():
@@ -60,7 +71,7 @@ def test_the_read_copy_is_published_after_every_other_asset_of_a_run():
 
 def test_runs_launched_from_dagster_run_their_steps_in_one_process():
     assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
-    assert defs.resolve_job_def("daily_incremental_extraction").executor_def.name == "in_process"
+    assert defs.resolve_job_def("assessment_year").executor_def.name == "in_process"
 
 
 def test_the_assessment_year_job_runs_the_whole_graph_for_one_year():

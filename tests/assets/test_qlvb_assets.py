@@ -1,14 +1,12 @@
 """The QLVB loading steps as the assets run them: the edXML folder with its processed-file registry,
-re-evaluation of held register entries, and the folder sensor's cursor."""
+re-evaluation of held register entries."""
 
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import RunRequest, SkipReason, build_sensor_context
 
 from assets.landing import land_batches
-from assets.qlvb import edxml_folder_sensor, folder_signature, load_edxml_folder, reevaluate_documents
-from assets.resources import QlvbSource
+from assets.qlvb import load_edxml_folder, reevaluate_documents
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.privacy import Privacy
@@ -106,25 +104,3 @@ def test_the_two_directions_land_their_documents_under_batch_ids_of_their_own(en
         ("run1-di-1", 1),
     ]
     assert rows(engine, "SELECT COUNT(*) FROM staging.stg_qlvb__document") == [(2,)]
-
-
-def test_the_sensor_requests_a_run_only_when_a_package_arrives(tmp_path):
-    (tmp_path / "a.edxml").write_bytes(package(DOC, "H35.01"))
-    qlvb = QlvbSource(edxml_dir=str(tmp_path))
-    first = edxml_folder_sensor(build_sensor_context(cursor=None, resources={"qlvb": qlvb}), qlvb=qlvb)
-    signature = folder_signature(tmp_path)
-    assert isinstance(first, RunRequest) and first.run_key == signature
-    # A file still being written (.part) is not a package yet.
-    (tmp_path / "b.edxml.part").write_bytes(b"<half")
-    again = edxml_folder_sensor(build_sensor_context(cursor=signature, resources={"qlvb": qlvb}), qlvb=qlvb)
-    assert isinstance(again, SkipReason)
-    (tmp_path / "b.edxml.part").rename(tmp_path / "b.edxml")
-    assert isinstance(
-        edxml_folder_sensor(build_sensor_context(cursor=signature, resources={"qlvb": qlvb}), qlvb=qlvb),
-        RunRequest,
-    )
-    unconfigured = QlvbSource()
-    assert isinstance(
-        edxml_folder_sensor(build_sensor_context(resources={"qlvb": unconfigured}), qlvb=unconfigured),
-        SkipReason,
-    )

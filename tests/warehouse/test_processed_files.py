@@ -1,4 +1,12 @@
-from warehouse.processed_files import LOADED, QUARANTINED, RETRY, done_hashes, file_cache, record_files
+from warehouse.processed_files import (
+    LOADED,
+    QUARANTINED,
+    RETRY,
+    done_files,
+    done_hashes,
+    file_cache,
+    record_files,
+)
 
 
 def test_processed_files_by_content_hash(engine):
@@ -20,6 +28,7 @@ def test_processed_files_by_content_hash(engine):
     )
     # b.xlsx waits for its agency (retry): it is not done, but its hash is cached.
     assert done_hashes(engine, "hr") == {"h1", "h3"}
+    assert done_files(engine, "hr") == {"h1": "a.xlsx", "h3": "c.xlsx"}
     assert file_cache(engine, "hr")[("b.xlsx", 20, 2.5)] == "h2"
     assert done_hashes(engine, "edxml") == set()
 
