@@ -6,9 +6,8 @@ import os
 
 import pytest
 
-from assets.hr import folder_signature as hr_signature
+from assets.automation import WatchedFolder, folders_signature
 from assets.hr import load_folder
-from assets.qlvb import folder_signature as edxml_signature
 from assets.qlvb import load_edxml_folder
 from tests import hostile_files
 from tests.assets.test_hr_assets import AGENCIES
@@ -17,6 +16,12 @@ from tests.assets.test_qlvb_assets import OFFICE
 from tests.assets.test_qlvb_assets import context as qlvb_context
 from tests.warehouse.conftest import rows
 from warehouse.reference import load_agency_config
+
+
+def _sensor_signature(folder) -> str:
+    """The folder as the sensor lists it (every file accepted, none read)."""
+    return folders_signature({"drop": WatchedFolder("drop", folder, lambda name: True, 0).listing()})
+
 
 LOADED = hostile_files.LOADED
 
@@ -72,7 +77,7 @@ def test_hostile_hr_files_are_quarantined_once_beside_the_exports_that_load(engi
     assert _recorded(engine, "hr") == expected
     assert _quarantined(engine, "hr", "nhansu") == rejected
 
-    assert len(hr_signature(drop)) == 64  # the sensor lists the same names without failing on them
+    assert len(_sensor_signature(drop)) == 64  # the sensor lists the same names without failing on them
     second = load_folder(engine, drop, hr_context(), "run2")
     assert (second["files"], second["raw"], second["quarantined"]) == (0, 0, 0)
 
@@ -93,6 +98,6 @@ def test_hostile_edxml_files_are_quarantined_once_beside_the_packages_that_load(
     assert _recorded(engine, "edxml") == expected
     assert _quarantined(engine, "qlvb", "edxml") == rejected
 
-    assert len(edxml_signature(drop)) == 64
+    assert len(_sensor_signature(drop)) == 64
     second = load_edxml_folder(engine, drop, qlvb_context(OFFICE), "run2")
     assert (second["files_read"], second["raw"], second["quarantined"]) == (0, 0, 0)
