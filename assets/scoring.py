@@ -44,7 +44,15 @@ def criterion_score(context: AssetExecutionContext, warehouse: WarehouseResource
     engine = warehouse.engine()
     _require_passed_checks(context, engine)
     summary = compute_criterion_scores(engine, int(context.partition_key))
-    return MaterializeResult(metadata={"row_count": summary.rows, **summary.by_status})
+    for agency_code, error in summary.manual_errors.items():
+        context.log.warning(f"manual criteria of {agency_code} left missing: {error}")
+    return MaterializeResult(
+        metadata={
+            "row_count": summary.rows,
+            **summary.by_status,
+            "manual_files_with_errors": sorted(summary.manual_errors),
+        }
+    )
 
 
 def _export_asset(key: AssetKey, description: str, kind: str, write):

@@ -89,6 +89,22 @@ def test_criterion_score_holds_the_hand_worked_scores_and_a_rerun_replaces_them(
     assert len(_stored(seeded)) == ROWS
 
 
+def test_a_bad_manual_file_leaves_only_its_agencys_manual_criteria_missing(seeded, tmp_path):
+    # Before: one agency's bad file raised ManualInputError and stopped the scoring of every agency.
+    write_manual_csv(tmp_path / "manual", fixture.B.code, "criterion_code,score,evidence,note\n1.2.1,abc,,\n")
+    summary = compute_criterion_scores(seeded, fixture.YEAR)
+    assert summary.rows == ROWS and list(summary.manual_errors) == [fixture.B.code]
+    stored = _stored(seeded)
+    for code, (score, status) in fixture.A_LEAVES.items():
+        assert (stored[("H35.02", code)]["score"], stored[("H35.02", code)]["status"]) == (score, status)
+    # B had no manual entry anyway: its computed leaves and its index are the hand-worked ones.
+    assert stored[("H35.03", "TONG")]["metric_value"] == fixture.B_INDEX
+    leaf = stored[("H35.03", "1.2.1")]
+    assert (leaf["score"], leaf["status"]) == (None, "missing")
+    assert "tệp nhập liệu 2026/H35.03 có lỗi" in leaf["note"]
+    assert "H35.03.csv: row 2, field score: not a number: 'abc'" in leaf["note"]
+
+
 def test_export_year_writes_every_file(seeded, tmp_path):
     compute_criterion_scores(seeded, fixture.YEAR)
     paths = export_year(fixture.YEAR, str(tmp_path / "out"))
