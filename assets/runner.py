@@ -124,10 +124,7 @@ def run_year(
 ) -> RunOutcome:
     if not os.environ.get("PARINDEX_PSEUDONYM_KEY"):
         raise UsageError("PARINDEX_PSEUDONYM_KEY is not set (a secret key for pseudonymising identifiers)")
-    resources = build_resources()
-    resources["settings"] = resources["settings"].model_copy(
-        update={"full_refresh": full_refresh, "export_agencies": export_agencies}
-    )
+    resources = build_resources(full_refresh, export_agencies)
     resources.update(resource_overrides or {})
     defs = Definitions(assets=ALL_ASSETS, asset_checks=ASSET_CHECKS, resources=resources)
     job = defs.resolve_implicit_global_asset_job_def()
