@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from assets.exports import UnknownAgencies, export_year, write_manual_templates
-    from assets.runner import UsageError
+    from assets.preflight import UsageError
     from scoring.catalogue import CatalogueError
     from scoring.manual import ManualInputError
 
@@ -130,7 +130,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _grant_analyst(args: argparse.Namespace) -> int:
-    from assets.runner import UsageError
+    from assets.preflight import UsageError
     from warehouse.dialect import is_duckdb
     from warehouse.engine import make_engine
     from warehouse.grants import grant_analyst
@@ -165,7 +165,7 @@ HANDLERS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assets.runner import UsageError
+    from assets.preflight import UsageError
 
     args = build_parser().parse_args(argv)
     try:

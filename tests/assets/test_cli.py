@@ -1,8 +1,12 @@
 """The `parindex` command's exit codes and messages (interface.md §2)."""
 
 import os
+import socket
 import subprocess
 import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -50,3 +54,83 @@ def test_the_console_script_loads_the_definitions_without_touching_anything(tmp_
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "data" / "warehouse.duckdb").exists()
+
+
+# Every usage or configuration error of `parindex run` exits 2 before anything runs, naming the option or
+# variable (interface.md §2, issue 10).
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """An empty working folder and no PARINDEX_* setting but a pseudonymisation key."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("PARINDEX_") and not name.startswith("PARINDEX_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PARINDEX_PSEUDONYM_KEY", "test-key-not-secret")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    return tmp_path
+
+
+def _nothing_ran(folder) -> bool:
+    return not (folder / "dagster_home").exists() and not (folder / "data" / "warehouse.duckdb").exists()
+
+
+@pytest.mark.parametrize("year", ["1999", "2030"])
+def test_a_year_outside_the_partitions_names_the_valid_years(clean_env, capsys, year):
+    assert main(["run", "--year", year]) == 2
+    message = capsys.readouterr().err
+    # The partitions start in 2024 (assets/partitions.py) and end with the year in progress.
+    local_year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+    assert f"--year {year}" in message and f"2024–{local_year}" in message
+    assert _nothing_ran(clean_env)
+
+
+def test_a_malformed_warehouse_url_names_the_variable(clean_env, monkeypatch, capsys):
+    monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", "not a url")
+    assert main(["run", "--year", "2025"]) == 2
+    assert "PARINDEX_WAREHOUSE_URL is not a database URL" in capsys.readouterr().err
+
+
+def test_an_unreachable_warehouse_names_the_variable_without_the_password(clean_env, monkeypatch, capsys):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", f"postgresql://parindex:pw-not-shown@127.0.0.1:{port}/w")
+    assert main(["run", "--year", "2025"]) == 2
+    message = capsys.readouterr().err
+    assert (
+        f"PARINDEX_WAREHOUSE_URL: cannot connect to postgresql+psycopg://parindex:***@127.0.0.1:{port}/w"
+        in (message)
+    )
+    assert "pw-not-shown" not in message and _nothing_ran(clean_env)
+
+
+def test_a_malformed_catalogue_fails_before_any_extraction(clean_env, monkeypatch, capsys):
+    shipped = Path(__file__).parents[2] / "scoring" / "catalogues" / "template-so@2026.1.yaml"
+    bad = clean_env / "bad.yaml"
+    bad.write_text(shipped.read_text(encoding="utf-8").replace("max_points: 9", "max_points: chín", 1))
+    monkeypatch.setenv("PARINDEX_CATALOGUE", str(bad))
+    assert main(["run", "--year", "2025"]) == 2
+    message = capsys.readouterr().err
+    assert "PARINDEX_CATALOGUE" in message and str(bad) in message and "max_points" in message
+    assert _nothing_ran(clean_env)
+
+
+@pytest.mark.parametrize("variable", ["PARINDEX_HR_DIR", "PARINDEX_EDXML_DIR"])
+def test_a_source_folder_that_is_not_a_folder_names_the_variable(clean_env, monkeypatch, capsys, variable):
+    not_a_folder = clean_env / "file.txt"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv(variable, str(not_a_folder))
+    assert main(["run", "--year", "2025"]) == 2
+    assert f"{variable}: {not_a_folder} is not a folder" in capsys.readouterr().err
+    assert _nothing_ran(clean_env)
+
+
+def test_an_unknown_agency_is_refused(clean_env, capsys):
+    # H35.01 is in the shipped agency table (etl/reference/agencies.csv), H99.99 is not.
+    assert main(["run", "--year", "2025", "--agency", "H35.01", "H99.99"]) == 2
+    message = capsys.readouterr().err
+    # Only the unknown code is named.
+    assert "--agency: H99.99 not in the agency table" in message
+    assert _nothing_ran(clean_env)
