@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assets.cli import main
+from assets.preflight import check_catalogues, manual_file_warnings
 
 
 def test_help_exits_zero(capsys):
@@ -134,3 +135,19 @@ def test_an_unknown_agency_is_refused(clean_env, capsys):
     # Only the unknown code is named.
     assert "--agency: H99.99 not in the agency table" in message
     assert _nothing_ran(clean_env)
+
+
+def test_manual_files_are_read_up_front_and_a_bad_one_is_a_warning_for_its_agency(clean_env, monkeypatch):
+    # A bad manual file costs only its agency's manual criteria (scoring leaves them missing with the
+    # reason), so it does not stop the run: it is named before the extraction starts.
+    folder = clean_env / "manual" / "2025"
+    folder.mkdir(parents=True)
+    header = "criterion_code,score,evidence,note\n"
+    # 1.2.1 is a manual leaf worth 1 point in scoring/catalogues/template-so@2026.1.yaml.
+    monkeypatch.setenv("PARINDEX_CATALOGUE", "template-so@2026.1")
+    (folder / "H35.02.csv").write_text(header + "1.2.1,1,,\n", encoding="utf-8")
+    (folder / "H35.03.csv").write_text(header + "1.2.1,5,,\n", encoding="utf-8")
+    warnings = manual_file_warnings(2025, check_catalogues())
+    assert len(warnings) == 1
+    assert warnings[0].startswith("PARINDEX_MANUAL_DIR: the manual criteria of H35.03 will be missing")
+    assert "H35.03.csv: row 2, field score: 5 is outside 0..1" in warnings[0]
