@@ -10,6 +10,7 @@ import sys
 from datetime import date
 
 from assets.env_file import load_dotenv
+from assets.file_modes import create_private_files
 
 USAGE_ERROR = 2
 
@@ -154,6 +155,9 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(args.year, args.scale)
 
 
+# The commands that write the warehouse, the run history, logs or exports.
+WRITING_COMMANDS = {"run", "export", "migrate", "demo"}
+
 HANDLERS = {
     "simulate": _simulate,
     "run": _run,
@@ -170,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         load_dotenv()
+        if args.command in WRITING_COMMANDS:
+            create_private_files()
         return HANDLERS[args.command](args)
     except UsageError as error:
         print(f"parindex {args.command}: {error}", file=sys.stderr)

@@ -16,11 +16,13 @@ from dagster._utils.error import SerializableErrorInfo
 
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
-from assets.preflight import UsageError, check_run  # noqa: F401  (UsageError: callers import it from here)
+from assets.file_modes import make_private
+from assets.preflight import UsageError, check_run, resource_value  # noqa: F401  (UsageError: callers import it from here)
 from assets.progress import progress
 from assets.resources import build_resources
 from warehouse.atomic import process_alive
-from warehouse.engine import make_engine
+from warehouse.dialect import duckdb_file
+from warehouse.engine import make_engine, warehouse_url
 from warehouse.schema import ensure_schema
 
 DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
@@ -174,6 +176,16 @@ def migrate() -> None:
     ensure_schema(make_engine())
 
 
+def private_paths(url: str) -> list[Path]:
+    """What a run writes that holds personal data or run history: a DuckDB warehouse file and its WAL, and
+    DAGSTER_HOME (a private folder hides the SQLite files and logs inside it)."""
+    paths = [dagster_home()]
+    database_file = duckdb_file(url)
+    if database_file is not None:
+        paths += [Path(database_file), Path(f"{database_file}.wal")]
+    return paths
+
+
 RUN_LOGGER = "parindex.run"
 
 
@@ -215,6 +227,8 @@ def run_year(
         assets=ALL_ASSETS, asset_checks=ASSET_CHECKS, resources=resources, loggers={"log_file": run_log_file}
     )
     job = defs.resolve_implicit_global_asset_job_def()
+    for path in private_paths(resource_value(resources["warehouse"].url) or warehouse_url()):
+        make_private(path)
     instance = dagster_instance()
     release_dead_runs(instance)
     run_id = make_new_run_id()

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import stat
 import subprocess
 import sys
 from datetime import datetime
@@ -54,7 +55,8 @@ def test_the_console_script_loads_the_definitions_without_touching_anything(tmp_
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "data" / "warehouse.duckdb").exists()
+    # Created for its user alone: the warehouse holds personal data (issue 10).
+    assert stat.S_IMODE((tmp_path / "data" / "warehouse.duckdb").stat().st_mode) == 0o600
 
 
 # Every usage or configuration error of `parindex run` exits 2 before anything runs, naming the option or

@@ -6,6 +6,7 @@ process, so that everything it prints is seen."""
 
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,12 @@ def test_the_terminal_gets_the_step_the_cause_what_to_change_and_the_log_file(fa
     assert "Traceback" not in terminal and "STEP_FAILURE" not in terminal
     assert "STEP_FAILURE" in log_file.read_text(encoding="utf-8")
     assert SECRET not in terminal and SECRET not in log_file.read_text(encoding="utf-8")
+
+
+def test_what_the_run_wrote_is_readable_by_its_user_alone(failed_run):
+    work, _ = failed_run
+    home = work / "dagster_home"
+    written = [work / "warehouse.duckdb", *home.rglob("*")]
+    assert any(path.suffix == ".db" for path in written)  # Dagster's SQLite run storage
+    modes = {path: stat.S_IMODE(path.stat().st_mode) for path in [home, *written]}
+    assert {path: mode for path, mode in modes.items() if mode & 0o077} == {}
