@@ -6,6 +6,7 @@ be read), with a summary of which and why; 2 bad usage or configuration, naming 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 
@@ -103,10 +104,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from assets.exports import UnknownAgencies, export_year, write_manual_templates
-    from assets.preflight import UsageError
+    from assets.preflight import UsageError, check_agencies, check_warehouse
     from scoring.catalogue import CatalogueError
     from scoring.manual import ManualInputError
+    from warehouse.engine import warehouse_url
 
+    check_warehouse(warehouse_url())
+    check_agencies(args.agency, os.environ.get("PARINDEX_AGENCY_TABLE"))
     try:
         if not args.manual_template:
             for path in export_year(args.year, args.out, args.agency):
@@ -123,7 +127,11 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from assets.preflight import check_warehouse
     from assets.runner import migrate
+    from warehouse.engine import warehouse_url
+
+    check_warehouse(warehouse_url())
 
     migrate()
     print("warehouse schema is up to date")

@@ -15,6 +15,15 @@ from assets.cli import main
 from assets.preflight import check_catalogues, manual_file_warnings
 
 
+@pytest.fixture(autouse=True)
+def keep_umask():
+    """`main` sets the umask of the process (assets/file_modes.py); the other tests keep theirs."""
+    previous = os.umask(0o022)
+    os.umask(previous)
+    yield
+    os.umask(previous)
+
+
 def test_help_exits_zero(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", "--help"])
@@ -153,3 +162,15 @@ def test_manual_files_are_read_up_front_and_a_bad_one_is_a_warning_for_its_agenc
     assert len(warnings) == 1
     assert warnings[0].startswith("PARINDEX_MANUAL_DIR: the manual criteria of H35.03 will be missing")
     assert "H35.03.csv: row 2, field score: 5 is outside 0..1" in warnings[0]
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["export", "--year", "2025"]])
+def test_the_other_commands_check_the_warehouse_url_too(clean_env, monkeypatch, capsys, command):
+    monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", "not a url")
+    assert main(command) == 2
+    assert "PARINDEX_WAREHOUSE_URL is not a database URL" in capsys.readouterr().err
+
+
+def test_export_refuses_an_unknown_agency(clean_env, capsys):
+    assert main(["export", "--year", "2025", "--agency", "H99.99"]) == 2
+    assert "--agency: H99.99 not in the agency table" in capsys.readouterr().err
