@@ -29,7 +29,7 @@ class UsageError(Exception):
 CONNECT_TIMEOUT_S = 10
 
 
-def _value(setting):
+def resource_value(setting):
     """A resource field's value: an `EnvVar` (secrets) is read from the environment here."""
     return setting.get_value() if isinstance(setting, EnvVar) else setting
 
@@ -142,10 +142,10 @@ def manual_file_warnings(year: int, catalogues: list[Catalogue]) -> list[str]:
 def check_run(year: int, agencies: list[str] | None, resources: dict) -> list[str]:
     """Every check of a `parindex run` with these resources; returns the warnings to show."""
     check_year(year)
-    if not _value(resources["settings"].pseudonym_key):
+    if not resource_value(resources["settings"].pseudonym_key):
         raise UsageError("PARINDEX_PSEUDONYM_KEY is not set (a secret key for pseudonymising identifiers)")
     # Empty means the default, as in `warehouse.engine.make_engine`.
-    check_warehouse(_value(resources["warehouse"].url) or warehouse_url())
+    check_warehouse(resource_value(resources["warehouse"].url) or warehouse_url())
     catalogues = check_catalogues()
     check_folder("PARINDEX_HR_DIR", resources["hr"].folder)
     check_folder("PARINDEX_EDXML_DIR", resources["qlvb"].edxml_dir)
