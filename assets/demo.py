@@ -55,7 +55,7 @@ def run_demo(year: int, scale: str) -> int:
     print(
         f"\nparindex demo for {year} ({scale} scale) finished in {time.monotonic() - started:.0f} s"
         f" ({'success' if outcome.success else 'with failures'}).\n"
-        + "\n".join(_where(year, outcome.success))
+        + "\n".join(where_outputs_are(year, outcome.success))
         + f"\n  Dagster UI on this run's history:\n"
         f"    DAGSTER_HOME={os.environ['DAGSTER_HOME']} .venv/bin/dagster dev -w workspace.yaml\n"
         f"    then open http://127.0.0.1:3000"
@@ -63,7 +63,7 @@ def run_demo(year: int, scale: str) -> int:
     return outcome.report()
 
 
-def _where(year: int, success: bool) -> list[str]:
+def where_outputs_are(year: int, success: bool) -> list[str]:
     """Where the outputs are: only what this run wrote. A failed run writes no exports and publishes no read
     copy; an earlier run's copy, if there is one, is still there."""
     lines = []
