@@ -90,7 +90,10 @@ def what_to_change(failed_steps: list[str], failed_checks: list[str]) -> list[st
     hints = []
     for prefix, settings in SOURCE_SETTINGS.items():
         if any(line.startswith(prefix) for line in failed_steps):
-            hints.append(f"check {settings}, or unset its URL or folder to skip the source; then run again")
+            hints.append(
+                f"if the source is at fault, check {settings}, or unset its URL or folder to skip the "
+                "source; then run again"
+            )
     if failed_checks:
         hints.append(
             "the data failed a blocking check, so no scores or exports were computed: see the check in the "
@@ -125,8 +128,11 @@ def cause_line(error: SerializableErrorInfo) -> str:
     if error.cls_name == "Failure":
         # Raised by the assets with a message that is the whole story; Dagster's class path adds nothing.
         message = message.split(": ", 1)[-1]
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    text = "; ".join(lines) or error.cls_name
+    text = ""
+    for line in (line.strip() for line in message.splitlines()):
+        if line:
+            text += ("" if not text else " " if text.endswith(":") else "; ") + line
+    text = text or error.cls_name
     return text if len(text) <= MAX_CAUSE_CHARS else text[: MAX_CAUSE_CHARS - 1] + "…"
 
 

@@ -63,7 +63,7 @@ def test_the_terminal_gets_the_step_the_cause_what_to_change_and_the_log_file(fa
     assert "dvc_don_vi" in failed.group(1).split(", ")
     assert failed.group(2).startswith("the DVC token endpoint refused the client (invalid_client): POST http")
     assert "PARINDEX_DVC_CLIENT_ID and PARINDEX_DVC_CLIENT_SECRET" in summary
-    assert "what to change: check the DVC source: PARINDEX_DVC_URL" in summary
+    assert "what to change: if the source is at fault, check the DVC source: PARINDEX_DVC_URL" in summary
     log_file = Path(re.search(r"details \(Dagster's full output\): (\S+)", summary).group(1))
     assert log_file.parent == work / "dagster_home" / "logs" and log_file.is_file()
     # Dagster's error dump is in the log file, not on the terminal.
