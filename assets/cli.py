@@ -177,11 +177,12 @@ HANDLERS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assets.preflight import UsageError
+    from assets.preflight import UsageError, check_timezone
 
     args = build_parser().parse_args(argv)
     try:
         load_dotenv()
+        check_timezone()
         if args.command in WRITING_COMMANDS:
             create_private_files()
         return HANDLERS[args.command](args)

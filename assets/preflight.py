@@ -7,12 +7,13 @@ warnings, and the run goes on."""
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from dagster import EnvVar
 
-from assets.partitions import assessment_years
 from etl.agency_codes import load_agency_config
 from scoring.agency_manual import agencies_with_files, load_agencies_manual_inputs
 from scoring.catalogue import CATALOGUE_VARIABLE, Catalogue, CatalogueError, selected_catalogues
@@ -34,7 +35,22 @@ def resource_value(setting):
     return setting.get_value() if isinstance(setting, EnvVar) else setting
 
 
+def check_timezone() -> None:
+    """`PARINDEX_TIMEZONE` is read when the definitions are imported (the partitions' time zone): call this
+    before importing them, so that a wrong name is a usage error and not a traceback."""
+    name = os.environ.get("PARINDEX_TIMEZONE")
+    if not name:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"PARINDEX_TIMEZONE: {name!r} is not a time zone; e.g. Asia/Ho_Chi_Minh") from None
+
+
 def check_year(year: int) -> None:
+    # Imported here: importing the partitions needs a valid PARINDEX_TIMEZONE (check_timezone).
+    from assets.partitions import assessment_years
+
     years = assessment_years.get_partition_keys()
     if str(year) not in years:
         raise UsageError(
@@ -87,6 +103,15 @@ def _check_duckdb_folder(variable: str, database_file: Path) -> None:
         database_file.is_file() and os.access(database_file, os.R_OK | os.W_OK)
     ):
         raise UsageError(f"{variable}: {database_file} is not a file this user can read and write")
+
+
+def check_extract_start(value: str | None) -> None:
+    if not value:
+        return
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"PARINDEX_EXTRACT_START: {value!r} is not a date; e.g. 2024-12-01") from None
 
 
 def check_catalogues() -> list[Catalogue]:
@@ -146,6 +171,7 @@ def check_run(year: int, agencies: list[str] | None, resources: dict) -> list[st
         raise UsageError("PARINDEX_PSEUDONYM_KEY is not set (a secret key for pseudonymising identifiers)")
     # Empty means the default, as in `warehouse.engine.make_engine`.
     check_warehouse(resource_value(resources["warehouse"].url) or warehouse_url())
+    check_extract_start(resources["settings"].extract_start)
     catalogues = check_catalogues()
     check_folder("PARINDEX_HR_DIR", resources["hr"].folder)
     check_folder("PARINDEX_EDXML_DIR", resources["qlvb"].edxml_dir)

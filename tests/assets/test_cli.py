@@ -174,3 +174,13 @@ def test_the_other_commands_check_the_warehouse_url_too(clean_env, monkeypatch, 
 def test_export_refuses_an_unknown_agency(clean_env, capsys):
     assert main(["export", "--year", "2025", "--agency", "H99.99"]) == 2
     assert "--agency: H99.99 not in the agency table" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("PARINDEX_TIMEZONE", "Mars/Base"), ("PARINDEX_EXTRACT_START", "2025-13-01")]
+)
+def test_a_malformed_time_setting_names_the_variable(clean_env, monkeypatch, capsys, variable, value):
+    monkeypatch.setenv(variable, value)
+    assert main(["run", "--year", "2025"]) == 2
+    assert f"{variable}: {value!r} is not a" in capsys.readouterr().err
+    assert _nothing_ran(clean_env)
