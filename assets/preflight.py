@@ -26,6 +26,7 @@ class UsageError(Exception):
     """Bad usage or configuration (exit code 2); the message names the variable or option."""
 
 
+READ_COPY_FOLDER_MODE = 0o755
 # A server that does not answer within this time is as good as unreachable for a run that needs it.
 CONNECT_TIMEOUT_S = 10
 
@@ -93,10 +94,14 @@ def check_warehouse(url: str) -> None:
 
 def _check_duckdb_folder(variable: str, database_file: Path) -> None:
     folder = database_file.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"{variable}: cannot create the folder {folder}: {error.strerror}") from None
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+            # The read copy beside the warehouse file is for analysts who log in as other users: its folder
+            # lets them through whatever the umask (assets/file_modes.py); each file keeps its own mode.
+            folder.chmod(READ_COPY_FOLDER_MODE)
+        except OSError as error:
+            raise UsageError(f"{variable}: cannot create the folder {folder}: {error.strerror}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"{variable}: the folder {folder} is not writable")
     if database_file.exists() and not (
