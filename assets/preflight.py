@@ -26,6 +26,7 @@ class UsageError(Exception):
     """Bad usage or configuration (exit code 2); the message names the variable or option."""
 
 
+# The mode of a new folder for a DuckDB warehouse file, which holds the analysts' read copy too.
 READ_COPY_FOLDER_MODE = 0o755
 # A server that does not answer within this time is as good as unreachable for a run that needs it.
 CONNECT_TIMEOUT_S = 10

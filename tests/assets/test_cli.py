@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assets.cli import main
-from assets.preflight import check_catalogues, manual_file_warnings
+from assets.preflight import check_catalogues, check_warehouse, manual_file_warnings
 
 
 @pytest.fixture(autouse=True)
@@ -184,3 +184,10 @@ def test_a_malformed_time_setting_names_the_variable(clean_env, monkeypatch, cap
     assert main(["run", "--year", "2025"]) == 2
     assert f"{variable}: {value!r} is not a" in capsys.readouterr().err
     assert _nothing_ran(clean_env)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("PARINDEX_TEST_POSTGRES_URL"), reason="needs PARINDEX_TEST_POSTGRES_URL"
+)
+def test_a_reachable_postgresql_warehouse_passes_the_check():
+    check_warehouse(os.environ["PARINDEX_TEST_POSTGRES_URL"])
