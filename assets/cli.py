@@ -48,8 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="materialise the whole asset graph for an assessment year")
     run.add_argument("--year", type=_year, required=True)
-    run.add_argument("--agency", nargs="+", metavar="CODE", help="limit the exports to these agencies")
-    run.add_argument("--full-refresh", action="store_true", help="ignore the stored cursors")
+    run.add_argument(
+        "--agency",
+        nargs="+",
+        metavar="CODE",
+        help="limit the exports (scorecard.csv, metrics.csv, workbooks) to these agencies of the agency "
+        "table; the ranking always covers every agency",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="ignore the stored cursors: every source is extracted again from its first extraction start",
+    )
 
     export = commands.add_parser("export", help="write the exports of a year from what the warehouse holds")
     export.add_argument("--year", type=_year, required=True)
