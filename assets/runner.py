@@ -195,16 +195,35 @@ def private_paths(url: str) -> list[Path]:
 RUN_LOGGER = "parindex.run"
 
 
+class TerminalWarnings(logging.Handler):
+    """The warnings the assets log themselves (a source skipped because its URL is unset, interface.md §1),
+    one line each on standard error; Dagster's own events, errors included, stay in the log file."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        if record.levelno != logging.WARNING or meta.get("dagster_event") is not None:
+            return
+        step = meta.get("step_key")
+        message = meta.get("orig_message", record.getMessage())
+        progress(f"warning: {step}: {message}" if step else f"warning: {message}")
+
+
 @logger(Field(str, description="the file that receives every event of the run"))
 def run_log_file(init_context) -> logging.Logger:
     """Dagster's events of one run, its errors with their stack traces included, into a file instead of the
-    terminal, which gets progress lines and the run's summary."""
-    handler = logging.FileHandler(init_context.logger_config, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    terminal, which gets progress lines, the assets' warnings and the run's summary."""
     run_logger = logging.getLogger(RUN_LOGGER)
+    # Dagster initialises a run's loggers more than once; the handlers go on the first time only.
+    if not run_logger.handlers:
+        handler = logging.FileHandler(init_context.logger_config, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        run_logger.addHandler(handler)
+        run_logger.addHandler(TerminalWarnings())
     run_logger.setLevel(logging.DEBUG)
     run_logger.propagate = False
-    run_logger.addHandler(handler)
     return run_logger
 
 

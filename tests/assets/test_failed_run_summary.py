@@ -66,6 +66,9 @@ def test_the_terminal_gets_the_step_the_cause_what_to_change_and_the_log_file(fa
     assert "what to change: if the source is at fault, check the DVC source: PARINDEX_DVC_URL" in summary
     log_file = Path(re.search(r"details \(Dagster's full output\): (\S+)", summary).group(1))
     assert log_file.parent == work / "dagster_home" / "logs" and log_file.is_file()
+    # The assets' own warnings reach the terminal, one line each (interface.md §1: a source whose URL is
+    # unset is skipped with a warning).
+    assert terminal.count("warning: hr_exports: PARINDEX_HR_DIR is not set") == 1
     # Dagster's error dump is in the log file, not on the terminal.
     assert "Traceback" not in terminal and "STEP_FAILURE" not in terminal
     assert "STEP_FAILURE" in log_file.read_text(encoding="utf-8")
