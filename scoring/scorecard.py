@@ -239,7 +239,7 @@ class _Builder:
         if self.manual_error is not None:
             note = (
                 f"Chưa chấm được: tệp nhập liệu {self.year}/{self.agency.code} có lỗi, cần sửa rồi chạy lại "
-                f"({self.manual_error})."
+                f"({'; '.join(self.manual_error.splitlines())})."
             )
             return self.row(node, rule=rules.MANUAL, status=rules.MISSING, note=note)
         entry = self.manual.get(node.code)

@@ -91,7 +91,8 @@ def test_criterion_score_holds_the_hand_worked_scores_and_a_rerun_replaces_them(
 
 def test_a_bad_manual_file_leaves_only_its_agencys_manual_criteria_missing(seeded, tmp_path):
     # Before: one agency's bad file raised ManualInputError and stopped the scoring of every agency.
-    write_manual_csv(tmp_path / "manual", fixture.B.code, "criterion_code,score,evidence,note\n1.2.1,abc,,\n")
+    bad_rows = "1.2.1,abc,,\n1.3,9,,\n"  # 1.3 is worth 2 points (template-so@2026.1)
+    write_manual_csv(tmp_path / "manual", fixture.B.code, "criterion_code,score,evidence,note\n" + bad_rows)
     summary = compute_criterion_scores(seeded, fixture.YEAR)
     assert summary.rows == ROWS and list(summary.manual_errors) == [fixture.B.code]
     stored = _stored(seeded)
@@ -102,7 +103,9 @@ def test_a_bad_manual_file_leaves_only_its_agencys_manual_criteria_missing(seede
     leaf = stored[("H35.03", "1.2.1")]
     assert (leaf["score"], leaf["status"]) == (None, "missing")
     assert "tệp nhập liệu 2026/H35.03 có lỗi" in leaf["note"]
-    assert "H35.03.csv: row 2, field score: not a number: 'abc'" in leaf["note"]
+    # Both problems, on one line.
+    assert "H35.03.csv: row 2, field score: not a number: 'abc'; " in leaf["note"]
+    assert "H35.03.csv: row 3, field score: 9 is outside 0..2" in leaf["note"] and "\n" not in leaf["note"]
 
 
 def test_export_year_writes_every_file(seeded, tmp_path):
