@@ -6,10 +6,12 @@ be read), with a summary of which and why; 2 bad usage or configuration, naming 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 
 from assets.env_file import load_dotenv
+from assets.file_modes import create_private_files
 
 USAGE_ERROR = 2
 
@@ -46,8 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="materialise the whole asset graph for an assessment year")
     run.add_argument("--year", type=_year, required=True)
-    run.add_argument("--agency", nargs="+", metavar="CODE", help="limit the exports to these agencies")
-    run.add_argument("--full-refresh", action="store_true", help="ignore the stored cursors")
+    run.add_argument(
+        "--agency",
+        nargs="+",
+        metavar="CODE",
+        help="limit the exports (scorecard.csv, metrics.csv, workbooks) to these agencies of the agency "
+        "table; the ranking always covers every agency",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="ignore the stored cursors: every source is extracted again from its first extraction start",
+    )
 
     export = commands.add_parser("export", help="write the exports of a year from what the warehouse holds")
     export.add_argument("--year", type=_year, required=True)
@@ -102,10 +114,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from assets.exports import UnknownAgencies, export_year, write_manual_templates
-    from assets.runner import UsageError
+    from assets.preflight import UsageError, check_agencies, check_warehouse
     from scoring.catalogue import CatalogueError
     from scoring.manual import ManualInputError
+    from warehouse.engine import warehouse_url
 
+    check_warehouse(warehouse_url())
+    check_agencies(args.agency, os.environ.get("PARINDEX_AGENCY_TABLE"))
     try:
         if not args.manual_template:
             for path in export_year(args.year, args.out, args.agency):
@@ -122,7 +137,11 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from assets.preflight import check_warehouse
     from assets.runner import migrate
+    from warehouse.engine import warehouse_url
+
+    check_warehouse(warehouse_url())
 
     migrate()
     print("warehouse schema is up to date")
@@ -130,7 +149,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _grant_analyst(args: argparse.Namespace) -> int:
-    from assets.runner import UsageError
+    from assets.preflight import UsageError
     from warehouse.dialect import is_duckdb
     from warehouse.engine import make_engine
     from warehouse.grants import grant_analyst
@@ -154,6 +173,9 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(args.year, args.scale)
 
 
+# The commands that write the warehouse, the run history, logs or exports.
+WRITING_COMMANDS = {"run", "export", "migrate", "demo"}
+
 HANDLERS = {
     "simulate": _simulate,
     "run": _run,
@@ -165,11 +187,14 @@ HANDLERS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assets.runner import UsageError
+    from assets.preflight import UsageError, check_timezone
 
     args = build_parser().parse_args(argv)
     try:
         load_dotenv()
+        check_timezone()
+        if args.command in WRITING_COMMANDS:
+            create_private_files()
         return HANDLERS[args.command](args)
     except UsageError as error:
         print(f"parindex {args.command}: {error}", file=sys.stderr)

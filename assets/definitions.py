@@ -15,12 +15,17 @@ from dagster import (
 
 from assets.automation import ASSESSMENT_YEAR_JOB, nightly_assessment_year, source_folders_sensor
 from assets.checks import ASSET_CHECKS
+from assets.file_modes import create_private_files
 from assets.marts import marts_models, metric_value, metrics_csv
 from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources
 from assets.scoring import SCORING_ASSETS
 from assets.sources import EXTRACTION_ASSETS
+
+# Runs launched by `dagster dev` or the daemon load this module: the warehouse file, its WAL and the run
+# history they create are the user's alone, as with `parindex run`.
+create_private_files()
 
 
 def _one_run_per_year(definition: AssetsDefinition) -> AssetsDefinition:

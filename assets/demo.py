@@ -8,8 +8,8 @@ import secrets
 import time
 from pathlib import Path
 
+from assets.preflight import UsageError, check_catalogues, check_warehouse, check_year
 from assets.progress import progress
-from assets.runner import UsageError
 from simulators.process import SimulatorProcess, new_credentials
 from warehouse.dialect import duckdb_file
 from warehouse.engine import warehouse_url
@@ -37,6 +37,10 @@ def run_demo(year: int, scale: str) -> int:
     from assets.runner import run_year
 
     started = time.monotonic()
+    # What fails without the simulator fails before the minutes it takes to generate a province.
+    check_year(year)
+    check_warehouse(warehouse_url())
+    check_catalogues()
     credentials = new_credentials("demo")
     os.environ["PARINDEX_PSEUDONYM_KEY"] = demo_pseudonym_key()
     progress(f"starting the {scale} simulator for {year} (generating data)")
@@ -48,21 +52,31 @@ def run_demo(year: int, scale: str) -> int:
             outcome = run_year(year)
     except RuntimeError as error:
         raise UsageError(str(error)) from error
-    export_dir = Path(os.environ.get("PARINDEX_EXPORT_DIR", "exports")) / str(year)
-    database_file = duckdb_file(warehouse_url())
-    where = (
-        f"{Path(database_file).resolve()}\n"
-        f"  read copy: {Path(database_file).with_name(READ_COPY_NAME).resolve()} (analysts open it read-only)"
-        if database_file
-        else "the PostgreSQL warehouse of PARINDEX_WAREHOUSE_URL"
-    )
     print(
         f"\nparindex demo for {year} ({scale} scale) finished in {time.monotonic() - started:.0f} s"
         f" ({'success' if outcome.success else 'with failures'}).\n"
-        f"  exports:   {export_dir.resolve()}\n"
-        f"  warehouse: {where}\n"
-        f"  Dagster UI on this run's history:\n"
+        + "\n".join(where_outputs_are(year, outcome.success))
+        + f"\n  Dagster UI on this run's history:\n"
         f"    DAGSTER_HOME={os.environ['DAGSTER_HOME']} .venv/bin/dagster dev -w workspace.yaml\n"
         f"    then open http://127.0.0.1:3000"
     )
     return outcome.report()
+
+
+def where_outputs_are(year: int, success: bool) -> list[str]:
+    """Where the outputs are: only what this run wrote. A failed run writes no exports and publishes no read
+    copy; an earlier run's copy, if there is one, is still there."""
+    lines = []
+    if success:
+        export_dir = Path(os.environ.get("PARINDEX_EXPORT_DIR", "exports")) / str(year)
+        lines.append(f"  exports:   {export_dir.resolve()}")
+    database_file = duckdb_file(warehouse_url())
+    if database_file is None:
+        return [*lines, "  warehouse: the PostgreSQL warehouse of PARINDEX_WAREHOUSE_URL"]
+    lines.append(f"  warehouse: {Path(database_file).resolve()}")
+    read_copy = Path(database_file).with_name(READ_COPY_NAME).resolve()
+    if success:
+        lines.append(f"  read copy: {read_copy} (analysts open it read-only)")
+    elif read_copy.exists():
+        lines.append(f"  read copy: {read_copy} (from an earlier run, not replaced by this failed one)")
+    return lines

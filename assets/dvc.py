@@ -9,6 +9,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    Failure,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
@@ -20,7 +21,7 @@ from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import DvcSource, PipelineSettings, WarehouseResource, releases_warehouse
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
-from etl.dvc.client import DvcClient
+from etl.dvc.client import CredentialsRefused, DvcClient
 from etl.dvc.context import DvcContext, ProcedureCodes
 from etl.dvc.extract import DvcExtractor
 from etl.dvc.normalise import normalise_records
@@ -157,6 +158,9 @@ def _dvc_entity_asset(entity: str):
                 run_tag,
                 tz,
             )
+        except CredentialsRefused as refused:
+            # The step's retries would be refused alike: fail now, with what to change.
+            raise Failure(description=str(refused), allow_retries=False) from refused
         finally:
             client.close()
         if extractor.new_watermark is not None:

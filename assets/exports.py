@@ -12,11 +12,12 @@ from typing import NamedTuple
 import yaml
 
 from scoring import rules
+from scoring.agency_manual import load_agencies_manual_inputs
 from scoring.catalogue import Catalogue, resolve_catalogue, selected_catalogues, shipped_ids
 from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv, write_scorecard_csv
 from scoring.evidence_sheet import MAX_RECORDS, NOT_RECORD_LEVEL, FailingKey, FailingRecords
 from scoring.explanations import DETAIL_COLUMNS
-from scoring.manual import load_manual_inputs, manual_dir, template_path, write_template
+from scoring.manual import manual_dir, template_path, write_template
 from scoring.metrics import drilldown_view
 from scoring.ranking import area_names, ranking_rows, write_ranking_csv, write_ranking_xlsx
 from scoring.scorecard import Agency, build_scorecards, catalogue_applies, node_order, readings_by_agency
@@ -59,6 +60,7 @@ def export_metrics_csv(engine, year: int, export_dir: str, agencies: list[str] |
 class ScoringSummary(NamedTuple):
     rows: int
     by_status: dict[str, int]  # leaf status → number of leaves
+    manual_errors: dict[str, str]  # agency code → why its manual-input file was not used
 
 
 def _agencies(engine, year: int) -> list[Agency]:
@@ -95,22 +97,20 @@ def compute_criterion_scores(engine, year: int) -> ScoringSummary:
     of `PARINDEX_MANUAL_DIR`, and replaces the year's `marts.criterion_score` rows."""
     catalogues = selected_catalogues()
     agencies = _agencies(engine, year)
-    directory = manual_dir()
-    manual = {
-        agency.code: load_manual_inputs(directory, year, agency.code, catalogues) for agency in agencies
-    }
+    manual = load_agencies_manual_inputs(manual_dir(), year, [a.code for a in agencies], catalogues)
     rows = build_scorecards(
         catalogues,
         agencies,
         year,
         criterion_scores.metric_rows(engine, year),
-        manual,
+        manual.inputs,
         _document_rows(engine, year, catalogues),
-        _detail_rows(engine, year, catalogues),
+        detail_rows=_detail_rows(engine, year, catalogues),
+        manual_errors=manual.errors,
     )
     written = criterion_scores.replace_criterion_scores(engine, year, rows, local_now())
     statuses = Counter(row["status"] for row in rows if row["rule"] is not None)
-    return ScoringSummary(written, dict(sorted(statuses.items())))
+    return ScoringSummary(written, dict(sorted(statuses.items())), manual.errors)
 
 
 def _scorecard_rows(engine, year: int, agencies: list[str] | None = None) -> list[dict]:

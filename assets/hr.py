@@ -94,16 +94,19 @@ def _file_record(outcome: FileOutcome, batch_id: str) -> dict:
     }
 
 
-def load_folder(engine, folder: Path, context: HrContext, run_tag: str, workers: int = 1) -> dict[str, int]:
-    """Land every file of `folder` not processed before, a bounded group of files per batch; record each
-    file's outcome once its group has landed; then apply the transfer rule. `workers` processes read."""
+def load_folder(
+    engine, folder: Path, context: HrContext, run_tag: str, workers: int = 1, full_refresh: bool = False
+) -> dict[str, int]:
+    """Land every file of `folder` not processed before (every file with `full_refresh`), a bounded group of
+    files per batch; record each file's outcome once its group has landed; then apply the transfer rule.
+    `workers` processes read."""
     extractor = HrExtractor(context, workers=workers)
     totals = {"files": 0, "raw": 0, "staged": 0, "quarantined": 0, "released": 0, "files_rejected": 0}
     held = _held_by_file(engine)
     outcomes = extractor.read_folder(
         folder,
         processed_files.file_cache(engine, SOURCE),
-        processed_files.done_hashes(engine, SOURCE),
+        set() if full_refresh else processed_files.done_hashes(engine, SOURCE),
     )
     for number, group in enumerate(in_bounded_groups(outcomes), start=1):
         batch_id = f"{run_tag}-hr-{number}"
@@ -187,7 +190,14 @@ def hr_exports(
     engine = warehouse.engine()
     set_baseline_year(engine, hr.baseline_year)
     run_tag = context.run.run_id.split("-")[0]
-    totals = load_folder(engine, Path(hr.folder), hr_context(engine, settings), run_tag, hr.reader_processes)
+    totals = load_folder(
+        engine,
+        Path(hr.folder),
+        hr_context(engine, settings),
+        run_tag,
+        hr.reader_processes,
+        settings.full_refresh,
+    )
     tables = [".".join(key.path) for key in keys if key.path[0] in ("raw", "staging")]
     counts = reading.table_counts(engine, tables)
     for key in keys:

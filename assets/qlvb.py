@@ -221,10 +221,13 @@ def _release_loaded_files(engine, outcomes: list[FileOutcome], batch, batch_id: 
     return _release(engine, held, _rejected(batch), batch_id) if held else 0
 
 
-def load_edxml_folder(engine, folder: Path, context: QlvbContext, run_tag: str) -> dict[str, int]:
-    """Land every package of `folder` whose content was not processed before; files rejected for their
-    agency or a code are read again on every run (sources.md §3.7)."""
-    done = processed_files.done_hashes(engine, FILES_SOURCE)
+def load_edxml_folder(
+    engine, folder: Path, context: QlvbContext, run_tag: str, full_refresh: bool = False
+) -> dict[str, int]:
+    """Land every package of `folder` whose content was not processed before (every package with
+    `full_refresh`); files rejected for their agency or a code are read again on every run (sources.md
+    §3.7)."""
+    done = set() if full_refresh else processed_files.done_hashes(engine, FILES_SOURCE)
     files = [
         file
         for file in list_folder(folder, processed_files.file_cache(engine, FILES_SOURCE), MAX_FILE_BYTES)
@@ -292,7 +295,9 @@ def qlvb_edxml(
         return
     engine = warehouse.engine()
     run_tag = context.run.run_id.split("-")[0]
-    totals = load_edxml_folder(engine, Path(qlvb.edxml_dir), qlvb_context(engine, settings), run_tag)
+    totals = load_edxml_folder(
+        engine, Path(qlvb.edxml_dir), qlvb_context(engine, settings), run_tag, settings.full_refresh
+    )
     orphans = refresh_edxml_orphans(engine, f"{run_tag}-edxml-orphans")
     counts = reading.table_counts(engine, [".".join(PACKAGE_RAW_KEY.path), ".".join(PACKAGE_KEY.path)])
     yield MaterializeResult(

@@ -253,7 +253,12 @@ def _set(**fields):
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def build_resources() -> dict[str, ConfigurableResource]:
+def build_resources(
+    full_refresh: bool = False, export_agencies: list[str] | None = None
+) -> dict[str, ConfigurableResource]:
+    """The resources of the environment's `PARINDEX_*` variables, with the options of one `parindex run`.
+    The options are given here, at construction: Dagster builds a resource from the fields it was
+    constructed with, so a copy changed afterwards (`model_copy(update=...)`) reaches no asset."""
     http_limits = _http_limits()
     return {
         "warehouse": WarehouseResource(**_set(url=_env("PARINDEX_WAREHOUSE_URL", secret=True))),
@@ -297,6 +302,8 @@ def build_resources() -> dict[str, ConfigurableResource]:
                 export_dir=_env("PARINDEX_EXPORT_DIR"),
                 agency_table=_env("PARINDEX_AGENCY_TABLE"),
                 analyst_group=_group_env("PARINDEX_ANALYST_GROUP"),
+                full_refresh=full_refresh,
+                export_agencies=export_agencies,
             )
         ),
     }

@@ -50,9 +50,16 @@ def criterion_score(context: AssetExecutionContext, warehouse: WarehouseResource
     engine = warehouse.engine()
     _require_passed_checks(context, engine)
     summary = compute_criterion_scores(engine, int(context.partition_key))
+    for agency_code, error in summary.manual_errors.items():
+        context.log.warning(f"manual criteria of {agency_code} left missing: {error}")
     leaves = record_catalogue_leaves(engine)
     return MaterializeResult(
-        metadata={"row_count": summary.rows, "catalogue_leaf_rows": leaves, **summary.by_status}
+        metadata={
+            "row_count": summary.rows,
+            "catalogue_leaf_rows": leaves,
+            **summary.by_status,
+            "manual_files_with_errors": sorted(summary.manual_errors),
+        }
     )
 
 

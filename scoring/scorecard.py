@@ -213,10 +213,11 @@ class _Builder:
         manual: Mapping[str, ManualEntry],
         documents: Sequence[Mapping[str, Any]],
         details: Mapping[DetailKey, Sequence[Mapping[str, Any]]],
+        manual_error: str | None = None,
     ):
         self.catalogue, self.agency, self.year = catalogue, agency, year
         self.readings, self.manual, self.documents = readings, manual, documents
-        self.details = details
+        self.details, self.manual_error = details, manual_error
         self.rows: list[dict[str, Any]] = []
 
     def row(self, node: Node, **values: Any) -> dict[str, Any]:
@@ -328,6 +329,12 @@ class _Builder:
         )
 
     def manual_leaf(self, node: Node) -> dict[str, Any]:
+        if self.manual_error is not None:
+            note = (
+                f"Chưa chấm được: tệp nhập liệu {self.year}/{self.agency.code} có lỗi, cần sửa rồi chạy lại "
+                f"({'; '.join(self.manual_error.splitlines())})."
+            )
+            return self.row(node, rule=rules.MANUAL, status=rules.MISSING, note=note)
         entry = self.manual.get(node.code)
         if entry is None:
             note = (
@@ -389,14 +396,18 @@ def build_scorecard(
     manual: Mapping[str, ManualEntry] | None = None,
     documents: Sequence[Mapping[str, Any]] = (),
     details: Mapping[DetailKey, Sequence[Mapping[str, Any]]] | None = None,
+    manual_error: str | None = None,
 ) -> list[dict[str, Any]]:
     """The scorecard rows of one agency under one catalogue, in catalogue order, the total last.
 
     `manual` maps the codes of manual leaves to the officer's entries; `documents` are the agency's rows of
     document drill-downs (for `evidence: document` leaves); `details` the agency's rows of the drill-downs
-    explanations read (see `details_by_agency`).
+    explanations read (see `details_by_agency`); `manual_error` says why the agency's manual-input file
+    cannot be used, and then every manual leaf is `missing` with it in `note`.
     """
-    return _Builder(catalogue, agency, year, readings, manual or {}, documents, details or {}).build()
+    return _Builder(
+        catalogue, agency, year, readings, manual or {}, documents, details or {}, manual_error
+    ).build()
 
 
 def has_data_from(readings: Mapping[ReadingKey, rules.MetricReading], source: str) -> bool:
@@ -420,16 +431,18 @@ def build_scorecards(
     manual: Mapping[str, Mapping[str, Mapping[str, ManualEntry]]] | None = None,
     document_rows: Iterable[Mapping[str, Any]] | pd.DataFrame = (),
     detail_rows: Iterable[Mapping[str, Any]] | pd.DataFrame = (),
+    manual_errors: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every scorecard row of a year: for each agency, each catalogue that applies to it.
 
     `manual` is agency code → catalogue id → criterion code → entry (see `scoring.manual`); `detail_rows`
-    are the rows of the drill-downs of `explanations.DETAIL_COLUMNS`, each with its `metric_code`.
+    are the rows of the drill-downs of `explanations.DETAIL_COLUMNS`, each with its `metric_code`;
+    `manual_errors` is agency code → why its manual-input file cannot be used (see `scoring.agency_manual`).
     """
     readings = readings_by_agency(metric_rows)
     documents = documents_by_agency(document_rows)
     details = details_by_agency(detail_rows)
-    manual = manual or {}
+    manual, manual_errors = manual or {}, manual_errors or {}
     rows: list[dict[str, Any]] = []
     for agency in agencies:
         agency_readings = readings.get(agency.code, {})
@@ -446,6 +459,7 @@ def build_scorecards(
                     entries,
                     documents.get(agency.code, ()),
                     details.get(agency.code, {}),
+                    manual_errors.get(agency.code),
                 )
             )
     return rows

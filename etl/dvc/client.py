@@ -5,7 +5,9 @@ import time
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
-from etl.http import HttpStatusError, JsonHttp, RetryableError, RetryPolicy
+import orjson
+
+from etl.http import HttpStatusError, JsonHttp, RetryableError, RetryPolicy, describe
 from etl.settings import DvcSettings
 
 # A token is renewed when less than this much of its life is left (§2.1).
@@ -14,7 +16,28 @@ MAX_PAGE_SIZE = 1000
 
 
 class DvcError(Exception):
-    """A DVC answer the connector cannot use (a second 401, a malformed envelope)."""
+    """A DVC answer the connector cannot use (a malformed envelope)."""
+
+
+# The variables an operator changes when DVC refuses the client (interface.md §1).
+CREDENTIAL_VARIABLES = "PARINDEX_DVC_CLIENT_ID and PARINDEX_DVC_CLIENT_SECRET"
+
+
+class CredentialsRefused(DvcError):
+    """DVC refused the OAuth2 client, or every token issued to it (§2.1): retrying cannot help."""
+
+    def __init__(self, what: str, request: str, status: int):
+        super().__init__(f"{what}: {request} answered HTTP {status}; check {CREDENTIAL_VARIABLES}")
+        self.status = status
+
+
+def _oauth_error(body: bytes) -> str:
+    """The RFC 6749 `error` code of a token endpoint answer, if it has one (never the description)."""
+    try:
+        code = orjson.loads(body).get("error")
+    except (orjson.JSONDecodeError, AttributeError):
+        return ""
+    return code if isinstance(code, str) and code.isidentifier() else ""
 
 
 def _check_envelope(payload: object) -> None:
@@ -48,15 +71,21 @@ class DvcClient:
 
     def _fetch_token(self) -> None:
         issued = self._clock()
-        payload = self.http.request(
-            "POST",
-            self.url("oauth2/token"),
-            data={
-                "grant_type": "client_credentials",
-                "client_id": self.settings.client_id,
-                "client_secret": self.settings.client_secret,
-            },
-        )
+        url = self.url("oauth2/token")
+        try:
+            payload = self.http.request(
+                "POST",
+                url,
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": self.settings.client_id,
+                    "client_secret": self.settings.client_secret,
+                },
+            )
+        except HttpStatusError as error:
+            code = _oauth_error(error.body)
+            what = "the DVC token endpoint refused the client" + (f" ({code})" if code else "")
+            raise CredentialsRefused(what, describe("POST", url), error.status) from None
         if not isinstance(payload, dict) or not isinstance(payload.get("access_token"), str):
             raise DvcError("the token endpoint answered without an access_token")
         self._token = payload["access_token"]
@@ -90,7 +119,15 @@ class DvcClient:
             if exc.status != 401:
                 raise
             self.token(rejected=used[-1])
-            payload = once()  # a second 401 propagates and fails the step (§2.1)
+            try:
+                payload = once()
+            except HttpStatusError as again:
+                if again.status != 401:
+                    raise
+                # A second 401 fails the step (§2.1).
+                raise CredentialsRefused(
+                    "the DVC API refused a newly issued token", describe("GET", url, params), 401
+                ) from None
         return f"{url}?{urlencode(params)}", payload
 
     def close(self) -> None:

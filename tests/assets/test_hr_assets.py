@@ -47,8 +47,10 @@ def test_a_reissued_export_replaces_the_earlier_rows_of_its_agency_and_month(eng
     write_export(path, staff=two)
     assert load_folder(engine, folder, context(), "run1")["files"] == 1
     assert staff_count(engine) == [("H35.01|202503", 2)]
-    # Nothing new: the same content is not read again.
+    # Nothing new: the same content is not read again, except by a full refresh.
     assert load_folder(engine, folder, context(), "run2")["files"] == 0
+    assert load_folder(engine, folder, context(), "run2-full", full_refresh=True)["files"] == 1
+    assert staff_count(engine) == [("H35.01|202503", 2)]
     # Re-issued with one person removed: same name, new content; the newest content wins whole.
     write_export(path, staff=two[:1])
     os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 10))

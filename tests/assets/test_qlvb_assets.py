@@ -64,6 +64,10 @@ def test_packages_are_read_once_and_a_file_for_an_unknown_agency_until_it_loads(
         ("H35.51",),
     ]
     assert _open(engine, "edxml") == [("unknown_agency", False)]
+    # A full refresh reads both packages again; the staging rows stay one per package.
+    full = load_edxml_folder(engine, folder, context(WITH_COMMUNE), "run4", full_refresh=True)
+    assert (full["files_read"], full["files_loaded"]) == (2, 2)
+    assert rows(engine, "SELECT count(*) FROM staging.stg_qlvb__edxml_package") == [(2,)]
 
 
 def test_held_entries_load_when_their_agency_arrives_and_bad_entries_stay_held(engine):

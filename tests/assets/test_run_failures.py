@@ -8,7 +8,7 @@ import pytest
 from dagster._utils.error import SerializableErrorInfo
 
 from assets.resources import DvcSource, EcabinetSource, QlvbSource
-from assets.runner import failure_message, run_year
+from assets.runner import MAX_CAUSE_CHARS, cause_line, failure_message, run_year
 from tests.e2e.pipeline import environment
 
 SECRET = "not-to-be-printed"
@@ -38,6 +38,15 @@ def test_the_message_of_a_step_that_ran_out_of_retries_is_its_cause():
     )
     wrapped = SerializableErrorInfo("Error occurred", [], "DagsterExecutionStepExecutionError", cause)
     assert failure_message(_failure(wrapped)).endswith("failed after 1 attempts")
+
+
+def test_a_cause_is_shown_on_one_line_and_an_assets_failure_without_dagsters_class_path():
+    failure = SerializableErrorInfo(
+        "dagster._core.definitions.events.Failure: Blocking quality checks failed:\n a\n b\n", [], "Failure"
+    )
+    assert cause_line(failure) == "Blocking quality checks failed: a; b"
+    long = cause_line(SerializableErrorInfo("x" * 1000, [], "ValueError"))
+    assert len(long) == MAX_CAUSE_CHARS and long.endswith("…")
 
 
 # Slow: the extraction assets' own retry policy (2 retries, 10 s apart) runs out before the run fails.

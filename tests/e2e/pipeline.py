@@ -80,8 +80,11 @@ def run_against(
     faults: float = 0.0,
     fault_seed: int = 0,
     resource_overrides: dict | None = None,
+    full_refresh: bool = False,
+    export_agencies: list[str] | None = None,
 ) -> RunOutcome:
-    """One `parindex run --year` of the simulated year, over real HTTP, with short retry delays.
+    """One `parindex run --year` of the simulated year, over real HTTP, with short retry delays;
+    `full_refresh` and `export_agencies` are the options `--full-refresh` and `--agency`.
 
     Every `PARINDEX_*` variable the simulator gives is set, so each configured source is extracted;
     `resource_overrides` replaces resources (e.g. a source with short timeouts) by name; a value may be a
@@ -107,7 +110,12 @@ def run_against(
                 name: resource(server.env) if callable(resource) else resource
                 for name, resource in (resource_overrides or {}).items()
             }
-            return run_year(sim.year, resource_overrides={"dvc": dvc, **overrides})
+            return run_year(
+                sim.year,
+                full_refresh=full_refresh,
+                export_agencies=export_agencies,
+                resource_overrides={"dvc": dvc, **overrides},
+            )
 
 
 def snapshot(

@@ -6,7 +6,7 @@ import pytest
 
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
-from etl.dvc.client import DvcClient
+from etl.dvc.client import CredentialsRefused, DvcClient
 from etl.dvc.context import DvcContext, ProcedureCodes
 from etl.dvc.extract import DvcExtractor
 from etl.http import HttpStatusError, RequestFailed, RetryableError, RetryPolicy
@@ -75,11 +75,31 @@ def test_a_401_renews_the_token_and_retries_once():
     assert [c[2] for c in http.calls if c[0] == "api"] == ["Bearer t1", "Bearer t2"]
 
 
-def test_a_second_401_fails():
+def test_a_second_401_fails_naming_the_credential_variables():
     http = RecordingHttp([401, 401])
-    with pytest.raises(HttpStatusError):
+    with pytest.raises(CredentialsRefused, match="PARINDEX_DVC_CLIENT_ID and PARINDEX_DVC_CLIENT_SECRET"):
         client([0.0], http).get("ho-so", {})
     assert http.tokens == 2
+
+
+class RefusingTokenEndpoint:
+    """The token endpoint answers 401 invalid_client (sources.md §2.1) to every request."""
+
+    def request(self, method, url, *, params=None, data=None, headers=None, check=None):
+        if url.endswith("/oauth2/token"):
+            raise HttpStatusError(f"{method} {url}", 401, b'{"error": "invalid_client"}')
+        headers()
+        raise AssertionError("no API request without a token")
+
+
+def test_a_refused_client_fails_naming_the_request_the_status_and_the_variables():
+    # Before: the refusal escaped the 401 handler of get() with an empty token list (IndexError).
+    with pytest.raises(CredentialsRefused) as refused:
+        client([0.0], RefusingTokenEndpoint()).get("ho-so", {})
+    message = str(refused.value)
+    assert "POST http://sim.test/prefix/dvc/oauth2/token answered HTTP 401" in message
+    assert "invalid_client" in message and "PARINDEX_DVC_CLIENT_SECRET" in message
+    assert "s3cret" not in message
 
 
 def test_a_soft_error_is_retryable():

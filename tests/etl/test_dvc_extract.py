@@ -11,7 +11,7 @@ import pytest
 
 from etl.agency_codes import AgencyResolver, load_agency_config
 from etl.code_mappings import CodeMappings
-from etl.dvc.client import DvcClient
+from etl.dvc.client import CredentialsRefused, DvcClient
 from etl.dvc.context import DvcContext, ProcedureCodes
 from etl.dvc.entities import CATALOGUES, INCREMENTAL, privacy_policy
 from etl.dvc.extract import DvcExtractor
@@ -174,3 +174,20 @@ def test_second_run_from_the_watermark_reads_what_changed_since():
     assert second_keys and len(second_keys) < len(first_keys)
     assert (first_keys | second_keys) == truth | orphans
     assert extractor.new_watermark >= watermark  # both runs can fall in the same second
+
+
+def test_a_wrong_secret_fails_at_once_naming_the_variables(simulation):
+    with SimulatorServer(simulation, port=0) as server:
+        env = {**server.env, "PARINDEX_DVC_CLIENT_SECRET": "wrong-secret"}
+        client = DvcClient(DvcSettings.from_env(env), POLICY)
+        context = DvcContext(KEY, AgencyResolver.from_rows(load_agency_config()), ProcedureCodes(), CODES)
+        extractor = DvcExtractor(client, context)
+        try:
+            with pytest.raises(CredentialsRefused) as refused:
+                list(extractor.extract("ho-so", None, START))
+        finally:
+            client.close()
+    # The simulator answers a wrong secret with 401 invalid_client (sources.md §2.1).
+    assert "answered HTTP 401" in str(refused.value) and "invalid_client" in str(refused.value)
+    assert "PARINDEX_DVC_CLIENT_ID and PARINDEX_DVC_CLIENT_SECRET" in str(refused.value)
+    assert "wrong-secret" not in str(refused.value)

@@ -162,6 +162,25 @@ def test_explanations_are_stored_and_exported(seeded, tmp_path):
     assert row["explanation"].startswith("Đạt 95,00% (190/200 văn bản điện tử)")
 
 
+def test_a_bad_manual_file_leaves_only_its_agencys_manual_criteria_missing(seeded, tmp_path):
+    # Before: one agency's bad file raised ManualInputError and stopped the scoring of every agency.
+    bad_rows = "1.2.1,abc,,\n1.3,9,,\n"  # 1.3 is worth 2 points (template-so@2026.1)
+    write_manual_csv(tmp_path / "manual", fixture.B.code, "criterion_code,score,evidence,note\n" + bad_rows)
+    summary = compute_criterion_scores(seeded, fixture.YEAR)
+    assert summary.rows == ROWS and list(summary.manual_errors) == [fixture.B.code]
+    stored = _stored(seeded)
+    for code, (score, status) in fixture.A_LEAVES.items():
+        assert (stored[("H35.02", code)]["score"], stored[("H35.02", code)]["status"]) == (score, status)
+    # B had no manual entry anyway: its computed leaves and its index are the hand-worked ones.
+    assert stored[("H35.03", "TONG")]["metric_value"] == fixture.B_INDEX
+    leaf = stored[("H35.03", "1.2.1")]
+    assert (leaf["score"], leaf["status"]) == (None, "missing")
+    assert "tệp nhập liệu 2026/H35.03 có lỗi" in leaf["note"]
+    # Both problems, on one line.
+    assert "H35.03.csv: row 2, field score: not a number: 'abc'; " in leaf["note"]
+    assert "H35.03.csv: row 3, field score: 9 is outside 0..2" in leaf["note"] and "\n" not in leaf["note"]
+
+
 def test_export_year_writes_every_file(seeded, tmp_path, monkeypatch):
     compute_criterion_scores(seeded, fixture.YEAR)
     # The export date is the local date of PARINDEX_TIMEZONE (issue 10), not the machine's or UTC's: a zone
