@@ -38,26 +38,30 @@ def default_duckdb_memory_limit(machine_bytes: int) -> str:
 
 
 def duckdb_memory_limit() -> str:
-    """`PARINDEX_DUCKDB_MEMORY_LIMIT` when set (any DuckDB size: `512MB`, `1GiB`), else the default."""
-    return os.environ.get(MEMORY_LIMIT_VARIABLE) or default_duckdb_memory_limit(physical_memory())
+    """`PARINDEX_DUCKDB_MEMORY_LIMIT` when set (a DuckDB size: `512MB`, `1GiB`), else the default."""
+    override = os.environ.get(MEMORY_LIMIT_VARIABLE)
+    if override:
+        _limit_bytes(override)  # refused here with the variable's name, not by DuckDB inside a step
+        return override
+    return default_duckdb_memory_limit(physical_memory())
 
 
 # DuckDB's message names the limit: "Out of Memory Error: could not allocate block of size 32.0 KiB
 # (244.1 MiB/244.1 MiB used)".
 _OUT_OF_MEMORY = re.compile(r"Out of Memory Error\b")
 _USED_OF_LIMIT = re.compile(r"\([\d.]+ ?[KMGT]?i?B/(?P<number>[\d.]+) ?(?P<unit>[KMGT]?i?B) used\)")
-_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
-_UNITS.update({f"{prefix}iB": 1024 ** (index + 1) for index, prefix in enumerate("KMGT")})
+_PREFIXES = "KMGT"
 
 
 def _limit_bytes(text: str) -> int:
-    """The limit that `text` (a DuckDB size: `244.1 MiB`, `512MB`) stands for, in bytes."""
-    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?i?B)\s*", text, re.IGNORECASE)
+    """The bytes that `text`, a DuckDB memory size (`244.1 MiB`, `512MB`, `1G`), stands for: KB, MB, GB, TB
+    (and K, M, G, T) in powers of 1000, KiB, MiB, GiB, TiB in powers of 1024."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:([KMGT])(I?)B?|B)\s*", text, re.IGNORECASE)
     if match is None:
-        raise ValueError(f"{MEMORY_LIMIT_VARIABLE}: not a DuckDB memory size: {text!r} (e.g. 512MB, 1GiB)")
-    number, unit = match.groups()
-    unit = next(name for name in _UNITS if name.lower() == unit.lower())
-    return int(float(number) * _UNITS[unit])
+        raise ValueError(f"{MEMORY_LIMIT_VARIABLE}: not a memory size: {text!r} (e.g. 512MB or 1GiB)")
+    number, prefix, binary = match.groups()
+    power = _PREFIXES.index(prefix.upper()) + 1 if prefix else 0
+    return int(float(number) * (1024 if binary else 1000) ** power)
 
 
 def _chain(error) -> list:

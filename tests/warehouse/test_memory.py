@@ -72,3 +72,10 @@ def test_without_a_limit_in_the_message_the_current_limit_is_doubled(monkeypatch
 
 def test_other_errors_are_not_described():
     assert describe_out_of_memory(ValueError("could not allocate")) is None
+
+
+@pytest.mark.parametrize("value", ["80%", "1000000", "lots"])
+def test_a_limit_that_is_not_a_size_is_refused_with_the_variable_name(monkeypatch, value):
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, value)
+    with pytest.raises(ValueError, match=f"{MEMORY_LIMIT_VARIABLE}: not a memory size: '{value}'"):
+        duckdb_memory_limit()
