@@ -23,11 +23,11 @@ DEMO_ERROR = (
 @pytest.mark.parametrize(
     ("machine", "limit"),
     [
-        # Worked by hand from the formula: room = min(1536 MiB, machine / 2) - 992 MiB, over 1.385.
-        (24 * GIB, "392MiB"),  # the budget binds: (1536 - 992) / 1.385 = 392.8
-        (3 * GIB, "392MiB"),  # half the machine is the budget itself
-        (2.5 * GIB, "207MiB"),  # (1280 - 992) / 1.385 = 207.9
-        (2 * GIB, "128MiB"),  # (1024 - 992) / 1.385 = 23.1, below the floor
+        # Worked by hand: room = 0.9 × min(1536 MiB, machine / 2) - 992 MiB, over 1.385.
+        (24 * GIB, "281MiB"),  # the budget binds: (1382.4 - 992) / 1.385 = 281.9
+        (3 * GIB, "281MiB"),  # half the machine is the budget itself
+        (2.8 * GIB, "215MiB"),  # half the machine binds: (0.9 × 1433.6 - 992) / 1.385 = 215.3
+        (2 * GIB, "128MiB"),  # (921.6 - 992) / 1.385 < 0: the floor
     ],
 )
 def test_the_default_limit_fits_the_run_budget_and_the_machine(machine, limit):
