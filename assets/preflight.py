@@ -20,6 +20,7 @@ from scoring.catalogue import CATALOGUE_VARIABLE, Catalogue, CatalogueError, sel
 from scoring.manual import MANUAL_DIR_VARIABLE, manual_dir
 from warehouse import dialect
 from warehouse.engine import warehouse_url
+from warehouse.memory import duckdb_memory_limit
 
 
 class UsageError(Exception):
@@ -78,6 +79,10 @@ def check_warehouse(url: str) -> None:
         database_file = dialect.duckdb_file(parsed)
         if database_file is not None:
             _check_duckdb_folder(variable, Path(database_file))
+        try:
+            duckdb_memory_limit()
+        except ValueError as error:  # the message names PARINDEX_DUCKDB_MEMORY_LIMIT
+            raise UsageError(str(error)) from None
         return
     if backend != dialect.POSTGRESQL:
         raise UsageError(f"{variable}: {backend} is not supported; use a duckdb:// or postgresql:// URL")

@@ -23,6 +23,7 @@ from assets.resources import build_resources
 from warehouse.atomic import process_alive
 from warehouse.dialect import duckdb_file
 from warehouse.engine import make_engine, warehouse_url
+from warehouse.memory import describe_out_of_memory
 from warehouse.schema import ensure_schema
 
 DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
@@ -124,6 +125,9 @@ def cause_line(error: SerializableErrorInfo) -> str:
     """The cause of a failed step in one line for the terminal (the full error goes to the log file).
     This is the one place where a known cause is turned into a message that says what to change, e.g.
     DuckDB's out-of-memory error into one naming PARINDEX_DUCKDB_MEMORY_LIMIT."""
+    out_of_memory = describe_out_of_memory(error)
+    if out_of_memory is not None:
+        return out_of_memory
     message = error.message.strip()
     if error.cls_name == "Failure":
         # Raised by the assets with a message that is the whole story; Dagster's class path adds nothing.

@@ -269,6 +269,7 @@ def timed_run(year: int, timer: LandingTimer) -> dict:
         "sources": sources,
         "resources": resources,
         "steps_s": steps_s,
+        "step_spans": spans,
         "load_s": {step: seconds for step, seconds in load_s.items() if seconds},
     }
 
@@ -317,23 +318,33 @@ def _descendants(pid: int) -> list[int]:
 
 
 class TreeRss:
-    """Peak of the summed RSS of this process and its subprocesses (HR readers, Dagster's helpers), sampled
-    while the block runs; the simulator's process tree is left out. RUSAGE_CHILDREN is no substitute: a
-    helper forked from this process before its exec (Dagster's compute-log `tail`) reports the parent's
-    pages as its own peak."""
+    """The summed RSS of this process and its subprocesses (HR readers, Dagster's helpers), sampled while
+    the block runs, with the time of each sample; the simulator's process tree is left out.
+    RUSAGE_CHILDREN is no substitute: a helper forked from this process before its exec (Dagster's
+    compute-log `tail`) reports the parent's pages as its own peak."""
 
     def __init__(self, exclude: int, interval_s: float = 0.2):
         self.exclude, self.interval_s = exclude, interval_s
-        self.peak_bytes = 0
+        self.samples: list[tuple[float, int]] = []  # (epoch seconds, bytes)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @property
+    def peak_bytes(self) -> int:
+        return max((rss for _, rss in self.samples), default=0)
+
+    def peak_between(self, start: float, end: float) -> int:
+        """The peak of the samples taken from one interval before `start` to one after `end`, so that a
+        step shorter than the interval still gets the samples around it."""
+        start, end = start - self.interval_s, end + self.interval_s
+        return max((rss for at, rss in self.samples if start <= at <= end), default=0)
 
     def _sample(self) -> None:
         me = os.getpid()
         while not self._stop.wait(self.interval_s):
             excluded = {self.exclude, *_descendants(self.exclude)}
             pids = [me] + [pid for pid in _descendants(me) if pid not in excluded]
-            self.peak_bytes = max(self.peak_bytes, sum(_rss_bytes(pid) for pid in pids))
+            self.samples.append((time.time(), sum(_rss_bytes(pid) for pid in pids)))
 
     def __enter__(self) -> "TreeRss":
         self._thread.start()
@@ -344,12 +355,17 @@ class TreeRss:
         self._thread.join()
 
 
-def peak_rss(tree: TreeRss) -> dict[str, int]:
-    """Peak RSS of this process (exact), of it with its subprocesses (sampled), and RUSAGE_CHILDREN's."""
+def peak_rss(tree: TreeRss, spans: dict[str, tuple[float, float]]) -> dict:
+    """Peak RSS of this process (exact), of it with its subprocesses (sampled), RUSAGE_CHILDREN's, and the
+    sampled peak of each step of `spans`, in the order the steps started."""
     return {
         "self_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "tree_sampled_bytes": tree.peak_bytes,
         "largest_finished_child_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+        "steps_bytes": {
+            step: tree.peak_between(start, end)
+            for step, (start, end) in sorted(spans.items(), key=lambda item: item[1][0])
+        },
     }
 
 
@@ -446,6 +462,9 @@ def report(results: dict) -> list[tuple[str, str, str, str]]:
     )
     row("  this process (ru_maxrss), MiB", f"{rss['self_bytes'] / mib:.0f}")
     row("  with its subprocesses (sampled every 0.2 s), MiB", f"{rss['tree_sampled_bytes'] / mib:.0f}")
+    row("  peak of each step (with its subprocesses, sampled), MiB")
+    for step, peak in rss["steps_bytes"].items():
+        row(f"    {step}", f"{peak / mib:.0f}")
     row(
         "incremental rerun after a day's advance, s",
         f"{rerun['wall_s']:.1f}",
@@ -494,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
             with TreeRss(exclude=simulator.process.pid) as tree:
                 pipeline = timed_run(args.year, timer)
             # Before the baselines' processes end: RUSAGE_CHILDREN keeps the largest finished child.
-            pipeline_rss = peak_rss(tree)
+            pipeline_rss = peak_rss(tree, pipeline["step_spans"])
             found = baselines(work, simulator.base_url, credentials, dump)
             advanced_to = simulator.advance(days=1)
             incremental = timed_run(args.year, timer)

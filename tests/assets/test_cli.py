@@ -186,6 +186,13 @@ def test_a_malformed_time_setting_names_the_variable(clean_env, monkeypatch, cap
     assert _nothing_ran(clean_env)
 
 
+def test_a_memory_limit_that_is_not_a_size_names_the_variable(clean_env, monkeypatch, capsys):
+    monkeypatch.setenv("PARINDEX_DUCKDB_MEMORY_LIMIT", "80%")
+    assert main(["run", "--year", "2025"]) == 2
+    assert "PARINDEX_DUCKDB_MEMORY_LIMIT: not a memory size: '80%'" in capsys.readouterr().err
+    assert _nothing_ran(clean_env)
+
+
 @pytest.mark.skipif(
     not os.environ.get("PARINDEX_TEST_POSTGRES_URL"), reason="needs PARINDEX_TEST_POSTGRES_URL"
 )

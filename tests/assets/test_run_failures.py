@@ -49,6 +49,24 @@ def test_a_cause_is_shown_on_one_line_and_an_assets_failure_without_dagsters_cla
     assert len(long) == MAX_CAUSE_CHARS and long.endswith("…")
 
 
+def test_duckdb_running_out_of_memory_is_told_as_the_variable_to_raise():
+    # The shape of the step error of issue 10's failed demo: Dagster's wrapper around DuckDB's exception.
+    duckdb_error = SerializableErrorInfo(
+        "duckdb.duckdb.OutOfMemoryException: Out of Memory Error: could not allocate block of size 32.0 KiB "
+        "(244.1 MiB/244.1 MiB used)\n",
+        [],
+        "OutOfMemoryException",
+    )
+    wrapper = SerializableErrorInfo(
+        "dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while executing op\n",
+        [],
+        "DagsterExecutionStepExecutionError",
+        cause=duckdb_error,
+    )
+    # Twice the 244.1 MiB limit the message states, rounded up to whole MB (warehouse/memory.py).
+    assert "PARINDEX_DUCKDB_MEMORY_LIMIT=512MB" in cause_line(wrapper)
+
+
 # Slow: the extraction assets' own retry policy (2 retries, 10 s apart) runs out before the run fails.
 @pytest.mark.slow
 def test_an_unreachable_source_fails_the_run_naming_the_step_and_the_request(tmp_path, capsys):

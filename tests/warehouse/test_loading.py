@@ -5,7 +5,8 @@ import pyarrow as pa
 
 from tests.warehouse.conftest import rows
 from warehouse import schema
-from warehouse.loading import load_arrow
+from warehouse.engine import make_engine
+from warehouse.loading import arrow_type, load_arrow
 
 
 def test_values_survive_the_bulk_path_exactly(engine):
@@ -44,3 +45,24 @@ def test_an_empty_table_loads_nothing(engine):
         assert (
             load_arrow(conn, schema.metric_value, pa.table({"agency_code": pa.array([], pa.string())})) == 0
         )
+
+
+def test_an_arrow_table_of_many_small_chunks_loads_within_a_small_duckdb_limit(tmp_path):
+    # The files of an edXML batch arrive as one Arrow chunk each. DuckDB's insert kept a buffer per column
+    # and chunk (at least 32 KiB): 300 chunks × 24 columns of staging.stg_qlvb__edxml_package were ~225 MiB,
+    # far over a 64 MB limit, although the 300 rows are a few KiB.
+    table = schema.metadata.tables["staging.stg_qlvb__edxml_package"]
+    one_row = pa.table(
+        {
+            column.name: pa.array(["k" if column.name == "_key" else None], arrow_type(column.type))
+            for column in table.columns
+        }
+    )
+    chunks = pa.concat_tables([one_row] * 300)
+    assert chunks.column("_key").num_chunks == 300
+    engine = make_engine(f"duckdb:///{tmp_path / 'warehouse.duckdb'}", duckdb_memory="64MB")
+    schema.ensure_schema(engine)
+    with engine.begin() as conn:
+        assert load_arrow(conn, table, chunks) == 300
+    assert rows(engine, f"SELECT count(*) FROM {table.fullname} WHERE _key = 'k'") == [(300,)]
+    engine.dispose()
