@@ -91,3 +91,24 @@ def test_the_province_page_ranks_the_agencies_by_their_index(report):
     # 7.1 loses 2 − 1 = 1,00 at A and 2 − 0 = 2,00 at B: 3,00 over 2 agencies, more than any other leaf.
     losses = html[html.index("Các tiêu chí mất nhiều điểm nhất") :]
     assert "<td>7.1</td>" in losses.split("</tr>")[1] and "3,00" in losses.split("</tr>")[1]
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_earlier_years_are_shown_side_by_side(report, engine, tmp_path):
+    """2025 stored as 2026 with A's TỔNG halved (15,71 of 100: 15,71%): A's page lists 2025 then 2026."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    from assets.report import export_report
+    from warehouse import criterion_scores
+
+    rows = [{**r, "year": 2025} for r in criterion_scores.read_criterion_scores(engine, 2026)]
+    for row in rows:
+        if (row["agency_code"], row["criterion_code"]) == ("H35.02", "TONG"):
+            row.update(score=Decimal("15.71"), metric_value=Decimal("0.1571"))
+    criterion_scores.replace_criterion_scores(engine, 2025, rows, datetime(2025, 12, 31))
+    export_report(engine, 2026, str(tmp_path / "again"))
+    html = (tmp_path / "again" / "2026" / "bao_cao" / "don_vi" / "H35.02.html").read_text(encoding="utf-8")
+    history = html[html.index('<table class="history">') :].split("</table>")[0]
+    assert history.index("<td>2025</td>") < history.index("15,71%") < history.index("<td>2026</td>")
+    assert "31,42%" in history

@@ -132,3 +132,10 @@ def _agency_table(tmp_path):
         "MaDinhDanh,MaDinhDanhCu,TenDonVi,LoaiDonVi,MaDonViCha,NgayHieuLuc,NgayHetHieuLuc\n" + rows
     )
     return path
+
+
+def test_parindex_report_refuses_a_year_outside_the_partitions_or_without_metrics(report, capsys):
+    assert main(["report", "--year", "2019"]) == 2
+    assert "--year 2019: not an assessment year" in capsys.readouterr().err
+    assert main(["report", "--year", "2025"]) == 2  # the seeded warehouse holds 2026 only
+    assert "--year 2025: the warehouse holds no metrics" in capsys.readouterr().err
