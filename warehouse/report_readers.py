@@ -24,7 +24,9 @@ def quarantine_summary(engine: sa.Engine, year: int) -> list[dict[str, Any]]:
     text may name people."""
     table = schema.rejected_record
     dated = sa.func.coalesce(table.c.record_version, table.c.quarantined_at)
-    records = sa.func.count(sa.distinct(table.c.entity + sa.literal(":") + table.c.record_key))
+    # A record without a key (unreadable) counts once by its fingerprint.
+    key = sa.func.coalesce(table.c.record_key, table.c.fingerprint)
+    records = sa.func.count(sa.distinct(table.c.entity + sa.literal(":") + key))
     query = (
         sa.select(table.c.source, table.c.reason_code, records.label("records"))
         .where(
