@@ -151,22 +151,20 @@ def _export(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from assets.exports import export_dir_setting
-    from assets.preflight import UsageError, check_agencies, check_warehouse, check_year
+    from assets.preflight import UsageError, check_agencies, check_plan, check_warehouse, check_year
     from assets.report import export_report
-    from reports.plan import PlanError
     from warehouse.criterion_scores import scored_agencies
     from warehouse.engine import make_engine, warehouse_url
 
     check_year(args.year)
     check_warehouse(warehouse_url())
     check_agencies(args.agency, os.environ.get("PARINDEX_AGENCY_TABLE"))
+    check_plan()
     engine = make_engine()
     try:
         if not scored_agencies(engine, args.year):
             raise UsageError(f"--year {args.year}: the warehouse holds no metrics of that year; run it first")
         paths = export_report(engine, args.year, export_dir_setting(args.out), args.agency)
-    except PlanError as error:
-        raise UsageError(f"PARINDEX_PLAN: {error}") from error
     finally:
         engine.dispose()
     print(next(p for p in paths if p.name == "index.html"))

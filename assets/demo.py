@@ -8,7 +8,7 @@ import secrets
 import time
 from pathlib import Path
 
-from assets.preflight import UsageError, check_catalogues, check_warehouse, check_year
+from assets.preflight import UsageError, check_catalogues, check_plan, check_warehouse, check_year
 from assets.progress import progress
 from reports.writer import report_dir
 from simulators.process import SimulatorProcess, new_credentials
@@ -42,6 +42,7 @@ def run_demo(year: int, scale: str) -> int:
     check_year(year)
     check_warehouse(warehouse_url())
     check_catalogues()
+    check_plan()
     credentials = new_credentials("demo")
     os.environ["PARINDEX_PSEUDONYM_KEY"] = demo_pseudonym_key()
     progress(f"starting the {scale} simulator for {year} (generating data)")

@@ -1,6 +1,7 @@
 """The plan tracker: the shipped KH 1888 loads, a bad entry is refused naming file, target and field, and
 statuses follow the rules of reports/plan.py's docstring, worked out here by hand."""
 
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -139,3 +140,17 @@ def test_parindex_report_refuses_a_year_outside_the_partitions_or_without_metric
     assert "--year 2019: not an assessment year" in capsys.readouterr().err
     assert main(["report", "--year", "2025"]) == 2  # the seeded warehouse holds 2026 only
     assert "--year 2025: the warehouse holds no metrics" in capsys.readouterr().err
+
+
+def test_parindex_run_refuses_a_bad_plan_before_any_extraction(tmp_path, monkeypatch, capsys):
+    """As a bad catalogue: exit 2 naming the variable, the file, the target and the field, nothing run."""
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("PARINDEX_") and not n.startswith("PARINDEX_TEST_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PARINDEX_PSEUDONYM_KEY", "test-key-not-secret")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    bad = _plan(tmp_path, _target("12", "{metric: dvc.pakn_on_time_rate, comparison: '=>', value: 1}"))
+    monkeypatch.setenv("PARINDEX_PLAN", str(bad))
+    assert main(["run", "--year", "2025"]) == 2
+    assert f"PARINDEX_PLAN: {bad}, target 12: field 'measure.comparison'" in capsys.readouterr().err
+    assert not (tmp_path / "dagster_home").exists() and not (tmp_path / "data" / "warehouse.duckdb").exists()
