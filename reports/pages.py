@@ -242,19 +242,24 @@ def _history(data: ReportData, agency_code: str, catalogue_id: str, areas, curre
 
 
 def plan_page(data: ReportData) -> dict | None:
+    """The tracker; a plan of another year lists its targets without status: another year's values say
+    nothing about its deadlines."""
     if data.plan is None:
         return None
     statuses = plan_statuses(data.plan, data.metrics, data.today)
     counts = {status: sum(1 for s in statuses if s.status == status) for status in STATUSES}
+    applies = data.plan.year == data.year
     return {
         "name": data.plan.name,
         "agency": data.plan.agency,
-        "applies": data.plan.year == data.year,
+        "applies": applies,
         "plan_year": data.plan.year,
         "counts": counts,
         "chart": charts.status_counts(
             "trang-thai-muc-tieu", "Số mục tiêu theo trạng thái", list(counts), list(counts.values())
-        ),
+        )
+        if applies
+        else "",
         "targets": [
             {
                 "id": s.target.id,
