@@ -85,7 +85,11 @@ def area_scores(
     return _html(figure, chart_id)
 
 
-def status_counts(chart_id: str, title: str, statuses: Sequence[str], counts: Sequence[int]) -> str:
-    figure = go.Figure(go.Bar(x=list(statuses), y=list(counts), text=list(counts), marker_color="#1f5f9e"))
+def status_counts(
+    chart_id: str, title: str, statuses: Sequence[str], counts: Sequence[int], colours: Sequence[str]
+) -> str:
+    figure = go.Figure(
+        go.Bar(x=list(statuses), y=list(counts), text=list(counts), marker_color=list(colours))
+    )
     figure.update_layout(title=title, height=300)
     return _html(figure, chart_id)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from reports import charts
-from reports.plan import STATUSES, Plan, plan_statuses
+from reports.plan import AT_RISK, MET, MISSED, NOT_DUE, NOT_MEASURED, STATUSES, Plan, plan_statuses
 from scoring.explanations import format_count, format_percent, format_points
 from scoring.scorecard import node_order
 
@@ -18,6 +18,14 @@ TOTAL = "TONG"
 AREA = "linh_vuc"
 COMPUTED, MISSING, MANUAL = "computed", "missing", "manual"
 TOP_LOSSES = 10
+# One colour per status, for the chart's bars and the table's cells alike.
+STATUS_COLOURS = {
+    MET: "#9fd39f",
+    AT_RISK: "#f5c46b",
+    MISSED: "#e58a80",
+    NOT_DUE: "#b9cde2",
+    NOT_MEASURED: "#cccccc",
+}
 
 
 @dataclass(frozen=True)
@@ -256,7 +264,11 @@ def plan_page(data: ReportData) -> dict | None:
         "plan_year": data.plan.year,
         "counts": counts,
         "chart": charts.status_counts(
-            "trang-thai-muc-tieu", "Số mục tiêu theo trạng thái", list(counts), list(counts.values())
+            "trang-thai-muc-tieu",
+            "Số mục tiêu theo trạng thái",
+            list(counts),
+            list(counts.values()),
+            [STATUS_COLOURS[status] for status in counts],
         )
         if applies
         else "",
@@ -269,7 +281,7 @@ def plan_page(data: ReportData) -> dict | None:
                 "deadline": s.target.deadline.strftime("%d/%m/%Y"),
                 "measure": _measure_text(s.target.measure),
                 "status": s.status,
-                "status_class": STATUSES.index(s.status),
+                "colour": STATUS_COLOURS[s.status],
                 "value": _value_text(s),
                 "evidence": _evidence(s),
                 "note": s.target.note or "",
