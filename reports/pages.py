@@ -262,7 +262,6 @@ def plan_page(data: ReportData) -> dict | None:
         "agency": data.plan.agency,
         "applies": applies,
         "plan_year": data.plan.year,
-        "counts": counts,
         "chart": charts.status_counts(
             "trang-thai-muc-tieu",
             "Số mục tiêu theo trạng thái",
