@@ -71,6 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--agency", nargs="+", metavar="CODE", help="limit the files to these agencies")
 
+    report = commands.add_parser(
+        "report",
+        help="write the officer's HTML report of a year (EXPORT_DIR/Y/bao_cao/) from the warehouse",
+    )
+    report.add_argument("--year", type=_year, required=True)
+    report.add_argument("--out", help="export folder (default PARINDEX_EXPORT_DIR or exports)")
+    report.add_argument(
+        "--agency",
+        nargs="+",
+        metavar="CODE",
+        help="agency pages for these agencies only; the province page and the plan tracker cover everyone",
+    )
+
     demo = commands.add_parser(
         "demo", help="simulate a province, run the year on DuckDB, export, and say where everything is"
     )
@@ -136,6 +149,28 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from assets.exports import export_dir_setting
+    from assets.preflight import UsageError, check_agencies, check_plan, check_warehouse, check_year
+    from assets.report import export_report
+    from warehouse.criterion_scores import scored_agencies
+    from warehouse.engine import make_engine, warehouse_url
+
+    check_year(args.year)
+    check_warehouse(warehouse_url())
+    check_agencies(args.agency, os.environ.get("PARINDEX_AGENCY_TABLE"))
+    check_plan()
+    engine = make_engine()
+    try:
+        if not scored_agencies(engine, args.year):
+            raise UsageError(f"--year {args.year}: the warehouse holds no metrics of that year; run it first")
+        paths = export_report(engine, args.year, export_dir_setting(args.out), args.agency)
+    finally:
+        engine.dispose()
+    print(next(p for p in paths if p.name == "index.html"))
+    return 0
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from assets.preflight import check_warehouse
     from assets.runner import migrate
@@ -174,12 +209,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 # The commands that write the warehouse, the run history, logs or exports.
-WRITING_COMMANDS = {"run", "export", "migrate", "demo"}
+WRITING_COMMANDS = {"run", "export", "report", "migrate", "demo"}
 
 HANDLERS = {
     "simulate": _simulate,
     "run": _run,
     "export": _export,
+    "report": _report,
     "migrate": _migrate,
     "grant-analyst": _grant_analyst,
     "demo": _demo,

@@ -8,8 +8,9 @@ import secrets
 import time
 from pathlib import Path
 
-from assets.preflight import UsageError, check_catalogues, check_warehouse, check_year
+from assets.preflight import UsageError, check_catalogues, check_plan, check_warehouse, check_year
 from assets.progress import progress
+from reports.writer import report_dir
 from simulators.process import SimulatorProcess, new_credentials
 from warehouse.dialect import duckdb_file
 from warehouse.engine import warehouse_url
@@ -41,6 +42,7 @@ def run_demo(year: int, scale: str) -> int:
     check_year(year)
     check_warehouse(warehouse_url())
     check_catalogues()
+    check_plan()
     credentials = new_credentials("demo")
     os.environ["PARINDEX_PSEUDONYM_KEY"] = demo_pseudonym_key()
     progress(f"starting the {scale} simulator for {year} (generating data)")
@@ -70,6 +72,9 @@ def where_outputs_are(year: int, success: bool) -> list[str]:
     if success:
         export_dir = Path(os.environ.get("PARINDEX_EXPORT_DIR", "exports")) / str(year)
         lines.append(f"  exports:   {export_dir.resolve()}")
+        report = report_dir(export_dir.parent, year) / "index.html"
+        if report.exists():
+            lines.append(f"  report:    {report.resolve()} (open it in a browser)")
     database_file = duckdb_file(warehouse_url())
     if database_file is None:
         return [*lines, "  warehouse: the PostgreSQL warehouse of PARINDEX_WAREHOUSE_URL"]

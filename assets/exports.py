@@ -137,12 +137,12 @@ def export_ranking(engine, year: int, export_dir: str) -> list[Path]:
     columns, rows = ranking_rows(scorecard, unit_types)
     folder = Path(export_dir) / str(year)
     write_ranking_csv(folder / "xep_hang.csv", columns, rows)
-    names = {catalogue_id: c.name for catalogue_id, c in _known_catalogues().items()}
+    names = {catalogue_id: c.name for catalogue_id, c in known_catalogues().items()}
     write_ranking_xlsx(folder / "xep_hang.xlsx", rows, year, area_names(scorecard), names)
     return [folder / "xep_hang.csv", folder / "xep_hang.xlsx"]
 
 
-def _known_catalogues() -> dict[str, Catalogue]:
+def known_catalogues() -> dict[str, Catalogue]:
     """Catalogues by id for workbook headers: those selected now, in their order, then the shipped ones."""
     known = {c.id: c for c in selected_catalogues()}
     for catalogue in (resolve_catalogue(i) for i in shipped_ids()):
@@ -202,7 +202,7 @@ def export_self_assessments(
     engine, year: int, export_dir: str, agencies: list[str] | None = None
 ) -> list[Path]:
     """One workbook per agency with scorecard rows: every assessed agency some loaded catalogue scores."""
-    catalogues = _known_catalogues()
+    catalogues = known_catalogues()
     # Sheets in the order of PARINDEX_CATALOGUE (the province's own index first), then any other stored.
     order = {catalogue_id: position for position, catalogue_id in enumerate(catalogues)}
     by_agency: dict[str, list[dict]] = defaultdict(list)

@@ -134,6 +134,17 @@ def check_catalogues() -> list[Catalogue]:
         raise UsageError(named) from None
 
 
+def check_plan() -> None:
+    """The plan of the report's tracker: a bad entry fails here, not in the report step at the run's end."""
+    from assets.report import PLAN_VARIABLE, plan_setting
+    from reports.plan import PlanError, load_plan
+
+    try:
+        load_plan(plan_setting())
+    except PlanError as error:
+        raise UsageError(f"{PLAN_VARIABLE}: {error}") from None
+
+
 def check_folder(variable: str, folder: str | None) -> None:
     """A source folder that is set must be a folder this user can list and read."""
     if not folder:
@@ -184,6 +195,7 @@ def check_run(year: int, agencies: list[str] | None, resources: dict) -> list[st
     check_warehouse(resource_value(resources["warehouse"].url) or warehouse_url())
     check_extract_start(resources["settings"].extract_start)
     catalogues = check_catalogues()
+    check_plan()
     check_folder("PARINDEX_HR_DIR", resources["hr"].folder)
     check_folder("PARINDEX_EDXML_DIR", resources["qlvb"].edxml_dir)
     check_agencies(agencies, resources["settings"].agency_table)

@@ -11,6 +11,7 @@ from assets.exports import (
 )
 from assets.marts import METRIC_VALUE_KEY, failed_blocking_checks
 from assets.partitions import assessment_years
+from assets.report import export_report
 from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
 from scoring.catalogue import selected_catalogues
 from scoring.catalogue_leaves import catalogue_leaf_rows
@@ -21,6 +22,7 @@ CRITERION_SCORE_KEY = AssetKey(["marts", "criterion_score"])
 SCORECARD_CSV_KEY = AssetKey(["exports", "scorecard_csv"])
 RANKING_KEY = AssetKey(["exports", "xep_hang"])
 SELF_ASSESSMENT_KEY = AssetKey(["exports", "tu_danh_gia"])
+REPORT_KEY = AssetKey(["exports", "bao_cao"])
 
 
 def _require_passed_checks(context: AssetExecutionContext, engine) -> None:
@@ -117,4 +119,12 @@ tu_danh_gia = _export_asset(
     export_self_assessments,
 )
 
-SCORING_ASSETS = [criterion_score, scorecard_csv, xep_hang, tu_danh_gia]
+bao_cao = _export_asset(
+    REPORT_KEY,
+    "`Y/bao_cao/`: the officer's HTML report (province page, one page per agency, the plan tracker of "
+    "PARINDEX_PLAN), opened offline from the file system.",
+    "html",
+    export_report,
+)
+
+SCORING_ASSETS = [criterion_score, scorecard_csv, xep_hang, tu_danh_gia, bao_cao]

@@ -13,6 +13,7 @@ YEARLY = {
     "exports/scorecard_csv",
     "exports/tu_danh_gia",
     "exports/xep_hang",
+    "exports/bao_cao",
 }
 
 

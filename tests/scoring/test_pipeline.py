@@ -268,6 +268,7 @@ def test_scoring_assets_materialise_the_partition(seeded, tmp_path):
     folder = tmp_path / "exports" / "2026"
     assert (folder / "scorecard.csv").exists() and (folder / "xep_hang.xlsx").exists()
     assert (folder / "H35.05" / "tu_danh_gia_2026.xlsx").exists()
+    assert (folder / "bao_cao" / "index.html").exists()  # the report asset runs with the exports
     # The template's 38 leaves, each with its rule; 3.3's bands as the YAML file lists them.
     leaf = schema.catalogue_leaf
     with seeded.connect() as conn:
