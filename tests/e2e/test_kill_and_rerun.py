@@ -395,8 +395,10 @@ def _assert_same_exports(clean: Path, chained: Path) -> None:
     for path in sorted(expected):
         if path.suffix == ".csv":
             assert (clean / path).read_bytes() == (chained / path).read_bytes(), path
-        else:
+        elif path.suffix == ".xlsx":
             assert _workbook_cells(clean / path) == _workbook_cells(chained / path), path
+        # The report's pages (bao_cao/) only need to exist: Plotly gives each chart a new element id at every
+        # write, and the numbers they show are criterion_score's, compared above through the workbooks.
 
 
 def test_a_warehouse_survives_a_kill_before_its_first_checkpoint(tmp_path):
