@@ -32,7 +32,7 @@ from etl.qlvb.entities import PRIVACY, document_spec
 from etl.qlvb.files import EdxmlReader
 from etl.qlvb.normalise import normalise_documents
 from tests.etl.qlvb_fixtures.records import context, example, package
-from tests.warehouse.conftest import rows, scalar
+from tests.warehouse.conftest import rows, scalar, year_period
 from warehouse.landing import land_batch
 from warehouse.metric_values import compute_metrics
 from warehouse.metrics_qlvb import set_plan_deadline
@@ -184,7 +184,7 @@ def _metrics(engine):
         for agency, code, numerator, denominator, value in rows(
             engine,
             "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
-            " WHERE metric_code LIKE 'qlvb.%'",
+            f" WHERE metric_code LIKE 'qlvb.%' AND {year_period(2025)}",
         )
     }
 
@@ -239,7 +239,8 @@ def test_plan_candidates_are_listed_earliest_first_and_the_deadline_is_a_paramet
     compute_metrics(engine, 2025, AFTER_YEAR, AFTER_YEAR)
     query = (
         "SELECT code_number, code_notation, promulgation_date, subject, in_numerator, candidate_rank"
-        " FROM marts.dd_qlvb_plan_on_time WHERE agency_code = :agency ORDER BY candidate_rank"
+        f" FROM marts.dd_qlvb_plan_on_time WHERE agency_code = :agency AND {year_period(2025)}"
+        " ORDER BY candidate_rank"
     )
 
     assert rows(engine, query, agency=A) == [
@@ -275,7 +276,7 @@ def test_quarantined_qlvb_records_are_counted_for_their_metrics(engine, tmp_path
     assert rows(
         engine,
         "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count"
-        " WHERE metric_code LIKE 'qlvb.%'",
+        f" WHERE metric_code LIKE 'qlvb.%' AND {year_period(2025)}",
     ) == [("qlvb.e_document_rate", A, "orphan_reference", 1)]
 
 
