@@ -26,6 +26,8 @@ handling 0/0 (no value), plan 0 (no candidate for 2025).
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 from etl.files import list_folder
 from etl.privacy import Privacy
 from etl.qlvb.entities import PRIVACY, document_spec
@@ -43,6 +45,8 @@ from warehouse.reference import load_agency_config
 A, B, C = "H35.01", "H35.02", "H35.51"
 AFTER_YEAR = datetime(2026, 1, 10, 8, 0)
 SIGNED = {"KyBoi": "co_quan", "ThoiDiemKy": "2025-03-10T09:00:00+07:00", "HopLe": True}
+
+MONTHLY_QLVB = ("qlvb.e_document_rate", "qlvb.signed_rate", "qlvb.handling_on_time_rate")
 
 
 def _doc(agency, direction, number, date_text, *, notation="SNV-CCHC", **changes):
@@ -286,3 +290,23 @@ def test_in_the_year_in_progress_open_assignments_not_yet_due_leave_both_counts(
     compute_metrics(engine, 2025, datetime(2025, 11, 30, 12), AFTER_YEAR)
 
     assert _metrics(engine)[(A, "qlvb.handling_on_time_rate")] == (1, 2, Decimal("0.5000"))
+
+
+@pytest.mark.parametrize("as_of", [AFTER_YEAR, datetime(2025, 11, 30, 12)])
+def test_the_months_of_the_qlvb_rates_add_up_to_the_year(engine, tmp_path, as_of):
+    """D(P) is partitioned by the month of PromulgationDate or NgayDen, the handling population by the
+    month of HanXuLy (an assignment due in a month before as_of's is late or done by the month's end), so
+    the months' counts sum to the year's, also in the year in progress."""
+    _load(engine, tmp_path)
+    compute_metrics(engine, 2025, as_of, AFTER_YEAR)
+
+    sums = rows(
+        engine,
+        "SELECT agency_code, metric_code, SUM(numerator), SUM(denominator) FROM marts.metric_value"
+        f" WHERE metric_code IN ({', '.join(repr(m) for m in MONTHLY_QLVB)}) AND NOT ({year_period(2025)})"
+        " AND numerator IS NOT NULL GROUP BY agency_code, metric_code",
+    )
+    year = {
+        key: row[:2] for key, row in _metrics(engine).items() if key[1] in MONTHLY_QLVB and row[0] is not None
+    }
+    assert year and {(agency, metric): (k, n) for agency, metric, k, n in sums} == year
