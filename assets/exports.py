@@ -47,7 +47,7 @@ def export_metrics_csv(engine, year: int, export_dir: str, agencies: list[str] |
             engine,
             "marts.metric_value",
             METRICS_COLUMNS,
-            order_by=["agency_code", "metric_code"],
+            order_by=["agency_code", "metric_code", "period_start", "period_end"],
             where={"year": year},
         )
         for row in frame.to_dict("records")

@@ -9,6 +9,7 @@ from pathlib import Path
 from assets.exports import known_catalogues
 from reports.pages import ReportData
 from reports.plan import SHIPPED_PLAN, Plan, load_plan
+from reports.trends import leaf_thresholds
 from reports.writer import write_report
 from warehouse import criterion_scores, report_readers
 
@@ -22,18 +23,21 @@ def plan_setting() -> Path:
 
 
 def report_data(engine, year: int, plan: Plan | None) -> ReportData:
+    catalogues = known_catalogues()
     return ReportData(
         year=year,
         as_of=criterion_scores.metrics_as_of(engine, year),
         scorecard=criterion_scores.read_criterion_scores(engine, year),
         metrics=criterion_scores.metric_rows(engine, year),
         quarantine=report_readers.quarantine_summary(engine, year),
-        catalogue_names={catalogue_id: c.name for catalogue_id, c in known_catalogues().items()},
+        catalogue_names={catalogue_id: c.name for catalogue_id, c in catalogues.items()},
         history={
             earlier: criterion_scores.read_criterion_scores(engine, earlier)
             for earlier in report_readers.scored_years(engine, year)
         },
         plan=plan,
+        months=criterion_scores.monthly_metric_rows(engine, year),
+        thresholds=leaf_thresholds(catalogues.values()),
     )
 
 

@@ -3,6 +3,7 @@ the pages (no CDN, no web font: the report opens offline from the file system)."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ PLOTLY_JS = "plotly.min.js"
 FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 # Wide enough to read, narrow enough for an A4 page in portrait (about 180 mm of print width).
 WIDTH = 680
+THRESHOLD_LABEL_WIDTH = 130  # room right of a trend's plot for "≥ 100,00%: 4,00 điểm"
 _CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": False}
 
 
@@ -19,9 +21,11 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def _html(figure: go.Figure, chart_id: str) -> str:
+def _html(figure: go.Figure, chart_id: str, right_margin: int = 10) -> str:
     figure.update_layout(
-        font={"family": FONT, "size": 12}, width=WIDTH, margin={"l": 10, "r": 10, "t": 40, "b": 10}
+        font={"family": FONT, "size": 12},
+        width=WIDTH,
+        margin={"l": 10, "r": right_margin, "t": 40, "b": 10},
     )
     figure.update_yaxes(automargin=True)
     figure.update_xaxes(automargin=True)
@@ -93,3 +97,42 @@ def status_counts(
     )
     figure.update_layout(title=title, height=300)
     return _html(figure, chart_id)
+
+
+def monthly_trend(
+    chart_id: str,
+    title: str,
+    months: Sequence[str],
+    percents: Sequence[float | None],
+    thresholds: Sequence[tuple[float, str]],
+) -> str:
+    """A rate per month as a line with markers (a month without cases leaves a gap), and each threshold
+    (percent, label) as a dashed horizontal line labelled right of the plot. The axis starts at the tens
+    below the lowest point or line, so that close thresholds (95% and 100%) stay apart."""
+    figure = go.Figure(
+        go.Scatter(
+            x=list(months),
+            y=list(percents),
+            mode="lines+markers",
+            line={"color": "#1f5f9e"},
+            hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
+            showlegend=False,
+        )
+    )
+    for percent, label in thresholds:
+        figure.add_hline(
+            y=percent,
+            line={"color": "#b5651d", "dash": "dash", "width": 1},
+            annotation_text=label,
+            annotation_position="right",
+            annotation_font_size=10,
+        )
+    lowest = min([p for p in percents if p is not None] + [percent for percent, _ in thresholds])
+    bottom = max(0, math.floor((lowest - 5) / 10) * 10)
+    figure.update_layout(
+        title={"text": title, "font": {"size": 14}},
+        height=300,
+        yaxis={"range": [bottom, 105], "title": "%"},
+        xaxis={"type": "category"},
+    )
+    return _html(figure, chart_id, right_margin=THRESHOLD_LABEL_WIDTH)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from reports import charts
 from reports.plan import AT_RISK, MET, MISSED, NOT_DUE, NOT_MEASURED, STATUSES, Plan, plan_statuses
+from reports.trends import LeafKey, monthly_values, trend_charts
 from scoring.explanations import format_count, format_percent, format_points
 from scoring.scorecard import node_order
 
@@ -38,6 +39,9 @@ class ReportData:
     catalogue_names: Mapping[str, str]
     history: Mapping[int, list[dict]] = field(default_factory=dict)  # earlier years' criterion_score rows
     plan: Plan | None = None
+    months: list[dict] = field(default_factory=list)  # the year's metric_value rows of single months
+    # (catalogue id, leaf code) → (value, label) where the leaf's score changes (reports.trends)
+    thresholds: Mapping[LeafKey, list[tuple[Decimal, str]]] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -164,6 +168,7 @@ def _losses(rows: Sequence[Mapping]) -> list[dict]:
 
 def agency_page(data: ReportData, agency_code: str) -> dict:
     rows = [r for r in data.scorecard if r["agency_code"] == agency_code]
+    values = monthly_values(data.months, agency_code)
     catalogues = []
     for position, (catalogue_id, own) in enumerate(_by_catalogue(rows).items()):
         areas = _areas(own)
@@ -218,6 +223,9 @@ def agency_page(data: ReportData, agency_code: str) -> dict:
                     if r["rule"] == MANUAL and r["status"] == MISSING
                 ],
                 "history": _history(data, agency_code, catalogue_id, areas, by_code),
+                "trends": trend_charts(
+                    catalogue_id, leaves, values, data.thresholds, data.year, f"xu-huong-{position}"
+                ),
             }
         )
     name = _agency_names(rows).get(agency_code, agency_code)

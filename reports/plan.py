@@ -189,7 +189,10 @@ def plan_statuses(plan: Plan, metric_rows: list[Mapping], today: date) -> list[T
     readings: dict[str, Mapping] = {}
     for row in metric_rows:
         if row["agency_code"] == plan.agency:
-            whole_year = row["period_start"] == date(plan.year, 1, 1)
+            whole_year = (row["period_start"], row["period_end"]) == (
+                date(plan.year, 1, 1),
+                date(plan.year, 12, 31),
+            )
             if whole_year or row["metric_code"] not in readings:
                 readings[row["metric_code"]] = row
     return [

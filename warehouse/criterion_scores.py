@@ -53,30 +53,49 @@ def scored_agencies(engine: sa.Engine, year: int) -> list[dict[str, Any]]:
         return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def year_period_clause(table: sa.FromClause, year: int) -> sa.ColumnElement[bool]:
+    """The rows of the whole year's period, not those of its months (warehouse.metric_values)."""
+    return sa.and_(table.c.period_start == date(year, 1, 1), table.c.period_end == date(year, 12, 31))
+
+
 def metric_rows(engine: sa.Engine, year: int) -> list[dict[str, Any]]:
-    """The year's `metric_value` rows (a few dozen per agency)."""
+    """The `metric_value` rows of the whole year (a few dozen per agency)."""
     table = schema.metric_value
-    query = sa.select(*(table.c[c] for c in METRIC_COLUMNS)).where(table.c.year == year)
+    query = sa.select(*(table.c[c] for c in METRIC_COLUMNS)).where(year_period_clause(table, year))
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def monthly_metric_rows(engine: sa.Engine, year: int) -> list[dict[str, Any]]:
+    """The `metric_value` rows of the year's months (the rate metrics of
+    `warehouse.metric_values.MONTHLY_METRICS`), ordered by agency, metric and month."""
+    table = schema.metric_value
+    query = (
+        sa.select(*(table.c[c] for c in METRIC_COLUMNS))
+        .where(table.c.year == year, sa.not_(year_period_clause(table, year)))
+        .order_by(table.c.agency_code, table.c.metric_code, table.c.period_start)
+    )
     with engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
 
 
 def metrics_as_of(engine: sa.Engine, year: int) -> datetime | None:
     table = schema.metric_period
+    query = sa.select(table.c.as_of).where(year_period_clause(table, year))
     with engine.connect() as conn:
-        return conn.execute(sa.select(table.c.as_of).where(table.c.year == year)).scalar_one_or_none()
+        return conn.execute(query).scalar_one_or_none()
 
 
 def drilldown_rows(engine: sa.Engine, view: str, columns: Sequence[str], year: int) -> list[dict[str, Any]]:
-    """Rows of the drill-down view `marts.NAME` whose period ends in the year; none while the view does not
-    exist (its source is not built yet)."""
+    """Rows of the drill-down view `marts.NAME` of the year's period (not its months); none while the view
+    does not exist (its source is not built yet)."""
     schema_name, _, name = view.rpartition(".")
     if not sa.inspect(engine).has_table(name, schema=schema_name):
         return []
-    clause = sa.table(name, *(sa.column(c) for c in {*columns, "period_end"}), schema=schema_name)
-    query = sa.select(*(clause.c[c] for c in columns)).where(
-        clause.c.period_end.between(date(year, 1, 1), date(year, 12, 31))
+    clause = sa.table(
+        name, *(sa.column(c) for c in {*columns, "period_start", "period_end"}), schema=schema_name
     )
+    query = sa.select(*(clause.c[c] for c in columns)).where(year_period_clause(clause, year))
     with engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
 
@@ -94,7 +113,8 @@ def failing_records(
     engine: sa.Engine, view: str, year: int, limit: int, counted_cost_points: bool = False
 ) -> dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]]:
     """The records of the drill-down view `marts.NAME` that cost points, per (agency, period_start,
-    period_end) of the year: (columns, at most `limit` rows in key order, the whole count).
+    period_end) of the year's period (not its months): (columns, at most `limit` rows in key order, the
+    whole count).
 
     Records outside the numerator cost points, or those inside it when `counted_cost_points` (a count that
     must stay zero, such as discipline decisions). Empty while the view does not exist."""
@@ -122,7 +142,7 @@ def failing_records(
         f"AS record_rank_, "
         f"COUNT(*) OVER (PARTITION BY v.agency_code, v.period_start, v.period_end) AS record_total_ "
         f"FROM {view} AS v{join} "
-        f"WHERE {predicate} AND v.period_end BETWEEN :first AND :last) AS t "
+        f"WHERE {predicate} AND v.period_start = :first AND v.period_end = :last) AS t "
         f"WHERE record_rank_ <= :limit ORDER BY agency_code_, period_start_, period_end_, record_rank_"
     )
     found: dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]] = {}

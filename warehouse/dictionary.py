@@ -65,7 +65,9 @@ VIEWS_INTRO = """## Drill-down views
 
 One per metric (metrics.md), plus the quarantine counts: `agency_code, period_start, period_end`, the
 record's key and `in_numerator`, one row per record of the denominator (or per counted record), for every
-computed period of `marts.metric_period`.
+computed period of `marts.metric_period`: the year and each calendar month up to `as_of`, so a record is
+listed once for the year and once for its month. The year's rows are those with `period_start` on 1 January
+and `period_end` on 31 December.
 """
 QUARANTINE_INTRO = """## Rejected records: `quarantine.rejected_record` (not in the read copy)
 

@@ -1,8 +1,12 @@
-"""Metric values of a year from the drill-down views (metrics.md §0-1): the views define, this counts."""
+"""Metric values of a year from the drill-down views (metrics.md §0-1): the views define, this counts.
+
+The periods of a year are the year itself and, for the rate metrics whose trend the officer follows
+(`MONTHLY_METRICS`), every calendar month up to the month of as_of. Each period is a row of
+`marts.metric_period`, so a month's counts come from the same drill-down rows as the year's."""
 
 import math
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -44,6 +48,18 @@ DVC_METRICS = (
     Metric("dvc.pakn_on_time_rate", RATE),
 )
 _TIMELINESS = "dvc.on_time_rate"
+# Rate metrics that also get a row per calendar month (issue 14: the trends of the agency page).
+MONTHLY_METRICS = frozenset(
+    {
+        "dvc.on_time_rate",
+        "dvc.online_rate",
+        "dvc.digitised_rate",
+        "qlvb.e_document_rate",
+        "qlvb.signed_rate",
+        "qlvb.handling_on_time_rate",
+        "ecabinet.paperless_rate",
+    }
+)
 
 
 class Period(NamedTuple):
@@ -58,6 +74,20 @@ def year_period(year: int, as_of: datetime) -> Period:
     return Period(
         year, date(year, 1, 1), date(year, 12, 31), datetime(year, 1, 1), min(datetime(year + 1, 1, 1), as_of)
     )
+
+
+def month_periods(year: int, as_of: datetime) -> list[Period]:
+    """The calendar months of the year that start before as_of; the last one ends at as_of when the month
+    is still in progress (metrics.md §0)."""
+    months = []
+    for month in range(1, 13):
+        start_at = datetime(year, month, 1)
+        if start_at >= as_of:
+            break
+        next_start = datetime(year + month // 12, month % 12 + 1, 1)
+        end = (next_start - timedelta(days=1)).date()
+        months.append(Period(year, start_at.date(), end, start_at, min(next_start, as_of)))
+    return months
 
 
 class Counts(NamedTuple):
@@ -92,15 +122,34 @@ def metric_counts(metric: Metric, counts: Counts, timeliness: Counts) -> tuple[i
     return counts.in_numerator, counts.rows, round_half_up(share)
 
 
-def _view_counts(conn: sa.Connection, metric: Metric, period: Period) -> dict[str, Counts]:
+PeriodKey = tuple[date, date]  # (period_start, period_end)
+
+
+def _view_counts(
+    conn: sa.Connection, metric: Metric, periods: list[Period]
+) -> dict[PeriodKey, dict[str, Counts]]:
+    """period → agency → counts of the view's rows, for the periods of one year."""
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    wanted = {(p.start, p.end) for p in periods}
     rows = conn.execute(
         sa.text(
-            "SELECT agency_code, COUNT(*) AS n, SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
-            f" FROM {metric.view} WHERE period_start = :start AND period_end = :end GROUP BY agency_code"
+            "SELECT period_start, period_end, agency_code, COUNT(*) AS n,"
+            " SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
+            f" FROM {metric.view} WHERE period_start >= :first AND period_end <= :last"
+            " GROUP BY period_start, period_end, agency_code"
         ),
-        {"start": period.start, "end": period.end},
+        {"first": first, "last": last},
     )
-    return {agency: Counts(int(n), int(k)) for agency, n, k in rows}
+    counts: dict[PeriodKey, dict[str, Counts]] = {key: {} for key in wanted}
+    for start, end, agency, n, k in rows:
+        key = (_as_date(start), _as_date(end))
+        if key in counts:
+            counts[key][agency] = Counts(int(n), int(k))
+    return counts
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _assessed_agencies(conn: sa.Connection, period: Period) -> list[str]:
@@ -140,63 +189,76 @@ class MetricSource(NamedTuple):
 SOURCES: list[MetricSource] = [MetricSource("dvc", DVC_METRICS, _agencies_with_dvc_data)]
 
 
-def _write_period(conn: sa.Connection, period: Period, as_of: datetime) -> None:
+def _write_periods(conn: sa.Connection, year: int, periods: list[Period], as_of: datetime) -> None:
     table = schema.metric_period
-    conn.execute(sa.delete(table).where(table.c.year == period.year))
+    conn.execute(sa.delete(table).where(table.c.year == year))
     conn.execute(
-        sa.insert(table).values(
-            year=period.year,
-            period_start=period.start,
-            period_end=period.end,
-            period_start_at=period.start_at,
-            period_end_at=period.end_at,
-            as_of=as_of,
-        )
+        sa.insert(table),
+        [
+            {
+                "year": period.year,
+                "period_start": period.start,
+                "period_end": period.end,
+                "period_start_at": period.start_at,
+                "period_end_at": period.end_at,
+                "as_of": as_of,
+            }
+            for period in periods
+        ],
     )
 
 
+def _metric_periods(metric: Metric, year: Period, months: list[Period]) -> list[Period]:
+    return [year, *months] if metric.code in MONTHLY_METRICS else [year]
+
+
 def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: datetime) -> int:
-    """Replace the year's `metric_period` row and `metric_value` rows in one transaction.
+    """Replace the year's `metric_period` rows and `metric_value` rows in one transaction.
 
     Run after `warehouse.models.run_models`. One row per metric of every registered source for every
-    assessed agency active in P; numerator, denominator and value are all null when the source holds no
-    data of the agency (metrics.md §0), the value alone when the denominator is 0. Returns the rows written.
+    assessed agency active in P, for the year and, for `MONTHLY_METRICS`, each month of `month_periods`;
+    numerator, denominator and value are all null when the source holds no data of the agency (metrics.md
+    §0), the value alone when the denominator is 0. Returns the rows written.
     """
-    period = year_period(year, as_of)
+    whole_year, months = year_period(year, as_of), month_periods(year, as_of)
     value_table = schema.metric_value
     metrics = [metric for source in SOURCES for metric in source.metrics]
     with engine.begin() as conn:
-        _write_period(conn, period, as_of)
+        _write_periods(conn, year, [whole_year, *months], as_of)
         conn.execute(
             sa.delete(value_table).where(
                 value_table.c.year == year, value_table.c.metric_code.in_([m.code for m in metrics])
             )
         )
-        counts = {metric.code: _view_counts(conn, metric, period) for metric in metrics}
-        with_data = {source.name: source.agencies_with_data(conn, period) for source in SOURCES}
+        counts = {m.code: _view_counts(conn, m, _metric_periods(m, whole_year, months)) for m in metrics}
+        with_data = {source.name: source.agencies_with_data(conn, whole_year) for source in SOURCES}
         records = []
-        for agency in _assessed_agencies(conn, period):
-            timeliness = counts[_TIMELINESS].get(agency, Counts(0, 0))
-            for source in SOURCES:
-                for metric in source.metrics:
-                    numerator = denominator = value = None
-                    if agency in with_data[source.name]:
-                        agency_counts = counts[metric.code].get(agency, Counts(0, 0))
-                        numerator, denominator, value = metric_counts(metric, agency_counts, timeliness)
-                    records.append(
-                        {
-                            "agency_code": agency,
-                            "year": year,
-                            "period_start": period.start,
-                            "period_end": period.end,
-                            "metric_code": metric.code,
-                            "numerator": numerator,
-                            "denominator": denominator,
-                            "value": value,
-                            "as_of": as_of,
-                            "computed_at": computed_at,
-                        }
-                    )
+        for period in [whole_year, *months]:
+            key = (period.start, period.end)
+            for agency in _assessed_agencies(conn, period):
+                for source in SOURCES:
+                    for metric in source.metrics:
+                        if key not in counts[metric.code]:
+                            continue
+                        numerator = denominator = value = None
+                        if agency in with_data[source.name]:
+                            timeliness = counts[_TIMELINESS][key].get(agency, Counts(0, 0))
+                            agency_counts = counts[metric.code][key].get(agency, Counts(0, 0))
+                            numerator, denominator, value = metric_counts(metric, agency_counts, timeliness)
+                        records.append(
+                            {
+                                "agency_code": agency,
+                                "year": year,
+                                "period_start": period.start,
+                                "period_end": period.end,
+                                "metric_code": metric.code,
+                                "numerator": numerator,
+                                "denominator": denominator,
+                                "value": value,
+                                "as_of": as_of,
+                                "computed_at": computed_at,
+                            }
+                        )
         return load_arrow(conn, value_table, rows_to_arrow(value_table, records))
 
 

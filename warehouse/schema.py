@@ -455,9 +455,12 @@ metric_period = sa.Table(
         nullable=False,
     ),
     column("as_of", sa.DateTime, f"the instant the metrics were computed against ({LOCAL})", nullable=False),
-    primary_key("year"),
+    primary_key("period_start", "period_end"),
     schema="marts",
-    comment="grain: one row per computed period; every drill-down view joins it",
+    comment=(
+        "grain: one row per computed period, the year and each month up to as_of; every drill-down view "
+        "joins it"
+    ),
 )
 
 metric_value = sa.Table(
@@ -475,7 +478,11 @@ metric_value = sa.Table(
     column("computed_at", sa.DateTime, LOCAL),
     primary_key("agency_code", "period_start", "period_end", "metric_code"),
     schema="marts",
-    comment="grain: one row per assessed agency, period and metric (interface.md §4)",
+    comment=(
+        "grain: one row per assessed agency, period and metric (interface.md §4): the year (period_start "
+        "1 January, period_end 31 December) for every metric, and each calendar month up to as_of for the "
+        "rate metrics of the officer's trends (warehouse.metric_values.MONTHLY_METRICS)"
+    ),
 )
 
 

@@ -54,7 +54,8 @@ def test_every_dvc_metric_of_every_agency_equals_the_oracle(sim, clean_run):
     rows = query(
         url,
         f"SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
-        f"WHERE year = {YEAR} AND metric_code LIKE 'dvc.%'",
+        f"WHERE year = {YEAR} AND metric_code LIKE 'dvc.%'"
+        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
     )
     actual = {
         (row["agency_code"], row["metric_code"]): (

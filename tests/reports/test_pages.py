@@ -3,6 +3,8 @@ and points at risk of `scorecard.csv` (interface.md §3; formatted as metrics.md
 from the CSV text, not with the report's formatter)."""
 
 import csv
+import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -112,3 +114,34 @@ def test_earlier_years_are_shown_side_by_side(report, engine, tmp_path):
     history = html[html.index('<table class="history">') :].split("</table>")[0]
     assert history.index("<td>2025</td>") < history.index("15,71%") < history.index("<td>2026</td>")
     assert "31,42%" in history
+
+
+def _plotly_figure(html: str, chart_id: str) -> tuple[list, dict]:
+    """(data, layout) that the page hands to `Plotly.newPlot` for the chart `chart_id`."""
+    position = re.search(r'Plotly\.newPlot\(\s*"' + re.escape(chart_id) + '",', html).end()
+    decoder, found = json.JSONDecoder(), []
+    for _ in range(2):
+        while html[position] in " \n,":
+            position += 1
+        value, position = decoder.raw_decode(html, position)
+        found.append(value)
+    return found[0], found[1]
+
+
+def test_the_agency_page_draws_the_monthly_trend_with_the_leafs_bands(report):
+    """A's on-time rate by month (tests/reports/conftest.py: 45/50, no case, 48/50) under leaf 3.3, whose
+    bands (template-so@2026.1) are ≥ 100% 4 points, ≥ 95% 3, ≥ 90% 2, ≥ 80% 1."""
+    folder, _ = report
+    html = (folder / "don_vi" / "H35.02.html").read_text(encoding="utf-8")
+    data, layout = _plotly_figure(html, "xu-huong-0-3-3")
+    assert data[0]["x"] == ["01/2026", "02/2026", "03/2026"]
+    assert data[0]["y"] == [90.0, None, 96.0]
+    lines = sorted((s["y0"], a["text"]) for s, a in zip(layout["shapes"], layout["annotations"], strict=True))
+    assert lines == [
+        (80.0, "≥ 80,00%: 1,00 điểm"),
+        (90.0, "≥ 90,00%: 2,00 điểm"),
+        (95.0, "≥ 95,00%: 3,00 điểm"),
+        (100.0, "≥ 100,00%: 4,00 điểm"),
+    ]
+    # B has no month rows: no trend.
+    assert "xu-huong-" not in (folder / "don_vi" / "H35.03.html").read_text(encoding="utf-8")

@@ -55,3 +55,9 @@ def scalar(engine: sa.Engine, sql: str, **params):
 def rows(engine: sa.Engine, sql: str, **params) -> list[tuple]:
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(sa.text(sql), params)]
+
+
+def year_period(year: int) -> str:
+    """SQL condition keeping the whole year's rows of `marts.metric_value` or a drill-down view: the rows
+    of its months have other period dates (warehouse.metric_values.month_periods)."""
+    return f"period_start = DATE '{year}-01-01' AND period_end = DATE '{year}-12-31'"

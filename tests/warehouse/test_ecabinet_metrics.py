@@ -18,7 +18,7 @@ import pytest
 
 from etl.ecabinet.normalise import normalise_records
 from tests.etl.ecabinet_fixtures import MEETING_DETAIL, POLL, TASK, context, variant
-from tests.warehouse.conftest import rows
+from tests.warehouse.conftest import rows, year_period
 from warehouse import reference
 from warehouse.ecabinet import meetings_with_detail, store_owner
 from warehouse.landing import land_batch
@@ -92,7 +92,7 @@ def test_every_ecabinet_metric_of_every_assessed_agency(loaded):
         for agency, metric, numerator, denominator, value in rows(
             loaded,
             "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
-            "WHERE metric_code LIKE 'ecabinet.%'",
+            f"WHERE metric_code LIKE 'ecabinet.%' AND {year_period(2025)}",
         )
     }
     undefined = (None, None, None)
@@ -114,11 +114,14 @@ def test_every_ecabinet_metric_of_every_assessed_agency(loaded):
 
 def test_drill_downs_name_the_records_behind_each_count(loaded):
     assert rows(
-        loaded, "SELECT meeting_code, in_numerator FROM marts.dd_ecabinet_paperless_rate ORDER BY 1"
+        loaded,
+        f"SELECT meeting_code, in_numerator FROM marts.dd_ecabinet_paperless_rate WHERE {year_period(2025)}"
+        " ORDER BY 1",
     ) == [("CH-1", True), ("CH-2", False)]
     assert rows(
         loaded,
-        "SELECT poll_code, member_id, in_numerator FROM marts.dd_ecabinet_poll_response_rate ORDER BY 2",
+        "SELECT poll_code, member_id, in_numerator FROM marts.dd_ecabinet_poll_response_rate"
+        f" WHERE {year_period(2025)} ORDER BY 2",
     ) == [
         ("PLYK-2025-0031", "TV-000001", True),
         ("PLYK-2025-0031", "TV-000002", False),
@@ -126,7 +129,8 @@ def test_drill_downs_name_the_records_behind_each_count(loaded):
     ]
     assert rows(
         loaded,
-        "SELECT agency_code, task_code, in_numerator FROM marts.dd_ecabinet_task_on_time_rate ORDER BY 2",
+        "SELECT agency_code, task_code, in_numerator FROM marts.dd_ecabinet_task_on_time_rate"
+        f" WHERE {year_period(2025)} ORDER BY 2",
     ) == [
         ("H35.02", "NV-1", True),
         ("H35.02", "NV-2", False),
@@ -146,6 +150,7 @@ def test_an_open_task_whose_deadline_day_has_not_ended_leaves_the_year_in_progre
     # As of 01/03/2025 at noon NV-3 (due 01/03, open) can still be done on time; as of 02/03 it is late.
     open_task = (
         "SELECT task_code, in_numerator FROM marts.dd_ecabinet_task_on_time_rate WHERE task_code = 'NV-3'"
+        f" AND {year_period(2025)}"
     )
     compute_metrics(loaded, 2025, datetime(2025, 3, 1, 12), NOW)
     assert rows(loaded, open_task) == []
@@ -176,5 +181,5 @@ def test_quarantined_tasks_are_counted_for_their_metric_and_agency(loaded):
     assert rows(
         loaded,
         "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count "
-        "WHERE metric_code LIKE 'ecabinet.%'",
+        f"WHERE metric_code LIKE 'ecabinet.%' AND {year_period(2025)}",
     ) == [("ecabinet.task_on_time_rate", "H35.02", "bad_format", 1)]

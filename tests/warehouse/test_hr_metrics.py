@@ -37,7 +37,7 @@ from tests.etl.hr_fixtures import (
     training_row,
     write_export,
 )
-from tests.warehouse.conftest import rows
+from tests.warehouse.conftest import rows, year_period
 from warehouse.hr_baseline import set_baseline_year
 from warehouse.hr_transfers import refresh_duplicate_persons
 from warehouse.landing import land_batch
@@ -126,7 +126,7 @@ def metric_rows(engine) -> dict[tuple[str, str], tuple]:
     found = rows(
         engine,
         "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
-        " WHERE metric_code LIKE 'hr.%'",
+        f" WHERE metric_code LIKE 'hr.%' AND {year_period(2025)}",
     )
     return {(agency, code): (n, d, v) for agency, code, n, d, v in found}
 
@@ -170,7 +170,7 @@ def test_the_quarantined_row_is_counted_in_the_populations_it_left(warehouse):
     found = rows(
         warehouse,
         "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count"
-        " WHERE metric_code LIKE 'hr.%' ORDER BY metric_code",
+        f" WHERE metric_code LIKE 'hr.%' AND {year_period(2025)} ORDER BY metric_code",
     )
     assert found == [
         (code, A, "duplicate_person", 1)

@@ -13,10 +13,11 @@ from fractions import Fraction
 import pytest
 
 from tests.warehouse.batches import land
-from tests.warehouse.conftest import rows
+from tests.warehouse.conftest import rows, year_period
 from warehouse.metric_values import (
     COUNT,
     DVC_METRICS,
+    MONTHLY_METRICS,
     RATE,
     SATISFACTION,
     SOURCES,
@@ -202,13 +203,16 @@ def warehouse(engine):
 
 
 def metric_rows(engine, year=2025):
+    """The rows of the whole year's period (month rows have other period dates)."""
     return {
         (agency, metric): (numerator, denominator, value)
         for agency, metric, numerator, denominator, value in rows(
             engine,
             "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
-            " WHERE year = :year",
+            " WHERE year = :year AND period_start = :start AND period_end = :end",
             year=year,
+            start=date(year, 1, 1),
+            end=date(year, 12, 31),
         )
     }
 
@@ -218,13 +222,17 @@ def d(text):
 
 
 EMPTY = (None, None, None)
+YEAR_PERIOD = year_period(2025)
 METRICS = [metric.code for metric in DVC_METRICS]
 
 
 def test_the_year_in_progress(warehouse):
-    # One row per metric of every registered source for each of the 4 assessed agencies.
+    # One row per metric of every registered source for each of the 4 assessed agencies, and one per
+    # monthly metric, agency and month from January to June (July starts at as_of; D ends on 30/6).
     per_agency = sum(len(source.metrics) for source in SOURCES)
-    assert compute_metrics(warehouse, 2025, IN_PROGRESS, COMPUTED) == 4 * per_agency
+    assert compute_metrics(warehouse, 2025, IN_PROGRESS, COMPUTED) == 4 * per_agency + 6 * 4 * len(
+        MONTHLY_METRICS
+    )
     values = {key: row for key, row in metric_rows(warehouse).items() if key[1] in METRICS}
 
     assert {agency for agency, _ in values} == {A, B, C, D}
@@ -263,8 +271,18 @@ def test_the_year_in_progress(warehouse):
         "dvc.pakn_on_time_rate": (1, 1, d("1.0000")),  # p4, refused the next day
     }
     assert rows(
-        warehouse, "SELECT year, period_start, period_end, period_end_at, as_of FROM marts.metric_period"
-    ) == [(2025, date(2025, 1, 1), date(2025, 12, 31), IN_PROGRESS, IN_PROGRESS)]
+        warehouse,
+        "SELECT year, period_start, period_end, period_end_at, as_of FROM marts.metric_period"
+        " ORDER BY period_start, period_end DESC",
+    ) == [
+        (2025, date(2025, 1, 1), date(2025, 12, 31), IN_PROGRESS, IN_PROGRESS),
+        (2025, date(2025, 1, 1), date(2025, 1, 31), datetime(2025, 2, 1), IN_PROGRESS),
+        (2025, date(2025, 2, 1), date(2025, 2, 28), datetime(2025, 3, 1), IN_PROGRESS),
+        (2025, date(2025, 3, 1), date(2025, 3, 31), datetime(2025, 4, 1), IN_PROGRESS),
+        (2025, date(2025, 4, 1), date(2025, 4, 30), datetime(2025, 5, 1), IN_PROGRESS),
+        (2025, date(2025, 5, 1), date(2025, 5, 31), datetime(2025, 6, 1), IN_PROGRESS),
+        (2025, date(2025, 6, 1), date(2025, 6, 30), IN_PROGRESS, IN_PROGRESS),
+    ]
 
 
 def test_the_closed_year(warehouse):
@@ -279,9 +297,11 @@ def test_the_closed_year(warehouse):
     assert values[(A, "dvc.pakn_on_time_rate")] == (1, 3, d("0.3333"))  # p2 is now overdue
     assert values[(B, "dvc.received")] == (4, 1, d("4.0000"))  # d15
     assert values[(B, "dvc.on_time_rate")] == (2, 4, d("0.5000"))  # + d14 late, d15 on time
-    assert rows(warehouse, "SELECT period_end_at, as_of FROM marts.metric_period WHERE year = 2025") == [
-        (datetime(2026, 1, 1), AFTER_YEAR)
-    ]
+    assert rows(
+        warehouse,
+        "SELECT period_end_at, as_of FROM marts.metric_period"
+        " WHERE period_start = '2025-01-01' AND period_end = '2025-12-31'",
+    ) == [(datetime(2026, 1, 1), AFTER_YEAR)]
 
 
 def test_recomputing_a_year_replaces_it(warehouse):
@@ -289,10 +309,11 @@ def test_recomputing_a_year_replaces_it(warehouse):
     compute_metrics(warehouse, 2025, AFTER_YEAR, COMPUTED)
 
     per_agency = sum(len(source.metrics) for source in SOURCES)
+    # Months: A, B, C in all 12, D (ended 30/6) in 6.
     assert rows(warehouse, "SELECT COUNT(*), MIN(as_of), MAX(as_of) FROM marts.metric_value") == [
-        (4 * per_agency, AFTER_YEAR, AFTER_YEAR)
+        (4 * per_agency + (3 * 12 + 6) * len(MONTHLY_METRICS), AFTER_YEAR, AFTER_YEAR)
     ]
-    assert rows(warehouse, "SELECT COUNT(*) FROM marts.metric_period") == [(1,)]
+    assert rows(warehouse, "SELECT COUNT(*) FROM marts.metric_period") == [(13,)]
 
 
 def test_drill_down_views_list_the_records_behind_the_numbers(warehouse):
@@ -300,7 +321,8 @@ def test_drill_down_views_list_the_records_behind_the_numbers(warehouse):
 
     assert rows(
         warehouse,
-        "SELECT dossier_code, in_numerator FROM marts.dd_dvc_on_time_rate WHERE agency_code = :a ORDER BY 1",
+        "SELECT dossier_code, in_numerator FROM marts.dd_dvc_on_time_rate WHERE agency_code = :a"
+        f" AND {YEAR_PERIOD} ORDER BY 1",
         a=A,
     ) == [
         ("d1", True),
@@ -313,16 +335,17 @@ def test_drill_down_views_list_the_records_behind_the_numbers(warehouse):
     ]
     assert rows(
         warehouse,
-        "SELECT dossier_code, in_numerator FROM marts.dd_dvc_apology_rate WHERE agency_code = :a ORDER BY 1",
+        "SELECT dossier_code, in_numerator FROM marts.dd_dvc_apology_rate WHERE agency_code = :a"
+        f" AND {YEAR_PERIOD} ORDER BY 1",
         a=A,
     ) == [("d11", False), ("d2", True), ("d3", False), ("d5", False)]
     # the date_order dossier names its agency in the old format; it counts against every dossier metric
     assert rows(
         warehouse,
         "SELECT metric_code, agency_code, period_start, reason_code, n FROM marts.dd_quarantine_count"
-        " WHERE metric_code = 'dvc.on_time_rate'",
+        f" WHERE metric_code = 'dvc.on_time_rate' AND {YEAR_PERIOD}",
     ) == [("dvc.on_time_rate", A, date(2025, 1, 1), "date_order", 1)]
-    assert rows(warehouse, "SELECT COUNT(*) FROM marts.dd_quarantine_count") == [(9,)]
+    assert rows(warehouse, f"SELECT COUNT(*) FROM marts.dd_quarantine_count WHERE {YEAR_PERIOD}") == [(9,)]
 
 
 def test_dim_agency_prefers_the_served_name(warehouse):
@@ -350,3 +373,71 @@ def test_values_round_half_up_and_satisfaction_never_goes_below_zero():
     assert metric_counts(satisfaction, Counts(3, 2), Counts(0, 0)) == (2, 3, d("0.6667"))
     assert metric_counts(Metric("dvc.received", COUNT), Counts(0, 0), Counts(0, 0)) == (0, 1, d("0.0000"))
     assert metric_counts(Metric("dvc.online_rate", RATE), Counts(0, 0), Counts(0, 0)) == (0, 0, None)
+
+
+def month_rows(engine, metric, agency):
+    """(period_start, numerator, denominator, value) of the metric's month rows, in month order."""
+    return rows(
+        engine,
+        "SELECT period_start, numerator, denominator, value FROM marts.metric_value"
+        " WHERE metric_code = :m AND agency_code = :a AND NOT (period_start = DATE '2025-01-01'"
+        " AND period_end = DATE '2025-12-31') ORDER BY period_start",
+        m=metric,
+        a=agency,
+    )
+
+
+def test_a_month_worked_out_from_the_dossiers(warehouse):
+    compute_metrics(warehouse, 2025, IN_PROGRESS, COMPUTED)
+
+    # March for A: received d2 (channel 1) and d3 (channel 2, digitised); T(March) = d2 (E 6/3, after its
+    # due date) and d3 (S = 2), both late; nothing open and overdue on 1/4 (d4 received that day).
+    march = "AND period_start = DATE '2025-03-01' AND period_end = DATE '2025-03-31'"
+    assert rows(
+        warehouse,
+        "SELECT metric_code, numerator, denominator, value FROM marts.metric_value WHERE agency_code = :a"
+        f" AND metric_code IN ('dvc.online_rate', 'dvc.digitised_rate', 'dvc.on_time_rate') {march}"
+        " ORDER BY metric_code",
+        a=A,
+    ) == [
+        ("dvc.digitised_rate", 1, 2, d("0.5000")),
+        ("dvc.on_time_rate", 0, 2, d("0.0000")),
+        ("dvc.online_rate", 1, 2, d("0.5000")),
+    ]
+    # The month's counts are the drill-down's rows of the month.
+    assert rows(
+        warehouse,
+        f"SELECT dossier_code, in_numerator FROM marts.dd_dvc_on_time_rate WHERE agency_code = :a {march}"
+        " ORDER BY 1",
+        a=A,
+    ) == [("d2", False), ("d3", False)]
+    # June ends at as_of (1/7 00:00): d5 open and overdue, d11 due 28/6 and ended 2/7, both late; July
+    # starts at as_of and has no row. May has no case: its value is empty.
+    assert month_rows(warehouse, "dvc.on_time_rate", A)[4:] == [
+        (date(2025, 5, 1), 0, 0, None),
+        (date(2025, 6, 1), 0, 2, d("0.0000")),
+    ]
+    # C has no DVC data: its months are undefined as its year is.
+    assert {row[1:] for row in month_rows(warehouse, "dvc.online_rate", C)} == {EMPTY}
+    # Metrics outside MONTHLY_METRICS keep their year row only.
+    assert month_rows(warehouse, "dvc.received", A) == []
+
+
+def test_months_add_up_to_the_year(warehouse):
+    compute_metrics(warehouse, 2025, AFTER_YEAR, COMPUTED)
+    year = metric_rows(warehouse)
+
+    # R(P) is partitioned by the month of NgayTiepNhan: the months' counts sum to the year's.
+    for metric in ("dvc.online_rate", "dvc.digitised_rate"):
+        for agency in (A, B):
+            months = month_rows(warehouse, metric, agency)
+            assert len(months) == 12
+            assert (sum(m[1] for m in months), sum(m[2] for m in months)) == year[(agency, metric)][:2]
+    # T(P) is not additive: a dossier still open and overdue at the end of a month is late in that month
+    # and again in each later month until it ends. On-time dossiers have E in exactly one month, so the
+    # numerators add up. A: d5 (due 20/6, never ended) is in June to December, 6 times more than once;
+    # d6 (due 15/7) in July to December, 5 more; d11 (due 28/6, ended 2/7) in June and July, 1 more: the
+    # months' denominators sum to the year's 8 + 12.
+    months = month_rows(warehouse, "dvc.on_time_rate", A)
+    assert sum(m[1] for m in months) == year[(A, "dvc.on_time_rate")][0] == 3
+    assert sum(m[2] for m in months) == year[(A, "dvc.on_time_rate")][1] + 12 == 20

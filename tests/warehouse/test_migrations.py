@@ -141,3 +141,25 @@ def test_an_unversioned_warehouse_from_before_0004_is_stamped_at_0003_then_upgra
 
     assert _revision(empty) == NEWEST
     assert set(EXPLANATION_COLUMNS) <= _columns(empty, "marts.criterion_score")
+
+
+def test_0006_keys_metric_period_by_its_dates_so_a_year_holds_its_months(empty):
+    upgrade(empty, "0005")
+    with empty.begin() as conn:
+        if empty.dialect.name == "postgresql":  # the key of revision 0001's time (DuckDB declares none)
+            conn.exec_driver_sql("ALTER TABLE marts.metric_period DROP CONSTRAINT metric_period_pkey")
+            conn.exec_driver_sql("ALTER TABLE marts.metric_period ADD PRIMARY KEY (year)")
+        conn.exec_driver_sql(
+            "INSERT INTO marts.metric_period VALUES"
+            " (2025, '2025-01-01', '2025-12-31', '2025-01-01', '2026-01-01', '2026-01-02')"
+        )
+
+    schema.ensure_schema(empty)
+
+    with empty.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO marts.metric_period VALUES"
+            " (2025, '2025-01-01', '2025-01-31', '2025-01-01', '2025-02-01', '2026-01-02')"
+        )
+    assert _revision(empty) == NEWEST
+    assert scalar(empty, "SELECT COUNT(*) FROM marts.metric_period WHERE year = 2025") == 2

@@ -26,13 +26,15 @@ handling 0/0 (no value), plan 0 (no candidate for 2025).
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 from etl.files import list_folder
 from etl.privacy import Privacy
 from etl.qlvb.entities import PRIVACY, document_spec
 from etl.qlvb.files import EdxmlReader
 from etl.qlvb.normalise import normalise_documents
 from tests.etl.qlvb_fixtures.records import context, example, package
-from tests.warehouse.conftest import rows, scalar
+from tests.warehouse.conftest import rows, scalar, year_period
 from warehouse.landing import land_batch
 from warehouse.metric_values import compute_metrics
 from warehouse.metrics_qlvb import set_plan_deadline
@@ -43,6 +45,8 @@ from warehouse.reference import load_agency_config
 A, B, C = "H35.01", "H35.02", "H35.51"
 AFTER_YEAR = datetime(2026, 1, 10, 8, 0)
 SIGNED = {"KyBoi": "co_quan", "ThoiDiemKy": "2025-03-10T09:00:00+07:00", "HopLe": True}
+
+MONTHLY_QLVB = ("qlvb.e_document_rate", "qlvb.signed_rate", "qlvb.handling_on_time_rate")
 
 
 def _doc(agency, direction, number, date_text, *, notation="SNV-CCHC", **changes):
@@ -184,7 +188,7 @@ def _metrics(engine):
         for agency, code, numerator, denominator, value in rows(
             engine,
             "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
-            " WHERE metric_code LIKE 'qlvb.%'",
+            f" WHERE metric_code LIKE 'qlvb.%' AND {year_period(2025)}",
         )
     }
 
@@ -239,7 +243,8 @@ def test_plan_candidates_are_listed_earliest_first_and_the_deadline_is_a_paramet
     compute_metrics(engine, 2025, AFTER_YEAR, AFTER_YEAR)
     query = (
         "SELECT code_number, code_notation, promulgation_date, subject, in_numerator, candidate_rank"
-        " FROM marts.dd_qlvb_plan_on_time WHERE agency_code = :agency ORDER BY candidate_rank"
+        f" FROM marts.dd_qlvb_plan_on_time WHERE agency_code = :agency AND {year_period(2025)}"
+        " ORDER BY candidate_rank"
     )
 
     assert rows(engine, query, agency=A) == [
@@ -275,7 +280,7 @@ def test_quarantined_qlvb_records_are_counted_for_their_metrics(engine, tmp_path
     assert rows(
         engine,
         "SELECT metric_code, agency_code, reason_code, n FROM marts.dd_quarantine_count"
-        " WHERE metric_code LIKE 'qlvb.%'",
+        f" WHERE metric_code LIKE 'qlvb.%' AND {year_period(2025)}",
     ) == [("qlvb.e_document_rate", A, "orphan_reference", 1)]
 
 
@@ -285,3 +290,23 @@ def test_in_the_year_in_progress_open_assignments_not_yet_due_leave_both_counts(
     compute_metrics(engine, 2025, datetime(2025, 11, 30, 12), AFTER_YEAR)
 
     assert _metrics(engine)[(A, "qlvb.handling_on_time_rate")] == (1, 2, Decimal("0.5000"))
+
+
+@pytest.mark.parametrize("as_of", [AFTER_YEAR, datetime(2025, 11, 30, 12)])
+def test_the_months_of_the_qlvb_rates_add_up_to_the_year(engine, tmp_path, as_of):
+    """D(P) is partitioned by the month of PromulgationDate or NgayDen, the handling population by the
+    month of HanXuLy (an assignment due in a month before as_of's is late or done by the month's end), so
+    the months' counts sum to the year's, also in the year in progress."""
+    _load(engine, tmp_path)
+    compute_metrics(engine, 2025, as_of, AFTER_YEAR)
+
+    sums = rows(
+        engine,
+        "SELECT agency_code, metric_code, SUM(numerator), SUM(denominator) FROM marts.metric_value"
+        f" WHERE metric_code IN ({', '.join(repr(m) for m in MONTHLY_QLVB)}) AND NOT ({year_period(2025)})"
+        " AND numerator IS NOT NULL GROUP BY agency_code, metric_code",
+    )
+    year = {
+        key: row[:2] for key, row in _metrics(engine).items() if key[1] in MONTHLY_QLVB and row[0] is not None
+    }
+    assert year and {(agency, metric): (k, n) for agency, metric, k, n in sums} == year

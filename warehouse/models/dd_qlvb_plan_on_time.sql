@@ -16,8 +16,9 @@ SELECT
     COALESCE(c.deadline_date, make_date(p.year - 1, 12, 31)) AS deadline_date,
     d.promulgation_date <= COALESCE(c.deadline_date, make_date(p.year - 1, 12, 31)) AS in_numerator,
     ROW_NUMBER() OVER (
-        PARTITION BY d.agency_code, p.year ORDER BY d.promulgation_date, d.code_number, d.document_key
-    ) AS candidate_rank  -- order of promulgation within the agency and year, 1 for the earliest
+        PARTITION BY d.agency_code, p.period_start, p.period_end
+        ORDER BY d.promulgation_date, d.code_number, d.document_key
+    ) AS candidate_rank  -- order of promulgation within the agency and period, 1 for the earliest
 FROM marts.fct_document AS d
 JOIN staging.stg_qlvb__document AS s ON s._key = d.document_key
 CROSS JOIN marts.metric_period AS p
@@ -27,4 +28,4 @@ WHERE d.direction = 'di'
     AND d.code_notation LIKE 'KH-%'
     AND LOWER(s.subject) LIKE '%cải cách hành chính%'
     AND LOWER(s.subject) LIKE '%năm ' || CAST(p.year AS VARCHAR) || '%'
-ORDER BY d.agency_code, p.year, candidate_rank
+ORDER BY d.agency_code, p.period_start, p.period_end, candidate_rank
