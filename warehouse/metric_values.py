@@ -129,16 +129,21 @@ def _view_counts(
     conn: sa.Connection, metric: Metric, periods: list[Period]
 ) -> dict[PeriodKey, dict[str, Counts]]:
     """period → agency → counts of the view's rows, for the periods of one year."""
-    first, last = min(p.start for p in periods), max(p.end for p in periods)
     wanted = {(p.start, p.end) for p in periods}
+    # Each period named exactly: a metric counted for the year alone must not make its view join the
+    # months too (every drill-down view joins every row of metric_period).
+    matches = " OR ".join(f"(period_start = :start{i} AND period_end = :end{i})" for i in range(len(periods)))
+    parameters = {}
+    for i, period in enumerate(periods):
+        parameters.update({f"start{i}": period.start, f"end{i}": period.end})
     rows = conn.execute(
         sa.text(
             "SELECT period_start, period_end, agency_code, COUNT(*) AS n,"
             " SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
-            f" FROM {metric.view} WHERE period_start >= :first AND period_end <= :last"
+            f" FROM {metric.view} WHERE {matches}"
             " GROUP BY period_start, period_end, agency_code"
         ),
-        {"first": first, "last": last},
+        parameters,
     )
     counts: dict[PeriodKey, dict[str, Counts]] = {key: {} for key in wanted}
     for start, end, agency, n, k in rows:
