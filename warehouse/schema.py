@@ -542,7 +542,12 @@ catalogue_leaf = sa.Table(
     column("criterion_name", sa.Text, "Vietnamese text of the criterion"),
     column("max_points", sa.Numeric(9, 2), "the leaf's maximum points"),
     column("placeholder", sa.Boolean, "max_points is a placeholder of the template, not the province's"),
-    column("rule", sa.Text, "binary, step, linear_capped, all_or_nothing or manual (metrics.md §5)"),
+    column(
+        "rule",
+        sa.Text,
+        "the scoring rule: binary, step, linear_capped, all_or_nothing, proportional, manual … (metrics.md §5, "
+        "§9)",
+    ),
     column("metric_code", sa.Text, "the metric the rule scores; null for manual leaves"),
     column(
         "bands",
