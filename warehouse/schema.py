@@ -545,8 +545,8 @@ catalogue_leaf = sa.Table(
     column(
         "rule",
         sa.Text,
-        "the scoring rule: binary, step, linear_capped, all_or_nothing, proportional, manual … (metrics.md §5, "
-        "§9)",
+        "the scoring rule: binary, step, linear_capped, all_or_nothing, proportional, manual … "
+        "(metrics.md §5, §9)",
     ),
     column("metric_code", sa.Text, "the metric the rule scores; null for manual leaves"),
     column(
