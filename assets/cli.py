@@ -22,6 +22,12 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _year_and_out(command: argparse.ArgumentParser) -> None:
+    """The options of the commands that write a year's files from what the warehouse holds."""
+    command.add_argument("--year", type=_year, required=True)
+    command.add_argument("--out", help="export folder (default PARINDEX_EXPORT_DIR or exports)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parindex",
@@ -62,8 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     export = commands.add_parser("export", help="write the exports of a year from what the warehouse holds")
-    export.add_argument("--year", type=_year, required=True)
-    export.add_argument("--out", help="export folder (default PARINDEX_EXPORT_DIR or exports)")
+    _year_and_out(export)
     export.add_argument(
         "--manual-template",
         action="store_true",
@@ -75,8 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="write the officer's HTML report of a year (EXPORT_DIR/Y/bao_cao/) from the warehouse",
     )
-    report.add_argument("--year", type=_year, required=True)
-    report.add_argument("--out", help="export folder (default PARINDEX_EXPORT_DIR or exports)")
+    _year_and_out(report)
     report.add_argument(
         "--agency",
         nargs="+",

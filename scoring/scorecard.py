@@ -318,6 +318,10 @@ class _Builder:
         note = f"Không tính được từ dữ liệu, dùng điểm nhập thủ công. {why or ''}".rstrip()
         if entry.note:
             note += f" Giải trình: {entry.note}"
+        return self.entered_leaf(node, entry, note, **counts)
+
+    def entered_leaf(self, node: Node, entry: ManualEntry, note: str | None, **counts) -> dict[str, Any]:
+        """The row of a leaf scored by an officer's manual-input entry."""
         return self.row(
             node,
             score=rules.round_score(entry.score),
@@ -342,14 +346,7 @@ class _Builder:
                 f"{self.year}/{self.agency.code}.xlsx."
             )
             return self.row(node, rule=rules.MANUAL, status=rules.MISSING, note=note)
-        return self.row(
-            node,
-            score=rules.round_score(entry.score),
-            rule=rules.MANUAL,
-            status=rules.MANUAL_STATUS,
-            evidence=entry.evidence,
-            note=entry.note,
-        )
+        return self.entered_leaf(node, entry, entry.note)
 
     def node(self, node: Node) -> dict[str, Any]:
         """Appends the node's row after reserving its place before its children's rows."""
