@@ -17,6 +17,7 @@ from dagster._utils.error import SerializableErrorInfo
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
 from assets.file_modes import make_private
+from assets.phases import PhaseProgress, phase_by_step
 from assets.preflight import UsageError, check_run, resource_value  # noqa: F401  (UsageError: callers import it from here)
 from assets.progress import progress
 from assets.resources import build_resources
@@ -220,8 +221,9 @@ def run_log_file(init_context) -> logging.Logger:
     """Dagster's events of one run, its errors with their stack traces included, into a file instead of the
     terminal, which gets progress lines, the assets' warnings and the run's summary."""
     run_logger = logging.getLogger(RUN_LOGGER)
-    # Dagster initialises a run's loggers more than once; the handlers go on the first time only.
-    if not run_logger.handlers:
+    # Dagster initialises a run's loggers more than once; the handlers go on the first time only (the
+    # phases' handler is there already: run_year puts it on before the run).
+    if not any(isinstance(handler, logging.FileHandler) for handler in run_logger.handlers):
         handler = logging.FileHandler(init_context.logger_config, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         run_logger.addHandler(handler)
@@ -264,15 +266,18 @@ def run_year(
     log_file = dagster_home() / "logs" / f"{run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     progress(f"run {run_id} started; Dagster's output goes to {log_file}")
+    phases = PhaseProgress(phase_by_step([*ALL_ASSETS, *ASSET_CHECKS]))
+    logging.getLogger(RUN_LOGGER).addHandler(phases)
     try:
-        result = job.execute_in_process(
-            partition_key=str(year),
-            instance=instance,
-            run_id=run_id,
-            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
-            raise_on_error=False,
-            run_config={"loggers": {"log_file": {"config": str(log_file)}}},
-        )
+        with phases:
+            result = job.execute_in_process(
+                partition_key=str(year),
+                instance=instance,
+                run_id=run_id,
+                tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
+                raise_on_error=False,
+                run_config={"loggers": {"log_file": {"config": str(log_file)}}},
+            )
     finally:
         close_run_log()
     failed_checks = [
