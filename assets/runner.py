@@ -6,13 +6,20 @@ import logging
 import os
 import socket
 import sys
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from dagster import DagsterEventType, DagsterInstance, Definitions, Field, RunsFilter, logger
-from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
-from dagster._core.utils import make_new_run_id
-from dagster._utils.error import SerializableErrorInfo
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    DagsterRunStatus,
+    Definitions,
+    Field,
+    RunsFilter,
+    logger,
+)
 
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
@@ -122,7 +129,15 @@ def failure_message(event) -> str:
     return cause
 
 
-def cause_line(error: SerializableErrorInfo) -> str:
+class StepError(Protocol):
+    """What a failed step's error carries (Dagster's serialised error info)."""
+
+    message: str
+    cls_name: str | None
+    cause: StepError | None
+
+
+def cause_line(error: StepError) -> str:
     """The cause of a failed step in one line for the terminal (the full error goes to the log file).
     This is the one place where a known cause is turned into a message that says what to change, e.g.
     DuckDB's out-of-memory error into one naming PARINDEX_DUCKDB_MEMORY_LIMIT."""
@@ -156,6 +171,16 @@ def dagster_instance() -> DagsterInstance:
     return DagsterInstance.get()
 
 
+# The statuses of a run that has not ended (Dagster keeps its own list private).
+UNFINISHED = [
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.SUSPENDED,
+    DagsterRunStatus.CANCELING,
+]
+
 # Where a `parindex run` records which process runs it, so that a later run can tell whether it is alive.
 PID_TAG = "parindex/pid"
 HOST_TAG = "parindex/host"
@@ -169,7 +194,7 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
     Returns the run ids released."""
     released = []
     host = socket.gethostname()
-    filters = RunsFilter(statuses=NOT_FINISHED_STATUSES, tags={HOST_TAG: host})
+    filters = RunsFilter(statuses=UNFINISHED, tags={HOST_TAG: host})
     for run in instance.get_runs(filters=filters):
         pid = run.tags.get(PID_TAG, "")
         if pid.isdigit() and process_alive(int(pid)):
@@ -262,7 +287,7 @@ def run_year(
         make_private(path)
     instance = dagster_instance()
     release_dead_runs(instance)
-    run_id = make_new_run_id()
+    run_id = str(uuid.uuid4())  # Dagster's own run ids are UUID4 too
     log_file = dagster_home() / "logs" / f"{run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     progress(f"run {run_id} started; Dagster's output goes to {log_file}")
