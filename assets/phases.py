@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from dagster import AssetChecksDefinition, AssetsDefinition, DagsterEventType
 from rich.console import Console
@@ -34,26 +35,32 @@ HEARTBEAT_S = 5.0
 _ENDED = {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE, DagsterEventType.STEP_SKIPPED}
 
 
-def phase_by_step(definitions: Iterable[AssetsDefinition | AssetChecksDefinition]) -> dict[str, str]:
-    """The phase of each step (op) of the graph: `checks` for the asset checks, else its assets' group."""
-    phases = {}
+class Step(NamedTuple):
+    phase: str
+    label: str  # what the line calls it: the op's name, or the check's name (its op adds the asset's key)
+
+
+def steps_of(definitions: Iterable[AssetsDefinition | AssetChecksDefinition]) -> dict[str, Step]:
+    """Each step (op) of the graph: `checks` for the asset checks, else the phase of its assets' group."""
+    steps = {}
     for definition in definitions:
+        name = definition.node_def.name
         if isinstance(definition, AssetChecksDefinition):
-            phases[definition.node_def.name] = CHECKS
+            steps[name] = Step(CHECKS, ", ".join(key.name for key in definition.check_keys))
             continue
         for group in set(definition.group_names_by_key.values()):
-            phases[definition.node_def.name] = PHASE_OF_GROUP.get(group, group)
-    return phases
+            steps[name] = Step(PHASE_OF_GROUP.get(group, group), name)
+    return steps
 
 
 class PhaseProgress(logging.Handler):
     """Follows the STEP_* events of one run. Use as a context manager around the run."""
 
-    def __init__(self, phases: Mapping[str, str], terminal: bool | None = None):
+    def __init__(self, steps: Mapping[str, Step], terminal: bool | None = None):
         super().__init__(logging.DEBUG)
-        self.phases = dict(phases)
+        self.steps = dict(steps)
         self.totals: dict[str, int] = {}
-        for phase in self.phases.values():
+        for phase, _ in self.steps.values():
             self.totals[phase] = self.totals.get(phase, 0) + 1
         self.started = dict.fromkeys(self.totals, 0)
         self.terminal = sys.stderr.isatty() if terminal is None else terminal
@@ -89,7 +96,7 @@ class PhaseProgress(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         event = (getattr(record, "dagster_meta", None) or {}).get("dagster_event")
-        if event is None or event.step_key not in self.phases:
+        if event is None or event.step_key not in self.steps:
             return
         if event.event_type == DagsterEventType.STEP_START:
             self.step_started(event.step_key)
@@ -97,21 +104,21 @@ class PhaseProgress(logging.Handler):
             self.step_ended(event.step_key)
 
     def step_started(self, step: str) -> None:
-        phase = self.phases[step]
+        phase, label = self.steps[step]
         with self._lock:
             self.started[phase] += 1
             self._running[step] = [time.monotonic()] * 2
         if self._bars is None:
-            progress(f"{phase} {self.started[phase]}/{self.totals[phase]}: {step}")
+            progress(f"{phase} {self.started[phase]}/{self.totals[phase]}: {label}")
             return
         if phase not in self._tasks:
             self._tasks[phase] = self._bars.add_task(phase, total=self.totals[phase], step="")
-        self._bars.update(self._tasks[phase], step=step)
+        self._bars.update(self._tasks[phase], step=label)
 
     def step_ended(self, step: str) -> None:
         with self._lock:
             self._running.pop(step, None)
-        phase = self.phases[step]
+        phase = self.steps[step].phase
         if self._bars is not None and phase in self._tasks:
             self._bars.advance(self._tasks[phase])
 
@@ -123,4 +130,5 @@ class PhaseProgress(logging.Handler):
                 for times in late.values():
                     times[1] = now
             for step, (since, _) in late.items():
-                progress(f"{self.phases[step]}: {step} still running ({now - since:.0f} s)")
+                phase, label = self.steps[step]
+                progress(f"{phase}: {label} still running ({now - since:.0f} s)")

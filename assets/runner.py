@@ -24,7 +24,7 @@ from dagster import (
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
 from assets.file_modes import make_private
-from assets.phases import PhaseProgress, phase_by_step
+from assets.phases import PhaseProgress, steps_of
 from assets.preflight import UsageError, check_run, resource_value  # noqa: F401  (UsageError: callers import it from here)
 from assets.progress import progress
 from assets.resources import build_resources
@@ -291,7 +291,7 @@ def run_year(
     log_file = dagster_home() / "logs" / f"{run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     progress(f"run {run_id} started; Dagster's output goes to {log_file}")
-    phases = PhaseProgress(phase_by_step([*ALL_ASSETS, *ASSET_CHECKS]))
+    phases = PhaseProgress(steps_of([*ALL_ASSETS, *ASSET_CHECKS]))
     logging.getLogger(RUN_LOGGER).addHandler(phases)
     try:
         with phases:

@@ -10,11 +10,13 @@ from dagster import DagsterEventType
 from assets import phases
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS, defs
-from assets.phases import PhaseProgress, phase_by_step
+from assets.phases import PhaseProgress, Step, steps_of
+from quality_checks.suites import SUITES
 
 
 def test_every_step_of_the_graph_has_its_phase():
-    by_step = phase_by_step([*ALL_ASSETS, *ASSET_CHECKS])
+    steps = steps_of([*ALL_ASSETS, *ASSET_CHECKS])
+    by_step = {name: step.phase for name, step in steps.items()}
     job = defs.resolve_implicit_global_asset_job_def()
     assert {node.name for node in job.graph.node_defs} == set(by_step)
     # The groups of the README (reference and the four sources are the extraction), plus the checks.
@@ -26,7 +28,10 @@ def test_every_step_of_the_graph_has_its_phase():
         "marts",
         "extraction",
     )
-    assert sum(phase == "checks" for phase in by_step.values()) == len(ASSET_CHECKS)
+    # A check is called by its name, the suite's (quality_checks.suites) with "." written "__".
+    assert sorted(step.label for step in steps.values() if step.phase == "checks") == sorted(
+        suite.name.replace(".", "__") for suite in SUITES.values()
+    )
 
 
 def _event(kind: DagsterEventType, step: str) -> logging.LogRecord:
@@ -37,7 +42,11 @@ def _event(kind: DagsterEventType, step: str) -> logging.LogRecord:
 
 
 def test_without_a_terminal_each_started_step_is_a_line_with_its_place_in_its_phase(capsys):
-    steps = {"check_a": "checks", "check_b": "checks", "metric_value": "metrics"}
+    steps = {
+        "raw__a_check_a": Step("checks", "check_a"),
+        "raw__b_check_b": Step("checks", "check_b"),
+        "metric_value": Step("metrics", "metric_value"),
+    }
     with PhaseProgress(steps, terminal=False) as shown:
         for step in steps:
             shown.handle(_event(DagsterEventType.STEP_START, step))
@@ -49,7 +58,7 @@ def test_without_a_terminal_each_started_step_is_a_line_with_its_place_in_its_ph
 
 def test_a_long_step_is_reported_while_it_runs(capsys, monkeypatch):
     monkeypatch.setattr(phases, "HEARTBEAT_S", 0.05)
-    with PhaseProgress({"metric_value": "metrics"}, terminal=False) as shown:
+    with PhaseProgress({"metric_value": Step("metrics", "metric_value")}, terminal=False) as shown:
         shown.handle(_event(DagsterEventType.STEP_START, "metric_value"))
         # Waits for the first heartbeat line, however slow the machine (no duration is asserted).
         waited = 0.0
@@ -58,3 +67,14 @@ def test_a_long_step_is_reported_while_it_runs(capsys, monkeypatch):
             waited += 0.05
         assert waited < 30
         shown.handle(_event(DagsterEventType.STEP_SUCCESS, "metric_value"))
+
+
+def test_on_a_terminal_each_phase_is_a_bar_of_its_steps_done(capsys):
+    steps = {"raw__a_check_a": Step("checks", "check_a"), "raw__b_check_b": Step("checks", "check_b")}
+    with PhaseProgress(steps, terminal=True) as shown:
+        for step in steps:
+            shown.handle(_event(DagsterEventType.STEP_START, step))
+            shown.handle(_event(DagsterEventType.STEP_SUCCESS, step))
+    # rich draws the bars' last state when they stop, on standard error like the plain lines.
+    shown_last = capsys.readouterr().err
+    assert "checks" in shown_last and "2/2" in shown_last and "check_b" in shown_last
