@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from scoring import rules
-from scoring.metrics import KNOWN_METRICS, SOURCES, is_document_requirement_metric
+from scoring.catalogue_fields import CatalogueFields, LeafFields, ParentFields, number
+from scoring.metrics import KNOWN_METRICS, is_document_requirement_metric
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogues")
 DEFAULT_CATALOGUE = "template-so@2026.1"
@@ -49,23 +50,6 @@ _NOT_LOADABLE = {
 _PRO_RATA_KEYS = {"total", "from", "to"}
 # Fields that bind a leaf to a metric or shape how it is computed: a manual or external leaf takes none.
 _COMPUTATION_FIELDS = ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period", "fallback")
-_CATALOGUE_KEYS = {"id", "name", "template", "legal_basis", "unit_types", "requires_data_from", "areas"}
-_PARENT_KEYS = {"code", "name", "max_points", "placeholder", "children"}
-_LEAF_KEYS = {
-    "code",
-    "name",
-    "max_points",
-    "placeholder",
-    "rule",
-    "parameters",
-    "metric",
-    "when_no_cases",
-    "full_requires_cases_of",
-    "period",
-    "evidence",
-    "not_applicable_for",
-    "fallback",
-}
 FALLBACKS = (rules.MANUAL,)
 
 
@@ -210,20 +194,17 @@ class _Reader:
         return CatalogueError(f"{self.path}: {where}: {what}")
 
     def decimal(self, where: str, field: str, value: object) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self.fail(where, f"{field} must be a number, not {value!r}")
         try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise self.fail(where, f"{field} must be a number, not {value!r}") from None
-        if not number.is_finite():
-            raise self.fail(where, f"{field} must be a finite number, not {value!r}")
-        return number
+            return number(value, field)
+        except ValueError as error:
+            raise self.fail(where, str(error)) from None
 
-    def text(self, where: str, field: str, value: object) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, f"{field} must be non-empty text")
-        return value.strip()
+    def fields(self, model, raw: object, where: str):
+        """`raw` read by one of the models of scoring.catalogue_fields."""
+        try:
+            return model.read(raw)
+        except ValueError as error:
+            raise self.fail(where, str(error)) from None
 
     def node(self, raw: object, depth: int, parent_code: str | None, index: int) -> Node:
         where = f"node {index + 1} under {parent_code}" if parent_code else f"area {index + 1}"
@@ -240,37 +221,31 @@ class _Reader:
             raise self.fail(where, f"code must be {expected} (its parent is {parent_code or 'the root'})")
         if depth >= len(LEVELS):
             raise self.fail(where, f"too deep: the levels are {', '.join(LEVELS)}")
-        name = self.text(where, "name", raw.get("name"))
         has_children, has_rule = "children" in raw, "rule" in raw
         if has_children == has_rule:
             raise self.fail(
                 where, "a node has either children (a parent) or a rule (a leaf), not both or none"
             )
-        allowed = _PARENT_KEYS if has_children else _LEAF_KEYS
-        unknown = sorted(set(raw) - allowed)
-        if unknown:
-            raise self.fail(where, f"unknown field(s) {', '.join(unknown)}")
-        placeholder = raw.get("placeholder", False)
-        if not isinstance(placeholder, bool):
-            raise self.fail(where, "placeholder must be true or false")
+        fields = self.fields(ParentFields if has_children else LeafFields, raw, where)
         common = dict(
-            code=code, name=name, level=LEVELS[depth], parent_code=parent_code, placeholder=placeholder
+            code=code,
+            name=fields.name,
+            level=LEVELS[depth],
+            parent_code=parent_code,
+            placeholder=fields.placeholder,
         )
         if has_children:
-            return self.parent(raw, depth, where, common)
-        return self.leaf(raw, where, common)
+            return self.parent(fields, depth, where, common)
+        return self.leaf(raw, fields, where, common)
 
-    def parent(self, raw: Mapping, depth: int, where: str, common: dict) -> Node:
-        children_raw = raw["children"]
-        if not isinstance(children_raw, list) or not children_raw:
-            raise self.fail(where, "children must be a non-empty list")
+    def parent(self, fields: ParentFields, depth: int, where: str, common: dict) -> Node:
         children = tuple(
-            self.node(child, depth + 1, common["code"], i) for i, child in enumerate(children_raw)
+            self.node(child, depth + 1, common["code"], i) for i, child in enumerate(fields.children)
         )
         self.unique(children, where)
         total = sum((child.max_points for child in children), Decimal(0))
-        if "max_points" in raw:
-            declared = self.decimal(where, "max_points", raw["max_points"])
+        if fields.max_points is not None:
+            declared = fields.max_points
             if declared != total:
                 sums = " + ".join(f"{c.code}: {c.max_points}" for c in children)
                 raise self.fail(
@@ -285,10 +260,8 @@ class _Reader:
                 raise self.fail(f"node {node.code}", f"code used twice under {where}")
             seen.add(node.code)
 
-    def leaf(self, raw: Mapping, where: str, common: dict) -> Node:
-        if "max_points" not in raw:
-            raise self.fail(where, "a leaf needs max_points")
-        maximum = self.decimal(where, "max_points", raw["max_points"])
+    def leaf(self, raw: Mapping, fields: LeafFields, where: str, common: dict) -> Node:
+        maximum = fields.max_points
         if maximum <= 0:
             raise self.fail(where, f"max_points must be positive, not {maximum}")
         rule_name = raw["rule"]
@@ -328,11 +301,6 @@ class _Reader:
         fallback = raw.get("fallback")
         if fallback is not None and fallback not in FALLBACKS:
             raise self.fail(where, f"fallback must be one of {', '.join(FALLBACKS)}, not {fallback!r}")
-        not_applicable_for = raw.get("not_applicable_for", [])
-        if not isinstance(not_applicable_for, list) or not all(
-            isinstance(t, str) for t in not_applicable_for
-        ):
-            raise self.fail(where, "not_applicable_for must be a list of unit types")
         return Node(
             max_points=maximum,
             rule=rule,
@@ -341,7 +309,7 @@ class _Reader:
             full_requires_cases_of=full_requires,
             period=self.period(raw.get("period"), where),
             evidence=evidence,
-            not_applicable_for=frozenset(not_applicable_for),
+            not_applicable_for=frozenset(fields.not_applicable_for),
             fallback=fallback,
             **common,
         )
@@ -458,40 +426,20 @@ class _Reader:
             )
 
     def catalogue(self, raw: object) -> Catalogue:
-        if not isinstance(raw, Mapping):
-            raise self.fail("catalogue", "the file must hold a mapping")
-        unknown = sorted(set(raw) - _CATALOGUE_KEYS)
-        if unknown:
-            raise self.fail("catalogue", f"unknown field(s) {', '.join(unknown)}")
-        catalogue_id = self.text("catalogue", "id", raw.get("id"))
-        if "@" not in catalogue_id:
-            raise self.fail("catalogue", f"id must be name@version, not {catalogue_id!r}")
-        unit_types = raw.get("unit_types")
-        if (
-            not isinstance(unit_types, list)
-            or not unit_types
-            or not all(isinstance(t, str) for t in unit_types)
-        ):
-            raise self.fail("catalogue", "unit_types must be a non-empty list of LoaiDonVi values")
-        requires = raw.get("requires_data_from", [])
-        if not isinstance(requires, list) or any(source not in SOURCES for source in requires):
-            raise self.fail("catalogue", f"requires_data_from must list sources among {', '.join(SOURCES)}")
-        areas_raw = raw.get("areas")
-        if not isinstance(areas_raw, list) or not areas_raw:
-            raise self.fail("catalogue", "areas must be a non-empty list")
-        areas = tuple(self.node(area, 0, None, i) for i, area in enumerate(areas_raw))
+        fields = self.fields(CatalogueFields, raw, "catalogue")
+        areas = tuple(self.node(area, 0, None, i) for i, area in enumerate(fields.areas))
         self.unique(areas, "the root")
         for area in areas:
             self.external_whole(area)
         return Catalogue(
-            id=catalogue_id,
-            name=self.text("catalogue", "name", raw.get("name")),
+            id=fields.id,
+            name=fields.name,
             path=self.path,
-            unit_types=frozenset(unit_types),
+            unit_types=frozenset(fields.unit_types),
             areas=areas,
-            is_template=bool(raw.get("template", False)),
-            legal_basis=str(raw.get("legal_basis") or ""),
-            requires_data_from=frozenset(requires),
+            is_template=bool(fields.template),
+            legal_basis=str(fields.legal_basis or ""),
+            requires_data_from=frozenset(fields.requires_data_from),
         )
 
 
