@@ -1,22 +1,13 @@
-"""A check result names its failed expectations (issue 11), not only how many failed: the suite below
-breaks one of its two expectations on purpose, so the metadata must name that one and only that one."""
+"""A check result names its failed expectations (issue 11), not only how many failed: the rows below break
+one of the suite's two expectations on purpose, so the metadata must name that one and only that one."""
 
 import pandas as pd
 
 from assets.checks import check_result
 from quality_checks.runner import validate
-from quality_checks.suite import Suite
-from quality_checks.suites.expect import in_set, unique
 
-SUITE = Suite(
-    name="test.items",
-    table="test.items",
-    key=("item_id",),
-    blocking=True,
-    expectations=(unique("item_id"), in_set("colour", ("red", "blue"))),
-)
-# The label format of quality_checks.suite.ExpectationSpec.label: GX class name and the column.
-COLOUR = "ExpectColumnValuesToBeInSet(colour)"
+# The runner's own test suite: a unique key and a colour among red and blue.
+from tests.quality_checks.test_runner import COLOUR, SUITE
 
 
 def test_the_failed_expectations_are_listed_by_name_with_their_rows():
