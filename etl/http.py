@@ -133,6 +133,13 @@ class _PolicyRetry(Retry):
     pause: Callable[[int, float | None], None]
     attempt_started: float | None = None
 
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        # The body of a retried status is the source's error text, which no one reads: closed unread, as
+        # urllib3 would otherwise read it whole, past the body cap and the deadline.
+        if response is not None:
+            response.close()
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
     def new(self, **kw) -> "_PolicyRetry":
         retry = super().new(**kw)
         retry.pause = self.pause
