@@ -15,9 +15,11 @@ NOT_A_ZONE = "Nowhere/Atlantis"
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    # Registered with monkeypatch so that whatever the file puts into the environment is taken out again.
+    # Set, then deleted: monkeypatch restores a variable it set (unset, if it was), so whatever the file puts
+    # into the environment is taken out again; deleting an unset one alone would register nothing.
     for name in ("PARINDEX_TIMEZONE", "PARINDEX_WAREHOUSE_URL", "PARINDEX_FROM_DOTENV"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     previous = os.umask(0o022)
     os.umask(previous)
     yield tmp_path
@@ -41,3 +43,10 @@ def test_the_environment_wins_over_the_file(workdir, monkeypatch, capsys):
     # The names the environment lacks still come from the file.
     assert os.environ["PARINDEX_FROM_DOTENV"] == "yes"
     assert "warehouse schema is up to date" in capsys.readouterr().out
+
+
+def test_nothing_the_file_set_outlives_its_test():
+    # Runs after the two above (file order): their .env values must be gone, or every later test would
+    # start with a time zone that is none.
+    assert os.environ.get("PARINDEX_TIMEZONE") != NOT_A_ZONE
+    assert "PARINDEX_FROM_DOTENV" not in os.environ
