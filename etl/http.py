@@ -1,5 +1,9 @@
 """HTTP requests with the retry policy of sources.md §1.7, returning parsed JSON bodies.
 
+urllib3's `Retry` (through requests' adapter) retries what fails before a body is read: connection errors,
+resets, timeouts, the retried statuses with their Retry-After. What only the body shows (truncated, not
+JSON, a soft error of the source's envelope, too slow) is retried here, from the same budget of attempts.
+
 Every request is bounded: redirects are never followed (no credential leaves for another address), an
 attempt has an overall deadline (connect, headers and the whole body), and a body is read streamed and
 abandoned as soon as it passes the size cap.
