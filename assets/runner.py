@@ -20,7 +20,7 @@ from assets.file_modes import make_private
 from assets.preflight import UsageError, check_run, resource_value  # noqa: F401  (UsageError: callers import it from here)
 from assets.progress import progress
 from assets.resources import build_resources
-from warehouse.atomic import process_alive
+from parindex_facts.files import process_alive
 from warehouse.dialect import duckdb_file
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.memory import describe_out_of_memory
