@@ -4,10 +4,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from warehouse import schema
+from warehouse import tables_state
 from warehouse.clock import local_now
 
-_cursor = schema.extraction_cursor
+_cursor = tables_state.extraction_cursor
 
 
 def get_watermark(engine: sa.Engine, source: str, entity: str) -> datetime | None:

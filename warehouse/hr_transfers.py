@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from warehouse.clock import local_now
 from warehouse.quarantine import insert_rejected, with_raw_record
-from warehouse.schema import AgencyReference
+from warehouse.tables_common import AgencyReference
 from warehouse.tables_hr import raw_hr__nhansu
 
 DUPLICATE_PERSON = "duplicate_person"

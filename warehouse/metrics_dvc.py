@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from warehouse.periods import Period
-from warehouse.schema import fct_dossier, fct_feedback
+from warehouse.tables_dvc import fct_dossier, fct_feedback
 
 
 def agencies_with_data(conn: sa.Connection, period: Period) -> set[str]:

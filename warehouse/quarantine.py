@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from warehouse import dialect, schema
 from warehouse.clock import local_now
+from warehouse.tables_common import AgencyReference
 
 ORPHAN_REFERENCE = "orphan_reference"
 _RELEASE_CHUNK = 5_000
@@ -34,7 +35,7 @@ _FINGERPRINT_SQL = (
 )
 
 
-def _agency_sql(bind: sa.Connection, reference: schema.AgencyReference | None) -> str:
+def _agency_sql(bind: sa.Connection, reference: AgencyReference | None) -> str:
     """Best-effort canonical agency of a candidate row `f`, from the field its record names it by."""
     if reference is None:
         return "CAST(NULL AS VARCHAR)"
@@ -53,7 +54,7 @@ def insert_rejected(
     conn: sa.Connection,
     candidates_sql: str,
     batch_id: str,
-    agency_reference: schema.AgencyReference | None,
+    agency_reference: AgencyReference | None,
 ) -> int:
     """Quarantine the rows of `candidates_sql` (columns `CANDIDATE_COLUMNS`) not quarantined before.
 

@@ -6,8 +6,18 @@ A re-issued export (same agency and month, new content) wins as the newer versio
 
 import sqlalchemy as sa
 
-from warehouse import schema
-from warehouse.schema import LOCAL, child_table, column, raw_table, staging_table
+from warehouse.tables_common import (
+    LOCAL,
+    AgencyReference,
+    LandingTarget,
+    child_table,
+    column,
+    mart_table,
+    primary_key,
+    raw_table,
+    staging_table,
+    state_table,
+)
 
 raw_hr__nhansu = raw_table("hr__nhansu")
 
@@ -104,30 +114,41 @@ stg_hr__rating = child_table(
     column("decision_date", sa.Date, "NgayQuyetDinh"),
 )
 
-cfg_hr_baseline = sa.Table(
+cfg_hr_baseline = state_table(
     "cfg_hr_baseline",
-    schema.metadata,
     column("baseline_year", sa.Integer, "its December export is the staffing baseline", nullable=False),
-    schema="staging",
     comment="HR parameter of hr.civil_servant_reduction (metrics.md §4), one row, written by the HR run",
 )
 
+# Where each entity of the source lands (warehouse.schema.LANDING_TARGETS lists every source).
+LANDING_TARGETS: dict[tuple[str, str], LandingTarget] = {
+    ("hr", "nhansu"): LandingTarget(
+        raw_hr__nhansu,
+        stg_hr__export,
+        AgencyReference("agency", "MaDonVi"),
+        children={
+            "stg_hr__staff": stg_hr__staff,
+            "stg_hr__quota": stg_hr__quota,
+            "stg_hr__training": stg_hr__training,
+            "stg_hr__discipline": stg_hr__discipline,
+            "stg_hr__rating": stg_hr__rating,
+        },
+    ),
+}
+
 # ---- marts ----------------------------------------------------------------------------------------------
 
-fct_hr_export = sa.Table(
+fct_hr_export = mart_table(
     "fct_hr_export",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi, canonical", nullable=False),
     column("export_month", sa.Date, "the month of the export, as its first day", nullable=False),
     column("month_end", sa.Date, "the last day of that month"),
-    schema.primary_key("agency_code", "export_month"),
-    schema="marts",
+    primary_key("agency_code", "export_month"),
     comment="grain: one row per agency and month with an HR export loaded",
 )
 
-fct_hr_staff = sa.Table(
+fct_hr_staff = mart_table(
     "fct_hr_staff",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("person_id_hash", sa.Text, "SoDinhDanhCaNhan, pseudonym", nullable=False),
@@ -138,25 +159,21 @@ fct_hr_staff = sa.Table(
     column("is_duplicate_person", sa.Boolean, "quarantined by the transfer rule (§5.9, Q15)"),
     column("is_serving", sa.Boolean, "TrangThai Đang làm việc and not a duplicate_person"),
     column("is_civil_servant", sa.Boolean, "serving and LoaiNhanSu Công chức"),
-    schema="marts",
     comment="grain: one row per CanBo row of the latest content of each agency and month",
 )
 
-fct_hr_quota = sa.Table(
+fct_hr_quota = mart_table(
     "fct_hr_quota",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("quota_year", sa.Integer, "Nam", nullable=False),
     column("civil_servant_quota", sa.Integer, "BienCheCongChucGiao"),
     column("civil_servants_reported", sa.Integer, "BienCheCongChucCoMat (the metrics count CanBo instead)"),
-    schema="marts",
     comment="grain: one row per BienChe row (agency, export month, quota year)",
 )
 
-fct_hr_training = sa.Table(
+fct_hr_training = mart_table(
     "fct_hr_training",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("month_end", sa.Date, "last day of the export's month"),
@@ -167,13 +184,11 @@ fct_hr_training = sa.Table(
     column("started_on", sa.Date, "TuNgay"),
     column("ended_on", sa.Date, "DenNgay"),
     column("result", sa.Text, "KetQua"),
-    schema="marts",
     comment="grain: one row per DaoTao row of each export (a course is listed again every month of its year)",
 )
 
-fct_hr_discipline = sa.Table(
+fct_hr_discipline = mart_table(
     "fct_hr_discipline",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("month_end", sa.Date, "last day of the export's month"),
@@ -181,19 +196,5 @@ fct_hr_discipline = sa.Table(
     column("decision_date", sa.Date, "NgayQuyetDinh"),
     column("cbccvc_hash", sa.Text, "SoHieuCBCCVC, pseudonym"),
     column("duration_months", sa.Integer, "ThoiHanThang"),
-    schema="marts",
     comment="grain: one row per KyLuat row of each export; the form and the violation (class R) stay out",
-)
-
-schema.LANDING_TARGETS[("hr", "nhansu")] = schema.LandingTarget(
-    raw_hr__nhansu,
-    stg_hr__export,
-    schema.AgencyReference("agency", "MaDonVi"),
-    children={
-        "stg_hr__staff": stg_hr__staff,
-        "stg_hr__quota": stg_hr__quota,
-        "stg_hr__training": stg_hr__training,
-        "stg_hr__discipline": stg_hr__discipline,
-        "stg_hr__rating": stg_hr__rating,
-    },
 )
