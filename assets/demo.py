@@ -10,10 +10,10 @@ from pathlib import Path
 
 from assets.preflight import UsageError, check_catalogues, check_plan, check_warehouse, check_year
 from assets.progress import progress
+from assets.settings import warehouse_url
 from reports.writer import report_dir
 from simulators.process import SimulatorProcess, new_credentials
 from warehouse.dialect import duckdb_file
-from warehouse.engine import warehouse_url
 from warehouse.publish import READ_COPY_NAME
 
 DEMO_DIR = Path("data")

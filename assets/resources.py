@@ -18,8 +18,10 @@ from sqlalchemy.engine import Engine
 from assets.partitions import DEFAULT_TIMEZONE
 from etl.http import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
 from etl.http import RetryPolicy as HttpRetryPolicy
-from warehouse.engine import DEFAULT_URL, make_engine
+from parindex_facts.defaults import WAREHOUSE_URL
+from warehouse.engine import make_engine
 from warehouse.hr_baseline import DEFAULT_BASELINE_YEAR
+from warehouse.memory import duckdb_memory_limit
 from warehouse.schema import ensure_schema
 
 
@@ -27,13 +29,16 @@ class WarehouseResource(ConfigurableResource):
     """The warehouse every asset writes; the engine is created (and the schema brought up to date, once per
     run) on first use inside a step, never at import, and closed when the step ends (`releases_warehouse`)."""
 
-    url: str = DEFAULT_URL
+    url: str = WAREHOUSE_URL
+    # PARINDEX_DUCKDB_MEMORY_LIMIT (None: the machine's default) and PARINDEX_TIMEZONE, passed to the engine.
+    duckdb_memory: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
     _engine: Engine | None = PrivateAttr(default=None)
     _schema_ready: bool = PrivateAttr(default=False)
 
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, duckdb_memory_limit(self.duckdb_memory), self.timezone)
             if not self._schema_ready:
                 ensure_schema(self._engine)
                 self._schema_ready = True
@@ -261,7 +266,13 @@ def build_resources(
     constructed with, so a copy changed afterwards (`model_copy(update=...)`) reaches no asset."""
     http_limits = _http_limits()
     return {
-        "warehouse": WarehouseResource(**_set(url=_env("PARINDEX_WAREHOUSE_URL", secret=True))),
+        "warehouse": WarehouseResource(
+            **_set(
+                url=_env("PARINDEX_WAREHOUSE_URL", secret=True),
+                duckdb_memory=_env("PARINDEX_DUCKDB_MEMORY_LIMIT"),
+                timezone=_env("PARINDEX_TIMEZONE"),
+            )
+        ),
         "dvc": DvcSource(
             **_set(
                 base_url=_env("PARINDEX_DVC_URL"),

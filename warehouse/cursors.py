@@ -24,6 +24,6 @@ def set_watermark(engine: sa.Engine, source: str, entity: str, watermark: dateti
         conn.execute(sa.delete(_cursor).where(key))
         conn.execute(
             sa.insert(_cursor).values(
-                source=source, entity=entity, watermark=watermark, updated_at=local_now()
+                source=source, entity=entity, watermark=watermark, updated_at=local_now(conn)
             )
         )

@@ -76,7 +76,12 @@ def refresh_duplicate_persons(engine: sa.Engine, batch_id: str) -> dict[str, int
                 " AND q.released_at IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM hr_duplicate_losers l WHERE l._key = q.record_key)"
             ),
-            {"released_at": local_now(), "batch_id": batch_id, "entity": ENTITY, "reason": DUPLICATE_PERSON},
+            {
+                "released_at": local_now(conn),
+                "batch_id": batch_id,
+                "entity": ENTITY,
+                "reason": DUPLICATE_PERSON,
+            },
         ).rowcount
         conn.exec_driver_sql("DROP TABLE hr_duplicate_losers")
     return {"quarantined": quarantined, "released": released}

@@ -55,7 +55,7 @@ def record_files(engine: sa.Engine, source: str, files: Iterable[Mapping[str, An
     """Record the outcome of each file (dicts with `file_name, size_bytes, modified_at, sha256, status`, and
     optionally `reason_code`, `batch_id`); a file seen again replaces its earlier row."""
     table = processed_file
-    now = local_now()
+    now = local_now(engine)
     records = [{**dict(f), "source": source, "processed_at": now} for f in files]
     if not records:
         return 0

@@ -77,7 +77,7 @@ def insert_rejected(
           AND NOT EXISTS (SELECT 1 FROM quarantine.rejected_record q WHERE q.fingerprint = f.fingerprint)
         """
     )
-    return conn.execute(statement, {"batch_id": batch_id, "quarantined_at": local_now()}).rowcount
+    return conn.execute(statement, {"batch_id": batch_id, "quarantined_at": local_now(conn)}).rowcount
 
 
 def with_raw_record(keys_sql: str, raw: sa.Table) -> str:
@@ -119,7 +119,7 @@ def release(engine: sa.Engine, fingerprints: Sequence[str], batch_id: str) -> in
     """Mark open quarantine rows as released by `batch_id`; returns how many were open."""
     table = schema.rejected_record
     released = 0
-    released_at = local_now()
+    released_at = local_now(engine)
     with engine.begin() as conn:
         for start in range(0, len(fingerprints), _RELEASE_CHUNK):
             chunk = list(fingerprints[start : start + _RELEASE_CHUNK])
@@ -144,7 +144,7 @@ def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
     the number of rows quarantined and released.
     """
     quarantined = released = 0
-    released_at = local_now()
+    released_at = local_now(engine)
     with engine.begin() as conn:
         for entity in _CHILD_ENTITIES:
             target = schema.landing_target("dvc", entity)
