@@ -12,6 +12,7 @@ from typing import NamedTuple
 import yaml
 
 from assets import settings
+from parindex_facts.defaults import EXPORT_DIR
 from scoring import rules
 from scoring.agency_manual import load_agencies_manual_inputs
 from scoring.catalogue import Catalogue, resolve_catalogue, shipped_ids
@@ -232,7 +233,7 @@ def export_self_assessments(
 
 
 def export_dir_setting(out: str | None = None) -> str:
-    return out or os.environ.get("PARINDEX_EXPORT_DIR") or "exports"
+    return out or os.environ.get("PARINDEX_EXPORT_DIR") or EXPORT_DIR
 
 
 def export_year(year: int, out: str | None = None, agencies: list[str] | None = None) -> list[Path]:

@@ -18,9 +18,8 @@ from sqlalchemy.engine import Engine
 from assets.partitions import DEFAULT_TIMEZONE
 from etl.http import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
 from etl.http import RetryPolicy as HttpRetryPolicy
-from parindex_facts.defaults import WAREHOUSE_URL
+from parindex_facts.defaults import EXPORT_DIR, HR_BASELINE_YEAR, WAREHOUSE_URL, extract_start
 from warehouse.engine import make_engine
-from warehouse.hr_baseline import DEFAULT_BASELINE_YEAR
 from warehouse.memory import duckdb_memory_limit
 from warehouse.schema import ensure_schema
 
@@ -127,7 +126,7 @@ class HrSource(ConfigurableResource):
 
     folder: str | None = None
     # metrics.md §4: the December export of this year is the staffing baseline (a parameter, default 2025).
-    baseline_year: int = DEFAULT_BASELINE_YEAR
+    baseline_year: int = HR_BASELINE_YEAR
     # Workbooks parsed in this many spawned processes (openpyxl's parsing is most of the cost); 1 reads in
     # the run's own process, which needs no `if __name__ == "__main__"` guard from whatever launched it.
     reader_processes: int = 1
@@ -179,7 +178,7 @@ class PipelineSettings(ConfigurableResource):
     pseudonym_key: str | None = None
     timezone: str = DEFAULT_TIMEZONE
     extract_start: str | None = None
-    export_dir: str = "exports"
+    export_dir: str = EXPORT_DIR
     agency_table: str | None = None
     full_refresh: bool = False
     export_agencies: list[str] | None = None
@@ -198,7 +197,7 @@ class PipelineSettings(ConfigurableResource):
         1 December of the year before the assessment year."""
         if self.extract_start:
             return date.fromisoformat(self.extract_start)
-        return date(year - 1, 12, 1)
+        return extract_start(year)
 
 
 def _env(name: str, secret: bool = False):

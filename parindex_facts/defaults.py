@@ -3,6 +3,8 @@
 `assets/` reads the environment once and falls back to these; the layers below take the values as
 arguments and use these only as the defaults of their parameters."""
 
+from datetime import date
+
 # PARINDEX_TIMEZONE: the sources' local time, in which every timestamp of the warehouse is stored
 # (docs/layers.md §1).
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -21,3 +23,9 @@ EXPORT_DIR = "exports"
 
 # PARINDEX_HR_BASELINE_YEAR: the year whose December HR export is the staffing baseline (metrics.md §4).
 HR_BASELINE_YEAR = 2025
+
+
+def extract_start(year: int) -> date:
+    """Where the first incremental extraction for assessment year `year` starts when PARINDEX_EXTRACT_START
+    is not set (sources.md §1.8): 1 December of the year before."""
+    return date(year - 1, 12, 1)
