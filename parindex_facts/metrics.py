@@ -33,11 +33,6 @@ class Metric(NamedTuple):
     monthly: bool = False
 
     @property
-    def source(self) -> str:
-        """`dvc` for `dvc.on_time_rate`."""
-        return source_of(self.code)
-
-    @property
     def view(self) -> str:
         """The drill-down view, schema-qualified (metrics.md §0)."""
         return drilldown_view(self.code)
@@ -90,7 +85,7 @@ TIMELINESS = "dvc.on_time_rate"
 
 def metrics_of(source: str) -> tuple[Metric, ...]:
     """The metrics of a source system, in catalogue order."""
-    return tuple(m for m in METRICS if m.source == source)
+    return tuple(m for m in METRICS if source_of(m.code) == source)
 
 
 def codes_of_kinds(kinds: frozenset[str]) -> tuple[str, ...]:

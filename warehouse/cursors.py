@@ -4,10 +4,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from warehouse import tables_state
+from warehouse import tables_shared
 from warehouse.clock import local_now
 
-_cursor = tables_state.extraction_cursor
+_cursor = tables_shared.extraction_cursor
 
 
 def get_watermark(engine: sa.Engine, source: str, entity: str) -> datetime | None:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from warehouse.clock import local_now
 from warehouse.loading import load_arrow, rows_to_arrow
-from warehouse.tables_state import processed_file
+from warehouse.tables_shared import processed_file
 
 LOADED, QUARANTINED, RETRY = "loaded", "quarantined", "retry"
 

@@ -1,7 +1,7 @@
 """The warehouse's schema: every table module, where each source's entities land, and the upgrade.
 
 Tables are declared by concern, each module with the helpers of `warehouse.tables_common`:
-`tables_state` (pipeline state and the quarantine), `tables_marts` (the marts every source shares) and one
+`tables_shared` (pipeline state, the quarantine and the marts every source shares) and one
 `tables_<source>` per source system (its raw, staging and mart tables, and its `LANDING_TARGETS`). The
 modules are imported here explicitly, so that importing this module declares every table in `metadata`
 (which the migrations create from); a new source adds its module to `SOURCE_TABLES`.
@@ -15,8 +15,14 @@ import sqlalchemy as sa
 from warehouse import tables_dvc, tables_ecabinet, tables_hr, tables_qlvb
 from warehouse.tables_common import SCHEMAS, LandingTarget, metadata
 from warehouse.tables_dvc import stg_dvc__dossier
-from warehouse.tables_marts import catalogue_leaf, criterion_score, dim_agency, metric_period, metric_value
-from warehouse.tables_state import rejected_record
+from warehouse.tables_shared import (
+    catalogue_leaf,
+    criterion_score,
+    dim_agency,
+    metric_period,
+    metric_value,
+    rejected_record,
+)
 
 # The names other layers and tests read as `warehouse.schema.NAME`.
 __all__ = [

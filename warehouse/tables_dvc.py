@@ -3,18 +3,10 @@ resource lands, and the marts of metrics.md §1."""
 
 import sqlalchemy as sa
 
-from warehouse.tables_common import (
-    LOCAL,
-    AgencyReference,
-    LandingTarget,
-    column,
-    mart_table,
-    primary_key,
-    raw_table,
-    staging_table,
-)
+from warehouse import tables_common as tables
+from warehouse.tables_common import LOCAL, column, primary_key
 
-stg_dvc__procedure = staging_table(
+stg_dvc__procedure = tables.staging_table(
     "stg_dvc__procedure",
     "DVC thu-tuc: one row per procedure",
     column("procedure_code", sa.Text, "MaTTHC, full localised code"),
@@ -33,7 +25,7 @@ stg_dvc__procedure = staging_table(
     column("updated_at", sa.DateTime, f"NgayCapNhat ({LOCAL})"),
 )
 
-stg_dvc__agency = staging_table(
+stg_dvc__agency = tables.staging_table(
     "stg_dvc__agency",
     "DVC don-vi: one row per agency",
     column("agency_code", sa.Text, "MaDinhDanh, canonical code"),
@@ -46,7 +38,7 @@ stg_dvc__agency = staging_table(
     column("updated_at", sa.DateTime, f"NgayCapNhat ({LOCAL})"),
 )
 
-stg_dvc__holiday = staging_table(
+stg_dvc__holiday = tables.staging_table(
     "stg_dvc__holiday",
     "DVC ngay-nghi: one row per day off",
     column("holiday_date", sa.Date, "Ngay: a day that is not worked"),
@@ -55,7 +47,7 @@ stg_dvc__holiday = staging_table(
     column("day_kind", sa.Text, "LoaiNgay: Nghỉ lễ or Nghỉ bù"),
 )
 
-stg_dvc__dossier = staging_table(
+stg_dvc__dossier = tables.staging_table(
     "stg_dvc__dossier",
     "DVC ho-so: one row per dossier, its latest state",
     column("dossier_code", sa.Text, "MaHoSo"),
@@ -89,7 +81,7 @@ stg_dvc__dossier = staging_table(
     column("updated_at", sa.DateTime, f"NgayCapNhat ({LOCAL})"),
 )
 
-stg_dvc__apology = staging_table(
+stg_dvc__apology = tables.staging_table(
     "stg_dvc__apology",
     "DVC phieu-xin-loi: one row per apology slip",
     column("apology_id", sa.Text, "Id"),
@@ -103,7 +95,7 @@ stg_dvc__apology = staging_table(
     column("updated_at", sa.DateTime, f"NgayCapNhat ({LOCAL})"),
 )
 
-stg_dvc__rating = staging_table(
+stg_dvc__rating = tables.staging_table(
     "stg_dvc__rating",
     "DVC danh-gia: one row per rated dossier, its latest rating",
     column("dossier_code", sa.Text, "MaHoSo"),
@@ -114,7 +106,7 @@ stg_dvc__rating = staging_table(
     column("updated_at", sa.DateTime, f"NgayCapNhat ({LOCAL})"),
 )
 
-stg_dvc__feedback = staging_table(
+stg_dvc__feedback = tables.staging_table(
     "stg_dvc__feedback",
     "DVC pakn: one row per feedback or petition",
     column("feedback_id", sa.Text, "id"),
@@ -131,28 +123,28 @@ stg_dvc__feedback = staging_table(
     column("updated_at", sa.DateTime, f"NgayCapNhat ({LOCAL})"),
 )
 
-LANDING_TARGETS: dict[tuple[str, str], LandingTarget] = {
-    ("dvc", "thu-tuc"): LandingTarget(raw_table("dvc__thu_tuc"), stg_dvc__procedure, None),
-    ("dvc", "don-vi"): LandingTarget(raw_table("dvc__don_vi"), stg_dvc__agency, None),
-    ("dvc", "ngay-nghi"): LandingTarget(raw_table("dvc__ngay_nghi"), stg_dvc__holiday, None),
-    ("dvc", "ho-so"): LandingTarget(
-        raw_table("dvc__ho_so"), stg_dvc__dossier, AgencyReference("agency", "MaDonViXuLy")
+LANDING_TARGETS: dict[tuple[str, str], tables.LandingTarget] = {
+    ("dvc", "thu-tuc"): tables.LandingTarget(tables.raw_table("dvc__thu_tuc"), stg_dvc__procedure, None),
+    ("dvc", "don-vi"): tables.LandingTarget(tables.raw_table("dvc__don_vi"), stg_dvc__agency, None),
+    ("dvc", "ngay-nghi"): tables.LandingTarget(tables.raw_table("dvc__ngay_nghi"), stg_dvc__holiday, None),
+    ("dvc", "ho-so"): tables.LandingTarget(
+        tables.raw_table("dvc__ho_so"), stg_dvc__dossier, tables.AgencyReference("agency", "MaDonViXuLy")
     ),
-    ("dvc", "phieu-xin-loi"): LandingTarget(
-        raw_table("dvc__phieu_xin_loi"), stg_dvc__apology, AgencyReference("dossier", "MaHoSo")
+    ("dvc", "phieu-xin-loi"): tables.LandingTarget(
+        tables.raw_table("dvc__phieu_xin_loi"), stg_dvc__apology, tables.AgencyReference("dossier", "MaHoSo")
     ),
-    ("dvc", "danh-gia"): LandingTarget(
-        raw_table("dvc__danh_gia"), stg_dvc__rating, AgencyReference("dossier", "MaHoSo")
+    ("dvc", "danh-gia"): tables.LandingTarget(
+        tables.raw_table("dvc__danh_gia"), stg_dvc__rating, tables.AgencyReference("dossier", "MaHoSo")
     ),
-    ("dvc", "pakn"): LandingTarget(
-        raw_table("dvc__pakn"), stg_dvc__feedback, AgencyReference("agency", "MaDonVi")
+    ("dvc", "pakn"): tables.LandingTarget(
+        tables.raw_table("dvc__pakn"), stg_dvc__feedback, tables.AgencyReference("agency", "MaDonVi")
     ),
 }
 
 
 # ---- marts ----------------------------------------------------------------------------------------------
 
-dim_procedure = mart_table(
+dim_procedure = tables.mart_table(
     "dim_procedure",
     column("procedure_code", sa.Text, "MaTTHC", nullable=False),
     column("short_code", sa.Text, "MaTTHCNgan"),
@@ -169,7 +161,7 @@ dim_procedure = mart_table(
     comment="grain: one row per procedure of DVC thu-tuc",
 )
 
-fct_dossier = mart_table(
+fct_dossier = tables.mart_table(
     "fct_dossier",
     column("dossier_code", sa.Text, "MaHoSo", nullable=False),
     column("agency_code", sa.Text, "MaDonViXuLy, canonical"),
@@ -206,7 +198,7 @@ fct_dossier = mart_table(
     comment="grain: one row per dossier (latest version); no class-R free text",
 )
 
-fct_feedback = mart_table(
+fct_feedback = tables.mart_table(
     "fct_feedback",
     column("feedback_id", sa.Text, "id", nullable=False),
     column("agency_code", sa.Text, "MaDonVi, canonical"),

@@ -3,22 +3,12 @@ the marts of metrics.md §3. Meetings and polls belong to the owner agency; task
 
 import sqlalchemy as sa
 
-from warehouse.tables_common import (
-    LOCAL,
-    AgencyReference,
-    LandingTarget,
-    child_table,
-    column,
-    mart_table,
-    primary_key,
-    raw_table,
-    staging_table,
-    state_table,
-)
+from warehouse import tables_common as tables
+from warehouse.tables_common import LOCAL, column, primary_key
 
 SOURCE = "ecabinet"
 
-stg_ecabinet__meeting = staging_table(
+stg_ecabinet__meeting = tables.staging_table(
     "stg_ecabinet__meeting",
     "E-CABINET cuoc-hop: one row per meeting, its latest version (list fields, and the detail's arrays "
     "summarised when the detail was fetched)",
@@ -53,7 +43,7 @@ stg_ecabinet__meeting = staging_table(
     ),
 )
 
-stg_ecabinet__poll = staging_table(
+stg_ecabinet__poll = tables.staging_table(
     "stg_ecabinet__poll",
     "E-CABINET phieu-lay-y-kien: one row per member poll, its latest version",
     column("poll_code", sa.Text, "ma"),
@@ -66,7 +56,7 @@ stg_ecabinet__poll = staging_table(
     column("updated_at", sa.DateTime, f"thoiGianCapNhat ({LOCAL})"),
 )
 
-stg_ecabinet__poll_member = child_table(
+stg_ecabinet__poll_member = tables.child_table(
     "stg_ecabinet__poll_member",
     "E-CABINET phieu-lay-y-kien.thanhVien[]: one row per member asked, replaced with its poll",
     column("member_id", sa.Text, "maThanhVien: pseudonymous member id"),
@@ -76,7 +66,7 @@ stg_ecabinet__poll_member = child_table(
     column("is_signed", sa.Boolean, "daKySo: the answer was digitally signed"),
 )
 
-stg_ecabinet__task = staging_table(
+stg_ecabinet__task = tables.staging_table(
     "stg_ecabinet__task",
     "E-CABINET nhiem-vu: one row per task assigned in a conclusion, its latest version",
     column("task_code", sa.Text, "ma"),
@@ -91,7 +81,7 @@ stg_ecabinet__task = staging_table(
     column("updated_at", sa.DateTime, f"thoiGianCapNhat ({LOCAL})"),
 )
 
-cfg_ecabinet_owner = state_table(
+cfg_ecabinet_owner = tables.state_table(
     "cfg_ecabinet_owner",
     column("agency_code", sa.Text, "canonical code of the agency that operates E-CABINET", nullable=False),
     column("stored_at", sa.DateTime, f"when the extraction stored it ({LOCAL})"),
@@ -100,22 +90,26 @@ cfg_ecabinet_owner = state_table(
 )
 
 # Where each entity of the source lands (warehouse.schema.LANDING_TARGETS lists every source).
-LANDING_TARGETS: dict[tuple[str, str], LandingTarget] = {
-    (SOURCE, "cuoc-hop"): LandingTarget(raw_table("ecabinet__cuoc_hop"), stg_ecabinet__meeting, None),
-    (SOURCE, "phieu-lay-y-kien"): LandingTarget(
-        raw_table("ecabinet__phieu_lay_y_kien"),
+LANDING_TARGETS: dict[tuple[str, str], tables.LandingTarget] = {
+    (SOURCE, "cuoc-hop"): tables.LandingTarget(
+        tables.raw_table("ecabinet__cuoc_hop"), stg_ecabinet__meeting, None
+    ),
+    (SOURCE, "phieu-lay-y-kien"): tables.LandingTarget(
+        tables.raw_table("ecabinet__phieu_lay_y_kien"),
         stg_ecabinet__poll,
         None,
         children={"stg_ecabinet__poll_member": stg_ecabinet__poll_member},
     ),
-    (SOURCE, "nhiem-vu"): LandingTarget(
-        raw_table("ecabinet__nhiem_vu"), stg_ecabinet__task, AgencyReference("agency", "maDonViChuTri")
+    (SOURCE, "nhiem-vu"): tables.LandingTarget(
+        tables.raw_table("ecabinet__nhiem_vu"),
+        stg_ecabinet__task,
+        tables.AgencyReference("agency", "maDonViChuTri"),
     ),
 }
 
 # ---- marts ------------------------------------------------------------------------------------------------
 
-fct_meeting = mart_table(
+fct_meeting = tables.mart_table(
     "fct_meeting",
     column("meeting_code", sa.Text, "ma", nullable=False),
     column("agency_code", sa.Text, "the owner agency (cfg_ecabinet_owner): every meeting is its meeting"),
@@ -135,7 +129,7 @@ fct_meeting = mart_table(
     comment="grain: one row per meeting (latest version); no free text",
 )
 
-fct_poll_answer = mart_table(
+fct_poll_answer = tables.mart_table(
     "fct_poll_answer",
     column("poll_code", sa.Text, "ma of the poll", nullable=False),
     column("member_id", sa.Text, "maThanhVien: pseudonymous member id", nullable=False),
@@ -156,7 +150,7 @@ fct_poll_answer = mart_table(
     comment="grain: one row per member asked in a poll (latest version of the poll); no free text",
 )
 
-fct_task = mart_table(
+fct_task = tables.mart_table(
     "fct_task",
     column("task_code", sa.Text, "ma", nullable=False),
     column("agency_code", sa.Text, "maDonViChuTri, canonical"),

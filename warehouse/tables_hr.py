@@ -6,22 +6,12 @@ A re-issued export (same agency and month, new content) wins as the newer versio
 
 import sqlalchemy as sa
 
-from warehouse.tables_common import (
-    LOCAL,
-    AgencyReference,
-    LandingTarget,
-    child_table,
-    column,
-    mart_table,
-    primary_key,
-    raw_table,
-    staging_table,
-    state_table,
-)
+from warehouse import tables_common as tables
+from warehouse.tables_common import LOCAL, column, primary_key
 
-raw_hr__nhansu = raw_table("hr__nhansu")
+raw_hr__nhansu = tables.raw_table("hr__nhansu")
 
-stg_hr__export = staging_table(
+stg_hr__export = tables.staging_table(
     "stg_hr__export",
     "HR exports: one row per agency and month, the latest file content read (_key = agency|YYYYMM)",
     column("agency_code", sa.Text, "MaDonVi of the file name, canonical"),
@@ -36,7 +26,7 @@ def _row_key(example: str) -> sa.Column:
     return column("record_key", sa.Text, f"the row's natural key within its export, {example}")
 
 
-stg_hr__staff = child_table(
+stg_hr__staff = tables.child_table(
     "stg_hr__staff",
     "HR sheet CanBo: one row per person listed in an export (agency, month, person)",
     _row_key("agency|YYYYMM|person_id_hash"),
@@ -59,7 +49,7 @@ stg_hr__staff = child_table(
     column("status_changed_on", sa.Date, "NgayThayDoiTrangThai"),
 )
 
-stg_hr__quota = child_table(
+stg_hr__quota = tables.child_table(
     "stg_hr__quota",
     "HR sheet BienChe: one row per quota year listed in an export",
     _row_key("agency|YYYYMM|year"),
@@ -73,7 +63,7 @@ stg_hr__quota = child_table(
     column("decision_date", sa.Date, "NgayQuyetDinhGiao"),
 )
 
-stg_hr__training = child_table(
+stg_hr__training = tables.child_table(
     "stg_hr__training",
     "HR sheet DaoTao: one row per course listed in an export (courses of the year to date)",
     _row_key("agency|YYYYMM|cbccvc_hash|course|start"),
@@ -90,7 +80,7 @@ stg_hr__training = child_table(
     column("planned", sa.Text, "TheoKeHoach: Có or Không"),
 )
 
-stg_hr__discipline = child_table(
+stg_hr__discipline = tables.child_table(
     "stg_hr__discipline",
     "HR sheet KyLuat: one row per discipline decision listed in an export",
     _row_key("agency|YYYYMM|decision number"),
@@ -103,7 +93,7 @@ stg_hr__discipline = child_table(
     column("violation", sa.Text, "HanhViViPham, class R: never in marts"),
 )
 
-stg_hr__rating = child_table(
+stg_hr__rating = tables.child_table(
     "stg_hr__rating",
     "HR sheet DanhGia: one row per annual rating listed in an export",
     _row_key("agency|YYYYMM|cbccvc_hash|year"),
@@ -114,18 +104,18 @@ stg_hr__rating = child_table(
     column("decision_date", sa.Date, "NgayQuyetDinh"),
 )
 
-cfg_hr_baseline = state_table(
+cfg_hr_baseline = tables.state_table(
     "cfg_hr_baseline",
     column("baseline_year", sa.Integer, "its December export is the staffing baseline", nullable=False),
     comment="HR parameter of hr.civil_servant_reduction (metrics.md §4), one row, written by the HR run",
 )
 
 # Where each entity of the source lands (warehouse.schema.LANDING_TARGETS lists every source).
-LANDING_TARGETS: dict[tuple[str, str], LandingTarget] = {
-    ("hr", "nhansu"): LandingTarget(
+LANDING_TARGETS: dict[tuple[str, str], tables.LandingTarget] = {
+    ("hr", "nhansu"): tables.LandingTarget(
         raw_hr__nhansu,
         stg_hr__export,
-        AgencyReference("agency", "MaDonVi"),
+        tables.AgencyReference("agency", "MaDonVi"),
         children={
             "stg_hr__staff": stg_hr__staff,
             "stg_hr__quota": stg_hr__quota,
@@ -138,7 +128,7 @@ LANDING_TARGETS: dict[tuple[str, str], LandingTarget] = {
 
 # ---- marts ----------------------------------------------------------------------------------------------
 
-fct_hr_export = mart_table(
+fct_hr_export = tables.mart_table(
     "fct_hr_export",
     column("agency_code", sa.Text, "MaDonVi, canonical", nullable=False),
     column("export_month", sa.Date, "the month of the export, as its first day", nullable=False),
@@ -147,7 +137,7 @@ fct_hr_export = mart_table(
     comment="grain: one row per agency and month with an HR export loaded",
 )
 
-fct_hr_staff = mart_table(
+fct_hr_staff = tables.mart_table(
     "fct_hr_staff",
     column("agency_code", sa.Text, "MaDonVi of the export", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
@@ -162,7 +152,7 @@ fct_hr_staff = mart_table(
     comment="grain: one row per CanBo row of the latest content of each agency and month",
 )
 
-fct_hr_quota = mart_table(
+fct_hr_quota = tables.mart_table(
     "fct_hr_quota",
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
@@ -172,7 +162,7 @@ fct_hr_quota = mart_table(
     comment="grain: one row per BienChe row (agency, export month, quota year)",
 )
 
-fct_hr_training = mart_table(
+fct_hr_training = tables.mart_table(
     "fct_hr_training",
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
@@ -187,7 +177,7 @@ fct_hr_training = mart_table(
     comment="grain: one row per DaoTao row of each export (a course is listed again every month of its year)",
 )
 
-fct_hr_discipline = mart_table(
+fct_hr_discipline = tables.mart_table(
     "fct_hr_discipline",
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),

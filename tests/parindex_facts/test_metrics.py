@@ -4,7 +4,7 @@ a metric's view or a view the contract names for another purpose, or one a metri
 
 import re
 
-from parindex_facts.metrics import METRICS, drilldown_view
+from parindex_facts.metrics import METRICS, drilldown_view, source_of
 from warehouse.models import model_sql
 
 # Drill-down views that are not a metric's: metrics.md §0 names the quarantine counts, and the README the
@@ -36,5 +36,5 @@ def test_codes_are_unique_and_name_their_source():
     codes = [m.code for m in METRICS]
     assert len(codes) == len(set(codes))
     # metrics.md §1-4: codes are `<source>.<name>` for the four source systems.
-    assert {m.source for m in METRICS} == {"dvc", "qlvb", "ecabinet", "hr"}
+    assert {source_of(m.code) for m in METRICS} == {"dvc", "qlvb", "ecabinet", "hr"}
     assert all(re.fullmatch(r"[a-z]+\.[a-z0-9_]+", code) for code in codes)
