@@ -109,7 +109,7 @@ def metric_value(
     year = int(context.partition_key)
     # metrics.md §0: in the year in progress, the end of P is the instant the run started.
     as_of = year_period(year, run_started_at(context, settings)).end_at
-    written = compute_metrics(engine, year, as_of, local_now())
+    written = compute_metrics(engine, year, as_of, local_now(engine))
     return MaterializeResult(metadata={"row_count": written, "as_of": as_of.isoformat(sep=" ")})
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,12 +21,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex_facts.defaults import MANUAL_DIR
 from scoring.catalogue import Catalogue
 from scoring.scorecard import Agency, ManualEntry
 from scoring.xlsx import FONT_NAME, HEADER_FILL, print_a4_landscape, put, save_workbook
 
 MANUAL_DIR_VARIABLE = "PARINDEX_MANUAL_DIR"
-DEFAULT_MANUAL_DIR = "manual"
 EXTERNAL_NODE_ERROR = "tiêu chí do cơ quan có thẩm quyền điều tra, đánh giá; không nhập điểm tự đánh giá"
 MANUAL_COLUMNS = ("criterion_code", "score", "evidence", "note")
 # `catalogue_id` is optional in a filled file: it tells two catalogues' leaves with the same code apart.
@@ -64,8 +63,9 @@ class ManualInputError(ValueError):
     """A manual-input file is invalid; the message lists each problem with its file, row and field."""
 
 
-def manual_dir(setting: str | None = None) -> Path:
-    return Path(setting or os.environ.get(MANUAL_DIR_VARIABLE) or DEFAULT_MANUAL_DIR)
+def manual_dir(setting: str | None) -> Path:
+    """The folder of `setting` (`PARINDEX_MANUAL_DIR` as `assets/` read it), else the default one."""
+    return Path(setting or MANUAL_DIR)
 
 
 def _safe_agency_code(code: str) -> str:

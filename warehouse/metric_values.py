@@ -5,89 +5,18 @@ The periods of a year are the year itself and, for the rate metrics whose trend 
 `marts.metric_period`, so a month's counts come from the same drill-down rows as the year's."""
 
 import math
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from parindex_facts.metrics import COUNT, FLAG, MONTHLY_METRICS, REDUCTION, SATISFACTION, TIMELINESS, Metric
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
-
-COUNT = "count"
-RATE = "rate"
-SATISFACTION = "satisfaction"
-REDUCTION = "reduction"
-FLAG = "flag"
-
-
-class Metric(NamedTuple):
-    code: str
-    # COUNT (denominator 1), RATE (numerator / denominator), SATISFACTION (its own formula) or REDUCTION
-    # (the view's rows are a baseline's records, marked in_numerator, and the current ones) or FLAG (1 when
-    # any row of the view is in_numerator, else 0, over 1: the view lists the candidates)
-    kind: str
-
-    @property
-    def view(self) -> str:
-        return "marts.dd_" + self.code.replace(".", "_")
-
-
-DVC_METRICS = (
-    Metric("dvc.received", COUNT),
-    Metric("dvc.on_time_rate", RATE),
-    Metric("dvc.no_due_date", COUNT),
-    Metric("dvc.apology_rate", RATE),
-    Metric("dvc.online_rate", RATE),
-    Metric("dvc.online_payment_rate", RATE),
-    Metric("dvc.digitised_rate", RATE),
-    Metric("dvc.e_result_rate", RATE),
-    Metric("dvc.satisfaction_rate", SATISFACTION),
-    Metric("dvc.pakn_on_time_rate", RATE),
-)
-_TIMELINESS = "dvc.on_time_rate"
-# Rate metrics that also get a row per calendar month (issue 14: the trends of the agency page).
-MONTHLY_METRICS = frozenset(
-    {
-        "dvc.on_time_rate",
-        "dvc.online_rate",
-        "dvc.digitised_rate",
-        "qlvb.e_document_rate",
-        "qlvb.signed_rate",
-        "qlvb.handling_on_time_rate",
-        "ecabinet.paperless_rate",
-    }
-)
-
-
-class Period(NamedTuple):
-    year: int
-    start: date
-    end: date
-    start_at: datetime
-    end_at: datetime  # the end of P: the day after `end` at 00:00, or as_of in the year in progress
-
-
-def year_period(year: int, as_of: datetime) -> Period:
-    return Period(
-        year, date(year, 1, 1), date(year, 12, 31), datetime(year, 1, 1), min(datetime(year + 1, 1, 1), as_of)
-    )
-
-
-def month_periods(year: int, as_of: datetime) -> list[Period]:
-    """The calendar months of the year that start before as_of; the last one ends at as_of when the month
-    is still in progress (metrics.md §0)."""
-    months = []
-    for month in range(1, 13):
-        start_at = datetime(year, month, 1)
-        if start_at >= as_of:
-            break
-        next_start = datetime(year + month // 12, month % 12 + 1, 1)
-        end = (next_start - timedelta(days=1)).date()
-        months.append(Period(year, start_at.date(), end, start_at, min(next_start, as_of)))
-    return months
+from warehouse.metric_sources import SOURCES
+from warehouse.periods import Period, month_periods, year_period
 
 
 class Counts(NamedTuple):
@@ -172,28 +101,6 @@ def _assessed_agencies(conn: sa.Connection, period: Period) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
-def _agencies_with_dvc_data(conn: sa.Connection, period: Period) -> set[str]:
-    """Agencies with any dossier or PAKN (apologies and ratings reach an agency only through a dossier)."""
-    query = sa.union(
-        sa.select(schema.fct_dossier.c.agency_code), sa.select(schema.fct_feedback.c.agency_code)
-    )
-    return set(conn.execute(query).scalars())
-
-
-class MetricSource(NamedTuple):
-    """The metrics of one source system, and which agencies it holds data of (metrics.md §0: "no data is
-    not zero": for the other agencies every metric of the source is undefined)."""
-
-    name: str
-    metrics: tuple[Metric, ...]
-    agencies_with_data: Callable[[sa.Connection, Period], set[str]]
-
-
-# Each further source declares its metrics in `warehouse/metrics_<source>.py` and registers them here
-# through the import at the end of this module.
-SOURCES: list[MetricSource] = [MetricSource("dvc", DVC_METRICS, _agencies_with_dvc_data)]
-
-
 def _write_periods(conn: sa.Connection, year: int, periods: list[Period], as_of: datetime) -> None:
     table = schema.metric_period
     conn.execute(sa.delete(table).where(table.c.year == year))
@@ -247,7 +154,7 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
                             continue
                         numerator = denominator = value = None
                         if agency in with_data[source.name]:
-                            timeliness = counts[_TIMELINESS][key].get(agency, Counts(0, 0))
+                            timeliness = counts[TIMELINESS][key].get(agency, Counts(0, 0))
                             agency_counts = counts[metric.code][key].get(agency, Counts(0, 0))
                             numerator, denominator, value = metric_counts(metric, agency_counts, timeliness)
                         records.append(
@@ -265,6 +172,3 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
                             }
                         )
         return load_arrow(conn, value_table, rows_to_arrow(value_table, records))
-
-
-from warehouse import metrics_ecabinet, metrics_hr, metrics_qlvb  # noqa: E402,F401

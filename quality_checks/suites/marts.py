@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parindex_facts.metrics import COUNT, SHARE_KINDS, codes_of_kinds
 from quality_checks.suite import AnyOf, Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE, METRIC_CODE
 from quality_checks.suites.expect import (
@@ -15,29 +16,12 @@ from quality_checks.suites.expect import (
     unique_together,
 )
 
-# numerator / denominator with 0 ≤ numerator ≤ denominator. dvc.satisfaction_rate stays in [0, 1] too:
-# its value is the share minus the late share, floored at 0.
-RATE_METRICS = (
-    "dvc.on_time_rate",
-    "dvc.apology_rate",
-    "dvc.online_rate",
-    "dvc.online_payment_rate",
-    "dvc.digitised_rate",
-    "dvc.e_result_rate",
-    "dvc.satisfaction_rate",
-    "dvc.pakn_on_time_rate",
-    "qlvb.e_document_rate",
-    "qlvb.signed_rate",
-    "qlvb.handling_on_time_rate",
-    "qlvb.plan_on_time",
-    "ecabinet.paperless_rate",
-    "ecabinet.poll_response_rate",
-    "ecabinet.task_on_time_rate",
-    "hr.within_quota",
-    "hr.training_rate",
-)
-# Counts have denominator 1 and value = numerator. hr.civil_servant_reduction is neither: it may be < 0.
-COUNT_METRICS = ("dvc.received", "dvc.no_due_date", "hr.civil_servants", "hr.discipline_cases")
+# numerator / denominator with 0 ≤ numerator ≤ denominator: rates, flags and dvc.satisfaction_rate (its
+# value is the share minus the late share, floored at 0).
+RATE_METRICS = codes_of_kinds(SHARE_KINDS)
+# Counts have denominator 1 and value = numerator. A reduction (hr.civil_servant_reduction) is neither: it
+# may be < 0.
+COUNT_METRICS = codes_of_kinds(frozenset({COUNT}))
 
 KEY = ("agency_code", "metric_code", "period_start", "period_end")
 _RATE = Where("metric_code", "in", RATE_METRICS, name="metric_code is a rate")

@@ -12,21 +12,11 @@ from fractions import Fraction
 
 import pytest
 
+from parindex_facts.metrics import COUNT, MONTHLY_METRICS, RATE, SATISFACTION, Metric, metrics_of
 from tests.warehouse.batches import land
 from tests.warehouse.conftest import rows, year_period
-from warehouse.metric_values import (
-    COUNT,
-    DVC_METRICS,
-    MONTHLY_METRICS,
-    RATE,
-    SATISFACTION,
-    SOURCES,
-    Counts,
-    Metric,
-    compute_metrics,
-    metric_counts,
-    round_half_up,
-)
+from warehouse.metric_sources import SOURCES
+from warehouse.metric_values import Counts, compute_metrics, metric_counts, round_half_up
 from warehouse.models import run_models
 from warehouse.reference import load_agency_config
 
@@ -223,7 +213,7 @@ def d(text):
 
 EMPTY = (None, None, None)
 YEAR_PERIOD = year_period(2025)
-METRICS = [metric.code for metric in DVC_METRICS]
+METRICS = [metric.code for metric in metrics_of("dvc")]
 
 
 def test_the_year_in_progress(warehouse):
