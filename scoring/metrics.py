@@ -1,4 +1,5 @@
-"""The metric codes of contracts/metrics.md §1-4 that a catalogue may bind, and the source behind each.
+"""The metric codes of contracts/metrics.md §1-4 and §11 that a catalogue may bind, and the source behind
+each.
 
 Scoring never imports the warehouse: this list is the contract's, and a catalogue naming any other code is
 refused when it is loaded."""
@@ -27,6 +28,21 @@ KNOWN_METRICS = frozenset(
         "dvc.e_result_rate",
         "dvc.satisfaction_rate",
         "dvc.pakn_on_time_rate",
+        # Decision 766 as the national portal scores it (metrics.md §11.1)
+        "dvc.progress_rate",
+        "dvc.avg_processing_days",
+        "dvc.online_procedure_rate",
+        "dvc.online_service_use_rate",
+        "dvc.full_online_share",
+        "dvc.e_result_paper_rate",
+        "dvc.digitised_complete_rate",
+        "dvc.reuse_rate",
+        "dvc.national_store_rate",
+        "dvc.vneid_rate",
+        "dvc.pakn_deadlines_rate",
+        "dvc.pakn_satisfaction_rate",
+        "dvc.fee_procedure_paid_online_rate",
+        "dvc.fee_procedure_online_rate",
         "qlvb.e_document_rate",
         "qlvb.signed_rate",
         "qlvb.handling_on_time_rate",

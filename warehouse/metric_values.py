@@ -21,13 +21,18 @@ RATE = "rate"
 SATISFACTION = "satisfaction"
 REDUCTION = "reduction"
 FLAG = "flag"
+MEAN_DAYS = "mean_days"
+# dvc.avg_processing_days: its view's rows carry the minutes summed into the numerator (metrics.md §11.1).
+MEASURE_COLUMN = "processing_minutes"
+MINUTES_PER_DAY = 1440
 
 
 class Metric(NamedTuple):
     code: str
     # COUNT (denominator 1), RATE (numerator / denominator), SATISFACTION (its own formula) or REDUCTION
     # (the view's rows are a baseline's records, marked in_numerator, and the current ones) or FLAG (1 when
-    # any row of the view is in_numerator, else 0, over 1: the view lists the candidates)
+    # any row of the view is in_numerator, else 0, over 1: the view lists the candidates) or MEAN_DAYS (the
+    # numerator sums the view's MEASURE_COLUMN in minutes over its rows; value = numerator ÷ rows ÷ 1440)
     kind: str
 
     @property
@@ -46,6 +51,23 @@ DVC_METRICS = (
     Metric("dvc.e_result_rate", RATE),
     Metric("dvc.satisfaction_rate", SATISFACTION),
     Metric("dvc.pakn_on_time_rate", RATE),
+)
+# Decision 766 as the national portal scores it (metrics.md §11.1)
+DVC_PORTAL_METRICS = (
+    Metric("dvc.progress_rate", RATE),
+    Metric("dvc.avg_processing_days", MEAN_DAYS),
+    Metric("dvc.online_procedure_rate", RATE),
+    Metric("dvc.online_service_use_rate", RATE),
+    Metric("dvc.full_online_share", RATE),
+    Metric("dvc.e_result_paper_rate", RATE),
+    Metric("dvc.digitised_complete_rate", RATE),
+    Metric("dvc.reuse_rate", RATE),
+    Metric("dvc.national_store_rate", RATE),
+    Metric("dvc.vneid_rate", RATE),
+    Metric("dvc.pakn_deadlines_rate", RATE),
+    Metric("dvc.pakn_satisfaction_rate", RATE),
+    Metric("dvc.fee_procedure_paid_online_rate", RATE),
+    Metric("dvc.fee_procedure_online_rate", RATE),
 )
 _TIMELINESS = "dvc.on_time_rate"
 # Rate metrics that also get a row per calendar month (issue 14: the trends of the agency page).
@@ -93,6 +115,7 @@ def month_periods(year: int, as_of: datetime) -> list[Period]:
 class Counts(NamedTuple):
     rows: int
     in_numerator: int
+    measure: int = 0  # the sum of MEASURE_COLUMN over the rows, for MEAN_DAYS
 
 
 def round_half_up(value: Fraction, places: int = 4) -> Decimal:
@@ -112,6 +135,11 @@ def metric_counts(metric: Metric, counts: Counts, timeliness: Counts) -> tuple[i
         baseline, current = counts.in_numerator, counts.rows - counts.in_numerator
         reduction = baseline - current
         return reduction, baseline, round_half_up(Fraction(reduction, baseline)) if baseline else None
+    if metric.kind == MEAN_DAYS:
+        if counts.rows == 0:
+            return counts.measure, 0, None
+        days = Fraction(counts.measure, counts.rows * MINUTES_PER_DAY)
+        return counts.measure, counts.rows, round_half_up(days)
     if counts.rows == 0:
         return counts.in_numerator, 0, None
     share = Fraction(counts.in_numerator, counts.rows)
@@ -136,20 +164,21 @@ def _view_counts(
     parameters = {}
     for i, period in enumerate(periods):
         parameters.update({f"start{i}": period.start, f"end{i}": period.end})
+    measure = f"SUM({MEASURE_COLUMN})" if metric.kind == MEAN_DAYS else "0"
     rows = conn.execute(
         sa.text(
             "SELECT period_start, period_end, agency_code, COUNT(*) AS n,"
-            " SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
+            f" SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k, {measure} AS measure"
             f" FROM {metric.view} WHERE {matches}"
             " GROUP BY period_start, period_end, agency_code"
         ),
         parameters,
     )
     counts: dict[PeriodKey, dict[str, Counts]] = {key: {} for key in wanted}
-    for start, end, agency, n, k in rows:
+    for start, end, agency, n, k, total in rows:
         key = (_as_date(start), _as_date(end))
         if key in counts:
-            counts[key][agency] = Counts(int(n), int(k))
+            counts[key][agency] = Counts(int(n), int(k), int(total or 0))
     return counts
 
 
@@ -191,7 +220,7 @@ class MetricSource(NamedTuple):
 
 # Each further source declares its metrics in `warehouse/metrics_<source>.py` and registers them here
 # through the import at the end of this module.
-SOURCES: list[MetricSource] = [MetricSource("dvc", DVC_METRICS, _agencies_with_dvc_data)]
+SOURCES: list[MetricSource] = [MetricSource("dvc", DVC_METRICS + DVC_PORTAL_METRICS, _agencies_with_dvc_data)]
 
 
 def _write_periods(conn: sa.Connection, year: int, periods: list[Period], as_of: datetime) -> None:

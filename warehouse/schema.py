@@ -93,6 +93,29 @@ def staging_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
 
 # ---- DVC raw and staging (docs/layers.md §3-4) -------------------------------------------------------
 
+
+def dvc_portal_dossier_columns() -> list[sa.Column]:
+    """The columns of `stg_dvc__dossier` that the Decision 766 metrics read (metrics.md §11.1), added by
+    migration 0007_dvc766."""
+    return [
+        column(
+            "reused_component_count",
+            sa.Integer,
+            "entries of TaiLieuNop with DuocTaiSuDung 1 or 2 (re-used digitised data)",
+        ),
+        column(
+            "national_store_component_count",
+            sa.Integer,
+            "entries of TaiLieuNop with DuocLayTuKhoDMQG = 1 (taken from the national document store)",
+        ),
+        column(
+            "supplement_pause_seconds",
+            sa.BigInteger,
+            "sum of NgayTiepNhanBoSung − NgayYeuCauBoSung over DanhSachHoSoBoSung entries with both set",
+        ),
+    ]
+
+
 stg_dvc__procedure = staging_table(
     "stg_dvc__procedure",
     "DVC thu-tuc: one row per procedure",
@@ -160,6 +183,7 @@ stg_dvc__dossier = staging_table(
     column("vneid_verified", sa.Boolean, "TaiKhoanDuocXacThucVoiVNeID"),
     column("submitted_component_count", sa.Integer, "entries of TaiLieuNop"),
     column("digitised_component_count", sa.Integer, "entries of TaiLieuNop with DuocSoHoa = 1"),
+    *dvc_portal_dossier_columns(),
     column("supplement_request_count", sa.Integer, "entries of DanhSachHoSoBoSung: S of metrics.md"),
     column("result_document_count", sa.Integer, "entries of DanhSachGiayToKetQua"),
     column(
@@ -642,4 +666,4 @@ def ensure_schema(engine: sa.Engine) -> None:
 
 # Each further source declares its tables in `warehouse/tables_<source>.py` with the helpers above and adds
 # them to LANDING_TARGETS; importing the module here registers them in `metadata`.
-from warehouse import tables_ecabinet, tables_hr, tables_qlvb  # noqa: E402,F401
+from warehouse import tables_dvc_portal, tables_ecabinet, tables_hr, tables_qlvb  # noqa: E402,F401
