@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from simulators import Simulation
-from tests.e2e.dvc_oracle import dvc_metrics_from_truth
+from tests.e2e.dvc_oracle import DVC_METRICS, dvc_metrics_from_truth
+from tests.e2e.dvc_portal_oracle import PORTAL_METRICS, dvc_portal_metrics_from_truth
 from tests.e2e.pipeline import BACKENDS, query, run_against, snapshot, warehouse_for
 
 YEAR = 2025
@@ -51,20 +52,7 @@ def test_every_dvc_metric_of_every_agency_equals_the_oracle(sim, clean_run):
         excluded_dossiers=_quarantined_keys(sim, "ho-so"),
         excluded_pakn=_quarantined_keys(sim, "pakn"),
     )
-    rows = query(
-        url,
-        f"SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
-        f"WHERE year = {YEAR} AND metric_code LIKE 'dvc.%'"
-        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
-    )
-    actual = {
-        (row["agency_code"], row["metric_code"]): (
-            None if row["numerator"] is None else int(row["numerator"]),
-            None if row["denominator"] is None else int(row["denominator"]),
-            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
-        )
-        for row in rows
-    }
+    actual = _year_values(url, DVC_METRICS)
     simulated = {agency for agency, _ in expected}
     assert len(simulated) >= 7  # the Office, 2 departments, 3 communes and the district of 2025
     assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
@@ -72,6 +60,43 @@ def test_every_dvc_metric_of_every_agency_equals_the_oracle(sim, clean_run):
     for (agency, metric), values in actual.items():
         if agency not in simulated:
             assert values == (None, None, None), (agency, metric)
+
+
+def _year_values(url: str, codes: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
+    """(agency, metric) → (numerator, denominator, value) of the year's rows of `codes`."""
+    rows = query(
+        url,
+        f"SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
+        f"WHERE year = {YEAR} AND metric_code IN ({', '.join(repr(code) for code in codes)})"
+        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
+    )
+    return {
+        (row["agency_code"], row["metric_code"]): (
+            None if row["numerator"] is None else int(row["numerator"]),
+            None if row["denominator"] is None else int(row["denominator"]),
+            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
+        )
+        for row in rows
+    }
+
+
+def test_every_decision_766_metric_of_every_agency_equals_the_oracle(sim, clean_run):
+    """metrics.md §11.1: the oracle re-implements each formula over the simulator's generated records
+    (tests/e2e/dvc_portal_oracle.py), with the working days of its ngay-nghi calendar."""
+    url, _ = clean_run
+    expected = dvc_portal_metrics_from_truth(
+        sim.truth,
+        year=YEAR,
+        as_of=datetime(YEAR + 1, 1, 1),
+        excluded_dossiers=_quarantined_keys(sim, "ho-so"),
+        excluded_pakn=_quarantined_keys(sim, "pakn"),
+    )
+    actual = _year_values(url, PORTAL_METRICS)
+    simulated = {agency for agency, _ in expected}
+    assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
+    # Every metric has cases somewhere, so that no formula is checked on empty populations only.
+    for metric in PORTAL_METRICS:
+        assert any(expected[(agency, metric)][1] for agency in simulated), metric
 
 
 def test_records_broken_by_quirks_are_quarantined_with_their_reason(sim, clean_run):

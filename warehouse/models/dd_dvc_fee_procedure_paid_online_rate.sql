@@ -7,7 +7,9 @@ SELECT
     pa.procedure_code,
     paid.procedure_code IS NOT NULL AS in_numerator
 FROM marts.fct_procedure_agency AS pa
-CROSS JOIN marts.metric_period AS p
+-- ON TRUE rather than CROSS JOIN: DuckDB stores a cross join as a comma, which would bind the LEFT JOIN
+-- below to metric_period alone when the read copy recreates the view.
+JOIN marts.metric_period AS p ON TRUE
 LEFT JOIN (
     SELECT DISTINCT r.agency_code, r.period_start, r.period_end, d.procedure_code
     FROM marts.dd_dvc_received AS r
