@@ -80,7 +80,7 @@ def test_catalogue_id_tells_apart_two_catalogues(tmp_path, template, qd766):
 
 
 def test_a_row_without_catalogue_id_applies_to_the_first_catalogue_only(tmp_path, template, qd766):
-    """metrics.md §13.7: 1.1 is manual in qd766@2022 but computed in template-so@2026.1, the first catalogue."""
+    """metrics.md §13.7: 1.1 is manual in qd766@2022 but computed in template-so@2026.1, the first one."""
     path, errors = _errors(tmp_path, "1.1,17,,\n", [template, qd766])
     assert errors == [
         f"{path}: row 2, field criterion_code: '1.1' is not a manual criterion of template-so@2026.1"
