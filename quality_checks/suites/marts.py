@@ -26,6 +26,19 @@ RATE_METRICS = (
     "dvc.e_result_rate",
     "dvc.satisfaction_rate",
     "dvc.pakn_on_time_rate",
+    "dvc.progress_rate",
+    "dvc.online_procedure_rate",
+    "dvc.online_service_use_rate",
+    "dvc.full_online_share",
+    "dvc.e_result_paper_rate",
+    "dvc.digitised_complete_rate",
+    "dvc.reuse_rate",
+    "dvc.national_store_rate",
+    "dvc.vneid_rate",
+    "dvc.pakn_deadlines_rate",
+    "dvc.pakn_satisfaction_rate",
+    "dvc.fee_procedure_paid_online_rate",
+    "dvc.fee_procedure_online_rate",
     "qlvb.e_document_rate",
     "qlvb.signed_rate",
     "qlvb.handling_on_time_rate",
@@ -38,10 +51,13 @@ RATE_METRICS = (
 )
 # Counts have denominator 1 and value = numerator. hr.civil_servant_reduction is neither: it may be < 0.
 COUNT_METRICS = ("dvc.received", "dvc.no_due_date", "hr.civil_servants", "hr.discipline_cases")
+# A mean in days (metrics.md §11.1): minutes summed over the completed dossiers, never negative.
+DAYS_METRICS = ("dvc.avg_processing_days",)
 
 KEY = ("agency_code", "metric_code", "period_start", "period_end")
 _RATE = Where("metric_code", "in", RATE_METRICS, name="metric_code is a rate")
 _COUNT = Where("metric_code", "in", COUNT_METRICS, name="metric_code is a count")
+_DAYS = Where("metric_code", "in", DAYS_METRICS, name="metric_code is a mean in days")
 
 METRIC_VALUE = Suite(
     name="marts.metric_value",
@@ -72,6 +88,8 @@ METRIC_VALUE = Suite(
         in_set("denominator", (1,), where=_COUNT),
         between("numerator", min_value=0, where=_COUNT),
         equal("value", "numerator", where=_COUNT),
+        between("numerator", min_value=0, where=_DAYS),
+        between("value", min_value=0, where=_DAYS),
     ),
 )
 
