@@ -48,7 +48,8 @@ def component(reused: str, national: str) -> dict:
 DOSSIERS = [
     # A: P1 named by its short code (Q9); completed on time with one supplement request (S = 1), which held
     # it from 4/3 09:00 to 5/3 09:00. Minutes: 3/3 09:00 → 7/3 15:00 is 6,120, less 1,440 = 4,680. Online,
-    # level 4, a citizen verified with VNeID, paid online, digitised with an e-result; re-used and national-store data.
+    # level 4, a citizen verified with VNeID, paid online, digitised with an e-result; re-used and
+    # national-store data.
     with_fields(
         dossier(
             "A",
