@@ -201,25 +201,18 @@ def dvc_portal_metrics(
 
 
 def dvc_portal_metrics_from_truth(
-    truth: Callable[[str], Iterable[Record]],
-    *,
-    year: int,
-    as_of: datetime,
-    excluded_dossiers: Iterable[str] = frozenset(),
-    excluded_pakn: Iterable[str] = frozenset(),
+    truth: Callable[[str], Iterable[Record]], **options
 ) -> dict[tuple[str, str], Row]:
-    """`dvc_portal_metrics` over a simulator's ground truth, `truth(entity)` giving a resource's records."""
-    return dvc_portal_metrics(
-        year=year,
-        as_of=as_of,
-        dossiers=truth("ho-so"),
-        pakn=truth("pakn"),
-        procedures=truth("thu-tuc"),
-        holidays=truth("ngay-nghi"),
-        agencies=truth("don-vi"),
-        excluded_dossiers=excluded_dossiers,
-        excluded_pakn=excluded_pakn,
-    )
+    """`dvc_portal_metrics` over a simulator's ground truth, `truth(entity)` giving a resource's records;
+    `options` are the other keywords of `dvc_portal_metrics`."""
+    entities = {
+        "dossiers": "ho-so",
+        "pakn": "pakn",
+        "procedures": "thu-tuc",
+        "holidays": "ngay-nghi",
+        "agencies": "don-vi",
+    }
+    return dvc_portal_metrics(**{name: truth(entity) for name, entity in entities.items()}, **options)
 
 
 def _procedure(record: Record, aliases: Mapping[str, str]) -> Procedure:

@@ -43,15 +43,19 @@ def _quarantined_keys(sim: Simulation, entity: str) -> set[str]:
     }
 
 
+def _oracle_options(sim: Simulation) -> dict:
+    """The run's year, as of the morning after, without the records the pipeline must quarantine."""
+    return {
+        "year": YEAR,
+        "as_of": datetime(YEAR + 1, 1, 1),
+        "excluded_dossiers": _quarantined_keys(sim, "ho-so"),
+        "excluded_pakn": _quarantined_keys(sim, "pakn"),
+    }
+
+
 def test_every_dvc_metric_of_every_agency_equals_the_oracle(sim, clean_run):
     url, _ = clean_run
-    expected = dvc_metrics_from_truth(
-        sim.truth,
-        year=YEAR,
-        as_of=datetime(YEAR + 1, 1, 1),
-        excluded_dossiers=_quarantined_keys(sim, "ho-so"),
-        excluded_pakn=_quarantined_keys(sim, "pakn"),
-    )
+    expected = dvc_metrics_from_truth(sim.truth, **_oracle_options(sim))
     actual = _year_values(url, DVC_METRICS)
     simulated = {agency for agency, _ in expected}
     assert len(simulated) >= 7  # the Office, 2 departments, 3 communes and the district of 2025
@@ -84,13 +88,7 @@ def test_every_decision_766_metric_of_every_agency_equals_the_oracle(sim, clean_
     """metrics.md §11.1: the oracle re-implements each formula over the simulator's generated records
     (tests/e2e/dvc_portal_oracle.py), with the working days of its ngay-nghi calendar."""
     url, _ = clean_run
-    expected = dvc_portal_metrics_from_truth(
-        sim.truth,
-        year=YEAR,
-        as_of=datetime(YEAR + 1, 1, 1),
-        excluded_dossiers=_quarantined_keys(sim, "ho-so"),
-        excluded_pakn=_quarantined_keys(sim, "pakn"),
-    )
+    expected = dvc_portal_metrics_from_truth(sim.truth, **_oracle_options(sim))
     actual = _year_values(url, PORTAL_METRICS)
     simulated = {agency for agency, _ in expected}
     assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
