@@ -29,6 +29,8 @@ MART_DESCRIPTIONS = {
     "dim_date": "One row per calendar date of the known holiday years, with working-day numbering.",
     "fct_dossier": "One row per dossier (latest version): end time E, supplements S, timeliness flags.",
     "fct_feedback": "One row per PAKN record with its 15-working-day answer deadline.",
+    "fct_dossier_portal": "One row per dossier: what the Decision 766 metrics read beside fct_dossier.",
+    "fct_procedure_agency": "One row per procedure in force and agency that may receive it: Proc(A).",
     "dd_quarantine_count": "Quarantined records per metric population, agency, period and reason.",
     "dd_hr_snapshot": "The HR export each agency's metrics read for a period (metrics.md §4: its snapshot).",
     "fct_meeting": "One row per E-CABINET meeting (latest version): cancelled, paperless after Q19.",
