@@ -21,6 +21,11 @@ RATE = "rate"  # rows in_numerator over all rows
 SATISFACTION = "satisfaction"  # a rate minus the late share of dvc.on_time_rate, floored at 0
 REDUCTION = "reduction"  # baseline rows (in_numerator) minus current rows, over the baseline rows
 FLAG = "flag"  # 1 when any row of the view is in_numerator, else 0, over 1: the view lists the candidates
+# The view's MEASURE_COLUMN (minutes) summed over its rows as numerator, the rows as denominator; value =
+# numerator ÷ denominator ÷ 1440, in days (dvc.avg_processing_days, metrics.md §11.1).
+MEAN_DAYS = "mean_days"
+MEASURE_COLUMN = "processing_minutes"
+MINUTES_PER_DAY = 1440
 
 # Kinds whose value lies in [0, 1] with 0 ≤ numerator ≤ denominator.
 SHARE_KINDS = frozenset({RATE, SATISFACTION, FLAG})
@@ -60,6 +65,21 @@ METRICS: tuple[Metric, ...] = (
     Metric("dvc.e_result_rate", RATE),
     Metric("dvc.satisfaction_rate", SATISFACTION),
     Metric("dvc.pakn_on_time_rate", RATE),
+    # DVC, Decision 766 as the national portal scores it, metrics.md §11.1
+    Metric("dvc.progress_rate", RATE),
+    Metric("dvc.avg_processing_days", MEAN_DAYS),
+    Metric("dvc.online_procedure_rate", RATE),
+    Metric("dvc.online_service_use_rate", RATE),
+    Metric("dvc.full_online_share", RATE),
+    Metric("dvc.e_result_paper_rate", RATE),
+    Metric("dvc.digitised_complete_rate", RATE),
+    Metric("dvc.reuse_rate", RATE),
+    Metric("dvc.national_store_rate", RATE),
+    Metric("dvc.vneid_rate", RATE),
+    Metric("dvc.pakn_deadlines_rate", RATE),
+    Metric("dvc.pakn_satisfaction_rate", RATE),
+    Metric("dvc.fee_procedure_paid_online_rate", RATE),
+    Metric("dvc.fee_procedure_online_rate", RATE),
     # QLVB, metrics.md §2
     Metric("qlvb.e_document_rate", RATE, monthly=True),
     Metric("qlvb.signed_rate", RATE, monthly=True),

@@ -44,6 +44,10 @@ VALUE_FORMULAS = {
         "max(0, numerator ÷ denominator − late share), the late share being the late dossiers of "
         "dvc.on_time_rate ÷ its denominator (0 without any) (metrics.md §1)"
     ),
+    metrics.MEAN_DAYS: (
+        "days: numerator (processing minutes summed over the completed dossiers) ÷ denominator (their "
+        "number) ÷ 1440 (metrics.md §11.1)"
+    ),
 }
 INTRO = """# Data dictionary: the marts
 

@@ -12,7 +12,18 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from parindex_facts.metrics import COUNT, FLAG, MONTHLY_METRICS, REDUCTION, SATISFACTION, TIMELINESS, Metric
+from parindex_facts.metrics import (
+    COUNT,
+    FLAG,
+    MEAN_DAYS,
+    MEASURE_COLUMN,
+    MINUTES_PER_DAY,
+    MONTHLY_METRICS,
+    REDUCTION,
+    SATISFACTION,
+    TIMELINESS,
+    Metric,
+)
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
 from warehouse.metric_sources import SOURCES
@@ -22,6 +33,7 @@ from warehouse.periods import Period, month_periods, year_period
 class Counts(NamedTuple):
     rows: int
     in_numerator: int
+    measure: int = 0  # the sum of MEASURE_COLUMN over the rows, for MEAN_DAYS
 
 
 def round_half_up(value: Fraction, places: int = 4) -> Decimal:
@@ -41,6 +53,11 @@ def metric_counts(metric: Metric, counts: Counts, timeliness: Counts) -> tuple[i
         baseline, current = counts.in_numerator, counts.rows - counts.in_numerator
         reduction = baseline - current
         return reduction, baseline, round_half_up(Fraction(reduction, baseline)) if baseline else None
+    if metric.kind == MEAN_DAYS:
+        if counts.rows == 0:
+            return counts.measure, 0, None
+        days = Fraction(counts.measure, counts.rows * MINUTES_PER_DAY)
+        return counts.measure, counts.rows, round_half_up(days)
     if counts.rows == 0:
         return counts.in_numerator, 0, None
     share = Fraction(counts.in_numerator, counts.rows)
@@ -65,20 +82,21 @@ def _view_counts(
     parameters = {}
     for i, period in enumerate(periods):
         parameters.update({f"start{i}": period.start, f"end{i}": period.end})
+    measure = f"SUM({MEASURE_COLUMN})" if metric.kind == MEAN_DAYS else "0"
     rows = conn.execute(
         sa.text(
             "SELECT period_start, period_end, agency_code, COUNT(*) AS n,"
-            " SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
+            f" SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k, {measure} AS measure"
             f" FROM {metric.view} WHERE {matches}"
             " GROUP BY period_start, period_end, agency_code"
         ),
         parameters,
     )
     counts: dict[PeriodKey, dict[str, Counts]] = {key: {} for key in wanted}
-    for start, end, agency, n, k in rows:
+    for start, end, agency, n, k, total in rows:
         key = (_as_date(start), _as_date(end))
         if key in counts:
-            counts[key][agency] = Counts(int(n), int(k))
+            counts[key][agency] = Counts(int(n), int(k), int(total or 0))
     return counts
 
 

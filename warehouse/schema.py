@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from warehouse import tables_dvc, tables_ecabinet, tables_hr, tables_qlvb
 from warehouse.tables_common import SCHEMAS, LandingTarget, metadata
-from warehouse.tables_dvc import stg_dvc__dossier
+from warehouse.tables_dvc import dvc_portal_dossier_columns, stg_dvc__dossier
 from warehouse.tables_shared import (
     catalogue_leaf,
     criterion_score,
@@ -32,6 +32,7 @@ __all__ = [
     "catalogue_leaf",
     "criterion_score",
     "dim_agency",
+    "dvc_portal_dossier_columns",
     "ensure_schema",
     "landing_target",
     "metadata",

@@ -47,6 +47,29 @@ stg_dvc__holiday = tables.staging_table(
     column("day_kind", sa.Text, "LoaiNgay: Nghỉ lễ or Nghỉ bù"),
 )
 
+
+def dvc_portal_dossier_columns() -> list[sa.Column]:
+    """The columns of `stg_dvc__dossier` that the Decision 766 metrics read (metrics.md §11.1), added by
+    migration 0007_dvc766."""
+    return [
+        column(
+            "reused_component_count",
+            sa.Integer,
+            "entries of TaiLieuNop with DuocTaiSuDung 1 or 2 (re-used digitised data)",
+        ),
+        column(
+            "national_store_component_count",
+            sa.Integer,
+            "entries of TaiLieuNop with DuocLayTuKhoDMQG = 1 (taken from the national document store)",
+        ),
+        column(
+            "supplement_pause_seconds",
+            sa.BigInteger,
+            "sum of NgayTiepNhanBoSung − NgayYeuCauBoSung over DanhSachHoSoBoSung entries with both set",
+        ),
+    ]
+
+
 stg_dvc__dossier = tables.staging_table(
     "stg_dvc__dossier",
     "DVC ho-so: one row per dossier, its latest state",
@@ -73,6 +96,7 @@ stg_dvc__dossier = tables.staging_table(
     column("vneid_verified", sa.Boolean, "TaiKhoanDuocXacThucVoiVNeID"),
     column("submitted_component_count", sa.Integer, "entries of TaiLieuNop"),
     column("digitised_component_count", sa.Integer, "entries of TaiLieuNop with DuocSoHoa = 1"),
+    *dvc_portal_dossier_columns(),
     column("supplement_request_count", sa.Integer, "entries of DanhSachHoSoBoSung: S of metrics.md"),
     column("result_document_count", sa.Integer, "entries of DanhSachGiayToKetQua"),
     column(
@@ -216,4 +240,42 @@ fct_feedback = tables.mart_table(
     column("is_answered_on_time", sa.Boolean, "NgayTraLoi not null and before deadline_at"),
     primary_key("feedback_id"),
     comment="grain: one row per PAKN record (latest version); no class-R free text",
+)
+
+# The marts behind the Decision 766 metrics as the national portal scores them (metrics.md §11.1).
+
+fct_dossier_portal = sa.Table(
+    "fct_dossier_portal",
+    tables.metadata,
+    column("dossier_code", sa.Text, "MaHoSo", nullable=False),
+    column("agency_code", sa.Text, "MaDonViXuLy, canonical"),
+    column("procedure_code", sa.Text, "MaTTHC, full code"),
+    column("procedure_paper_result", sa.Boolean, "KetQuaGiay of the dossier's procedure in thu-tuc"),
+    column("has_reused_data", sa.Boolean, "a TaiLieuNop entry with DuocTaiSuDung 1 or 2"),
+    column("has_national_store_data", sa.Boolean, "a TaiLieuNop entry with DuocLayTuKhoDMQG = 1"),
+    column("is_vneid_verified", sa.Boolean, "TaiKhoanDuocXacThucVoiVNeID = 1"),
+    column(
+        "processing_minutes",
+        sa.BigInteger,
+        "max(0, ⌊(E − NgayTiepNhan − supplement intervals) ÷ 60 s⌋); null without E or NgayTiepNhan",
+    ),
+    primary_key("dossier_code"),
+    schema="marts",
+    comment="grain: one row per dossier (latest version), beside marts.fct_dossier; no class-R free text",
+)
+
+fct_procedure_agency = sa.Table(
+    "fct_procedure_agency",
+    tables.metadata,
+    column("procedure_code", sa.Text, "MaTTHC, full code", nullable=False),
+    column("agency_code", sa.Text, "an agency of MaCoQuanThucHien, canonical", nullable=False),
+    column("service_level", sa.SmallInteger, "MucDo: 4 fully online, 3 partly online, 2 not online"),
+    column("has_fee", sa.Boolean, "CoPhiLePhi"),
+    column("paper_result", sa.Boolean, "KetQuaGiay"),
+    primary_key("procedure_code", "agency_code"),
+    schema="marts",
+    comment=(
+        "grain: one row per procedure in force (TrangThai Đang áp dụng) and agency of its MaCoQuanThucHien: "
+        "Proc(A) of metrics.md §11.1, the catalogue as served to the run"
+    ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parindex_facts.metrics import COUNT, SHARE_KINDS, codes_of_kinds
+from parindex_facts.metrics import COUNT, MEAN_DAYS, SHARE_KINDS, codes_of_kinds
 from quality_checks.suite import AnyOf, Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE, METRIC_CODE
 from quality_checks.suites.expect import (
@@ -22,10 +22,13 @@ RATE_METRICS = codes_of_kinds(SHARE_KINDS)
 # Counts have denominator 1 and value = numerator. A reduction (hr.civil_servant_reduction) is neither: it
 # may be < 0.
 COUNT_METRICS = codes_of_kinds(frozenset({COUNT}))
+# A mean in days (metrics.md §11.1): minutes summed over the completed dossiers, never negative.
+DAYS_METRICS = codes_of_kinds(frozenset({MEAN_DAYS}))
 
 KEY = ("agency_code", "metric_code", "period_start", "period_end")
 _RATE = Where("metric_code", "in", RATE_METRICS, name="metric_code is a rate")
 _COUNT = Where("metric_code", "in", COUNT_METRICS, name="metric_code is a count")
+_DAYS = Where("metric_code", "in", DAYS_METRICS, name="metric_code is a mean in days")
 
 METRIC_VALUE = Suite(
     name="marts.metric_value",
@@ -56,6 +59,8 @@ METRIC_VALUE = Suite(
         in_set("denominator", (1,), where=_COUNT),
         between("numerator", min_value=0, where=_COUNT),
         equal("value", "numerator", where=_COUNT),
+        between("numerator", min_value=0, where=_DAYS),
+        between("value", min_value=0, where=_DAYS),
     ),
 )
 
