@@ -31,6 +31,8 @@ KNOWN_METRICS = frozenset(
         "qlvb.signed_rate",
         "qlvb.handling_on_time_rate",
         "qlvb.plan_on_time",
+        "qlvb.plan_issued",
+        "qlvb.inspection_coverage",
         "ecabinet.paperless_rate",
         "ecabinet.poll_response_rate",
         "ecabinet.task_on_time_rate",

@@ -21,13 +21,15 @@ RATE = "rate"
 SATISFACTION = "satisfaction"
 REDUCTION = "reduction"
 FLAG = "flag"
+ITEMS = "items"
 
 
 class Metric(NamedTuple):
     code: str
     # COUNT (denominator 1), RATE (numerator / denominator), SATISFACTION (its own formula) or REDUCTION
     # (the view's rows are a baseline's records, marked in_numerator, and the current ones) or FLAG (1 when
-    # any row of the view is in_numerator, else 0, over 1: the view lists the candidates)
+    # any row of the view is in_numerator, else 0, over 1: the view lists the candidates) or ITEMS (a rate
+    # over the rows marked in_denominator: the items of a document requirement, metrics.md §7.4)
     kind: str
 
     @property
@@ -136,9 +138,11 @@ def _view_counts(
     parameters = {}
     for i, period in enumerate(periods):
         parameters.update({f"start{i}": period.start, f"end{i}": period.end})
+    # Items pending or unverifiable are rows of their view but leave the denominator (metrics.md §7.4).
+    n = "SUM(CASE WHEN in_denominator THEN 1 ELSE 0 END)" if metric.kind == ITEMS else "COUNT(*)"
     rows = conn.execute(
         sa.text(
-            "SELECT period_start, period_end, agency_code, COUNT(*) AS n,"
+            f"SELECT period_start, period_end, agency_code, {n} AS n,"
             " SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
             f" FROM {metric.view} WHERE {matches}"
             " GROUP BY period_start, period_end, agency_code"
@@ -187,6 +191,9 @@ class MetricSource(NamedTuple):
     name: str
     metrics: tuple[Metric, ...]
     agencies_with_data: Callable[[sa.Connection, Period], set[str]]
+    # Run first in the transaction that computes a year: writes what the source's views read and returns the
+    # metrics the year's data declares (the document requirements of the catalogues, metrics.md §7).
+    prepare: Callable[[sa.Connection, Period], tuple[Metric, ...]] | None = None
 
 
 # Each further source declares its metrics in `warehouse/metrics_<source>.py` and registers them here
@@ -227,9 +234,11 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
     """
     whole_year, months = year_period(year, as_of), month_periods(year, as_of)
     value_table = schema.metric_value
-    metrics = [metric for source in SOURCES for metric in source.metrics]
     with engine.begin() as conn:
         _write_periods(conn, year, [whole_year, *months], as_of)
+        declared = {s.name: s.prepare(conn, whole_year) if s.prepare else () for s in SOURCES}
+        source_metrics = {s.name: (*s.metrics, *declared[s.name]) for s in SOURCES}
+        metrics = [metric for source in SOURCES for metric in source_metrics[source.name]]
         conn.execute(
             sa.delete(value_table).where(
                 value_table.c.year == year, value_table.c.metric_code.in_([m.code for m in metrics])
@@ -242,7 +251,7 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
             key = (period.start, period.end)
             for agency in _assessed_agencies(conn, period):
                 for source in SOURCES:
-                    for metric in source.metrics:
+                    for metric in source_metrics[source.name]:
                         if key not in counts[metric.code]:
                             continue
                         numerator = denominator = value = None
@@ -267,4 +276,4 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
         return load_arrow(conn, value_table, rows_to_arrow(value_table, records))
 
 
-from warehouse import metrics_ecabinet, metrics_hr, metrics_qlvb  # noqa: E402,F401
+from warehouse import docreq, metrics_ecabinet, metrics_hr, metrics_qlvb  # noqa: E402,F401
