@@ -144,6 +144,7 @@ class Catalogue:
     legal_basis: str = ""
     requires_data_from: frozenset[str] = frozenset()
     requirements: tuple[requirements.Requirement, ...] = ()  # document_requirements (metrics.md §7.1)
+    inspection: requirements.InspectionParameters | None = None  # metric_parameters of §7.7, if given
 
     def nodes(self) -> Iterator[Node]:
         """Every node, depth first, in catalogue order."""
@@ -522,6 +523,15 @@ class _Reader:
             declared = requirements.parse_requirements(self.path, raw.get("document_requirements"))
         except requirements.RequirementError as error:
             raise CatalogueError(str(error)) from None
+        parameters = raw.get("metric_parameters") or {}
+        if not isinstance(parameters, Mapping):
+            raise self.fail("metric_parameters", "must be a mapping of metric codes to parameters")
+        try:
+            inspection = requirements.parse_inspection(
+                self.path, parameters.get(requirements.INSPECTION_COVERAGE)
+            )
+        except requirements.RequirementError as error:
+            raise CatalogueError(str(error)) from None
         self.declared_metrics = frozenset(
             code
             for requirement in declared
@@ -544,6 +554,7 @@ class _Reader:
             legal_basis=str(raw.get("legal_basis") or ""),
             requires_data_from=frozenset(requires),
             requirements=declared,
+            inspection=inspection,
         )
 
 
@@ -594,6 +605,7 @@ def selected_catalogues(setting: str | None = None) -> list[Catalogue]:
     if duplicates:
         raise CatalogueError(f"{CATALOGUE_VARIABLE}: catalogue id(s) {', '.join(duplicates)} given twice")
     run_requirements(catalogues)
+    run_inspection_parameters(catalogues)
     return catalogues
 
 
@@ -603,3 +615,16 @@ def run_requirements(catalogues: list[Catalogue]) -> tuple[requirements.Requirem
         return requirements.merge_requirements([c.requirements for c in catalogues])
     except requirements.RequirementError as error:
         raise CatalogueError(str(error)) from None
+
+
+def run_inspection_parameters(catalogues: list[Catalogue]) -> requirements.InspectionParameters | None:
+    """`metric_parameters.qlvb.inspection_coverage` of a run: two catalogues giving it differently fail,
+    naming both files (metrics.md §7.1); None when none gives it."""
+    given = [c for c in catalogues if c.inspection is not None]
+    for other in given[1:]:
+        if other.inspection != given[0].inspection:
+            raise CatalogueError(
+                f"{other.path}: metric_parameters {requirements.INSPECTION_COVERAGE}: declared differently "
+                f"in {given[0].path} and {other.path}"
+            )
+    return given[0].inspection if given else None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 DIRECTIONS = ("di", "den")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -41,6 +42,10 @@ _FLAGS = {"boundaries": True, "in_force": False, "pending": True, "coverage_chec
 DEFAULT = "default"
 
 Phrase = tuple[str, ...]  # alternatives; one of them must match
+
+
+INSPECTION_COVERAGE = "qlvb.inspection_coverage"
+_INSPECTION_KEYS = {"types", "type_names", "phrases", "none_of"}
 
 
 class RequirementError(ValueError):
@@ -276,6 +281,37 @@ def parse_requirements(path: Path, raw: object) -> tuple[Requirement, ...]:
     if twice:
         raise reader.fail("document_requirements", f"requirement id(s) {', '.join(twice)} declared twice")
     return requirements
+
+
+class InspectionParameters(NamedTuple):
+    """`metric_parameters.qlvb.inspection_coverage` (metrics.md §7.7); the warehouse holds the defaults."""
+
+    types: tuple[str, ...]
+    type_names: tuple[str, ...]
+    phrases: tuple[Phrase, ...]
+    none_of: tuple[str, ...]
+
+
+def parse_inspection(path: Path, raw: object) -> InspectionParameters | None:
+    """The inspection documents' parameters, or None when the catalogue gives none."""
+    if raw is None:
+        return None
+    reader, where = _Reader(path), f"metric_parameters {INSPECTION_COVERAGE}"
+    if not isinstance(raw, Mapping):
+        raise reader.fail(where, "must be a mapping")
+    unknown = sorted(set(raw) - _INSPECTION_KEYS)
+    if unknown:
+        raise reader.fail(where, f"unknown field(s) {', '.join(unknown)}")
+    types = reader.codes(where, "types", raw["types"]) if "types" in raw else ()
+    type_names = reader.codes(where, "type_names", raw["type_names"]) if "type_names" in raw else ()
+    if not types and not type_names:
+        raise reader.fail(where, "types or type_names is required")
+    if "phrases" not in raw:
+        raise reader.fail(where, "phrases is required")
+    return InspectionParameters(
+        types, type_names, reader.phrases(where, "phrases", raw["phrases"]),
+        reader.words(where, "none_of", raw.get("none_of", [])),
+    )  # fmt: skip
 
 
 def merge_requirements(declared: list[tuple[Requirement, ...]]) -> tuple[Requirement, ...]:
