@@ -61,3 +61,9 @@ def source_of(metric_code: str) -> str:
 def drilldown_view(metric_code: str) -> str:
     """metrics.md §0: `marts.dd_<metric code with dots replaced by _>`."""
     return "marts.dd_" + metric_code.replace(".", "_")
+
+
+def requirement_item_view(metric_code: str) -> str:
+    """The item rows of a document requirement's metric (one per item, metrics.md §7.4): the `_issued`
+    view, since `marts.dd_qlvb_plan_on_time` keeps the candidate grain of §2."""
+    return drilldown_view(metric_code.removesuffix("_on_time").removesuffix("_issued") + "_issued")

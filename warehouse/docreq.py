@@ -30,7 +30,7 @@ _VIEW_NUMERATOR = {"on_time": "status = 'on_time'", "issued": "status IN ('on_ti
 _ITEM_COLUMNS = (
     "agency_code, period_start, period_end, requirement_id, requirement_name, item_order, item_code,"
     " item_name, deadline_date, status, document_key, code_number, code_notation, promulgation_date,"
-    " subject, days_late, coverage_start"
+    " subject, days_late, coverage_start, cutoff_date"
 )
 
 

@@ -3,7 +3,8 @@
 -- (promulgated on or before the deadline, or any when there is none), late, pending (no candidate, pending
 -- allowed, t before the day after the deadline), unverifiable (no candidate, coverage checked, the window
 -- opening before C or unbounded, C being the local date the first QLVB extraction of the direction started
--- from, kept beside its cursor; none without it), else missing. days_late = PromulgationDate - deadline.
+-- from, kept beside its cursor; none without it), else missing. days_late = PromulgationDate - deadline;
+-- cutoff_date, the local date of t, is when a missing item would be issued if issued now (§10.3).
 -- The Subject of the deciding document is here as the evidence it is (metrics.md §7.4); the per-requirement
 -- views marts.dd_qlvb_<id>_on_time and _issued (warehouse.docreq) select from this one.
 WITH registers AS (
@@ -43,7 +44,8 @@ SELECT
     c.promulgation_date,
     s.subject,
     c.promulgation_date - i.deadline_date AS days_late,
-    f.coverage_start
+    f.coverage_start,
+    CAST(p.period_end_at - INTERVAL '1 second' AS DATE) AS cutoff_date  -- the local date of t
 FROM registers AS r
 CROSS JOIN marts.metric_period AS p
 JOIN staging.cfg_docreq_item AS i ON i.year = p.year AND i.requirement_id NOT LIKE '%.%'
