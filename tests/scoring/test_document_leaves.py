@@ -9,6 +9,7 @@ Y-1-12-31: 14 days late, credit 0.5, score 1.00).
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,21 @@ def test_two_catalogues_declaring_one_requirement_differently_fail_naming_both(t
     assert str(error.value) == (
         f"{other}: requirement cchc_reports: declared differently in {first} and {other}"
     )
+
+
+def test_template_so_2026_2_computes_52_of_the_70_self_assessed_points():
+    """metrics.md §6b: 27 of 38 leaves computed (52 points), area 8 (30) external; §7.5's ten requirements.
+    Needs the HR metrics of §8 (hr.leaders_within_limit, hr.job_position_rate, hr.rating_on_time_rate)."""
+    catalogue = load_catalogue(
+        Path(__file__).parents[2] / "scoring" / "catalogues" / "template-so@2026.2.yaml"
+    )
+    leaves = list(catalogue.leaves())
+    computed = [leaf for leaf in leaves if not leaf.is_manual and not leaf.is_external]
+    external = [leaf for leaf in leaves if leaf.is_external]
+
+    assert (len(leaves), len(computed), sum(leaf.max_points for leaf in computed)) == (38, 27, 52)
+    assert sum(leaf.max_points for leaf in external) == 30
+    assert [r.id for r in catalogue.requirements] == [
+        "plan", "inspection_plan", "cchc_reports", "legal_review", "law_monitoring", "tthc_review",
+        "functions_regulation", "budget_disclosure", "digital_plan", "self_assessment",
+    ]  # fmt: skip
