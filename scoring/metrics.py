@@ -41,6 +41,10 @@ KNOWN_METRICS = frozenset(
         "hr.training_rate",
         "hr.discipline_cases",
         "hr.civil_servant_reduction",
+        # metrics.md §8, bound by template-so@2026.2 (computed by the HR criteria of issue 12)
+        "hr.leaders_within_limit",
+        "hr.job_position_rate",
+        "hr.rating_on_time_rate",
     }
 )
 
