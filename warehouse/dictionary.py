@@ -38,6 +38,7 @@ VALUE_FORMULAS = {
     metric_values.COUNT: None,
     metric_values.RATE: None,
     metric_values.FLAG: None,
+    metric_values.ITEMS: None,
     metric_values.REDUCTION: None,
     metric_values.SATISFACTION: (
         "max(0, numerator ÷ denominator − late share), the late share being the late dossiers of "

@@ -18,7 +18,7 @@ SELECT
     ROW_NUMBER() OVER (
         PARTITION BY d.agency_code, p.period_start, p.period_end, i.requirement_id, i.item_code
         ORDER BY d.promulgation_date, d.code_number, d.document_key
-    ) AS candidate_rank
+    ) AS candidate_rank  -- order of the item's candidates, 1 for the deciding document
 FROM staging.docreq_match AS m
 JOIN staging.cfg_docreq_item AS i
     ON i.year = m.year AND i.requirement_id = m.requirement_id AND i.item_code = m.item_code

@@ -37,14 +37,14 @@ SELECT
         WHEN i.is_coverage_checked AND f.coverage_start IS NOT NULL
             AND (i.after_date IS NULL OR i.after_date < f.coverage_start) THEN 'unverifiable'
         ELSE 'missing'
-    END AS status,
+    END AS status,  -- on_time, late, pending, unverifiable or missing (metrics.md §7.3)
     c.document_key,
     c.code_number,
     c.code_notation,
     c.promulgation_date,
     s.subject,
-    c.promulgation_date - i.deadline_date AS days_late,
-    f.coverage_start,
+    c.promulgation_date - i.deadline_date AS days_late,  -- calendar days after the deadline, <= 0 on time
+    f.coverage_start,  -- C: the local date the first QLVB extraction of the direction started from
     CAST(p.period_end_at - INTERVAL '1 second' AS DATE) AS cutoff_date  -- the local date of t
 FROM registers AS r
 CROSS JOIN marts.metric_period AS p

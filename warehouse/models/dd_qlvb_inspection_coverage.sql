@@ -30,9 +30,9 @@ SELECT
     a.parent_code AS agency_code,
     p.period_start,
     p.period_end,
-    a.agency_code AS division_code,
-    a.unit_type AS division_type,
-    i.document_key,
+    a.agency_code AS division_code,  -- the division (MaDinhDanh), a unit under the agency
+    a.unit_type AS division_type,  -- phong-ban or don-vi-truc-thuoc
+    i.document_key,  -- the division's earliest inspection document; null when none names it
     i.code_number,
     i.code_notation,
     i.promulgation_date,

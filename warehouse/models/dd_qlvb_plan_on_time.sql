@@ -14,8 +14,8 @@ SELECT
     s.subject,
     i.deadline_date,
     c.promulgation_date <= i.deadline_date AS in_numerator,
-    c.candidate_rank,
-    c.item_code
+    c.candidate_rank,  -- order of promulgation within the agency and period, 1 for the earliest
+    c.item_code  -- the plan's item (kh), metrics.md §7.4
 FROM marts.dd_qlvb_docreq_candidate AS c
 JOIN marts.metric_period AS p ON p.period_start = c.period_start AND p.period_end = c.period_end
 JOIN staging.cfg_docreq_item AS i
