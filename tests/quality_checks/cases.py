@@ -825,3 +825,6 @@ from tests.quality_checks.qlvb_cases import QLVB_CASES  # noqa: E402
 CASES += ECABINET_CASES
 CASES += HR_CASES
 CASES += QLVB_CASES
+from tests.quality_checks.docreq_cases import DOCREQ_CASES  # noqa: E402
+
+CASES += DOCREQ_CASES
