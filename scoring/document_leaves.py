@@ -86,18 +86,19 @@ def deadline_score(rows: Sequence[Mapping[str, Any]], rule: rules.Rule, m: Decim
     return rules.deadline_score(decided, m, rule)
 
 
-def evidence(rows: Sequence[Mapping[str, Any]]) -> str | None:
-    """§7.4: the deciding documents of the items on time or late, each once, in candidate order."""
-    documents = {
-        row["document_key"]: row
-        for row in rows
-        if row["status"] in _DECIDED and row["document_key"] is not None
-    }
+def cite(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """Documents as evidence, each once, in candidate order (PromulgationDate, CodeNumber, key)."""
+    documents = {row["document_key"]: row for row in rows if row["document_key"] is not None}
     ranked = sorted(
         documents.values(),
         key=lambda r: (_day(r["promulgation_date"]), str(r["code_number"]), r["document_key"]),
     )
     return EVIDENCE_SEPARATOR.join(format_document(r) for r in ranked) or None
+
+
+def evidence(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """§7.4: the deciding documents of the items on time or late."""
+    return cite([row for row in rows if row["status"] in _DECIDED])
 
 
 def explain(

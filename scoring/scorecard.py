@@ -49,6 +49,7 @@ TOTAL_NAME = "Tổng điểm"
 EVIDENCE_SEPARATOR = document_leaves.EVIDENCE_SEPARATOR
 # Its evidence stays §2's: the earliest document promulgated by the deadline.
 PLAN_ON_TIME = "qlvb.plan_on_time"
+INSPECTION_COVERAGE = "qlvb.inspection_coverage"
 
 
 def node_order(code: str) -> tuple[float, ...]:
@@ -263,6 +264,9 @@ class _Builder:
             evidence = _drilldown_evidence(node.metric, reading)
             if node.evidence == "document" and items and node.metric != PLAN_ON_TIME:
                 evidence = document_leaves.evidence(items) or evidence
+            elif node.evidence == "document" and node.metric == INSPECTION_COVERAGE:
+                inspected = self.inspections(start, end)
+                evidence = document_leaves.cite(inspected) or evidence
             elif node.evidence == "document":
                 document = _earliest_document(self.documents, node.metric, start, end)
                 evidence = document_leaves.format_document(document) if document else evidence
@@ -309,6 +313,17 @@ class _Builder:
             note=note,
             **explained._asdict(),
         )
+
+    def inspections(self, start: date, end: date) -> list[Mapping[str, Any]]:
+        """§7.7's evidence: each inspected division's earliest inspection document."""
+        return [
+            row
+            for row in self.documents
+            if row.get("metric_code") == INSPECTION_COVERAGE
+            and bool(row["in_numerator"])
+            and _as_date(row["period_start"]) == start
+            and _as_date(row["period_end"]) == end
+        ]
 
     def requirement_items(self, metric: str, start: date, end: date) -> list[Mapping[str, Any]]:
         """The item rows of a document requirement's metric (metrics.md §7.4); [] for other metrics."""

@@ -48,6 +48,8 @@ areas:
          parameters: {bands: [[0, 1.0], [30, 0.5]]}, evidence: document}
       - {code: "1.5", name: Chức năng, max_points: 2, metric: qlvb.functions_regulation_on_time, rule: binary,
          fallback: manual, evidence: document}
+      - {code: "1.6", name: Kiểm tra, max_points: 1, metric: qlvb.inspection_coverage, rule: step,
+         parameters: {bands: [[0.20, 1]]}, when_no_cases: not_applicable, evidence: document}
 """
 
 
@@ -167,6 +169,37 @@ def test_all_pending_is_not_applicable_and_unverifiable_is_missing_until_a_manua
         entry.evidence,
     )
     assert manual["note"].endswith("Không kiểm chứng được: dữ liệu QLVB từ 01/07/2025")
+
+
+def test_inspection_coverage_cites_each_inspected_divisions_earliest_document_once(tmp_path):
+    """§7.7: two divisions named by one notice (cited once), a third by a later one; 3 of 10 divisions."""
+
+    def division(code, number, day, inspected=True):
+        return {
+            "metric_code": "qlvb.inspection_coverage",
+            "agency_code": A.code,
+            "period_start": START,
+            "period_end": END,
+            "document_key": f"{A.code}|di|{number}" if inspected else None,
+            "code_number": number,
+            "code_notation": "TB-SYT",
+            "promulgation_date": day,
+            "subject": f"Thông báo kiểm tra CCHC {number}",
+            "in_numerator": inspected,
+        }
+
+    documents = [
+        division("01", "40", date(2026, 5, 4)),
+        division("02", "40", date(2026, 5, 4)),
+        division("03", "7", date(2026, 2, 1)),
+        division("04", None, None, inspected=False),
+    ]
+    leaf = _leaf(_score(tmp_path, documents, qlvb__inspection_coverage=(3, 10, Decimal("0.3000"))), "1.6")
+
+    assert (leaf["status"], leaf["score"]) == ("computed", Decimal("1.00"))
+    assert leaf["evidence"] == (
+        "7/TB-SYT; 01/02/2026; Thông báo kiểm tra CCHC 7 | 40/TB-SYT; 04/05/2026; Thông báo kiểm tra CCHC 40"
+    )
 
 
 def test_two_catalogues_declaring_one_requirement_differently_fail_naming_both(tmp_path):
