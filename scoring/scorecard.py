@@ -150,6 +150,11 @@ def _drilldown_evidence(metric: str, reading: rules.MetricReading) -> str:
     return f"{drilldown_view(metric)} (tử số {reading.numerator}, mẫu số {reading.denominator})"
 
 
+def _is_item(row: Mapping[str, Any]) -> bool:
+    """An item row of a document requirement (with its status), not a row of a document drill-down."""
+    return "status" in row
+
+
 def _earliest_document(
     documents: Sequence[Mapping[str, Any]], metric: str, start: date, end: date
 ) -> Mapping[str, Any] | None:
@@ -157,6 +162,7 @@ def _earliest_document(
         row
         for row in documents
         if row.get("metric_code", metric) == metric
+        and not _is_item(row)
         and _as_date(row["period_start"]) == start
         and _as_date(row["period_end"]) == end
         and bool(row["in_numerator"])
@@ -333,7 +339,7 @@ class _Builder:
             row
             for row in self.documents
             if row.get("metric_code") == metric
-            and "status" in row
+            and _is_item(row)
             and _as_date(row["period_start"]) == start
             and _as_date(row["period_end"]) == end
         ]

@@ -50,6 +50,8 @@ areas:
          fallback: manual, evidence: document}
       - {code: "1.6", name: Kiểm tra, max_points: 1, metric: qlvb.inspection_coverage, rule: step,
          parameters: {bands: [[0.20, 1]]}, when_no_cases: not_applicable, evidence: document}
+      - {code: "1.7", name: Kế hoạch, max_points: 1, metric: qlvb.plan_on_time, rule: binary,
+         evidence: document}
 """
 
 
@@ -199,6 +201,31 @@ def test_inspection_coverage_cites_each_inspected_divisions_earliest_document_on
     assert (leaf["status"], leaf["score"]) == ("computed", Decimal("1.00"))
     assert leaf["evidence"] == (
         "7/TB-SYT; 01/02/2026; Thông báo kiểm tra CCHC 7 | 40/TB-SYT; 04/05/2026; Thông báo kiểm tra CCHC 40"
+    )
+
+
+def test_the_plan_keeps_its_section_2_evidence_and_is_explained_from_its_item(tmp_path):
+    """qlvb.plan_on_time: its drill-down's candidates give the evidence (§2), its item the text (§10.4)."""
+    candidate = {
+        "metric_code": "qlvb.plan_on_time",
+        "agency_code": A.code,
+        "period_start": START,
+        "period_end": END,
+        "document_key": f"{A.code}|di|3",
+        "code_number": "3",
+        "code_notation": "KH-SYT",
+        "promulgation_date": date(2025, 12, 20),
+        "subject": "Kế hoạch cải cách hành chính năm 2026",
+        "in_numerator": True,
+    }
+    item = _item("qlvb.plan_on_time", 1, "Kế hoạch CCHC năm 2026", "on_time", date(2025, 12, 31),
+                 date(2025, 12, 20), "3", requirement_name="Kế hoạch CCHC năm")  # fmt: skip
+    leaf = _leaf(_score(tmp_path, [candidate, item], qlvb__plan_on_time=(1, 1, Decimal("1.0000"))), "1.7")
+
+    assert leaf["evidence"] == "3/KH-SYT; 20/12/2025; Kế hoạch cải cách hành chính năm 2026"
+    assert leaf["explanation"] == (
+        "Kế hoạch CCHC năm: 1/1 văn bản ban hành đúng hạn; được 1,00/1,00 điểm. "
+        "Kế hoạch CCHC năm 2026: đúng hạn (20/12/2025)."
     )
 
 
