@@ -188,16 +188,21 @@ class _Reader:
             raise self.fail(where, f"{field} must be non-empty text")
         return unicodedata.normalize("NFC", value.strip())
 
-    def item(self, raw: object, where: str, has_type: bool, direction: str) -> Item:
+    def entry(self, raw: object, where: str, kind: str, field: str, keys: set[str]) -> tuple[str, str]:
+        """(its id or code, where it is) of a requirement or an item: a mapping with known keys only."""
         if not isinstance(raw, Mapping):
-            raise self.fail(where, "an item must be a mapping")
-        code = raw.get("code")
-        if not isinstance(code, str) or not _ID.match(code):
-            raise self.fail(where, f"item code must be snake_case, not {code!r}")
-        where = f"{where} item {code}"
-        unknown = sorted(set(raw) - _ITEM_KEYS)
+            raise self.fail(where, f"{'an' if kind == 'item' else 'a'} {kind} must be a mapping")
+        name = raw.get(field)
+        if not isinstance(name, str) or not _ID.match(name):
+            raise self.fail(where, f"{kind} {field} must be snake_case, not {name!r}")
+        where = f"{where} item {name}" if kind == "item" else f"requirement {name}"
+        unknown = sorted(set(raw) - keys)
         if unknown:
             raise self.fail(where, f"unknown field(s) {', '.join(unknown)}")
+        return name, where
+
+    def item(self, raw: object, where: str, has_type: bool, direction: str) -> Item:
+        code, where = self.entry(raw, where, "item", "code", _ITEM_KEYS)
         if "deadline" not in raw:
             raise self.fail(where, "deadline is required (a date expression, or null: none)")
         types = self.codes(where, "types", raw["types"]) if "types" in raw else None
@@ -220,16 +225,9 @@ class _Reader:
         )
 
     def requirement(self, raw: object, index: int) -> Requirement:
-        where = f"document_requirements {index + 1}"
-        if not isinstance(raw, Mapping):
-            raise self.fail(where, "a requirement must be a mapping")
-        requirement_id = raw.get("id")
-        if not isinstance(requirement_id, str) or not _ID.match(requirement_id):
-            raise self.fail(where, f"id must be snake_case, not {requirement_id!r}")
-        where = f"requirement {requirement_id}"
-        unknown = sorted(set(raw) - _REQUIREMENT_KEYS)
-        if unknown:
-            raise self.fail(where, f"unknown field(s) {', '.join(unknown)}")
+        requirement_id, where = self.entry(
+            raw, f"document_requirements {index + 1}", "requirement", "id", _REQUIREMENT_KEYS
+        )
         direction = raw.get("direction", "di")
         if direction not in DIRECTIONS:
             raise self.fail(where, f"direction must be di or den, not {direction!r}")
