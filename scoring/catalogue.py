@@ -390,6 +390,11 @@ class _Reader:
             days = parameters.get("days", rules.CALENDAR_DAYS)
             if days not in _DAYS:
                 raise self.fail(where, f"days must be one of {', '.join(_DAYS)}, not {days!r}")
+            if days == rules.WORKING_DAYS:
+                # Refused at load rather than failing the scoring of every agency later.
+                raise self.fail(
+                    where, "days: working needs the working-day calendar in scoring, not wired yet"
+                )
             return rules.Rule(name, deadline_bands=self.deadline_bands(parameters["bands"], where), days=days)
         if name == rules.LINEAR_CAPPED and "pro_rata" in parameters:
             return rules.Rule(name, pro_rata=self.pro_rata(parameters["pro_rata"], where))

@@ -74,9 +74,7 @@ def empty_denominator(rows: Sequence[Mapping[str, Any]]) -> EmptyOutcome | None:
 
 
 def deadline_score(rows: Sequence[Mapping[str, Any]], rule: rules.Rule, m: Decimal) -> Decimal | None:
-    """§9.2 over the items; calendar days (a `days: working` rule needs the §0 calendar, not wired here)."""
-    if rule.days != rules.CALENDAR_DAYS:
-        raise ValueError("deadline with days: working needs the working-day calendar")
+    """§9.2 over the items, in calendar days (the catalogue refuses `days: working` for now)."""
     decided = [
         rules.DeadlineItem(
             row["status"], (_int(row["days_late"]) or 0) if row["status"] in _DECIDED else None

@@ -304,6 +304,13 @@ PRO_RATA_LEAF = (
         ),
         (
             _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1]], days: working}}"
+            ),
+            "node 1.1: days: working needs the working-day calendar in scoring, not wired yet",
+        ),
+        (
+            _area(
                 "{code: '1.1', name: T, max_points: 1, metric: qlvb.plan_on_time, rule: binary, "
                 "when_no_cases: full}"
             ),
