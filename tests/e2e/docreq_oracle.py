@@ -7,7 +7,8 @@ It shares no code with `etl/`, `warehouse/` or `scoring/` and uses only the stan
   item's status is its best outcome: on_time, else late, else missing; `pre_period` alone (a decision older
   than the first QLVB extraction, which starts on 1 July of the year before) is unverifiable and leaves the
   denominator; decoys never count. `qlvb.<id>_on_time` = on_time / (on_time + late + missing) and
-  `qlvb.<id>_issued` = (on_time + late) / the same, for a year that has ended.
+  `qlvb.<id>_issued` = (on_time + late) / the same, for a year that has ended. Rows of `inspection_coverage`
+  are divisions, on_time when inspected: `qlvb.inspection_coverage` = on_time / rows.
 - `inspection_coverage` re-implements §7.7 over the register entries the simulator serves (`truth`): outgoing,
   neither recalled nor secret, type segment TB or BC, Subject with "kiểm tra" and "cải cách hành chính" or
   "CCHC" on word boundaries, promulgated in Y; k = divisions (don-vi units under the agency, phong-ban or
@@ -26,6 +27,7 @@ from typing import Any
 Row = tuple[int | None, int | None, Decimal | None]
 _RANK = {"on_time": 0, "late": 1, "missing": 2, "pre_period": 3}
 DIVISION_TYPES = frozenset({"phong-ban", "don-vi-truc-thuoc"})
+INSPECTION = "inspection_coverage"
 
 
 def _rate(k: int, n: int) -> Row:
@@ -56,6 +58,10 @@ def requirement_metrics(manifest: Iterable[Mapping[str, Any]]) -> dict[tuple[str
         ]
     out = {}
     for (agency, requirement), (on_time, issued, denominator) in counts.items():
+        if requirement == INSPECTION:
+            # one row per division: on_time when an inspection document names it, else missing (§7.7)
+            out[(agency, "qlvb.inspection_coverage")] = _rate(on_time, denominator)
+            continue
         out[(agency, f"qlvb.{requirement}_on_time")] = _rate(on_time, denominator)
         out[(agency, f"qlvb.{requirement}_issued")] = _rate(issued, denominator)
     return out

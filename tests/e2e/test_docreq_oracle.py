@@ -19,6 +19,10 @@ def docreq_run(request, tmp_path_factory):
     work = tmp_path_factory.mktemp(f"docreq_{request.param}")
     sim = Simulation(scale="small", year=YEAR, seed=0)
     sim.write_manifest(work / "quirk_manifest.jsonl")
+    # metrics.md §12's ground truth, beside the quirk manifest (written by the simulator of issue 12)
+    write_ground_truth = getattr(sim, "write_ground_truth", None)
+    if write_ground_truth is not None:
+        write_ground_truth(work)
     sim.write_files(work / "hr", work / "edxml")
     with warehouse_for(request.param, work) as url, environment(PARINDEX_CATALOGUE="template-so@2026.2"):
         outcome = run_against(sim, url, work)
