@@ -30,7 +30,6 @@ DOCUMENT_COLUMNS = (
     "agency_code",
     "period_start",
     "period_end",
-    "document_key",
     "code_number",
     "code_notation",
     "promulgation_date",

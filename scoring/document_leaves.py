@@ -85,13 +85,14 @@ def deadline_score(rows: Sequence[Mapping[str, Any]], rule: rules.Rule, m: Decim
 
 
 def cite(rows: Sequence[Mapping[str, Any]]) -> str | None:
-    """Documents as evidence, each once, in candidate order (PromulgationDate, CodeNumber, key)."""
-    documents = {row["document_key"]: row for row in rows if row["document_key"] is not None}
-    ranked = sorted(
-        documents.values(),
-        key=lambda r: (_day(r["promulgation_date"]), str(r["code_number"]), r["document_key"]),
-    )
-    return EVIDENCE_SEPARATOR.join(format_document(r) for r in ranked) or None
+    """Documents as evidence, each once, in candidate order (PromulgationDate, CodeNumber); a document is
+    its number, notation and date, which is all a drill-down row of §2 or §7.7 carries."""
+    documents = {
+        (_day(row["promulgation_date"]), str(row["code_number"]), row["code_notation"]): row
+        for row in rows
+        if _day(row["promulgation_date"]) is not None
+    }
+    return EVIDENCE_SEPARATOR.join(format_document(documents[key]) for key in sorted(documents)) or None
 
 
 def evidence(rows: Sequence[Mapping[str, Any]]) -> str | None:
