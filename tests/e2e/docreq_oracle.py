@@ -6,9 +6,10 @@ It shares no code with `etl/`, `warehouse/` or `scoring/` and uses only the stan
   `{"agency", "requirement", "item", "outcome", "document_id"}` per generated item outcome or decoy). An
   item's status is its best outcome: on_time, else late, else missing; `pre_period` alone (a decision older
   than the first QLVB extraction, which starts on 1 July of the year before) is unverifiable and leaves the
-  denominator; decoys never count. `qlvb.<id>_on_time` = on_time / (on_time + late + missing) and
-  `qlvb.<id>_issued` = (on_time + late) / the same, for a year that has ended. Rows of `inspection_coverage`
-  are divisions, on_time when inspected: `qlvb.inspection_coverage` = on_time / rows.
+  denominator, and so is `missing` for an item without a lower bound (§13.2); decoys never count.
+  `qlvb.<id>_on_time` = on_time / (on_time + late + missing) and `qlvb.<id>_issued` = (on_time + late) / the
+  same, for a year that has ended. Rows of `inspection_coverage` are divisions, on_time when inspected:
+  `qlvb.inspection_coverage` = on_time / rows.
 - `inspection_coverage` re-implements §7.7 over the register entries the simulator serves (`truth`): outgoing,
   neither recalled nor secret, type segment TB or BC, Subject with "kiểm tra" and "cải cách hành chính" or
   "CCHC" on word boundaries, promulgated in Y; k = divisions (don-vi units under the agency, phong-ban or
@@ -28,6 +29,9 @@ Row = tuple[int | None, int | None, Decimal | None]
 _RANK = {"on_time": 0, "late": 1, "missing": 2, "pre_period": 3}
 DIVISION_TYPES = frozenset({"phong-ban", "don-vi-truc-thuoc"})
 INSPECTION = "inspection_coverage"
+# §7.5's requirements whose items have no lower bound (`after: null`) and check coverage: by §13.2 such a
+# window starts before C, so an item without a document is unverifiable rather than missing.
+UNBOUNDED = frozenset({"functions_regulation"})
 
 
 def _rate(k: int, n: int) -> Row:
@@ -45,8 +49,11 @@ def requirement_metrics(manifest: Iterable[Mapping[str, Any]]) -> dict[tuple[str
         if entry["outcome"] == "decoy":
             continue
         key = (entry["agency"], entry["requirement"], entry["item"])
-        if key not in best or _RANK[entry["outcome"]] < _RANK[best[key]]:
-            best[key] = entry["outcome"]
+        outcome = entry["outcome"]
+        if outcome == "missing" and entry["requirement"] in UNBOUNDED:
+            outcome = "pre_period"  # unverifiable, as a decision older than the data
+        if key not in best or _RANK[outcome] < _RANK[best[key]]:
+            best[key] = outcome
     counts: dict[tuple[str, str], list[int]] = {}
     for (agency, requirement, _), outcome in best.items():
         on_time, issued, denominator = counts.setdefault((agency, requirement), [0, 0, 0])
