@@ -156,16 +156,28 @@ def _documents(conn: sa.Connection) -> tuple[list[_Document], set[tuple[str, str
     result = conn.execute(
         sa.text(
             "SELECT d.document_key, d.agency_code, d.direction, d.document_id, d.code_notation, d.type_name,"
-            " d.from_agency_code, s.subject, s.to_agency_codes, s.replaced_document_ids"
+            " d.from_agency_code, d.is_secret, s.subject, s.to_agency_codes, s.replaced_document_ids"
             " FROM marts.fct_document AS d JOIN staging.stg_qlvb__document AS s ON s._key = d.document_key"
             " WHERE NOT d.is_recalled"
         )
     )
     documents, replaced = [], set()
-    for key, agency, direction, document_id, notation, type_name, sender, subject, to, replaces in result:
+    for (
+        key,
+        agency,
+        direction,
+        document_id,
+        notation,
+        type_name,
+        sender,
+        secret,
+        subject,
+        to,
+        replaces,
+    ) in result:
         for replaced_id in json.loads(replaces or "[]"):
             replaced.add((agency, direction, replaced_id))
-        if subject is None:  # secret entries carry no Subject and are excluded (rule 2)
+        if secret or subject is None:  # rule 2; a secret entry carries no Subject anyway
             continue
         receivers = tuple(code for code in json.loads(to or "[]") if code)
         documents.append(
@@ -191,10 +203,6 @@ def _matches(item: dict, document: _Document, replaced: set[tuple[str, str, str]
     return not (in_force_needed and (document.agency, document.direction, document.document_id) in replaced)
 
 
-def _secret_keys(conn: sa.Connection) -> set[str]:
-    return set(conn.execute(sa.text("SELECT document_key FROM marts.fct_document WHERE is_secret")).scalars())
-
-
 def refresh_matches(conn: sa.Connection, year: int) -> None:
     """Rewrite the year's `staging.docreq_match` from its items and the register entries."""
     items = [
@@ -209,11 +217,8 @@ def refresh_matches(conn: sa.Connection, year: int) -> None:
         )
     ]
     documents, replaced = _documents(conn)
-    secret = _secret_keys(conn)
     rows = []
     for document in documents:
-        if document.key in secret:
-            continue
         for item in items:
             if not _matches(item, document, replaced):
                 continue
