@@ -883,3 +883,6 @@ CASES += ECABINET_CASES
 CASES += HR_CASES
 CASES += QLVB_CASES
 CASES += DVC_PORTAL_CASES
+from tests.quality_checks.docreq_cases import DOCREQ_CASES  # noqa: E402
+
+CASES += DOCREQ_CASES

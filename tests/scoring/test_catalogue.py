@@ -270,10 +270,45 @@ PRO_RATA_LEAF = (
         ),
         (
             _area(
-                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "{code: '1.1', name: T, max_points: 2, metric: dvc.on_time_rate, rule: deadline, "
                 "parameters: {bands: [[0, 1], [30, 0.5]]}}"
             ),
-            "node 1.1: rule deadline cannot be used yet",
+            "node 1.1: rule deadline reads the items of a qlvb.<id>_on_time metric, not dvc.on_time_rate",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1], [30, 0.5], [20, 0.2]]}}"
+            ),
+            "node 1.1: bands out of order: 20 days of band 3 not after 30",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 0.5], [30, 1]]}}"
+            ),
+            "node 1.1: bands out of order: share 1 of band 2 must be > 0 and ≤ the band before",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[5, 1]]}}"
+            ),
+            "node 1.1: band 1 must start at 0 days late, not 5",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1]], days: weekdays}}"
+            ),
+            "node 1.1: days must be one of calendar, working, not 'weekdays'",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1]], days: working}}"
+            ),
+            "node 1.1: days: working needs the working-day calendar in scoring, not wired yet",
         ),
         (
             _area(
