@@ -80,7 +80,7 @@ def build_world(scale: str, year: int, seed: int, quirk_rates: dict[str, float] 
     def stream(name: str) -> np.random.Generator:
         return np.random.default_rng([seed, STREAMS[name]])
 
-    agencies = build_agencies(scale, datetime(year - 1, 12, 1))
+    agencies = build_agencies(scale, datetime(year - 1, 12, 1), seed)
     districts = [a for a in agencies if a.unit_type == "quan-huyen"]
     districts_end = to_seconds(config["district_valid_to"]) if districts else None
     calendar = HolidayCalendar(range(year - 1, year + 2))

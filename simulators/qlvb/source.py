@@ -9,6 +9,7 @@ from simulators.dvc.world import Entity
 from simulators.qlvb.documents import COLUMN, Registers, generate_registers
 from simulators.qlvb.drop import EdxmlDrop
 from simulators.qlvb.records import SPEC, DocumentRenderer
+from simulators.qlvb.requirements import plan_required
 from simulators.sources import JsonSource
 from simulators.workdays import HolidayCalendar
 
@@ -25,8 +26,9 @@ def build_qlvb(
     seed: int,
     streams: dict[str, np.random.Generator],
 ) -> tuple[JsonSource, DocumentRenderer, EdxmlDrop]:
+    required = plan_required(agencies, year, calendar, streams["requirements"])
     registers = generate_registers(
-        agencies, preset, year, period, calendar, rates, seed, streams["documents"]
+        agencies, preset, year, period, calendar, rates, seed, streams["documents"], required
     )
     office = next(i for i, a in enumerate(agencies) if a.unit_type == "so-ban-nganh")
     renderer = DocumentRenderer(registers, agencies, office)
