@@ -13,6 +13,7 @@ from simulators.configuration import load
 from simulators.dvc.quirks import apply_quirks
 from simulators.dvc.world import Entity, build_world
 from simulators.ecabinet.source import build_ecabinet
+from simulators.hr.departments import units_over_limit
 from simulators.hr.folder import HrFolder
 from simulators.hr.staff import generate_staff
 from simulators.qlvb.requirements import manifest_rows
@@ -233,13 +234,27 @@ class Simulation:
         views = self._documents.views(np.arange(first, first + len(registers.required.documents)))
         return list(manifest_rows(registers.required, [self._documents.document_id(v) for v in views]))
 
+    def hr_manifest(self) -> list[dict]:
+        """Ground truth of metrics.md §8.1 (§12): the units over their default deputy limit in each
+        agency's latest HR export present now, from its clean `CanBo` rows."""
+        latest: dict[str, dict] = {}
+        for export in self.hr_truth():
+            if export["month"] > latest.get(export["agency"], {"month": ""})["month"]:
+                latest[export["agency"]] = export
+        return [
+            row for code, export in sorted(latest.items()) for row in units_over_limit(code, export["CanBo"])
+        ]
+
     def write_ground_truth(self, folder: str | Path) -> dict[str, Path]:
         """Writes `docreq_manifest.jsonl` and `hr_manifest.jsonl` into the folder (beside the quirk
         manifest) and returns their paths."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         paths = {}
-        for name, rows in (("docreq_manifest.jsonl", self.docreq_manifest()),):
+        for name, rows in (
+            ("docreq_manifest.jsonl", self.docreq_manifest()),
+            ("hr_manifest.jsonl", self.hr_manifest()),
+        ):
             paths[name] = folder / name
             paths[name].write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
         return paths
