@@ -44,14 +44,16 @@ def department_seats(
     if len(departments) >= 3:
         offices = [i for i, (_, u) in enumerate(units) if agencies[u].unit_type == "phong-ban"]
         bands = leaders["division_bands"]
-        for (least, _), position in zip(
-            bands, rng.choice(offices, size=len(bands), replace=False), strict=True
-        ):
+        chosen = rng.choice(offices, size=len(bands) + 1, replace=False).tolist()
+        for (least, _), position in zip(bands, chosen, strict=False):
             following = [b for b, _ in bands if b > least]
             staff[position] = rng.integers(max(least, low), (following[0] if following else high + 1))
+        # The deputy too few sits mid-band, and the one too many in a centre (fixed limit), so that the
+        # year's leavers and transfers do not move their limits.
+        below = chosen[-1]
+        staff[below] = (bands[1][0] + bands[2][0] - 1) // 2
         centres = [i for i, (_, u) in enumerate(units) if agencies[u].unit_type == "don-vi-truc-thuoc"]
-        above = int(rng.choice(centres or offices))
-        below = int(rng.choice([i for i in range(len(units)) if i != above]))
+        above = int(rng.choice(centres or [i for i in offices if i not in chosen]))
         offset[above], offset[below] = 1, -1
         over[int(rng.integers(len(departments)))] = True
     seats: dict[int, list[Seat]] = {}

@@ -15,6 +15,8 @@ from simulators.sampling import share_of
 
 SERVING, RETIRED, QUIT, TRANSFERRED = "Đang làm việc", "Nghỉ hưu", "Thôi việc", "Chuyển công tác"
 KINDS = ("Cán bộ", "Công chức", "Viên chức", "Hợp đồng lao động")
+# metrics.md §12: the range of each agency's net change of these kinds over Y.
+CHANGES = {"Công chức": (-0.02, 0.01), "Viên chức": (-0.04, 0.01)}
 
 
 @dataclass
@@ -193,11 +195,15 @@ def generate_staff(
 
     transfers: list[Posting] = []
     renewed = _renewed(postings, holders, rng)
+    cuts, additions = _yearly_changes(postings, people, holders, renewed, rng)
+    for agency, month, kind in additions:
+        hire(agency, month, months[month], None, _seat_for(agencies, agency, kind, config, rng))
+    planned = {**renewed, **cuts}
     for month in range(1, len(months)):
         first, last = months[month], month_end(months[month])
         current = [p for p in postings if p.last_month is None and p.first_month < month]
-        leaving = [p for p in current if rng.random() < 0.005 and id(p) not in renewed]
-        leaving += [p for p in current if renewed.get(id(p)) == month]
+        leaving = [p for p in current if rng.random() < 0.005 and id(p) not in planned]
+        leaving += [p for p in current if planned.get(id(p)) == month]
         if month == len(months) // 2 and not transfers and current:
             # Every period shows at least one transfer, so the rule of §5.9 always has a case.
             leaving.append(current[int(rng.integers(len(current)))])
@@ -208,23 +214,21 @@ def generate_staff(
             posting.last_month, posting.left = month, day
             age = day.year - people[posting.person].born.year
             transfer = rng.random() < 0.4 or (month == len(months) // 2 and not transfers)
-            if transfer and len(holders) > 1 and id(posting) not in renewed:
+            # Leaders retire or quit and are succeeded in their post; only other staff move between agencies.
+            if transfer and len(holders) > 1 and id(posting) not in planned and posting.post is None:
                 posting.leaving = TRANSFERRED
                 others = [h for h in holders if h != posting.agency]
                 target = others[int(rng.integers(len(others)))]
-                division = _division(
-                    _seat_in(agencies, target, people[posting.person].kind, rng), config, rng
-                )
+                division = _seat_for(agencies, target, people[posting.person].kind, config, rng).division
                 postings.append(Posting(posting.person, target, day, month, None, division, posting.position))
                 transfers.append(posting)
             else:
                 posting.leaving = RETIRED if age >= 58 else QUIT
-                if month + 1 < len(months):
-                    # The successor takes the same division and kind; after 1 July of Y a new recruit.
-                    successor = Seat(None, posting.division, people[posting.person].kind)
-                    seat = successor if posting.agency in seats else None
+                if month + 1 < len(months) and id(posting) not in cuts:
+                    # The successor takes the same post, division and kind; after 1 July of Y a new recruit.
+                    successor = Seat(posting.post, posting.division, people[posting.person].kind)
                     new = id(posting) in renewed
-                    hire(posting.agency, month + 1, last + timedelta(days=1), None, seat, new)
+                    hire(posting.agency, month + 1, last + timedelta(days=1), None, successor, new)
     if transfers and rates["Q15"] > 0:
         count = min(len(transfers), int(np.ceil(rates["Q15"] * len(transfers))))
         for position in rng.choice(len(transfers), size=count, replace=False).tolist():
@@ -257,12 +261,39 @@ def _renewed(postings: list[Posting], holders: list[int], rng) -> dict[int, int]
     return renewed
 
 
-def _seat_in(agencies: list[Agency], agency: int, kind: str, rng) -> Seat | None:
-    """A transferred person's seat in a department: one of its divisions; elsewhere none."""
-    divisions = divisions_of(agencies, agencies[agency].code)
-    if not divisions:
-        return None
-    return Seat(None, agencies[divisions[int(rng.integers(len(divisions)))]].name, kind)
+def _yearly_changes(postings, people, holders: list[int], renewed: dict[int, int], rng):
+    """Net change of each agency's công chức (−2 % to +1 %) and viên chức (−4 % to +1 %) from December Y−1
+    to December Y (metrics.md §12), one agency growing in both: leavers without a successor (posting id →
+    month) and additions (agency, month, kind) in the first half of Y."""
+    staff = {
+        (agency, kind): [
+            p for p in postings if p.agency == agency and p.post is None and people[p.person].kind == kind
+        ]
+        for agency in holders
+        for kind in CHANGES
+    }
+    growing = [a for a in holders if staff[(a, "Viên chức")]] or holders
+    grower = growing[int(rng.integers(len(growing)))] if len(holders) >= 3 else None
+    cuts, additions = {}, []
+    for (agency, kind), pool in staff.items():
+        low, high = CHANGES[kind]
+        change = round(rng.uniform(low, high) * len(pool))
+        if agency == grower:
+            change = max(1, change) if pool else 0
+        candidates = [p for p in pool if id(p) not in renewed]
+        for posting in rng.permutation(np.array(candidates, dtype=object))[: max(0, -change)].tolist():
+            cuts[id(posting)] = int(rng.integers(1, 13))
+        additions += [(agency, int(rng.integers(1, 7)), kind) for _ in range(max(0, change))]
+    return cuts, additions
+
+
+def _seat_for(agencies: list[Agency], agency: int, kind: str, config: dict, rng) -> Seat:
+    """A seat for someone joining an agency: in one of its divisions of the agency table, or elsewhere in
+    one of the configured ones."""
+    divisions = [agencies[i].name for i in divisions_of(agencies, agencies[agency].code)] or config[
+        "divisions"
+    ]
+    return Seat(None, divisions[int(rng.integers(len(divisions)))], kind)
 
 
 def _division(seat: Seat | None, config: dict, rng) -> str | None:

@@ -14,6 +14,8 @@ from simulators.sources import JsonSource
 from simulators.workdays import HolidayCalendar
 
 MIXED_CASE_KINDS = (4, 8, 15)  # indices of QyĐ, CTr and TTr in the configured types
+# The quirks json_quirks.plan draws from every record unless given a pool.
+UNIFORM_QUIRKS = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q16")
 
 
 def build_qlvb(
@@ -44,10 +46,15 @@ def build_qlvb(
         source="qlvb",
     )
     kinds = registers.messages.kind[entries.message]
+    # Quirks touch the entries of the simulated period only: the departments' earlier documents (metrics.md
+    # §12: autumn plans, decisions before the period) are outside every default extraction window.
+    in_period = entries.events[:, COLUMN["created"]] >= period[0]
+    pools = {quirk: np.flatnonzero(in_period) for quirk in UNIFORM_QUIRKS}
     eligible = {
         "documents": {
-            "Q4-type": np.flatnonzero(np.isin(kinds, MIXED_CASE_KINDS)),
-            "Q7": np.flatnonzero(entries.incoming),
+            **pools,
+            "Q4-type": np.flatnonzero(np.isin(kinds, MIXED_CASE_KINDS) & in_period),
+            "Q7": np.flatnonzero(entries.incoming & in_period),
         }
     }
     plan = json_quirks.plan(

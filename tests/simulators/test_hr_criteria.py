@@ -143,3 +143,20 @@ def test_ratings_of_the_year(exports):
         over_cap += 5 * civil["HTXSNV"] > civil["HTTNV"]
     assert modes == {"on_time", "late", "unrated"}
     assert undated >= 1 and over_cap == 1 and late_starters >= len(december)
+
+
+def test_yearly_changes_of_civil_servants_and_public_employees(exports):
+    """§12: per agency −2 % to +1 % công chức and −4 % to +1 % viên chức from December Y−1 to December Y,
+    one agency growing; transfers between agencies (§5.9) add a person or two either way."""
+    before, after = exports[min(exports)], exports[max(exports)]
+
+    def count(export: dict, kind: str) -> int:
+        return sum(r["LoaiNhanSu"] == kind for r in serving(export))
+
+    growing = 0
+    for code in before:
+        for kind, (low, high) in {"Công chức": (-0.02, 0.01), "Viên chức": (-0.04, 0.01)}.items():
+            start, end = count(before[code], kind), count(after[code], kind)
+            assert round(low * start) - 3 <= end - start <= round(high * start) + 3, (code, kind)
+        growing += count(after[code], "Viên chức") > count(before[code], "Viên chức")
+    assert growing >= 1
