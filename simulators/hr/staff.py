@@ -202,7 +202,8 @@ def generate_staff(
     for month in range(1, len(months)):
         first, last = months[month], month_end(months[month])
         current = [p for p in postings if p.last_month is None and p.first_month < month]
-        leaving = [p for p in current if rng.random() < 0.005 and id(p) not in planned]
+        # Leaders stay in post through the year: their number is what metrics.md §8.1 checks.
+        leaving = [p for p in current if rng.random() < 0.005 and id(p) not in planned and p.post is None]
         leaving += [p for p in current if planned.get(id(p)) == month]
         if month == len(months) // 2 and not transfers and current:
             # Every period shows at least one transfer, so the rule of §5.9 always has a case.
@@ -224,11 +225,12 @@ def generate_staff(
                 transfers.append(posting)
             else:
                 posting.leaving = RETIRED if age >= 58 else QUIT
-                if month + 1 < len(months) and id(posting) not in cuts:
-                    # The successor takes the same post, division and kind; after 1 July of Y a new recruit.
-                    successor = Seat(posting.post, posting.division, people[posting.person].kind)
-                    new = id(posting) in renewed
-                    hire(posting.agency, month + 1, last + timedelta(days=1), None, successor, new)
+            if month + 1 < len(months) and id(posting) not in cuts:
+                # The successor takes the same post, division and kind (after 1 July of Y a new recruit):
+                # only the planned cuts and additions change an agency's numbers.
+                successor = Seat(posting.post, posting.division, people[posting.person].kind)
+                new = id(posting) in renewed
+                hire(posting.agency, month + 1, last + timedelta(days=1), None, successor, new)
     if transfers and rates["Q15"] > 0:
         count = min(len(transfers), int(np.ceil(rates["Q15"] * len(transfers))))
         for position in rng.choice(len(transfers), size=count, replace=False).tolist():

@@ -93,7 +93,6 @@ class _Config:
         self.index = {a.code: i for i, a in enumerate(agencies)}
         types = load("qlvb")["types"]
         self.kinds = {t["abbr"] or t["name"]: position for position, t in enumerate(types)}
-        self.years = set(calendar.years)
 
     def day(self, expression: str) -> date:
         """`Y-MM-DD`, `Y-1-MM-DD`, `Y+1-MM-DD` or a plain date."""
@@ -105,18 +104,12 @@ class _Config:
         return date.fromisoformat(text)
 
     def working_day_in(self, window: list[str]) -> date:
+        """A working day of the window (before the calendar's years only weekends are known)."""
         first, last = (np.datetime64(self.day(bound)) for bound in window)
         days = np.arange(first, last + 1)
-        return self._pick(days[self._working(days)] if self._working(days).any() else days)
-
-    def _working(self, days: np.ndarray) -> np.ndarray:
-        # Before the calendar's years (pre-period decisions) only weekends are known.
-        inside = np.isin(days.astype("datetime64[Y]").astype(int) + 1970, list(self.years))
-        known = self.calendar.is_working_day(np.where(inside, days, days[-1]))
-        return np.where(inside, known, np.is_busday(days))
-
-    def _pick(self, days: np.ndarray) -> date:
-        return days[int(self.rng.integers(len(days)))].astype(date)
+        working = self.calendar.is_working_day(days)
+        choices = days[working] if working.any() else days
+        return choices[int(self.rng.integers(len(choices)))].astype(date)
 
     def subject(self, options: list[str], **values: str) -> str:
         text = options[int(self.rng.integers(len(options)))].format(Y=self.year, Y1=self.year + 1, **values)
@@ -205,10 +198,9 @@ def _date_of(spec: dict, outcome: str, config: _Config) -> date:
         return calendar.add_working_days(deadline, before).astype(date)
     low, high = timing["days_after"]
     later = deadline + int(config.rng.integers(low, high + 1))
-    # Late, yet within the simulated period: the next working day, at the latest the year's last one.
+    # Late, yet within the simulated period: the first working day from then, at the latest the year's last.
     last = calendar.add_working_days(np.datetime64(date(config.year, 12, 31)), 0)
-    later = min(np.busday_offset(later, 0, roll="forward", busdaycal=calendar._busdays), last)
-    return later.astype(date)
+    return min(calendar.add_working_days(later - 1, 1), last).astype(date)
 
 
 def _another_department(department: int, listed: set[str], config: _Config) -> int:
@@ -228,10 +220,11 @@ def _answer_overlap(config: _Config, planned: RequiredDocuments) -> None:
     specs = {r["id"]: r for r in config.spec["requirements"]}
     deadline = config.day(next(i for i in specs["cchc_reports"]["items"] if i["code"] == "nam")["deadline"])
     assessment_spec = {**specs["self_assessment"], **specs["self_assessment"]["items"][0]}
+    overlapping = {("cchc_reports", "nam"), ("self_assessment", "bc")}
     rows = {
         (r.agency, r.requirement): r
         for r in planned.truth
-        if r.outcome != "decoy" and r.item in ("nam", "bc")
+        if r.outcome != "decoy" and (r.requirement, r.item) in overlapping
     }
     for (agency, requirement), row in rows.items():
         if requirement != "self_assessment" or row.document is None:
