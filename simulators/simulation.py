@@ -237,12 +237,9 @@ class Simulation:
     def hr_manifest(self) -> list[dict]:
         """Ground truth of metrics.md §8.1 (§12): the units over their default deputy limit in each
         agency's latest HR export present now, from its clean `CanBo` rows."""
-        latest: dict[str, dict] = {}
-        for export in self.hr_truth():
-            if export["month"] > latest.get(export["agency"], {"month": ""})["month"]:
-                latest[export["agency"]] = export
+        latest = self._hr.latest(self._as_of)
         return [
-            row for code, export in sorted(latest.items()) for row in units_over_limit(code, export["CanBo"])
+            row for code, sheets in sorted(latest.items()) for row in units_over_limit(code, sheets["CanBo"])
         ]
 
     def write_ground_truth(self, folder: str | Path) -> dict[str, Path]:

@@ -81,10 +81,13 @@ def clear_positions(postings, people, holders: list[int], rng) -> None:
     """`ViTriViecLam` empty for none of the công chức and viên chức in half of the agencies, 1–8 % of them
     in the others (both kinds occur when there are 3 agencies or more)."""
     modes = forced_modes(len(holders), {"complete": 0.5, "gaps": 0.5}, rng)
+    staff: dict[int, list] = {agency: [] for agency in holders}
+    for posting in postings:
+        if people[posting.person].kind in RATED_KINDS[1:]:
+            staff[posting.agency].append(posting)
     for agency, mode in zip(holders, modes, strict=True):
         if mode == "complete":
             continue
-        staff = [p for p in postings if p.agency == agency and people[p.person].kind in RATED_KINDS[1:]]
-        pool = np.array(staff, dtype=object)
+        pool = np.array(staff[agency], dtype=object)
         for posting in share_of(pool, rng.uniform(*EMPTY_POSITION_SHARE), rng).tolist():
             posting.position = None

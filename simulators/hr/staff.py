@@ -256,9 +256,12 @@ def _renewed(postings: list[Posting], holders: list[int], rng) -> dict[int, int]
     """2–5 % of each agency's staff (leaders aside) leave in July–November of Y and are succeeded by new
     recruits, who start service after 1 July and are not rated (metrics.md §8.2, §12): posting id → month."""
     renewed = {}
+    staff: dict[int, list[Posting]] = {agency: [] for agency in holders}
+    for posting in postings:
+        if posting.post is None:
+            staff[posting.agency].append(posting)
     for agency in holders:
-        staff = [p for p in postings if p.agency == agency and p.post is None]
-        for posting in share_of(np.array(staff, dtype=object), rng.uniform(0.02, 0.05), rng).tolist():
+        for posting in share_of(np.array(staff[agency], dtype=object), rng.uniform(0.02, 0.05), rng).tolist():
             renewed[id(posting)] = int(rng.integers(7, 12))
     return renewed
 
@@ -267,13 +270,11 @@ def _yearly_changes(postings, people, holders: list[int], renewed: dict[int, int
     """Net change of each agency's công chức (−2 % to +1 %) and viên chức (−4 % to +1 %) from December Y−1
     to December Y (metrics.md §12), one agency growing in both: leavers without a successor (posting id →
     month) and additions (agency, month, kind) in the first half of Y."""
-    staff = {
-        (agency, kind): [
-            p for p in postings if p.agency == agency and p.post is None and people[p.person].kind == kind
-        ]
-        for agency in holders
-        for kind in CHANGES
-    }
+    staff: dict[tuple[int, str], list[Posting]] = {(a, kind): [] for a in holders for kind in CHANGES}
+    for posting in postings:
+        key = (posting.agency, people[posting.person].kind)
+        if posting.post is None and key in staff:
+            staff[key].append(posting)
     growing = [a for a in holders if staff[(a, "Viên chức")]] or holders
     grower = growing[int(rng.integers(len(growing)))] if len(holders) >= 3 else None
     cuts, additions = {}, []
