@@ -65,13 +65,6 @@ _HANDLING_TYPE = pa.list_(
 )
 
 
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    text = value if isinstance(value, str) else convert.as_text(value)
-    return text or None
-
-
 class _Builder:
     """Field constructors bound to one context's mappings and agency table."""
 
@@ -109,7 +102,7 @@ class _Builder:
         if not isinstance(value, dict):
             raise FieldError("bad_format", value)
         organ_id = value.get("OrganId")
-        if _text(organ_id) is None or not str(organ_id).strip():
+        if convert.scalar_text(organ_id) is None or not str(organ_id).strip():
             raise FieldError("missing_required", value, "OrganId")
         return self.organ_code(organ_id)
 
@@ -117,7 +110,7 @@ class _Builder:
         if not isinstance(value, dict):
             raise FieldError("bad_format", value)
         name = value.get("TypeName")
-        if _text(name) is None or not str(name).strip():
+        if convert.scalar_text(name) is None or not str(name).strip():
             raise FieldError("missing_required", value, "TypeName")
         return convert.enumeration(self.codes["DocumentTypeName"])(name)
 
@@ -146,7 +139,7 @@ class _Builder:
         replaced = self.document_id
 
         def replaced_entry(value: object) -> str:
-            if _text(value) is None or not str(value).strip():
+            if convert.scalar_text(value) is None or not str(value).strip():
                 raise FieldError("missing_required", value)
             return replaced(value)
 
@@ -181,8 +174,8 @@ def natural_key(agency: str, direction: str, document_id: str) -> str:
 def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Callable[[dict], str | None]:
     def key(record: dict) -> str | None:
         agency, document_id, way = (
-            _text(record.get("MaDonViQuanLy")),
-            _text(record.get("DocumentId")),
+            convert.scalar_text(record.get("MaDonViQuanLy")),
+            convert.scalar_text(record.get("DocumentId")),
             direction(record),
         )
         if agency is None or document_id is None or way is None:
@@ -194,7 +187,7 @@ def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Calla
 
 
 def _api_direction(record: dict) -> str | None:
-    return _text(record.get("direction"))
+    return convert.scalar_text(record.get("direction"))
 
 
 def document_spec(context: QlvbContext) -> EntitySpec:
