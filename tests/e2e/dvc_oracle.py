@@ -99,7 +99,7 @@ def dvc_metrics(
     """Every DVC metric for every assessed agency active in P (default P: the calendar year `year`)."""
     period = Period.of(period_start or date(year, 1, 1), period_end or date(year, 12, 31), as_of)
     agency_records = _latest(agencies, "MaDinhDanh")
-    aliases = _agency_aliases(agency_records)
+    aliases = agency_aliases(agency_records)
     calendar = WorkCalendar.from_records(holidays)
 
     excluded = {_ident(code) for code in excluded_dossiers}
@@ -122,7 +122,7 @@ def dvc_metrics(
         feedback_by_agency.setdefault(_agency(record.get("MaDonVi"), aliases), []).append(record)
 
     results: dict[tuple[str, str], Row] = {}
-    for agency in _assessed_agencies(agency_records, period):
+    for agency in assessed_agencies(agency_records, period.start, period.end):
         own_dossiers = by_agency.get(agency, [])
         own_feedback = feedback_by_agency.get(agency, [])
         if own_dossiers or own_feedback:
@@ -354,7 +354,9 @@ def _dissatisfied(ratings: Iterable[Record], feedback: Iterable[Record]) -> set[
     return rated | named
 
 
-def _assessed_agencies(agencies: Iterable[Record], period: Period) -> list[str]:
+def assessed_agencies(agencies: Iterable[Record], start: datetime, end: datetime) -> list[str]:
+    """The assessed agencies of the agency table (`don-vi`, sources.md §2.5) active in [start, end): the
+    other sources' oracles read the table through this too."""
     active = []
     for record in agencies:
         unit_type = _text(record.get("LoaiDonVi")).casefold()
@@ -362,14 +364,15 @@ def _assessed_agencies(agencies: Iterable[Record], period: Period) -> list[str]:
         valid_to = _datetime(record.get("NgayHetHieuLuc"))
         if (
             unit_type in ASSESSED_UNIT_TYPES
-            and (valid_from is None or valid_from < period.end)
-            and (valid_to is None or valid_to >= period.start)
+            and (valid_from is None or valid_from < end)
+            and (valid_to is None or valid_to >= start)
         ):
             active.append(_ident(record.get("MaDinhDanh")))
     return sorted(active)
 
 
-def _agency_aliases(agencies: Iterable[Record]) -> dict[str, str]:
+def agency_aliases(agencies: Iterable[Record]) -> dict[str, str]:
+    """Each agency's code and old code (`MaDinhDanhCu`) to its code."""
     aliases = {}
     for record in agencies:
         code = _ident(record.get("MaDinhDanh"))

@@ -4,7 +4,8 @@ records.
 It shares no code with `etl/` or `warehouse/` and uses only the standard library, so a mistake in the
 pipeline is not mirrored here. Input records carry the field names and wire formats of sources.md §4 (what
 the simulator's `sim.truth(entity)` returns): ISO date-times with an offset (none means +07:00, `Z` is
-UTC), `yyyy-MM-dd` dates, `null` or `""` for absent values. Agencies are DVC `don-vi` records (§2.5).
+UTC), `yyyy-MM-dd` dates, `null` or `""` for absent values. Agencies are DVC `don-vi` records (§2.5),
+read as the DVC oracle reads them.
 
 Interpretations, where metrics.md leaves a choice:
 - A record served in several versions counts once, in its latest `thoiGianCapNhat`.
@@ -31,11 +32,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tests.e2e.dvc_oracle import agency_aliases, assessed_agencies
+
 Record = Mapping[str, Any]
 Row = tuple[int | None, int | None, Decimal | None]
 
 ECABINET_METRICS = ("ecabinet.paperless_rate", "ecabinet.poll_response_rate", "ecabinet.task_on_time_rate")
-ASSESSED_UNIT_TYPES = frozenset({"so-ban-nganh", "xa-phuong", "cnvpdk", "quan-huyen"})
 LOCAL = timezone(timedelta(hours=7))
 CANCELLED = "đã hủy"
 NO_ANSWER = "chưa trả lời"
@@ -55,7 +57,7 @@ def ecabinet_metrics(
     """Every E-CABINET metric of every assessed agency; `excluded` maps an entity to its quarantined keys."""
     excluded = excluded or {}
     agencies = list(agencies)
-    aliases = _agency_aliases(agencies)
+    aliases = agency_aliases(agencies)
     start = datetime(year, 1, 1)
     end = min(datetime(year + 1, 1, 1), as_of)
 
@@ -87,7 +89,7 @@ def ecabinet_metrics(
     responses = _rate(answered, len(asked))
 
     out: dict[tuple[str, str], Row] = {}
-    for agency in _assessed_agencies(agencies, start, end):
+    for agency in assessed_agencies(agencies, start, end):
         if agency not in with_data:
             for metric in ECABINET_METRICS:
                 out[(agency, metric)] = (None, None, None)
@@ -146,30 +148,6 @@ def _task_on_time(task: Record) -> bool:
     return done is not None and due is not None and done <= due
 
 
-def _assessed_agencies(agencies: Iterable[Record], start: datetime, end: datetime) -> list[str]:
-    active = []
-    for record in agencies:
-        valid_from = _dvc_datetime(record.get("NgayHieuLuc"))
-        valid_to = _dvc_datetime(record.get("NgayHetHieuLuc"))
-        if (
-            _text(record.get("LoaiDonVi")).casefold() in ASSESSED_UNIT_TYPES
-            and (valid_from is None or valid_from < end)
-            and (valid_to is None or valid_to >= start)
-        ):
-            active.append(_ident(record.get("MaDinhDanh")))
-    return sorted(active)
-
-
-def _agency_aliases(agencies: Iterable[Record]) -> dict[str, str]:
-    aliases = {}
-    for record in agencies:
-        code = _ident(record.get("MaDinhDanh"))
-        aliases[code] = code
-        if _ident(record.get("MaDinhDanhCu")):
-            aliases[_ident(record.get("MaDinhDanhCu"))] = code
-    return aliases
-
-
 def _latest(records: Iterable[Record]) -> list[Record]:
     chosen: dict[str, tuple[datetime, Record]] = {}
     for record in records:
@@ -213,13 +191,6 @@ def _datetime(value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed
     return parsed.astimezone(LOCAL).replace(tzinfo=None)
-
-
-def _dvc_datetime(value: Any) -> datetime | None:
-    text = _text(value)
-    if not text or text == "00010101000000":
-        return None
-    return datetime.strptime(text, "%Y%m%d%H%M%S")
 
 
 def _date(value: Any) -> date | None:
