@@ -25,14 +25,13 @@ denominator is 0.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tests.e2e.dvc_oracle import agency_aliases, assessed_agencies
+from tests.e2e.dvc_oracle import agency_aliases, assessed_agencies, plain_ident, plain_text
 
 Record = Mapping[str, Any]
 Row = tuple[int | None, int | None, Decimal | None]
@@ -62,7 +61,7 @@ def ecabinet_metrics(
     end = min(datetime(year + 1, 1, 1), as_of)
 
     def kept(records: Iterable[Record], entity: str) -> list[Record]:
-        return [r for r in _latest(records) if _ident(r.get("ma")) not in excluded.get(entity, set())]
+        return [r for r in _latest(records) if plain_ident(r.get("ma")) not in excluded.get(entity, set())]
 
     meetings, polls, tasks = (
         kept(meetings, "cuoc-hop"),
@@ -70,7 +69,7 @@ def ecabinet_metrics(
         kept(tasks, "nhiem-vu"),
     )
     owner = aliases.get(owner, owner)
-    task_agency = {_ident(t["ma"]): aliases.get(_ident(t.get("maDonViChuTri")), "") for t in tasks}
+    task_agency = {plain_ident(t["ma"]): aliases.get(plain_ident(t.get("maDonViChuTri")), "") for t in tasks}
     with_data = {owner} | set(task_agency.values())
 
     held = [
@@ -94,7 +93,7 @@ def ecabinet_metrics(
             for metric in ECABINET_METRICS:
                 out[(agency, metric)] = (None, None, None)
             continue
-        own = [t for t in tasks if task_agency[_ident(t["ma"])] == agency]
+        own = [t for t in tasks if task_agency[plain_ident(t["ma"])] == agency]
         counted = [t for t in own if _task_counts(t, year, end)]
         on_time = sum(_task_on_time(t) for t in counted)
         out[(agency, "ecabinet.paperless_rate")] = paperless if agency == owner else _rate(0, 0)
@@ -151,7 +150,7 @@ def _task_on_time(task: Record) -> bool:
 def _latest(records: Iterable[Record]) -> list[Record]:
     chosen: dict[str, tuple[datetime, Record]] = {}
     for record in records:
-        key, version = _ident(record.get("ma")), _datetime(record.get("thoiGianCapNhat")) or datetime.min
+        key, version = plain_ident(record.get("ma")), _datetime(record.get("thoiGianCapNhat")) or datetime.min
         if key not in chosen or version >= chosen[key][0]:
             chosen[key] = (version, record)
     return [record for _, record in chosen.values()]
@@ -168,23 +167,13 @@ def _rate(numerator: int, denominator: int) -> Row:
     return numerator, denominator, Decimal(math.floor(scaled + Fraction(1, 2))).scaleb(-4)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").split())
-
-
-def _ident(value: Any) -> str:
-    return unicodedata.normalize("NFC", "" if value is None else str(value)).strip()
-
-
 def _same(record: Record, field: str, canonical: str) -> bool:
-    return _text(record.get(field)).casefold() == canonical.casefold()
+    return plain_text(record.get(field)).casefold() == canonical.casefold()
 
 
 def _datetime(value: Any) -> datetime | None:
     """ISO 8601 to naive local time: no offset means +07:00, `Z` and other offsets are converted."""
-    text = _text(value)
+    text = plain_text(value)
     if not text:
         return None
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -194,5 +183,5 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def _date(value: Any) -> date | None:
-    text = _text(value)
+    text = plain_text(value)
     return date.fromisoformat(text) if text else None
