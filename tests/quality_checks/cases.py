@@ -13,6 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 TS = "datetime64[us]"
+# The expectation types the breaks name, short so that a break fits on a line.
+NN = "ExpectColumnValuesToNotBeNull"
+NULL = "ExpectColumnValuesToBeNull"
+IN = "ExpectColumnValuesToBeInSet"
+UNIQUE = "ExpectColumnValuesToBeUnique"
+RE = "ExpectColumnValuesToMatchRegex"
+BETWEEN = "ExpectColumnValuesToBeBetween"
 
 
 @dataclass(frozen=True)
