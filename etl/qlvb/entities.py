@@ -65,6 +65,21 @@ _HANDLING_TYPE = pa.list_(
 )
 
 
+def _blank(value: object) -> bool:
+    """Absent, empty or only white space (§1.6), or not a scalar at all."""
+    return convert.scalar_text(value) is None or not str(value).strip()
+
+
+def _member(value: object, name: str) -> object:
+    """The required member `name` of an object field (`{"OrganId": …}`)."""
+    if not isinstance(value, dict):
+        raise FieldError("bad_format", value)
+    member = value.get(name)
+    if _blank(member):
+        raise FieldError("missing_required", value, name)
+    return member
+
+
 class _Builder:
     """Field constructors bound to one context's mappings and agency table."""
 
@@ -99,20 +114,10 @@ class _Builder:
         return self.agencies.resolve(code) or code
 
     def organ(self, value: object) -> str:
-        if not isinstance(value, dict):
-            raise FieldError("bad_format", value)
-        organ_id = value.get("OrganId")
-        if convert.scalar_text(organ_id) is None or not str(organ_id).strip():
-            raise FieldError("missing_required", value, "OrganId")
-        return self.organ_code(organ_id)
+        return self.organ_code(_member(value, "OrganId"))
 
     def type_name(self, value: object) -> str:
-        if not isinstance(value, dict):
-            raise FieldError("bad_format", value)
-        name = value.get("TypeName")
-        if convert.scalar_text(name) is None or not str(name).strip():
-            raise FieldError("missing_required", value, "TypeName")
-        return convert.enumeration(self.codes["DocumentTypeName"])(name)
+        return convert.enumeration(self.codes["DocumentTypeName"])(_member(value, "TypeName"))
 
     def common_fields(self) -> tuple[Field, ...]:
         """Header fields shared by API records and edXML packages."""
@@ -139,7 +144,7 @@ class _Builder:
         replaced = self.document_id
 
         def replaced_entry(value: object) -> str:
-            if convert.scalar_text(value) is None or not str(value).strip():
+            if _blank(value):
                 raise FieldError("missing_required", value)
             return replaced(value)
 
