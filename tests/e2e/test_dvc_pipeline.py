@@ -23,11 +23,6 @@ YEAR = 2025
 QUARANTINING_QUIRKS = {"Q6": "date_order", "Q7": "unknown_code", "Q12": "orphan_reference"}
 
 
-@pytest.fixture(scope="module")
-def sim() -> Simulation:
-    return Simulation(scale="small", year=YEAR, seed=0)
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def clean_run(request, sim, tmp_path_factory):
     """(warehouse URL, work folder) of one fault-free run of the simulated year."""

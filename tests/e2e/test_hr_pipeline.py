@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 from assets.resources import DvcSource, EcabinetSource, QlvbSource
-from simulators import Simulation
 from tests.e2e.hr_oracle import HR_METRICS, _int, hr_metrics_from_exports
 from tests.e2e.metric_values import assert_equals_oracle, metric_values
 from tests.e2e.pipeline import BACKENDS, query, run_against, warehouse_for
@@ -30,11 +29,6 @@ COMPARED = {
     "metric_value": "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
     " WHERE metric_code LIKE 'hr.%'",
 }
-
-
-@pytest.fixture(scope="module")
-def sim() -> Simulation:
-    return Simulation(scale="small", year=YEAR, seed=0)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
