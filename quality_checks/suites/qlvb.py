@@ -9,14 +9,7 @@ from __future__ import annotations
 
 from quality_checks.suite import Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE
-from quality_checks.suites.expect import (
-    identifier,
-    in_set,
-    is_null,
-    not_null,
-    required_in,
-    required_match,
-)
+from quality_checks.suites.expect import identifier, in_set, is_null, not_null, required_in, required_match
 from quality_checks.suites.raw import raw_suite
 
 RAW_TABLES = ("raw.qlvb__documents", "raw.qlvb__edxml")
