@@ -14,6 +14,7 @@ from dagster import (
     multi_asset,
 )
 
+from assets.docreq import declare_document_requirements
 from assets.exports import export_metrics_csv
 from assets.partitions import assessment_years
 from assets.reference import AGENCY_CONFIG_KEY
@@ -109,6 +110,7 @@ def metric_value(
     year = int(context.partition_key)
     # metrics.md §0: in the year in progress, the end of P is the instant the run started.
     as_of = year_period(year, run_started_at(context, settings)).end_at
+    declare_document_requirements(engine, year)
     written = compute_metrics(engine, year, as_of, local_now(engine))
     return MaterializeResult(metadata={"row_count": written, "as_of": as_of.isoformat(sep=" ")})
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from scoring import rules
+from scoring import requirements, rules
 from scoring.catalogue_fields import CatalogueFields, LeafFields, ParentFields, number
 from scoring.metrics import KNOWN_METRICS, is_document_requirement_metric
 
@@ -36,15 +36,12 @@ _RULE_PARAMETERS = {
     rules.LINEAR_CAPPED: {"target", "pro_rata"},
     rules.ALL_OR_NOTHING: set(),
     rules.PROPORTIONAL: set(),
+    rules.DEADLINE: {"bands", "days"},
     rules.MANUAL: set(),
     rules.EXTERNAL: set(),
 }
-_REQUIRED_PARAMETERS = {rules.STEP: {"bands"}}
-# `deadline` reads the item rows of a document requirement (metrics.md §7, §9.2), which the warehouse does
-# not build yet; until it does, a catalogue using it is refused rather than scored without its items.
-_NOT_LOADABLE = {
-    rules.DEADLINE: "it reads the item rows of document requirements (metrics.md §7), not built yet"
-}
+_REQUIRED_PARAMETERS = {rules.STEP: {"bands"}, rules.DEADLINE: {"bands"}}
+_DAYS = (rules.CALENDAR_DAYS, rules.WORKING_DAYS)
 _PRO_RATA_KEYS = {"total", "from", "to"}
 # Fields that bind a leaf to a metric or shape how it is computed: a manual or external leaf takes none.
 _COMPUTATION_FIELDS = ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period", "fallback")
@@ -118,6 +115,8 @@ class Catalogue:
     is_template: bool = False
     legal_basis: str = ""
     requires_data_from: frozenset[str] = frozenset()
+    requirements: tuple[requirements.Requirement, ...] = ()  # document_requirements (metrics.md §7.1)
+    inspection: requirements.InspectionParameters | None = None  # metric_parameters of §7.7, if given
 
     def nodes(self) -> Iterator[Node]:
         """Every node, depth first, in catalogue order."""
@@ -187,6 +186,8 @@ class _Reader:
 
     def __init__(self, path: Path):
         self.path = path
+        # Metric codes of the file's document requirements (metrics.md §7.4), known once they are read.
+        self.declared_metrics: frozenset[str] = frozenset()
 
     def fail(self, where: str, what: str) -> CatalogueError:
         return CatalogueError(f"{self.path}: {where}: {what}")
@@ -263,11 +264,8 @@ class _Reader:
         if maximum <= 0:
             raise self.fail(where, f"max_points must be positive, not {maximum}")
         rule_name = raw["rule"]
-        loadable = [name for name in rules.RULES if name not in _NOT_LOADABLE]
-        if rule_name in _NOT_LOADABLE:
-            raise self.fail(where, f"rule {rule_name} cannot be used yet: {_NOT_LOADABLE[rule_name]}")
-        if rule_name not in loadable:
-            raise self.fail(where, f"unknown rule {rule_name!r} (known: {', '.join(loadable)})")
+        if rule_name not in rules.RULES:
+            raise self.fail(where, f"unknown rule {rule_name!r} (known: {', '.join(rules.RULES)})")
         if rule_name == rules.EXTERNAL and "parameters" in raw:
             raise self.fail(where, "an external leaf takes no parameters")
         rule = self.rule(rule_name, raw.get("parameters") or {}, maximum, where)
@@ -280,6 +278,12 @@ class _Reader:
                     raise self.fail(where, f"{kind} leaf takes no {field}")
         else:
             self.metric_code(where, "metric", metric)
+            if rule_name == rules.DEADLINE and not (
+                is_document_requirement_metric(metric) and metric.endswith("_on_time")
+            ):
+                raise self.fail(
+                    where, f"rule deadline reads the items of a qlvb.<id>_on_time metric, not {metric}"
+                )
             evidence = evidence or "drilldown"
             if evidence not in EVIDENCE_KINDS:
                 raise self.fail(where, f"unknown evidence {evidence!r} (known: {', '.join(EVIDENCE_KINDS)})")
@@ -313,7 +317,7 @@ class _Reader:
         )
 
     def metric_code(self, where: str, field: str, value: object) -> None:
-        if value not in KNOWN_METRICS:
+        if value not in KNOWN_METRICS and value not in self.declared_metrics:
             raise self.fail(where, f"unknown metric {value!r} in {field} (see contracts/metrics.md)")
 
     def rule(self, name: str, parameters: object, maximum: Decimal, where: str) -> rules.Rule:
@@ -338,6 +342,16 @@ class _Reader:
             return rules.Rule(name, zero_is_pass=zero_is_pass)
         if name == rules.STEP:
             return rules.Rule(name, bands=self.bands(parameters["bands"], maximum, where))
+        if name == rules.DEADLINE:
+            days = parameters.get("days", rules.CALENDAR_DAYS)
+            if days not in _DAYS:
+                raise self.fail(where, f"days must be one of {', '.join(_DAYS)}, not {days!r}")
+            if days == rules.WORKING_DAYS:
+                # Refused at load rather than failing the scoring of every agency later.
+                raise self.fail(
+                    where, "days: working needs the working-day calendar in scoring, not wired yet"
+                )
+            return rules.Rule(name, deadline_bands=self.deadline_bands(parameters["bands"], where), days=days)
         if name == rules.LINEAR_CAPPED and "pro_rata" in parameters:
             return rules.Rule(name, pro_rata=self.pro_rata(parameters["pro_rata"], where))
         if name == rules.LINEAR_CAPPED:
@@ -387,6 +401,30 @@ class _Reader:
             bands.append((threshold, points))
         return tuple(bands)
 
+    def deadline_bands(self, raw: object, where: str) -> tuple[tuple[int, Decimal], ...]:
+        """`[[d1, f1], [d2, f2], …]` with d1 = 0 < d2 < … and 1 ≥ f1 ≥ f2 ≥ … > 0 (metrics.md §9.2)."""
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(where, "bands must be a non-empty list of [days late, share of the points]")
+        bands: list[tuple[int, Decimal]] = []
+        for i, band in enumerate(raw, start=1):
+            if not isinstance(band, list) or len(band) != 2:
+                raise self.fail(where, f"band {i} must be [days late, share of the points]")
+            days, share = band[0], self.decimal(where, f"band {i} share", band[1])
+            if isinstance(days, bool) or not isinstance(days, int):
+                raise self.fail(where, f"band {i} days must be a whole number, not {days!r}")
+            if i == 1 and days != 0:
+                raise self.fail(where, f"band 1 must start at 0 days late, not {days}")
+            if bands and not days > bands[-1][0]:
+                raise self.fail(
+                    where, f"bands out of order: {days} days of band {i} not after {bands[-1][0]}"
+                )
+            if not Decimal(0) < share <= (bands[-1][1] if bands else Decimal(1)):
+                raise self.fail(
+                    where, f"bands out of order: share {share} of band {i} must be > 0 and ≤ the band before"
+                )
+            bands.append((days, share))
+        return tuple(bands)
+
     def period(self, raw: object, where: str) -> PeriodSpec | None:
         if raw is None:
             return None
@@ -425,6 +463,24 @@ class _Reader:
 
     def catalogue(self, raw: object) -> Catalogue:
         fields = self.fields(CatalogueFields, raw, "catalogue")
+        try:
+            declared = requirements.parse_requirements(self.path, fields.document_requirements)
+        except requirements.RequirementError as error:
+            raise CatalogueError(str(error)) from None
+        parameters = fields.metric_parameters or {}
+        if not isinstance(parameters, Mapping):
+            raise self.fail("metric_parameters", "must be a mapping of metric codes to parameters")
+        try:
+            inspection = requirements.parse_inspection(
+                self.path, parameters.get(requirements.INSPECTION_COVERAGE)
+            )
+        except requirements.RequirementError as error:
+            raise CatalogueError(str(error)) from None
+        self.declared_metrics = frozenset(
+            code
+            for requirement in declared
+            for code in (requirement.on_time_metric, requirement.issued_metric)
+        )
         areas = tuple(self.node(area, 0, None, i) for i, area in enumerate(fields.areas))
         self.unique(areas, "the root")
         for area in areas:
@@ -438,6 +494,8 @@ class _Reader:
             is_template=bool(fields.template),
             legal_basis=str(fields.legal_basis or ""),
             requires_data_from=frozenset(fields.requires_data_from),
+            requirements=declared,
+            inspection=inspection,
         )
 
 
@@ -486,4 +544,27 @@ def selected_catalogues(setting: str) -> list[Catalogue]:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CatalogueError(f"{CATALOGUE_VARIABLE}: catalogue id(s) {', '.join(duplicates)} given twice")
+    run_requirements(catalogues)
+    run_inspection_parameters(catalogues)
     return catalogues
+
+
+def run_requirements(catalogues: list[Catalogue]) -> tuple[requirements.Requirement, ...]:
+    """The document requirements of a run: global across its catalogues (metrics.md §7.1)."""
+    try:
+        return requirements.merge_requirements([c.requirements for c in catalogues])
+    except requirements.RequirementError as error:
+        raise CatalogueError(str(error)) from None
+
+
+def run_inspection_parameters(catalogues: list[Catalogue]) -> requirements.InspectionParameters | None:
+    """`metric_parameters.qlvb.inspection_coverage` of a run: two catalogues giving it differently fail,
+    naming both files (metrics.md §7.1); None when none gives it."""
+    given = [c for c in catalogues if c.inspection is not None]
+    for other in given[1:]:
+        if other.inspection != given[0].inspection:
+            raise CatalogueError(
+                f"{other.path}: metric_parameters {requirements.INSPECTION_COVERAGE}: declared differently "
+                f"in {given[0].path} and {other.path}"
+            )
+    return given[0].inspection if given else None

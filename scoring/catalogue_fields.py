@@ -91,6 +91,9 @@ class CatalogueFields(_Fields):
     name: Text
     template: Any = False
     legal_basis: Any = None
+    # Read by scoring.requirements, whose messages name the requirement or the metric.
+    document_requirements: Any = None
+    metric_parameters: Any = None
 
     @field_validator("id")
     @classmethod
