@@ -1,42 +1,38 @@
 """E-CABINET extraction assets (sources.md §4): one multi-asset per resource, landing its raw table and
 merging its staging table (polls also their members), from verified `thoiGianCapNhat` windows."""
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-import orjson
 from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
     Failure,
-    MaterializeResult,
-    MetadataValue,
     RetryPolicy,
     multi_asset,
 )
 
-from assets.dvc import assessment_year
 from assets.dvc import table_keys as dvc_table_keys
-from assets.landing import land_batches
+from assets.extraction import (
+    entity_layout,
+    extraction_results,
+    landed_keys,
+    run_settings,
+    skipped,
+    source_context,
+)
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import EcabinetSource, PipelineSettings, WarehouseResource, releases_warehouse
 from etl.agency_codes import AgencyResolver
-from etl.code_mappings import CodeMappings
-from etl.ecabinet.client import EcabinetClient
 from etl.ecabinet.context import EcabinetContext
 from etl.ecabinet.extract import EcabinetExtractor
-from etl.ecabinet.normalise import normalise_records
-from etl.ecabinet.settings import OWNER_VARIABLE, EcabinetSettings, configured_owner
+from etl.ecabinet.settings import OWNER_VARIABLE, configured_owner
+from etl.ecabinet.source import EcabinetEntitySource
 from etl.timeparse import local_now
-from warehouse import cursors, quarantine, reading, reference, schema
 from warehouse import ecabinet as ecabinet_state
-from warehouse.landing import land_batch
 
 SOURCE = "ecabinet"
 GROUP = "ecabinet"
-# Reasons that depend on reference data or configuration: re-evaluated on every run (sources.md §1.10).
-REEVALUATED_REASONS = ("unknown_agency", "unknown_code")
 
 ENTITY_DESCRIPTIONS = {
     "cuoc-hop": (
@@ -56,9 +52,7 @@ ENTITY_UPSTREAM: dict[str, tuple[str, ...]] = {
 
 def table_keys(entity: str) -> list[AssetKey]:
     """Raw, staging, then child table keys of ``entity``."""
-    target = schema.landing_target(SOURCE, entity)
-    tables = [target.raw, target.staging, *target.children.values()]
-    return [AssetKey([table.schema, table.name]) for table in tables]
+    return landed_keys(SOURCE, entity)
 
 
 def owner_agency(source: EcabinetSource, agencies: AgencyResolver) -> str:
@@ -71,38 +65,6 @@ def owner_agency(source: EcabinetSource, agencies: AgencyResolver) -> str:
             "in either code format"
         )
     return canonical
-
-
-def reevaluate_quarantine(engine, entity: str, context: EcabinetContext, batch_id: str, now: datetime) -> int:
-    """Normalise again the records held back for an unknown agency or code; land those that pass and release
-    the quarantine rows whose field no longer fails."""
-    held = quarantine.open_records(engine, SOURCE, entity, REEVALUATED_REASONS)
-    if not held:
-        return 0
-    items = [(row["locator"], orjson.loads(row["record"])) for row in held]
-    batch = normalise_records(entity, items, context)
-    passed = set(batch.rows.column("_key").to_pylist())
-    rejected = batch.quarantine
-    failing = set(
-        zip(rejected.column("record_key").to_pylist(), rejected.column("field").to_pylist(), strict=True)
-    )
-    land_batch(
-        engine,
-        batch_id,
-        now,
-        SOURCE,
-        entity,
-        batch.raw.slice(0, 0),
-        batch.rows,
-        batch.quarantine,
-        batch.children,
-    )
-    released = [
-        row["fingerprint"]
-        for row in held
-        if row["record_key"] in passed and (row["record_key"], row["field"]) not in failing
-    ]
-    return quarantine.release(engine, released, batch_id)
 
 
 def _ecabinet_entity_asset(entity: str):
@@ -155,84 +117,30 @@ def _ecabinet_entity_asset(entity: str):
         settings: PipelineSettings,
     ):
         if not ecabinet.configured:
-            context.log.warning("PARINDEX_ECABINET_URL is not set: the E-CABINET source is skipped")
-            for key in keys:
-                yield MaterializeResult(
-                    asset_key=key, metadata={"skipped": "PARINDEX_ECABINET_URL is not set"}
-                )
+            yield from skipped(context, keys, "PARINDEX_ECABINET_URL", "E-CABINET source")
             return
         engine = warehouse.engine()
-        tz = ZoneInfo(settings.timezone)
-        agencies = AgencyResolver.from_rows(reference.agency_rows(engine), "agency_code", "old_code")
-        owner = owner_agency(ecabinet, agencies)
-        ecabinet_state.store_owner(engine, owner, local_now(tz))
-        ec_context = EcabinetContext(
-            settings.require_pseudonym_key(), agencies, CodeMappings.load(SOURCE), tz
-        )
-        run_tag = context.run.run_id.split("-")[0]
-        released = reevaluate_quarantine(engine, entity, ec_context, f"{run_tag}-{entity}-re", local_now(tz))
-
-        client = EcabinetClient(
-            EcabinetSettings(
-                ecabinet.base_url or "",
-                ecabinet.user or "",
-                ecabinet.password or "",
+        ec_context = source_context(engine, settings, SOURCE, EcabinetContext)
+        owner = owner_agency(ecabinet, ec_context.agencies)
+        ecabinet_state.store_owner(engine, owner, local_now(ec_context.timezone))
+        with ecabinet.client(settings.timezone, owner) as client:
+            source = EcabinetEntitySource(
+                EcabinetExtractor(client, ec_context, detail_workers=ecabinet.detail_workers),
+                entity,
+                timedelta(seconds=ecabinet.lag_s),
                 owner,
-                settings.timezone,
-            ),
-            ecabinet.retry_policy(),
-        )
-        known = ecabinet_state.meetings_with_detail(engine) if entity == "cuoc-hop" else None
-        extractor = EcabinetExtractor(client, ec_context, known, detail_workers=ecabinet.detail_workers)
-        watermark = None if settings.full_refresh else cursors.get_watermark(engine, SOURCE, entity)
-        start = datetime.combine(settings.first_extract_start(assessment_year(context, tz)), time())
-        try:
-            batches = extractor.extract(entity, watermark, start, timedelta(seconds=ecabinet.lag_s))
-            totals = land_batches(engine, batches, SOURCE, entity, run_tag, tz)
-        finally:
-            client.close()
-        if extractor.new_watermark is not None:
-            cursors.set_watermark(engine, SOURCE, entity, extractor.new_watermark)
-        if extractor.missing_details:
-            context.log.warning(
-                f"{len(extractor.missing_details)} meeting(s) kept without their detail after a second 404; "
-                f"fetched again next run: {', '.join(extractor.missing_details)}"
+                lambda: ecabinet_state.meetings_with_detail(engine),
+                lambda: ecabinet_state.tasks_with_unknown_source(engine),
             )
-        unknown_sources = ecabinet_state.tasks_with_unknown_source(engine) if entity == "nhiem-vu" else []
-        if unknown_sources:
-            context.log.warning(
-                f"{len(unknown_sources)} task(s) name a meeting or poll (maNguon) E-CABINET did not serve; "
-                f"loaded anyway: {', '.join(unknown_sources[:20])}"
+            yield from extraction_results(
+                context,
+                engine,
+                source,
+                run_settings(context, settings),
+                keys,
+                entity_layout(raw_key, staging_key),
+                preview_key=staging_key,
             )
-
-        names = [".".join(key.path) for key in keys]
-        counts = reading.table_counts(engine, names)
-        yield MaterializeResult(
-            asset_key=raw_key,
-            metadata={
-                "received_this_run": totals["raw"],
-                "row_count": counts[names[0]],
-                "unknown_fields_records": extractor.drift_counts[entity],
-            },
-        )
-        yield MaterializeResult(
-            asset_key=staging_key,
-            metadata={
-                "row_count": counts[names[1]],
-                "staged_this_run": totals["staged"],
-                "quarantined_this_run": totals["quarantined"],
-                "released_from_quarantine": released,
-                "meetings_without_detail": len(extractor.missing_details),
-                "tasks_with_unknown_source": len(unknown_sources),
-                "owner": owner,
-                "watermark": str(extractor.new_watermark or watermark or ""),
-                "preview": MetadataValue.md(
-                    reading.preview(engine, names[1], ["_key", "_version"]).to_markdown(index=False)
-                ),
-            },
-        )
-        for key, name in zip(child_keys, names[2:], strict=True):
-            yield MaterializeResult(asset_key=key, metadata={"row_count": counts[name]})
 
     return extract_entity
 

@@ -2,44 +2,34 @@
 the transfer rule over every export (assets/automation.py starts a run when a file arrives)."""
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    AssetSpec,
-    MaterializeResult,
-    RetryPolicy,
-    multi_asset,
+from dagster import AssetExecutionContext, AssetKey, RetryPolicy, multi_asset
+
+from assets.extraction import (
+    extraction_results,
+    extraction_spec,
+    run_settings,
+    skipped,
+    source_context,
+    table_key,
 )
-
-from assets.progress import progress
+from assets.landing import EngineFileRegistry
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import HrSource, PipelineSettings, WarehouseResource, releases_warehouse
-from etl.agency_codes import AgencyResolver
-from etl.code_mappings import CodeMappings
 from etl.hr.context import HrContext
 from etl.hr.entities import SOURCE
-from etl.hr.extract import REEVALUATED, FileOutcome, HrExtractor, combine, in_bounded_groups
-from etl.timeparse import local_now
-from warehouse import processed_files, quarantine, reading, reference
+from etl.hr.extract import HrExtractor
+from etl.hr.source import HrExportsSource
+from etl.source import ExtractionReport
 from warehouse.hr_baseline import set_baseline_year
 from warehouse.hr_transfers import refresh_duplicate_persons
-from warehouse.landing import land_batch
 from warehouse.tables_hr import cfg_hr_baseline, raw_hr__nhansu, stg_hr__export
 
 GROUP = "hr"
-TARGET = ("hr", "nhansu")
-QUARANTINE_ENTITIES = ("nhansu", "can-bo", "bien-che", "dao-tao", "ky-luat", "xep-loai")
 
-
-def _key(table) -> AssetKey:
-    return AssetKey([table.schema, table.name])
-
-
-RAW_KEY = _key(raw_hr__nhansu)
-EXPORT_KEY = _key(stg_hr__export)
-BASELINE_KEY = _key(cfg_hr_baseline)
+RAW_KEY = table_key(raw_hr__nhansu)
+EXPORT_KEY = table_key(stg_hr__export)
+BASELINE_KEY = table_key(cfg_hr_baseline)
 DUPLICATES_KEY = AssetKey(["quarantine", "hr_duplicate_persons"])
 CHILD_KEYS = {
     name: AssetKey(["staging", name])
@@ -54,101 +44,32 @@ CHILD_DESCRIPTIONS = {
 }
 
 
-def hr_context(engine, settings: PipelineSettings) -> HrContext:
-    agencies = AgencyResolver.from_rows(reference.agency_rows(engine), "agency_code", "old_code")
-    return HrContext(
-        pseudonym_key=settings.require_pseudonym_key(),
-        agencies=agencies,
-        codes=CodeMappings.load(SOURCE),
-        timezone=ZoneInfo(settings.timezone),
-    )
-
-
-def _held_by_file(engine) -> dict[str, list[dict]]:
-    """Open rows held back for configuration (§1.10), by the file their locator names."""
-    held: dict[str, list[dict]] = {}
-    for entity in QUARANTINE_ENTITIES:
-        for row in quarantine.open_records(engine, SOURCE, entity, REEVALUATED):
-            held.setdefault(str(row["locator"]).split("#", 1)[0], []).append(row)
-    return held
-
-
-def _release_passed(engine, outcome: FileOutcome, held: list[dict], batch_id: str) -> int:
-    """Release the held rows of a file that its new reading no longer rejects."""
-    rejected = outcome.batch.quarantine.select(["record_key", "reason_code"]).to_pylist()
-    still = {(row["record_key"], row["reason_code"]) for row in rejected}
-    passed = [row["fingerprint"] for row in held if (row["record_key"], row["reason_code"]) not in still]
-    return quarantine.release(engine, passed, batch_id) if passed else 0
-
-
-def _file_record(outcome: FileOutcome, batch_id: str) -> dict:
-    file = outcome.file
-    return {
-        "file_name": file.name,
-        "size_bytes": file.size,
-        "modified_at": file.modified_at,
-        "sha256": file.sha256,
-        "status": outcome.status,
-        "reason_code": outcome.reason_code,
-        "batch_id": batch_id,
-    }
-
-
-def load_folder(
-    engine, folder: Path, context: HrContext, run_tag: str, workers: int = 1, full_refresh: bool = False
-) -> dict[str, int]:
-    """Land every file of `folder` not processed before (every file with `full_refresh`), a bounded group of
-    files per batch; record each file's outcome once its group has landed; then apply the transfer rule.
-    `workers` processes read."""
-    extractor = HrExtractor(context, workers=workers)
-    totals = {"files": 0, "raw": 0, "staged": 0, "quarantined": 0, "released": 0, "files_rejected": 0}
-    held = _held_by_file(engine)
-    outcomes = extractor.read_folder(
+def hr_source(engine, folder: Path, context: HrContext, workers: int = 1, full_refresh: bool = False):
+    """The HR folder as a source, read in `workers` processes: its registry of processed files, and the
+    transfer rule applied once every export has landed."""
+    return HrExportsSource(
+        HrExtractor(context, workers=workers),
         folder,
-        processed_files.file_cache(engine, SOURCE),
-        set() if full_refresh else processed_files.done_hashes(engine, SOURCE),
+        EngineFileRegistry(engine, SOURCE),
+        full_refresh,
+        lambda batch_id: refresh_duplicate_persons(engine, batch_id),
     )
-    for number, group in enumerate(in_bounded_groups(outcomes), start=1):
-        batch_id = f"{run_tag}-hr-{number}"
-        batch = combine(group)
-        result = land_batch(
-            engine,
-            batch_id,
-            local_now(context.timezone),
-            SOURCE,
-            batch.entity,
-            batch.raw,
-            batch.rows,
-            batch.quarantine,
-            batch.children,
-        )
-        for outcome in group:
-            totals["released"] += _release_passed(engine, outcome, held.get(outcome.file.name, []), batch_id)
-        processed_files.record_files(engine, SOURCE, [_file_record(outcome, batch_id) for outcome in group])
-        totals["files"] += len(group)
-        totals["files_rejected"] += sum(outcome.reason_code is not None for outcome in group)
-        totals["raw"] += result.raw_rows
-        totals["staged"] += result.staged_rows
-        totals["quarantined"] += result.quarantined_rows
-        progress(f"hr: {totals['files']} files read, {totals['raw']:,} rows received")
-    transfers = refresh_duplicate_persons(engine, f"{run_tag}-hr-transfers")
-    totals["duplicate_persons_quarantined"] = transfers["quarantined"]
-    totals["duplicate_persons_released"] = transfers["released"]
-    totals["footer_rows_ignored"] = extractor.footer_rows
-    totals["lock_files_skipped"] = len(extractor.lock_files)
-    totals["unknown_column_rows"] = extractor.drift_rows
-    return totals
 
 
-def _spec(key: AssetKey, description: str, deps) -> AssetSpec:
-    return AssetSpec(
-        key,
-        group_name=GROUP,
-        description=description,
-        kinds={"python", "sql"},
-        owners=["team:data"],
-        deps=deps,
-    )
+def hr_layout(report: ExtractionReport) -> dict:
+    """Every count of the folder's reading on the raw table."""
+    totals = {
+        "files": report.files,
+        "raw": report.received,
+        "staged": report.staged,
+        "quarantined": report.quarantined,
+        "released": report.released,
+    }
+    return {RAW_KEY: {**totals, **report.details}}
+
+
+def _spec(key: AssetKey, description: str, deps):
+    return extraction_spec(key, GROUP, description, deps)
 
 
 @multi_asset(
@@ -183,26 +104,10 @@ def hr_exports(
 ):
     keys = [RAW_KEY, EXPORT_KEY, *CHILD_KEYS.values(), DUPLICATES_KEY, BASELINE_KEY]
     if not hr.configured:
-        context.log.warning("PARINDEX_HR_DIR is not set: the HR source is skipped")
-        for key in keys:
-            yield MaterializeResult(asset_key=key, metadata={"skipped": "PARINDEX_HR_DIR is not set"})
+        yield from skipped(context, keys, "PARINDEX_HR_DIR", "HR source")
         return
     engine = warehouse.engine()
     set_baseline_year(engine, hr.baseline_year)
-    run_tag = context.run.run_id.split("-")[0]
-    totals = load_folder(
-        engine,
-        Path(hr.folder),
-        hr_context(engine, settings),
-        run_tag,
-        hr.reader_processes,
-        settings.full_refresh,
-    )
-    tables = [".".join(key.path) for key in keys if key.path[0] in ("raw", "staging")]
-    counts = reading.table_counts(engine, tables)
-    for key in keys:
-        table = ".".join(key.path)
-        metadata = {"row_count": counts[table]} if table in counts else {}
-        if key == RAW_KEY:
-            metadata.update(totals)
-        yield MaterializeResult(asset_key=key, metadata=metadata)
+    hr_context = source_context(engine, settings, SOURCE, HrContext)
+    source = hr_source(engine, Path(hr.folder), hr_context, hr.reader_processes, settings.full_refresh)
+    yield from extraction_results(context, engine, source, run_settings(context, settings), keys, hr_layout)

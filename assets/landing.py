@@ -1,43 +1,58 @@
-"""Landing an extraction's batches one by one, with a progress line per batch and the run's totals."""
+"""The warehouse as the extraction workflow sees it (`etl.source.Warehouse`, `etl.folder_source.
+FileRegistry`): plain operations over `warehouse/`, built here so that etl never imports warehouse."""
 
-from collections.abc import Iterable
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
-from assets.progress import progress
 from etl.batch import ExtractBatch
-from etl.timeparse import local_now
+from etl.source import Landed
+from warehouse import cursors, processed_files, quarantine
 from warehouse.landing import land_batch
 
 
-def land_batches(
-    engine,
-    batches: Iterable[ExtractBatch],
-    source: str,
-    entity: str,
-    run_tag: str,
-    tz: ZoneInfo,
-    label: str | None = None,
-) -> dict[str, int]:
-    """Each batch lands in its own transaction (batch id `{run_tag}-{label}-{n}`); returns the rows
-    received, staged and quarantined. `label` names the extraction in batch ids and progress lines, the
-    entity unless given: two extractions of one entity in a run (QLVB's directions) need their own, since
-    landing a batch id again replaces what it landed."""
-    label = label or entity
-    totals = {"raw": 0, "staged": 0, "quarantined": 0}
-    for number, batch in enumerate(batches, start=1):
+class EngineWarehouse:
+    def __init__(self, engine):
+        self.engine = engine
+
+    def land(self, batch_id: str, extracted_at: datetime, batch: ExtractBatch) -> Landed:
         result = land_batch(
-            engine,
-            f"{run_tag}-{label}-{number}",
-            local_now(tz),
-            source,
-            entity,
+            self.engine,
+            batch_id,
+            extracted_at,
+            batch.source,
+            batch.entity,
             batch.raw,
             batch.rows,
             batch.quarantine,
             batch.children,
         )
-        totals["raw"] += result.raw_rows
-        totals["staged"] += result.staged_rows
-        totals["quarantined"] += result.quarantined_rows
-        progress(f"{source} {label}: batch {number}, {totals['raw']:,} records received")
-    return totals
+        return Landed(result.raw_rows, result.staged_rows, result.quarantined_rows)
+
+    def held_records(self, source: str, entity: str, reasons: Iterable[str]) -> list[dict]:
+        return quarantine.open_records(self.engine, source, entity, reasons)
+
+    def release(self, fingerprints: Sequence[str], batch_id: str) -> int:
+        return quarantine.release(self.engine, fingerprints, batch_id)
+
+    def watermark(self, source: str, entity: str) -> datetime | None:
+        return cursors.get_watermark(self.engine, source, entity)
+
+    def set_watermark(self, source: str, entity: str, value: datetime) -> None:
+        cursors.set_watermark(self.engine, source, entity, value)
+
+
+class EngineFileRegistry:
+    """The processed-file registry of one folder source (`source` names it there: "hr", "edxml")."""
+
+    def __init__(self, engine, source: str):
+        self.engine = engine
+        self.source = source
+
+    def file_cache(self) -> Mapping:
+        return processed_files.file_cache(self.engine, self.source)
+
+    def done_hashes(self) -> set[str]:
+        return processed_files.done_hashes(self.engine, self.source)
+
+    def record_files(self, rows: Iterable[Mapping]) -> None:
+        processed_files.record_files(self.engine, self.source, rows)

@@ -9,6 +9,7 @@ import grp
 import inspect
 import math
 import os
+from contextlib import closing
 from datetime import date
 
 from dagster import ConfigurableResource, EnvVar
@@ -16,8 +17,13 @@ from pydantic import PrivateAttr
 from sqlalchemy.engine import Engine
 
 from assets.partitions import DEFAULT_TIMEZONE
+from etl.dvc.client import DvcClient
+from etl.ecabinet.client import EcabinetClient
+from etl.ecabinet.settings import EcabinetSettings
 from etl.http import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
 from etl.http import RetryPolicy as HttpRetryPolicy
+from etl.qlvb.client import QlvbClient, QlvbSettings
+from etl.settings import DvcSettings
 from parindex_facts.defaults import EXPORT_DIR, HR_BASELINE_YEAR, WAREHOUSE_URL, extract_start
 from warehouse.engine import make_engine
 from warehouse.memory import duckdb_memory_limit
@@ -120,6 +126,15 @@ class DvcSource(HttpSource):
     def configured(self) -> bool:
         return bool(self.base_url)
 
+    def client(self, timezone: str) -> closing[DvcClient]:
+        """A client for one step, closed when the step is done with it (`with dvc.client(tz) as client`)."""
+        return closing(
+            DvcClient(
+                DvcSettings(self.base_url, self.client_id or "", self.client_secret or "", timezone),
+                self.retry_policy(),
+            )
+        )
+
 
 class HrSource(ConfigurableResource):
     """The folder of HR Excel exports. Unconfigured (no folder): its assets skip with a warning."""
@@ -153,6 +168,11 @@ class QlvbSource(HttpSource):
     def folder_configured(self) -> bool:
         return bool(self.edxml_dir)
 
+    def client(self, timezone: str) -> closing[QlvbClient]:
+        """A client of the documents API for one step, closed when the step is done with it."""
+        settings = QlvbSettings(self.base_url, self.api_key or "", timezone)
+        return closing(QlvbClient(settings, self.retry_policy()))
+
 
 class EcabinetSource(HttpSource):
     """The paperless-meeting system. Unconfigured (no URL): its assets skip with a warning. `owner` is
@@ -168,6 +188,13 @@ class EcabinetSource(HttpSource):
     @property
     def configured(self) -> bool:
         return bool(self.base_url)
+
+    def client(self, timezone: str, owner: str) -> closing[EcabinetClient]:
+        """A client for one step reading `owner`'s data, closed when the step is done with it."""
+        settings = EcabinetSettings(
+            self.base_url or "", self.user or "", self.password or "", owner, timezone
+        )
+        return closing(EcabinetClient(settings, self.retry_policy()))
 
 
 class MissingConfiguration(Exception):

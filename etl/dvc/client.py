@@ -9,6 +9,7 @@ import orjson
 
 from etl.http import HttpStatusError, JsonHttp, RetryableError, RetryPolicy, describe
 from etl.settings import DvcSettings
+from etl.source import SourceRefused
 
 # A token is renewed when less than this much of its life is left (§2.1).
 TOKEN_MARGIN_S = 30.0
@@ -23,7 +24,7 @@ class DvcError(Exception):
 CREDENTIAL_VARIABLES = "PARINDEX_DVC_CLIENT_ID and PARINDEX_DVC_CLIENT_SECRET"
 
 
-class CredentialsRefused(DvcError):
+class CredentialsRefused(DvcError, SourceRefused):
     """DVC refused the OAuth2 client, or every token issued to it (§2.1): retrying cannot help."""
 
     def __init__(self, what: str, request: str, status: int):

@@ -1,22 +1,16 @@
-"""What HR normalisation needs from the caller: the pseudonym key, the agency table and the code mappings."""
+"""What HR normalisation needs from the caller: the pseudonym key, the agency table and the code mappings,
+and the bounds of the files it opens."""
 
-from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
-from etl.agency_codes import AgencyResolver
-from etl.code_mappings import CodeMappings
+from etl.context import SourceContext
 from etl.hr.workbook import WorkbookLimits
-from etl.timeparse import DEFAULT_TIMEZONE
 
 # Files over this size are not opened (sources.md §1.10: xlsx 50 MB, contract choice).
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class HrContext:
-    pseudonym_key: bytes = field(repr=False)
-    agencies: AgencyResolver
-    codes: CodeMappings
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+class HrContext(SourceContext):
     max_file_bytes: int = MAX_FILE_BYTES
     workbook_limits: WorkbookLimits = WorkbookLimits()

@@ -107,6 +107,7 @@ class HrExtractor:
         self.drift_rows = 0  # rows with unknown columns, this run
         self.footer_rows = 0
         self.lock_files: list[str] = []
+        self.files_to_read: int | None = None  # known once the folder is listed
 
     def read_folder(
         self, folder: Path, cache: Mapping[CacheKey, str], done: Iterable[str]
@@ -120,6 +121,7 @@ class HrExtractor:
                 log.info("HR: Excel lock file %s skipped", file.name)
             elif file.sha256 not in done:
                 files.append(file)
+        self.files_to_read = len(files)
         for outcome in self._read_all(files):
             yield self._noted(self._numbered(outcome))
 

@@ -7,9 +7,8 @@ import os
 import pytest
 
 from assets.automation import WatchedFolder, folders_signature
-from assets.hr import load_folder
-from assets.qlvb import load_edxml_folder
 from tests import hostile_files
+from tests.assets.folder_runs import load_edxml_folder, load_folder
 from tests.assets.test_hr_assets import AGENCIES
 from tests.assets.test_hr_assets import context as hr_context
 from tests.assets.test_qlvb_assets import OFFICE

@@ -1,13 +1,13 @@
-"""The HR extraction as the asset runs it (`assets.hr.load_folder`)."""
+"""The HR extraction as the asset runs it (`tests.assets.folder_runs.load_folder`)."""
 
 import os
 
 import pytest
 
-from assets.hr import load_folder
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.hr.context import HrContext
+from tests.assets.folder_runs import load_folder
 from tests.etl.hr_fixtures import KEY, staff_row, write_export
 from tests.warehouse.conftest import rows
 from warehouse.reference import load_agency_config

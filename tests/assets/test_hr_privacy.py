@@ -1,10 +1,10 @@
 """After an HR load and the marts, no name, ID number, phone or home town of the fixture's people is in any
 text column of any schema, and no column could hold ethnicity, religion or party membership."""
 
-from assets.hr import load_folder
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.hr.context import HrContext
+from tests.assets.folder_runs import load_folder
 from tests.e2e.privacy_scan import clear_text_hits, sensitive_columns
 from tests.etl.hr_fixtures import KEY, STAFF_ROWS, write_export
 from warehouse.hr_baseline import set_baseline_year
