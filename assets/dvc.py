@@ -3,25 +3,18 @@ staging table, plus the orphan re-evaluation that runs once every DVC resource o
 
 from datetime import timedelta
 
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    AssetSpec,
-    MaterializeResult,
-    RetryPolicy,
-    multi_asset,
-)
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
 from assets.extraction import (
+    EXTRACTION_STEP,
     entity_layout,
+    entity_specs,
     extraction_results,
     landed_keys,
-    run_settings,
     run_tag,
     skipped,
     source_context,
 )
-from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import DvcSource, PipelineSettings, WarehouseResource, releases_warehouse
 from etl.dvc.context import DvcContext, ProcedureCodes
 from etl.dvc.extract import DvcExtractor
@@ -68,29 +61,9 @@ def _dvc_entity_asset(entity: str):
     upstream = [table_keys(name)[1] for name in ENTITY_UPSTREAM[entity]]
     name = "dvc_" + entity.replace("-", "_")
 
-    @multi_asset(
-        name=name,
-        specs=[
-            AssetSpec(
-                raw_key,
-                group_name=GROUP,
-                description=f"As landed, append-only. {ENTITY_DESCRIPTIONS[entity]}",
-                kinds={"python", "sql"},
-                owners=["team:data"],
-                deps=[AGENCY_CONFIG_KEY],
-            ),
-            AssetSpec(
-                staging_key,
-                group_name=GROUP,
-                description=f"Typed and cleaned, latest version per key. {ENTITY_DESCRIPTIONS[entity]}",
-                kinds={"sql"},
-                owners=["team:data"],
-                deps=[raw_key, *upstream],
-            ),
-        ],
-        pool="warehouse",
-        retry_policy=RetryPolicy(max_retries=2, delay=10),
-    )
+    specs = entity_specs(SOURCE, entity, GROUP, ENTITY_DESCRIPTIONS[entity], upstream)
+
+    @multi_asset(name=name, specs=specs, **EXTRACTION_STEP)
     @releases_warehouse
     def extract_entity(
         context: AssetExecutionContext,
@@ -105,15 +78,9 @@ def _dvc_entity_asset(entity: str):
         dvc_context = source_context(engine, settings, SOURCE, DvcContext, procedures=procedure_codes(engine))
         with dvc.client(settings.timezone) as client:
             source = DvcEntitySource(DvcExtractor(client, dvc_context), entity, timedelta(seconds=dvc.lag_s))
-            yield from extraction_results(
-                context,
-                engine,
-                source,
-                run_settings(context, settings),
-                (raw_key, staging_key),
-                entity_layout(raw_key, staging_key),
-                preview_key=staging_key,
-            )
+            layout = entity_layout(raw_key, staging_key)
+            keys = (raw_key, staging_key)
+            yield from extraction_results(context, settings, engine, source, keys, layout, staging_key)
 
     return extract_entity
 

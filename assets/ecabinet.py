@@ -3,25 +3,18 @@ merging its staging table (polls also their members), from verified `thoiGianCap
 
 from datetime import timedelta
 
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    AssetSpec,
-    Failure,
-    RetryPolicy,
-    multi_asset,
-)
+from dagster import AssetExecutionContext, AssetKey, Failure, multi_asset
 
 from assets.dvc import table_keys as dvc_table_keys
 from assets.extraction import (
+    EXTRACTION_STEP,
     entity_layout,
+    entity_specs,
     extraction_results,
     landed_keys,
-    run_settings,
     skipped,
     source_context,
 )
-from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import EcabinetSource, PipelineSettings, WarehouseResource, releases_warehouse
 from etl.agency_codes import AgencyResolver
 from etl.ecabinet.context import EcabinetContext
@@ -71,44 +64,11 @@ def _ecabinet_entity_asset(entity: str):
     keys = table_keys(entity)
     raw_key, staging_key, *child_keys = keys
     upstream = [table_keys(name)[1] for name in ENTITY_UPSTREAM[entity]]
-    description = ENTITY_DESCRIPTIONS[entity]
-    specs = [
-        AssetSpec(
-            raw_key,
-            group_name=GROUP,
-            description=f"As landed, append-only. {description}",
-            kinds={"python", "sql"},
-            owners=["team:data"],
-            deps=[AGENCY_CONFIG_KEY],
-        ),
-        AssetSpec(
-            staging_key,
-            group_name=GROUP,
-            description=f"Typed and cleaned, latest version per key. {description}",
-            kinds={"sql"},
-            owners=["team:data"],
-            # Agency codes resolve through the configuration and DVC don-vi.
-            deps=[raw_key, dvc_table_keys("don-vi")[1], *upstream],
-        ),
-        *(
-            AssetSpec(
-                key,
-                group_name=GROUP,
-                description=f"Array entries of {staging_key.to_user_string()}, replaced with their parent.",
-                kinds={"sql"},
-                owners=["team:data"],
-                deps=[staging_key],
-            )
-            for key in child_keys
-        ),
-    ]
+    # Agency codes resolve through the configuration and DVC don-vi.
+    staging_deps = [dvc_table_keys("don-vi")[1], *upstream]
+    specs = entity_specs(SOURCE, entity, GROUP, ENTITY_DESCRIPTIONS[entity], staging_deps)
 
-    @multi_asset(
-        name="ecabinet_" + entity.replace("-", "_"),
-        specs=specs,
-        pool="warehouse",
-        retry_policy=RetryPolicy(max_retries=2, delay=10),
-    )
+    @multi_asset(name="ecabinet_" + entity.replace("-", "_"), specs=specs, **EXTRACTION_STEP)
     @releases_warehouse
     def extract_entity(
         context: AssetExecutionContext,
@@ -132,15 +92,8 @@ def _ecabinet_entity_asset(entity: str):
                 lambda: ecabinet_state.meetings_with_detail(engine),
                 lambda: ecabinet_state.tasks_with_unknown_source(engine),
             )
-            yield from extraction_results(
-                context,
-                engine,
-                source,
-                run_settings(context, settings),
-                keys,
-                entity_layout(raw_key, staging_key),
-                preview_key=staging_key,
-            )
+            layout = entity_layout(raw_key, staging_key)
+            yield from extraction_results(context, settings, engine, source, keys, layout, staging_key)
 
     return extract_entity
 

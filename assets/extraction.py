@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue
+import dagster as dg
 
 from assets.landing import EngineWarehouse
 from assets.progress import ExtractionProgress
+from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
@@ -17,40 +18,64 @@ from etl.source import ExtractionReport, RunSettings, Source, SourceRefused, run
 from etl.timeparse import local_now
 from warehouse import reading, reference, schema
 
+# How every extraction step runs: alone on the warehouse (one writer per DuckDB file), retried twice when a
+# source fails it (the retry starts from the cursors the failed attempt left).
+EXTRACTION_STEP = {"pool": "warehouse", "retry_policy": dg.RetryPolicy(max_retries=2, delay=10)}
 # Per asset key, the metadata an extraction's report gives it (beside the row count and preview).
-MetadataLayout = Callable[[ExtractionReport], Mapping[AssetKey, Mapping]]
+MetadataLayout = Callable[[ExtractionReport], Mapping[dg.AssetKey, Mapping]]
 
 
-def table_key(table) -> AssetKey:
+def table_key(table) -> dg.AssetKey:
     """The asset key of a warehouse table: its schema and name."""
-    return AssetKey([table.schema, table.name])
+    return dg.AssetKey([table.schema, table.name])
 
 
-def landed_keys(source: str, entity: str) -> list[AssetKey]:
+def landed_keys(source: str, entity: str) -> list[dg.AssetKey]:
     """The keys of the tables an entity lands in: raw, staging, then its child tables."""
     target = schema.landing_target(source, entity)
     return [table_key(table) for table in (target.raw, target.staging, *target.children.values())]
 
 
-def extraction_spec(key: AssetKey, group: str, description: str, deps, kinds=("python", "sql")) -> AssetSpec:
+def extraction_spec(
+    key: dg.AssetKey, group: str, description: str, deps, kinds=("python", "sql")
+) -> dg.AssetSpec:
     """A table an extraction asset writes, in its source's group."""
-    return AssetSpec(
+    return dg.AssetSpec(
         key, group_name=group, description=description, kinds=set(kinds), owners=["team:data"], deps=deps
     )
 
 
-def run_tag(context: AssetExecutionContext) -> str:
+def entity_specs(
+    source: str, entity: str, group: str, description: str, staging_deps: Sequence[dg.AssetKey]
+) -> list[dg.AssetSpec]:
+    """The tables one entity lands in: raw (from the agency configuration on), staging, its child tables."""
+    raw_key, staging_key, *child_keys = landed_keys(source, entity)
+    children = f"Array entries of {staging_key.to_user_string()}, replaced with their parent."
+    return [
+        extraction_spec(raw_key, group, f"As landed, append-only. {description}", [AGENCY_CONFIG_KEY]),
+        extraction_spec(
+            staging_key,
+            group,
+            f"Typed and cleaned, latest version per key. {description}",
+            [raw_key, *staging_deps],
+            kinds=("sql",),
+        ),
+        *(extraction_spec(key, group, children, [staging_key], kinds=("sql",)) for key in child_keys),
+    ]
+
+
+def run_tag(context: dg.AssetExecutionContext) -> str:
     """The run id's first part: short, and unique enough to name the run's batches."""
     return context.run.run_id.split("-")[0]
 
 
-def assessment_year(context: AssetExecutionContext, tz: ZoneInfo) -> int:
+def assessment_year(context: dg.AssetExecutionContext, tz: ZoneInfo) -> int:
     """The run's partition when it has one (a `parindex run --year Y`), else the current local year."""
     tag = context.run.tags.get("dagster/partition")
     return int(tag) if tag and tag.isdigit() else local_now(tz).year
 
 
-def run_settings(context: AssetExecutionContext, settings: PipelineSettings) -> RunSettings:
+def run_settings(context: dg.AssetExecutionContext, settings: PipelineSettings) -> RunSettings:
     tz = ZoneInfo(settings.timezone)
     start = datetime.combine(settings.first_extract_start(assessment_year(context, tz)), time())
     return RunSettings(run_tag(context), start, settings.full_refresh, lambda: local_now(tz))
@@ -69,31 +94,31 @@ def source_context(engine, settings: PipelineSettings, source: str, context_type
 
 
 def skipped(
-    context: AssetExecutionContext, keys: Sequence[AssetKey], variable: str, what: str
-) -> Iterator[MaterializeResult]:
+    context: dg.AssetExecutionContext, keys: Sequence[dg.AssetKey], variable: str, what: str
+) -> Iterator[dg.MaterializeResult]:
     """A source whose variable is unset is skipped with a warning; its assets materialise saying so."""
     context.log.warning(f"{variable} is not set: the {what} is skipped")
     for key in keys:
-        yield MaterializeResult(asset_key=key, metadata={"skipped": f"{variable} is not set"})
+        yield dg.MaterializeResult(asset_key=key, metadata={"skipped": f"{variable} is not set"})
 
 
 def extraction_results(
-    context: AssetExecutionContext,
+    context: dg.AssetExecutionContext,
+    settings: PipelineSettings,
     engine,
     source: Source,
-    settings: RunSettings,
-    keys: Sequence[AssetKey],
+    keys: Sequence[dg.AssetKey],
     layout: MetadataLayout,
-    preview_key: AssetKey | None = None,
-) -> Iterator[MaterializeResult]:
+    preview_key: dg.AssetKey | None = None,
+) -> Iterator[dg.MaterializeResult]:
     """Run the extraction of `source` and yield one result per key, in order: the row count of each raw or
     staging table, the report's metadata by `layout`, and a preview of `preview_key`'s latest rows."""
     try:
         with ExtractionProgress() as bars:
-            report = run_extraction(source, EngineWarehouse(engine), settings, bars)
+            report = run_extraction(source, EngineWarehouse(engine), run_settings(context, settings), bars)
     except SourceRefused as refused:
         # The step's retries would be refused alike: fail now, with what to change.
-        raise Failure(description=str(refused), allow_retries=False) from refused
+        raise dg.Failure(description=str(refused), allow_retries=False) from refused
     for warning in report.warnings:
         context.log.warning(warning)
     tables = {key: ".".join(key.path) for key in keys}
@@ -106,15 +131,15 @@ def extraction_results(
         metadata.update(extra.get(key, {}))
         if key == preview_key:
             preview = reading.preview(engine, tables[key], ["_key", "_version"])
-            metadata["preview"] = MetadataValue.md(preview.to_markdown(index=False))
-        yield MaterializeResult(asset_key=key, metadata=metadata)
+            metadata["preview"] = dg.MetadataValue.md(preview.to_markdown(index=False))
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
 
-def entity_layout(raw_key: AssetKey, staging_key: AssetKey) -> MetadataLayout:
+def entity_layout(raw_key: dg.AssetKey, staging_key: dg.AssetKey) -> MetadataLayout:
     """One entity of a windowed API (DVC, E-CABINET): what was received on the raw table, what was staged,
     held, released and where the cursor stands on the staging table, with the source's own counts."""
 
-    def layout(report: ExtractionReport) -> Mapping[AssetKey, Mapping]:
+    def layout(report: ExtractionReport) -> Mapping[dg.AssetKey, Mapping]:
         details = dict(report.details)
         (watermark,) = report.watermarks.values()
         return {

@@ -3,12 +3,12 @@ the transfer rule over every export (assets/automation.py starts a run when a fi
 
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, RetryPolicy, multi_asset
+from dagster import AssetExecutionContext, AssetKey, multi_asset
 
 from assets.extraction import (
+    EXTRACTION_STEP,
     extraction_results,
     extraction_spec,
-    run_settings,
     skipped,
     source_context,
     table_key,
@@ -95,8 +95,7 @@ def _spec(key: AssetKey, description: str, deps):
         ),
         _spec(BASELINE_KEY, "The baseline year of hr.civil_servant_reduction (default 2025).", []),
     ],
-    pool="warehouse",
-    retry_policy=RetryPolicy(max_retries=2, delay=10),
+    **EXTRACTION_STEP,
 )
 @releases_warehouse
 def hr_exports(
@@ -110,4 +109,4 @@ def hr_exports(
     set_baseline_year(engine, hr.baseline_year)
     hr_context = source_context(engine, settings, SOURCE, HrContext)
     source = hr_source(engine, Path(hr.folder), hr_context, hr.reader_processes, settings.full_refresh)
-    yield from extraction_results(context, engine, source, run_settings(context, settings), keys, hr_layout)
+    yield from extraction_results(context, settings, engine, source, keys, hr_layout)

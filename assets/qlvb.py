@@ -4,13 +4,13 @@ their raw and staging tables (assets/automation.py starts a run when a package a
 
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, RetryPolicy, multi_asset
+from dagster import AssetExecutionContext, AssetKey, multi_asset
 
 from assets.extraction import (
+    EXTRACTION_STEP,
     extraction_results,
     extraction_spec,
     landed_keys,
-    run_settings,
     skipped,
     source_context,
 )
@@ -75,8 +75,7 @@ def documents_layout(report: ExtractionReport) -> dict:
         _spec(SIGNATURE_KEY, "Digital signatures (ChuKySo) of each register entry.", [DOCUMENT_KEY]),
         _spec(HANDLING_KEY, "Handling assignments (XuLy) of each incoming register entry.", [DOCUMENT_KEY]),
     ],
-    pool="warehouse",
-    retry_policy=RetryPolicy(max_retries=2, delay=10),
+    **EXTRACTION_STEP,
 )
 @releases_warehouse
 def qlvb_documents(
@@ -90,15 +89,7 @@ def qlvb_documents(
     qlvb_context = source_context(engine, settings, SOURCE, QlvbContext)
     with qlvb.client(settings.timezone) as client:
         source = QlvbDocumentsSource(QlvbExtractor(client, qlvb_context, limit=qlvb.page_limit))
-        yield from extraction_results(
-            context,
-            engine,
-            source,
-            run_settings(context, settings),
-            keys,
-            documents_layout,
-            preview_key=DOCUMENT_KEY,
-        )
+        yield from extraction_results(context, settings, engine, source, keys, documents_layout, DOCUMENT_KEY)
 
 
 def edxml_source(engine, folder: Path, context: QlvbContext, full_refresh: bool = False) -> EdxmlSource:
@@ -150,8 +141,7 @@ def edxml_layout(report: ExtractionReport) -> dict:
             [PACKAGE_KEY, DOCUMENT_KEY],
         ),
     ],
-    pool="warehouse",
-    retry_policy=RetryPolicy(max_retries=2, delay=10),
+    **EXTRACTION_STEP,
 )
 @releases_warehouse
 def qlvb_edxml(
@@ -164,9 +154,7 @@ def qlvb_edxml(
     engine = warehouse.engine()
     qlvb_context = source_context(engine, settings, SOURCE, QlvbContext)
     source = edxml_source(engine, Path(qlvb.edxml_dir), qlvb_context, settings.full_refresh)
-    yield from extraction_results(
-        context, engine, source, run_settings(context, settings), keys, edxml_layout
-    )
+    yield from extraction_results(context, settings, engine, source, keys, edxml_layout)
 
 
 QLVB_ASSETS = [qlvb_documents, qlvb_edxml]

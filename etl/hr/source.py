@@ -1,14 +1,13 @@
 """HR as a `Source` of the extraction workflow: the monthly Excel exports of a folder (sources.md §5), a
 bounded group of files per batch, then the transfer rule over every export."""
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 
-from etl.folder_source import FileRegistry, file_of, registry_row
+from etl.folder_source import FolderSource, file_of
 from etl.hr.entities import SOURCE
 from etl.hr.extract import REEVALUATED, HrExtractor, combine, in_bounded_groups
-from etl.source import ExtractionReport, Landing, ReleaseRule, Source, Stream, Warehouse
+from etl.source import ExtractionReport, Landing, ReleaseRule, Stream, Warehouse
 
 # The entities whose rows a file's reading may quarantine: the export itself and each of its sheets.
 QUARANTINE_ENTITIES = ("nhansu", "can-bo", "bien-che", "dao-tao", "ky-luat", "xep-loai")
@@ -16,25 +15,16 @@ QUARANTINE_ENTITIES = ("nhansu", "can-bo", "bien-che", "dao-tao", "ky-luat", "xe
 RELEASE_RULE = ReleaseRule(by=("record_key", "reason_code"))
 
 
-class HrExportsSource(Source):
-    """Every file of the folder not processed before (every file with `full_refresh`); each file's outcome
-    is recorded once its group has landed. `refresh_transfers(batch_id)` applies the transfer rule."""
+class HrExportsSource(FolderSource):
+    """Every file of the folder not processed before (every file with `full_refresh`), a bounded group of
+    files per batch; each file's outcome is recorded once its group has landed. The follow-up applies the
+    transfer rule over every export."""
 
     name = SOURCE
 
-    def __init__(
-        self,
-        extractor: HrExtractor,
-        folder: Path,
-        registry: FileRegistry,
-        full_refresh: bool,
-        refresh_transfers: Callable[[str], Mapping[str, int]],
-    ):
+    def __init__(self, extractor: HrExtractor, *folder_args):
+        super().__init__(*folder_args)
         self.extractor = extractor
-        self.folder = folder
-        self.registry = registry
-        self.full_refresh = full_refresh
-        self.refresh_transfers = refresh_transfers
         self._held: dict[str, list[dict]] = {}
         self._rejected = 0
 
@@ -45,8 +35,7 @@ class HrExportsSource(Source):
         return self.extractor.files_to_read
 
     def extract(self, stream: Stream, watermark: datetime | None, start: datetime) -> Iterator[Landing]:
-        done = set() if self.full_refresh else self.registry.done_hashes()
-        outcomes = self.extractor.read_folder(self.folder, self.registry.file_cache(), done)
+        outcomes = self.extractor.read_folder(self.folder, self.registry.file_cache(), self.processed())
         for group in in_bounded_groups(outcomes):
             yield Landing(combine(group), group)
 
@@ -61,12 +50,12 @@ class HrExportsSource(Source):
         for outcome in landing.files:
             passed = RELEASE_RULE.releasable(self._held.get(outcome.file.name, []), outcome.batch)
             released += warehouse.release(passed, batch_id) if passed else 0
-        self.registry.record_files([registry_row(outcome, batch_id) for outcome in landing.files])
+        self.record(landing, batch_id)
         self._rejected += sum(outcome.reason_code is not None for outcome in landing.files)
         return released
 
     def after_run(self, warehouse: Warehouse, run_tag: str, report: ExtractionReport) -> None:
-        transfers = self.refresh_transfers(f"{run_tag}-hr-transfers")
+        transfers = self.follow_up(f"{run_tag}-hr-transfers")
         report.details.update(
             files_rejected=self._rejected,
             duplicate_persons_quarantined=transfers["quarantined"],

@@ -1,15 +1,14 @@
 """QLVB as `Source`s of the extraction workflow: the documents API (one cursor traversal per direction)
 and the folder of edXML packages (sources.md §3)."""
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 
 import orjson
 
 from etl.batch import ExtractBatch
 from etl.files import list_folder
-from etl.folder_source import FileRegistry, file_of, registry_row
+from etl.folder_source import FolderSource, file_of
 from etl.qlvb.context import QlvbContext
 from etl.qlvb.edxml import MAX_FILE_BYTES
 from etl.qlvb.entities import DIRECTIONS, DOCUMENTS, EDXML, SOURCE, document_spec
@@ -57,43 +56,30 @@ class QlvbDocumentsSource(Source):
         )
 
 
-class EdxmlSource(Source):
+class EdxmlSource(FolderSource):
     """Every package of the folder whose content was not processed before (every package with
     `full_refresh`); files rejected for their agency or a code are read again on every run (§3.7), and
-    their held rows released once they load. `refresh_orphans(batch_id)` re-evaluates recalls and updates
-    whose document is missing (Q10) once the folder has landed."""
+    their held rows released once they load. The follow-up re-evaluates recalls and updates whose document
+    is missing (Q10)."""
 
     name = SOURCE
 
-    def __init__(
-        self,
-        context: QlvbContext,
-        folder: Path,
-        registry: FileRegistry,
-        full_refresh: bool,
-        refresh_orphans: Callable[[str], Mapping[str, int]],
-    ):
+    def __init__(self, context: QlvbContext, *folder_args):
+        super().__init__(*folder_args)
         self.context = context
-        self.folder = folder
-        self.registry = registry
-        self.full_refresh = full_refresh
-        self.refresh_orphans = refresh_orphans
         self._files: list | None = None
         self._loaded = 0
 
     def streams(self) -> Sequence[Stream]:
         return [Stream(EDXML, unit="files")]
 
-    def _new_files(self) -> list:
-        done = set() if self.full_refresh else self.registry.done_hashes()
-        listed = list_folder(self.folder, self.registry.file_cache(), MAX_FILE_BYTES)
-        return [file for file in listed if file.sha256 not in done]
-
     def expected(self, stream: Stream) -> int | None:
         return None if self._files is None else len(self._files)
 
     def extract(self, stream: Stream, watermark: datetime | None, start: datetime) -> Iterator[Landing]:
-        self._files = self._new_files()
+        done = self.processed()
+        listed = list_folder(self.folder, self.registry.file_cache(), MAX_FILE_BYTES)
+        self._files = [file for file in listed if file.sha256 not in done]
         for batch, outcomes in EdxmlReader(self.context).read(self._files):
             yield Landing(batch, outcomes)
 
@@ -107,9 +93,9 @@ class EdxmlSource(Source):
         ]
         passed = RELEASE_RULE.releasable(held, landing.batch)
         released = warehouse.release(passed, batch_id) if passed else 0
-        self.registry.record_files([registry_row(outcome, batch_id) for outcome in landing.files])
+        self.record(landing, batch_id)
         return released
 
     def after_run(self, warehouse: Warehouse, run_tag: str, report: ExtractionReport) -> None:
         report.details["files_loaded"] = self._loaded
-        report.follow_up.update(self.refresh_orphans(f"{run_tag}-edxml-orphans"))
+        report.follow_up.update(self.follow_up(f"{run_tag}-edxml-orphans"))
