@@ -197,7 +197,7 @@ def run_extraction(
 class WindowedEntitySource(Source):
     """One entity of an API read by verified windows (DVC, E-CABINET): one stream, under the entity's own
     cursor and label; the extractor is the source's (`extract(entity, watermark, start, lag)`,
-    `new_watermark`, `drift_counts`)."""
+    `new_watermark`, `drift_counts`, and `run`, its `etl.windows.WindowedExtraction`)."""
 
     def __init__(self, extractor, entity: str, lag: timedelta):
         self.extractor = extractor
@@ -214,6 +214,10 @@ class WindowedEntitySource(Source):
 
     def new_watermark(self) -> datetime | None:
         return self.extractor.new_watermark
+
+    def expected(self, stream: Stream) -> int | None:
+        # The `total` the source announced for the run's range (a catalogue pull is one batch: none).
+        return None if self.extractor.run is None else self.extractor.run.expected_records
 
     def after_run(self, warehouse: Warehouse, run_tag: str, report: ExtractionReport) -> None:
         report.details["unknown_fields_records"] = self.extractor.drift_counts[self.entity]

@@ -136,12 +136,15 @@ class _Reader:
         self.read_page = read_page
         self.spec = spec
         self.pool = pool
+        self.first_total: int | None = None  # of the first page read: the total of the whole first window
 
     def read(self, window: Window | None, may_split: bool) -> WindowRead | _Split:
         """A verified read, or the halves to read instead (too large, or failed ``max_reads`` times)."""
         spec = self.spec
         for _ in range(spec.max_reads):
             first = self.read_page(window, 1)
+            if self.first_total is None:
+                self.first_total = first.total
             if window is not None and may_split and first.total > spec.max_total:
                 halves = split_window(window, spec.granularity)
                 if halves is not None:
@@ -206,11 +209,18 @@ class WindowedExtraction:
         self.start = start
         self.now = now
         self.new_watermark: datetime | None = None
+        self._reader: _Reader | None = None
+
+    @property
+    def expected_records(self) -> int | None:
+        """The source's `total` for the run's range, once its first page is read (what changes while the
+        run reads comes on top, in the closing window)."""
+        return None if self._reader is None else self._reader.first_total
 
     def __iter__(self) -> Iterator[WindowRead]:
         self.new_watermark = None
         with ThreadPoolExecutor(max_workers=self.spec.workers) as pool:
-            reader = _Reader(self.read_page, self.spec, pool)
+            reader = self._reader = _Reader(self.read_page, self.spec, pool)
             upper = self.now()
             if upper >= self.start:
                 yield from reader.cover(Window(self.start, upper))

@@ -65,6 +65,7 @@ class DvcExtractor:
         self._privacy = Privacy(context.pseudonym_key)
         self._fetch_seq = 0
         self.new_watermark: datetime | None = None
+        self.run: WindowedExtraction | None = None  # the windows of the incremental entity being extracted
         self.drift_counts: Counter[str] = Counter()  # records with unknown fields, per entity, this run
 
     def _spec(self, entity: str, process=None) -> PagingSpec:
@@ -119,6 +120,7 @@ class DvcExtractor:
         if entity not in ENTITIES:
             raise ValueError(f"unknown DVC entity {entity!r}; expected one of {', '.join(ENTITIES)}")
         self.new_watermark = None
+        self.run = None
         try:
             yield from self._extract(entity, watermark, start, lag)
         except IncompleteWindow as exc:
@@ -133,7 +135,7 @@ class DvcExtractor:
             yield self._catalogue_batch(entity, [item for page in read.pages for item in page])
             self.new_watermark = watermark
             return
-        run = WindowedExtraction(
+        run = self.run = WindowedExtraction(
             read_page,
             self._spec(entity, self._page_processor(entity)),
             window_start(watermark, start.replace(microsecond=0)),

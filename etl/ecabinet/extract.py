@@ -77,6 +77,7 @@ class EcabinetExtractor:
         self._details: dict[tuple[str, object], dict] = {}  # this run's details by (code, version text)
         self._deferred: dict[tuple[str, object], Item] = {}  # list items whose detail answered 404
         self.new_watermark: datetime | None = None
+        self.run: WindowedExtraction | None = None  # the windows of the incremental entity being extracted
         self.missing_details: list[str] = []  # meetings kept from the list alone in this run
         self.drift_counts: Counter[str] = Counter()  # records with unknown fields, per entity, this run
 
@@ -87,6 +88,7 @@ class EcabinetExtractor:
         if entity not in ENTITIES:
             raise ValueError(f"unknown E-CABINET entity {entity!r}; expected one of {', '.join(ENTITIES)}")
         self.new_watermark = None
+        self.run = None
         self._deferred.clear()
         try:
             with ThreadPoolExecutor(max_workers=self.detail_workers) as details:
@@ -106,7 +108,7 @@ class EcabinetExtractor:
             granularity=GRANULARITY,
             process=self._page_processor(entity, details),
         )
-        run = WindowedExtraction(
+        run = self.run = WindowedExtraction(
             self._page_reader(entity),
             spec,
             window_start(watermark, _to_millisecond(start)),

@@ -84,6 +84,17 @@ def test_plain_run_reads_every_record_once_and_returns_the_closing_bound():
     assert run.new_watermark == T0 + 25 * SECOND
 
 
+def test_the_run_expects_the_total_the_source_gives_for_its_whole_range_even_when_it_splits():
+    source = FakeSource(10)
+    clock = iter([T0 + 9 * SECOND, T0 + 9 * SECOND])
+    run = WindowedExtraction(source.read_page, spec(max_total=4), T0, lambda: next(clock))
+    assert run.expected_records is None  # nothing read yet
+    first = next(iter(run))
+    # The first page read is of [T0, T0+9s], whose total the fake counts as its 10 records, although the
+    # first verified read is a split-off window of 3.
+    assert (first.total, run.expected_records) == (3, 10)
+
+
 def test_windows_over_the_limit_are_split_until_they_fit():
     source = FakeSource(10)
     clock = iter([T0 + 9 * SECOND, T0 + 9 * SECOND])
