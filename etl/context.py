@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
-from etl.timeparse import DEFAULT_TIMEZONE
+from parindex_facts.defaults import TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -14,4 +14,4 @@ class SourceContext:
     pseudonym_key: bytes = field(repr=False)
     agencies: AgencyResolver
     codes: CodeMappings
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(TIMEZONE))
