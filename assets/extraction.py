@@ -75,9 +75,9 @@ def assessment_year(context: dg.AssetExecutionContext, tz: ZoneInfo) -> int:
     return int(tag) if tag and tag.isdigit() else local_now(tz).year
 
 
-def run_settings(context: dg.AssetExecutionContext, settings: PipelineSettings) -> RunSettings:
+def run_settings(context: dg.AssetExecutionContext, settings: PipelineSettings, source: str) -> RunSettings:
     tz = ZoneInfo(settings.timezone)
-    start = datetime.combine(settings.first_extract_start(assessment_year(context, tz)), time())
+    start = datetime.combine(settings.first_extract_start(assessment_year(context, tz), source), time())
     return RunSettings(run_tag(context), start, settings.full_refresh, lambda: local_now(tz))
 
 
@@ -115,7 +115,9 @@ def extraction_results(
     staging table, the report's metadata by `layout`, and a preview of `preview_key`'s latest rows."""
     try:
         with ExtractionProgress() as bars:
-            report = run_extraction(source, EngineWarehouse(engine), run_settings(context, settings), bars)
+            report = run_extraction(
+                source, EngineWarehouse(engine), run_settings(context, settings, source.name), bars
+            )
     except SourceRefused as refused:
         # The step's retries would be refused alike: fail now, with what to change.
         raise dg.Failure(description=str(refused), allow_retries=False) from refused

@@ -40,6 +40,9 @@ class EngineWarehouse:
     def set_watermark(self, source: str, entity: str, value: datetime) -> None:
         cursors.set_watermark(self.engine, source, entity, value)
 
+    def keep_first_start(self, source: str, entity: str, start: datetime) -> None:
+        cursors.keep_first_start(self.engine, source, entity, start)
+
 
 class EngineFileRegistry:
     """The processed-file registry of one folder source (`source` names it there: "hr", "edxml")."""

@@ -39,6 +39,8 @@ class Warehouse(Protocol):
 
     def set_watermark(self, source: str, entity: str, value: datetime) -> None: ...
 
+    def keep_first_start(self, source: str, entity: str, start: datetime) -> None: ...
+
 
 class Stream(NamedTuple):
     """One extraction of a run: `label` names its batches (`{run}-{label}-{n}`) and progress lines, `cursor`
@@ -113,6 +115,8 @@ class Source(Protocol):
     held_label: str = ""
     reasons: tuple[str, ...] = ()
     release_rule: ReleaseRule = ReleaseRule()
+    # Whether a cursor's first extraction also keeps where it started (what a metric counts from).
+    keeps_first_start: bool = False
 
     def streams(self) -> Sequence[Stream]: ...
 
@@ -189,6 +193,8 @@ def run_extraction(
             moved = source.new_watermark()
             if moved is not None:
                 warehouse.set_watermark(source.name, stream.cursor, moved)
+                if watermark is None and source.keeps_first_start:
+                    warehouse.keep_first_start(source.name, stream.cursor, settings.start)
             report.watermarks[stream.cursor] = str(moved or watermark or "")
     source.after_run(warehouse, settings.run_tag, report)
     return report

@@ -31,6 +31,8 @@ class QlvbDocumentsSource(Source):
     held_label = SOURCE
     reasons = REEVALUATED_REASONS
     release_rule = RELEASE_RULE
+    # C of metrics.md §7.3: the lower bound the register is known from.
+    keeps_first_start = True
 
     def __init__(self, extractor: QlvbExtractor):
         self.extractor = extractor

@@ -68,6 +68,7 @@ class MemoryWarehouse:
         self.held = list(held_rows)
         self.released: list[tuple[list[str], str]] = []
         self.watermarks = dict(watermarks or {})
+        self.first_starts: dict = {}
 
     def land(self, batch_id, extracted_at, batch):
         self.landed[batch_id] = batch
@@ -85,6 +86,9 @@ class MemoryWarehouse:
 
     def set_watermark(self, source, entity, value):
         self.watermarks[(source, entity)] = value
+
+    def keep_first_start(self, source, entity, start):
+        self.first_starts.setdefault((source, entity), start)
 
 
 class TwoStreams(Source):
@@ -150,6 +154,21 @@ def test_a_full_refresh_reads_no_cursor_but_still_moves_it():
 
     assert [watermark for _, watermark, _ in source.asked] == [None, None]
     assert warehouse.watermarks[("fake", "cursor-a")] == moved
+
+
+def test_a_source_that_keeps_its_first_start_keeps_it_for_each_cursor_it_starts():
+    class FirstStartKept(TwoStreams):
+        keeps_first_start = True
+
+    warehouse = MemoryWarehouse(watermarks={("fake", "cursor-a"): datetime(2025, 2, 1)})
+    run_extraction(FirstStartKept(T0), warehouse, RUN)
+    # "a" had a cursor already; "b" starts one but does not finish it: neither is a first start kept.
+    assert warehouse.first_starts == {}
+
+    fresh = MemoryWarehouse()
+    run_extraction(FirstStartKept(T0), fresh, RUN)
+    # A first extraction of "a" that finished: the run's start is kept for its cursor.
+    assert fresh.first_starts == {("fake", "cursor-a"): RUN.start}
 
 
 def test_held_records_are_normalised_again_first_and_released_where_no_longer_rejected():
