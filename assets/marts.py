@@ -19,8 +19,11 @@ from assets.partitions import assessment_years
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
 from assets.sources import landed_table_keys
+from scoring import metric_parameters
+from scoring.catalogue import run_metric_parameters, selected_catalogues
 from warehouse import models, quality_results, reading
 from warehouse.clock import local_now
+from warehouse.metric_parameters import set_metric_parameters
 from warehouse.metric_values import compute_metrics, year_period
 
 MART_DESCRIPTIONS = {
@@ -31,6 +34,8 @@ MART_DESCRIPTIONS = {
     "fct_feedback": "One row per PAKN record with its 15-working-day answer deadline.",
     "dd_quarantine_count": "Quarantined records per metric population, agency, period and reason.",
     "dd_hr_snapshot": "The HR export each agency's metrics read for a period (metrics.md §4: its snapshot).",
+    "dd_hr_serving_staff": "Serving staff of each HR snapshot with level, division, job position (§8).",
+    "dd_hr_rating_member": "The rating population M of each agency and period with its rating row (§8.2).",
     "fct_meeting": "One row per E-CABINET meeting (latest version): cancelled, paperless after Q19.",
     "fct_poll_answer": "One row per member asked in an E-CABINET poll, answered by the deadline or not.",
     "fct_task": "One row per E-CABINET task: its lead agency, deadline and completion, on time or not.",
@@ -120,6 +125,9 @@ def metric_value(
     year = int(context.partition_key)
     # metrics.md §0: in the year in progress, the end of P is the instant the run started.
     as_of = year_period(year, run_started_at(context, settings)).end_at
+    # The drill-down views read the catalogues' metric parameters (metrics.md §9.7) from the warehouse.
+    parameters = run_metric_parameters(selected_catalogues())
+    set_metric_parameters(engine, year, metric_parameters.rows(parameters, year))
     written = compute_metrics(engine, year, as_of, local_now())
     return MaterializeResult(metadata={"row_count": written, "as_of": as_of.isoformat(sep=" ")})
 

@@ -7,6 +7,7 @@ Every error names the file, the node code and what is wrong. Replacing a catalog
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from scoring import rules
+from scoring import metric_parameters, rules
 from scoring.metrics import KNOWN_METRICS, SOURCES, is_document_requirement_metric
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogues")
@@ -49,7 +50,16 @@ _NOT_LOADABLE = {
 _PRO_RATA_KEYS = {"total", "from", "to"}
 # Fields that bind a leaf to a metric or shape how it is computed: a manual or external leaf takes none.
 _COMPUTATION_FIELDS = ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period", "fallback")
-_CATALOGUE_KEYS = {"id", "name", "template", "legal_basis", "unit_types", "requires_data_from", "areas"}
+_CATALOGUE_KEYS = {
+    "id",
+    "name",
+    "template",
+    "legal_basis",
+    "unit_types",
+    "requires_data_from",
+    "metric_parameters",
+    "areas",
+}
 _PARENT_KEYS = {"code", "name", "max_points", "placeholder", "children"}
 _LEAF_KEYS = {
     "code",
@@ -136,6 +146,8 @@ class Catalogue:
     is_template: bool = False
     legal_basis: str = ""
     requires_data_from: frozenset[str] = frozenset()
+    # metrics.md §7.1, §9.7: as declared in the file; the defaults fill the rest (scoring.metric_parameters)
+    metric_parameters: metric_parameters.MetricParameters = dataclasses.field(default_factory=dict)
 
     def nodes(self) -> Iterator[Node]:
         """Every node, depth first, in catalogue order."""
@@ -483,6 +495,12 @@ class _Reader:
         self.unique(areas, "the root")
         for area in areas:
             self.external_whole(area)
+        try:
+            parameters = metric_parameters.parse_declared(raw.get("metric_parameters"))
+        except metric_parameters.ParameterError as error:
+            raise self.fail("metric_parameters", str(error)) from None
+        for area in areas:
+            self.pro_rata_baselines(area, parameters)
         return Catalogue(
             id=catalogue_id,
             name=self.text("catalogue", "name", raw.get("name")),
@@ -492,7 +510,22 @@ class _Reader:
             is_template=bool(raw.get("template", False)),
             legal_basis=str(raw.get("legal_basis") or ""),
             requires_data_from=frozenset(requires),
+            metric_parameters=parameters,
         )
+
+    def pro_rata_baselines(self, area: Node, parameters: metric_parameters.MetricParameters) -> None:
+        """A pro-rata target counts from the end of its bound metric's baseline year (metrics.md §9.3)."""
+        for leaf in area.walk():
+            pro_rata = leaf.rule.pro_rata if leaf.rule else None
+            if pro_rata is None or leaf.metric not in metric_parameters.PARAMETERS:
+                continue
+            baseline = metric_parameters.effective(leaf.metric, parameters.get(leaf.metric))
+            if "baseline_year" in baseline and baseline["baseline_year"] != pro_rata.start:
+                raise self.fail(
+                    f"node {leaf.code}",
+                    f"pro_rata from {pro_rata.start} differs from the baseline year "
+                    f"{baseline['baseline_year']} of {leaf.metric} (metric_parameters)",
+                )
 
 
 def load_catalogue(path: Path | str) -> Catalogue:
@@ -541,4 +574,13 @@ def selected_catalogues(setting: str | None = None) -> list[Catalogue]:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CatalogueError(f"{CATALOGUE_VARIABLE}: catalogue id(s) {', '.join(duplicates)} given twice")
+    run_metric_parameters(catalogues)
     return catalogues
+
+
+def run_metric_parameters(catalogues: list[Catalogue]) -> metric_parameters.MetricParameters:
+    """The metric parameters of a run: those every catalogue declares, which must agree (metrics.md §7.1)."""
+    try:
+        return metric_parameters.merge([(str(c.path), c.metric_parameters) for c in catalogues])
+    except metric_parameters.ParameterError as error:
+        raise CatalogueError(str(error)) from None

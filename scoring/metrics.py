@@ -39,6 +39,14 @@ KNOWN_METRICS = frozenset(
         "hr.training_rate",
         "hr.discipline_cases",
         "hr.civil_servant_reduction",
+        # metrics.md §8
+        "hr.leaders_within_limit",
+        "hr.job_position_rate",
+        "hr.rating_on_time_rate",
+        "hr.rating_good_rate",
+        "hr.excellent_within_cap",
+        "hr.public_employees",
+        "hr.public_employee_reduction",
     }
 )
 

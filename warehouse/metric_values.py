@@ -267,4 +267,4 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
         return load_arrow(conn, value_table, rows_to_arrow(value_table, records))
 
 
-from warehouse import metrics_ecabinet, metrics_hr, metrics_qlvb  # noqa: E402,F401
+from warehouse import metrics_ecabinet, metrics_hr, metrics_hr_criteria, metrics_qlvb  # noqa: E402,F401

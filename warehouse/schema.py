@@ -642,4 +642,4 @@ def ensure_schema(engine: sa.Engine) -> None:
 
 # Each further source declares its tables in `warehouse/tables_<source>.py` with the helpers above and adds
 # them to LANDING_TARGETS; importing the module here registers them in `metadata`.
-from warehouse import tables_ecabinet, tables_hr, tables_qlvb  # noqa: E402,F401
+from warehouse import tables_ecabinet, tables_hr, tables_metric_parameters, tables_qlvb  # noqa: E402,F401
