@@ -42,6 +42,7 @@ from warehouse.hr_baseline import set_baseline_year
 from warehouse.hr_transfers import refresh_duplicate_persons
 from warehouse.landing import land_batch
 from warehouse.metric_values import compute_metrics
+from warehouse.metrics_hr import HR_METRICS, REDUCTION_METRICS
 from warehouse.models import run_models
 from warehouse.reference import load_agency_config
 
@@ -123,10 +124,12 @@ def warehouse(engine, tmp_path):
 
 
 def metric_rows(engine) -> dict[tuple[str, str], tuple]:
+
+    codes = ", ".join(f"'{metric.code}'" for metric in (*HR_METRICS, *REDUCTION_METRICS))
     found = rows(
         engine,
         "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
-        f" WHERE metric_code LIKE 'hr.%' AND {year_period(2025)}",
+        f" WHERE metric_code IN ({codes}) AND {year_period(2025)}",
     )
     return {(agency, code): (n, d, v) for agency, code, n, d, v in found}
 
