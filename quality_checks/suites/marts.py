@@ -35,9 +35,20 @@ RATE_METRICS = (
     "ecabinet.task_on_time_rate",
     "hr.within_quota",
     "hr.training_rate",
+    "hr.leaders_within_limit",
+    "hr.job_position_rate",
+    "hr.rating_on_time_rate",
+    "hr.rating_good_rate",
+    "hr.excellent_within_cap",
 )
-# Counts have denominator 1 and value = numerator. hr.civil_servant_reduction is neither: it may be < 0.
-COUNT_METRICS = ("dvc.received", "dvc.no_due_date", "hr.civil_servants", "hr.discipline_cases")
+# Counts have denominator 1 and value = numerator. The reductions are neither: they may be < 0.
+COUNT_METRICS = (
+    "dvc.received",
+    "dvc.no_due_date",
+    "hr.civil_servants",
+    "hr.discipline_cases",
+    "hr.public_employees",
+)
 
 KEY = ("agency_code", "metric_code", "period_start", "period_end")
 _RATE = Where("metric_code", "in", RATE_METRICS, name="metric_code is a rate")
@@ -72,6 +83,9 @@ METRIC_VALUE = Suite(
         in_set("denominator", (1,), where=_COUNT),
         between("numerator", min_value=0, where=_COUNT),
         equal("value", "numerator", where=_COUNT),
+        # metrics.md §8.1: the agency itself is always a unit checked; §8.2: the cap is one yes/no of 1 or 0.
+        between("denominator", min_value=1, where=Where("metric_code", "==", "hr.leaders_within_limit")),
+        between("denominator", max_value=1, where=Where("metric_code", "==", "hr.excellent_within_cap")),
     ),
 )
 
