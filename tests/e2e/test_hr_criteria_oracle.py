@@ -6,7 +6,6 @@ every export it wrote), never from the warehouse. On DuckDB and, when configured
 
 import json
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from scoring.catalogue import CATALOGUE_DIR
 from simulators import Simulation
 from tests.e2e.hr_criteria_oracle import HR_CRITERIA, hr_criteria_from_truth
 from tests.e2e.pipeline import BACKENDS, environment, query, run_against, warehouse_for
+from tests.e2e.test_hr_pipeline import metric_values
 
 YEAR = 2025
 HR_ONLY = {"dvc": DvcSource(), "qlvb": QlvbSource(), "ecabinet": EcabinetSource()}
@@ -79,20 +79,8 @@ def test_every_hr_criterion_of_every_agency_equals_the_oracle(sim, parameters, r
     expected, _ = hr_criteria_from_truth(sim.hr_truth(), YEAR, parameters)
     simulated = {agency for agency, _ in expected}
     assert len(simulated) == 6  # the Office, 2 departments, 3 communes (sources.md §9)
-    codes = ", ".join(f"'{code}'" for code in HR_CRITERIA)
-    rows = _year_rows(
-        run,
-        "SELECT agency_code, metric_code, numerator, denominator, value"
-        f" FROM (SELECT * FROM marts.metric_value WHERE metric_code IN ({codes})) AS m",
-    )
-    actual = {
-        (row["agency_code"], row["metric_code"]): (
-            None if row["numerator"] is None else int(row["numerator"]),
-            None if row["denominator"] is None else int(row["denominator"]),
-            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
-        )
-        for row in rows
-    }
+    # HR metrics have the year's period only (no monthly rows).
+    actual = {key: values for key, values in metric_values(run).items() if key[1] in HR_CRITERIA}
     assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
     for key, values in actual.items():
         if key[0] not in simulated:

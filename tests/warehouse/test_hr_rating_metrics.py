@@ -20,19 +20,13 @@ from decimal import Decimal
 
 import pytest
 
-from etl.agency_codes import AgencyResolver
-from etl.code_mappings import CodeMappings
-from etl.hr.context import HrContext
-from etl.hr.extract import HrExtractor
 from scoring import metric_parameters
-from tests.etl.hr_fixtures import KEY, quota_row, rating_row, staff_row, write_export
+from tests.etl.hr_fixtures import quota_row, rating_row, staff_row, write_export
 from tests.warehouse.conftest import rows, year_period
-from warehouse.hr_transfers import refresh_duplicate_persons
-from warehouse.landing import land_batch
+from tests.warehouse.hr_landing import land_hr_folder
 from warehouse.metric_parameters import set_metric_parameters
 from warehouse.metric_values import compute_metrics
 from warehouse.models import run_models
-from warehouse.reference import load_agency_config
 
 A = "H35.01"
 AGENCIES = [
@@ -63,24 +57,7 @@ def warehouse(engine, tmp_path):
             rating_row(4, "CB001", 2025, "HTXSNV", "1/QĐ", "10/12/2025"),  # another year: not read
         ],
     )
-    load_agency_config(engine, AGENCIES)
-    context = HrContext(
-        KEY, AgencyResolver.from_rows(AGENCIES, "agency_code", "old_code"), CodeMappings.load("hr")
-    )
-    for number, outcome in enumerate(HrExtractor(context).read_folder(tmp_path, {}, set())):
-        batch = outcome.batch
-        land_batch(
-            engine,
-            f"b{number}",
-            datetime(2027, 1, 5),
-            "hr",
-            "nhansu",
-            batch.raw,
-            batch.rows,
-            batch.quarantine,
-            batch.children,
-        )
-    refresh_duplicate_persons(engine, "transfers")
+    land_hr_folder(engine, tmp_path, AGENCIES, datetime(2027, 1, 5))
     set_metric_parameters(engine, 2026, metric_parameters.rows({}, 2026))
     run_models(engine)
     return engine
