@@ -199,16 +199,21 @@ def merge(declarations: list[tuple[str, MetricParameters]]) -> MetricParameters:
 
 
 def _items(value: object, year: int) -> list[tuple[str, str]]:
-    """(item_key, value) rows of one parameter: a mapping or a list of pairs one row per entry, a single
-    value one row with an empty key."""
+    """(item_key, value) rows of one parameter: a mapping one row per key; a tuple of pairs (parsed bands)
+    one row per pair; a list one row per element keyed by its position, a nested list joined by `|`; a
+    single value one row with an empty key."""
     if isinstance(value, Mapping):
         return [(str(key), _text(item, year)) for key, item in value.items()]
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple):
         return [(_text(key, year), _text(item, year)) for key, item in value]
+    if isinstance(value, list):
+        return [(str(i), _text(item, year)) for i, item in enumerate(value)]
     return [("", _text(value, year))]
 
 
 def _text(value: object, year: int) -> str:
+    if isinstance(value, list | tuple):
+        return "|".join(_text(item, year) for item in value)
     if isinstance(value, YearDay):
         return value.resolve(year).isoformat()
     if isinstance(value, date):

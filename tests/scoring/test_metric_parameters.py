@@ -5,6 +5,7 @@ check (§9.3) and leaf 4.4 on a pro-rata target scoring §9.3's worked example."
 from datetime import date
 
 import pytest
+import yaml
 
 from scoring import metric_parameters, rules
 from scoring.catalogue import CatalogueError, load_catalogue, selected_catalogues
@@ -148,3 +149,44 @@ def test_a_catalogue_without_metric_parameters_takes_the_defaults(tmp_path):
     catalogue = load_catalogue(_catalogue(tmp_path))
     assert catalogue.metric_parameters == {}
     assert metric_parameters.baseline_year(catalogue.metric_parameters, "hr.civil_servant_reduction") == 2025
+
+
+# metrics.md §9.7, the HR part of template-so@2026.2's metric_parameters (one line broken differently).
+SECTION_9_7_HR = """
+hr.leaders_within_limit: {agency_deputies: 3, agency_deputies_by_agency: {}, exempt_until: {},
+                          division_bands: [[15, 3], [10, 2], [0, 1]],
+                          fixed_limits: {trung tâm: 2, chi cục: 2}}
+hr.rating_on_time_rate: {rating_deadline: Y-12-14}
+hr.civil_servant_reduction: {baseline_year: 2025}
+"""
+
+
+def test_the_hr_parameters_of_section_9_7_load_and_equal_the_defaults():
+    declared = metric_parameters.parse_declared(yaml.safe_load(SECTION_9_7_HR))
+    assert set(declared) == {
+        "hr.leaders_within_limit",
+        "hr.rating_on_time_rate",
+        "hr.civil_servant_reduction",
+    }
+    for code, values in declared.items():
+        assert metric_parameters.effective(code, values) == metric_parameters.effective(code)
+
+
+def test_list_parameters_are_rows_by_position(monkeypatch):
+    """A list parameter (as qlvb.inspection_coverage's `types` and `phrases`, §9.7) is one row per element,
+    keyed by its position; alternatives of a nested list are joined by `|`."""
+    monkeypatch.setitem(
+        metric_parameters.PARAMETERS,
+        "qlvb.inspection_coverage",
+        {
+            "types": metric_parameters.Parameter(["TB", "BC"], list),
+            "phrases": metric_parameters.Parameter(["kiểm tra", ["cải cách hành chính", "CCHC"]], list),
+        },
+    )
+    rows = [r for r in metric_parameters.rows({}, 2026) if r["metric_code"] == "qlvb.inspection_coverage"]
+    assert [(r["name"], r["item_key"], r["value"]) for r in rows] == [
+        ("types", "0", "TB"),
+        ("types", "1", "BC"),
+        ("phrases", "0", "kiểm tra"),
+        ("phrases", "1", "cải cách hành chính|CCHC"),
+    ]
