@@ -112,6 +112,7 @@ def leader_units(
             }
         )
     for unit in units:
+        unit["exempt"] = is_exempt
         unit["within"] = is_exempt or unit["deputies"] <= unit["limit"]
     return units
 

@@ -6,6 +6,7 @@ every export it wrote), never from the warehouse. On DuckDB and, when configured
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from scoring.catalogue import CATALOGUE_DIR
 from simulators import Simulation
 from tests.e2e.hr_criteria_oracle import HR_CRITERIA, hr_criteria_from_truth
 from tests.e2e.pipeline import BACKENDS, environment, query, run_against, warehouse_for
-from tests.e2e.test_hr_pipeline import metric_values
+from tests.e2e.test_hr_pipeline import _count, metric_values
 
 YEAR = 2025
 HR_ONLY = {"dvc": DvcSource(), "qlvb": QlvbSource(), "ecabinet": EcabinetSource()}
@@ -45,9 +46,38 @@ def parameters(sim) -> dict:
     }
 
 
+# metrics.md §9.7: the leaves of template-so@2026.2 bound to §8 metrics, written out here.
+BOUND_LEAVES = {
+    "4.2": {"metric": "hr.leaders_within_limit", "rule": "all_or_nothing"},
+    "4.4": {
+        "metric": "hr.civil_servant_reduction",
+        "rule": "linear_capped",
+        "parameters": {"pro_rata": {"total": 0.05, "from": 2025, "to": 2031}},
+        "when_no_cases": "not_applicable",
+    },
+    "5.1": {
+        "metric": "hr.job_position_rate",
+        "rule": "step",
+        "parameters": {"bands": [[1.00, 2], [0.90, 1]]},
+        "when_no_cases": "not_applicable",
+    },
+    "5.2": {
+        "metric": "hr.rating_on_time_rate",
+        "rule": "step",
+        "parameters": {"bands": [[1.00, 2], [0.95, 1]]},
+        "when_no_cases": "not_applicable",
+    },
+}
+
+
 def _catalogue(path: Path, parameters: dict) -> Path:
-    """template-so@2026.1 with the test's metric parameters."""
+    """template-so@2026.1 with the test's metric parameters and §9.7's bindings of 4.2, 4.4, 5.1 and 5.2."""
     raw = yaml.safe_load((CATALOGUE_DIR / "template-so@2026.1.yaml").read_text(encoding="utf-8"))
+    for area in raw["areas"]:
+        for leaf in area.get("children", []):
+            if leaf["code"] in BOUND_LEAVES:
+                leaf.pop("placeholder", None)
+                leaf.update(BOUND_LEAVES[leaf["code"]])
     raw["metric_parameters"] = {
         "hr.public_employee_reduction": {"baseline_year": parameters["baseline_year"]},
         "hr.leaders_within_limit": {
@@ -148,3 +178,67 @@ def _hr_manifest(sim: Simulation, folder: Path) -> Path | None:
     sim.write_files(folder / "hr", folder / "edxml")
     found = sorted(folder.rglob("hr_manifest.jsonl"))
     return found[0] if found else None
+
+
+def _points(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def test_leaf_4_2_explains_the_units_as_the_oracle(sim, parameters, run):
+    """metrics.md §10.3, §10.4, §13.5 on leaf 4.2 (all_or_nothing, 2 points), written here from the oracle's
+    units; the agency's own label is its name as the warehouse holds it (dim_agency), read from the view."""
+    _, units = hr_criteria_from_truth(sim.hr_truth(), YEAR, parameters)
+    names = {
+        row["agency_code"]: row["unit_label"]
+        for row in _year_rows(
+            run, "SELECT agency_code, unit_label, unit_kind FROM marts.dd_hr_leaders_within_limit"
+        )
+        if row["unit_kind"] == "agency"
+    }
+    rows = query(
+        run,
+        "SELECT agency_code, score, explanation, risk_down, gain_up, fix_up, evidence"
+        " FROM marts.criterion_score WHERE criterion_code = '4.2' AND year = 2025",
+    )
+    assert {row["agency_code"] for row in rows} & set(units)
+    for row in rows:
+        if row["agency_code"] not in units:
+            continue
+        checked = [{**u, "label": u["label"] or names[row["agency_code"]]} for u in units[row["agency_code"]]]
+        over = sorted(
+            (u for u in checked if not u["within"]), key=lambda u: (-(u["deputies"] - u["limit"]), u["label"])
+        )
+        score = Decimal(2) if not over else Decimal(0)
+        within = sum(u["within"] for u in checked)
+        text = (
+            f"{_count(within)}/{_count(len(checked))} đơn vị bố trí cấp phó đúng quy định; "
+            f"được {_points(score)}/2,00 điểm."
+        )
+        numbers = (None, None, None)
+        if over:
+            text += "".join(f" {u['label']}: {u['deputies']} cấp phó, tối đa {u['limit']};" for u in over)
+            z = sum(u["deputies"] - u["limit"] for u in over)
+            text += f" Cần giảm {z} cấp phó."
+            numbers = (None, None, z)
+        elif not checked[0]["exempt"]:
+            closest = min(checked, key=lambda u: (u["limit"] - u["deputies"] + 1, u["label"]))
+            x = closest["limit"] - closest["deputies"] + 1
+            text += f" Bổ nhiệm thêm {x} cấp phó tại {closest['label']} sẽ vượt quy định."
+            numbers = (x, None, None)
+        assert Decimal(row["score"]) == score, row["agency_code"]
+        assert row["explanation"] == text, row["agency_code"]
+        assert (row["risk_down"], row["gain_up"], row["fix_up"]) == numbers, row["agency_code"]
+        assert row["evidence"].startswith("marts.dd_hr_leaders_within_limit (tử số ")
+        assert row["evidence"].endswith(
+            "".join(f"; {u['label']}: {u['deputies']}/{u['limit']}" for u in over)
+        )
+
+
+def test_leaf_4_4_is_not_yet_due_in_the_baseline_year(run):
+    """metrics.md §9.3: for Y ≤ B the pro-rata leaf is not applicable, with its note."""
+    rows = query(
+        run, "SELECT status, note FROM marts.criterion_score WHERE criterion_code = '4.4' AND year = 2025"
+    )
+    assert rows and {(row["status"], row["note"]) for row in rows} == {
+        ("not_applicable", "Chưa đến kỳ đánh giá tinh giản")
+    }
