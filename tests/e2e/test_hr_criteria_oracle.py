@@ -242,3 +242,63 @@ def test_leaf_4_4_is_not_yet_due_in_the_baseline_year(run):
     assert rows and {(row["status"], row["note"]) for row in rows} == {
         ("not_applicable", "Chưa đến kỳ đánh giá tinh giản")
     }
+
+
+def _step(value: Decimal, bands: list[tuple[str, int]]) -> Decimal:
+    return next((Decimal(points) for threshold, points in bands if value >= Decimal(threshold)), Decimal(0))
+
+
+def test_leaves_5_1_and_5_2_score_the_oracle_values_with_their_evidence(sim, parameters, run):
+    """§9.7's step bands on the oracle's values; 5.2's evidence is the view with its counts and the distinct
+    (SoQuyetDinh, NgayQuyetDinh) of the on-time ratings, earliest first (§8.2), taken from the exports."""
+    truth = sim.hr_truth()
+    expected, _ = hr_criteria_from_truth(truth, YEAR, parameters)
+    rows = query(
+        run,
+        "SELECT agency_code, criterion_code, status, score, evidence FROM marts.criterion_score"
+        " WHERE criterion_code IN ('5.1', '5.2') AND year = 2025",
+    )
+    bands = {"5.1": [("1.00", 2), ("0.90", 1)], "5.2": [("1.00", 2), ("0.95", 1)]}
+    metrics = {"5.1": "hr.job_position_rate", "5.2": "hr.rating_on_time_rate"}
+    checked = 0
+    for row in rows:
+        agency, leaf = row["agency_code"], row["criterion_code"]
+        if (agency, metrics[leaf]) not in expected:
+            continue
+        k, n, value = expected[(agency, metrics[leaf])]
+        if n == 0:
+            assert row["status"] == "not_applicable", (agency, leaf)
+            continue
+        assert Decimal(row["score"]) == _step(value, bands[leaf]), (agency, leaf)
+        evidence = f"marts.dd_{metrics[leaf].replace('.', '_')} (tử số {k}, mẫu số {n})"
+        if leaf == "5.2":
+            evidence += "".join(
+                f"; {number}; {day:%d/%m/%Y}" for day, number in _on_time_decisions(truth, agency)
+            )
+        assert row["evidence"] == evidence, (agency, leaf)
+        checked += 1
+    assert checked
+
+
+def _on_time_decisions(truth: list[dict], agency: str) -> list[tuple[date, str]]:
+    """The distinct decisions of the on-time rows of M: the December export of Y is the snapshot and lists
+    every rating of Y (sources.md §5.8), the latest export winning per person."""
+    december = next(e for e in truth if e["agency"] == agency and e["month"] == f"{YEAR}12")
+    serving = {
+        row["SoHieuCBCCVC"]
+        for row in december["CanBo"]
+        if row["TrangThai"] == "Đang làm việc"
+        and row["LoaiNhanSu"] in ("Cán bộ", "Công chức", "Viên chức")
+        and (row.get("NgayTuyenDung") or row["NgayVeDonVi"]) <= date(YEAR, 7, 1)
+    }
+    return sorted(
+        {
+            (row["NgayQuyetDinh"], row["SoQuyetDinh"])
+            for row in december["DanhGia"]
+            if row["Nam"] == YEAR
+            and row["SoHieuCBCCVC"] in serving
+            and row.get("NgayQuyetDinh")
+            and row.get("SoQuyetDinh")
+            and row["NgayQuyetDinh"] <= date(YEAR, 12, 14)
+        }
+    )
