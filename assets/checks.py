@@ -7,6 +7,7 @@ from datetime import timedelta
 import pandas as pd
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 
+from assets import settings
 from assets.resources import WarehouseResource, releases_warehouse
 from quality_checks.calendar import coverage_frame
 from quality_checks.outcome import CheckOutcome
@@ -65,7 +66,7 @@ class _Arrivals:
         if self.newest is not None:
             through = pd.Timestamp(self.newest).to_pydatetime()
             quality_results.record_checked_through(
-                self.engine, self.suite.name, self.suite.table, through, local_now()
+                self.engine, self.suite.name, self.suite.table, through, local_now(self.engine)
             )
 
 
@@ -83,7 +84,7 @@ def validate_suite(engine, suite: Suite) -> CheckOutcome:
 
 
 def result_rows(outcome: CheckOutcome, run_id: str) -> list[dict]:
-    checked_at = local_now()
+    checked_at = settings.local_now()
     return [
         {
             "run_id": run_id,

@@ -132,9 +132,9 @@ def _run(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from assets.exports import UnknownAgencies, export_year, write_manual_templates
     from assets.preflight import UsageError, check_agencies, check_warehouse
+    from assets.settings import warehouse_url
     from scoring.catalogue import CatalogueError
     from scoring.manual import ManualInputError
-    from warehouse.engine import warehouse_url
 
     check_warehouse(warehouse_url())
     check_agencies(args.agency, os.environ.get("PARINDEX_AGENCY_TABLE"))
@@ -157,14 +157,14 @@ def _report(args: argparse.Namespace) -> int:
     from assets.exports import export_dir_setting
     from assets.preflight import UsageError, check_agencies, check_plan, check_warehouse, check_year
     from assets.report import export_report
+    from assets.settings import warehouse_engine, warehouse_url
     from warehouse.criterion_scores import scored_agencies
-    from warehouse.engine import make_engine, warehouse_url
 
     check_year(args.year)
     check_warehouse(warehouse_url())
     check_agencies(args.agency, os.environ.get("PARINDEX_AGENCY_TABLE"))
     check_plan()
-    engine = make_engine()
+    engine = warehouse_engine()
     try:
         if not scored_agencies(engine, args.year):
             raise UsageError(f"--year {args.year}: the warehouse holds no metrics of that year; run it first")
@@ -178,7 +178,7 @@ def _report(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from assets.preflight import check_warehouse
     from assets.runner import migrate
-    from warehouse.engine import warehouse_url
+    from assets.settings import warehouse_url
 
     check_warehouse(warehouse_url())
 
@@ -189,12 +189,12 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _grant_analyst(args: argparse.Namespace) -> int:
     from assets.preflight import UsageError
+    from assets.settings import warehouse_engine
     from warehouse.dialect import is_duckdb
-    from warehouse.engine import make_engine
     from warehouse.grants import grant_analyst
     from warehouse.schema import ensure_schema
 
-    engine = make_engine()
+    engine = warehouse_engine()
     try:
         if is_duckdb(engine):
             raise UsageError("grant-analyst needs a PostgreSQL warehouse (PARINDEX_WAREHOUSE_URL)")

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from assets.preflight import UsageError, check_catalogues, check_plan, check_warehouse, check_year
 from assets.progress import progress
+from assets.settings import warehouse_url
+from parindex_facts.defaults import EXPORT_DIR
 from reports.writer import report_dir
 from simulators.process import SimulatorProcess, new_credentials
 from warehouse.dialect import duckdb_file
-from warehouse.engine import warehouse_url
 from warehouse.publish import READ_COPY_NAME
 
 DEMO_DIR = Path("data")
@@ -70,7 +71,7 @@ def where_outputs_are(year: int, success: bool) -> list[str]:
     copy; an earlier run's copy, if there is one, is still there."""
     lines = []
     if success:
-        export_dir = Path(os.environ.get("PARINDEX_EXPORT_DIR", "exports")) / str(year)
+        export_dir = Path(os.environ.get("PARINDEX_EXPORT_DIR", EXPORT_DIR)) / str(year)
         lines.append(f"  exports:   {export_dir.resolve()}")
         report = report_dir(export_dir.parent, year) / "index.html"
         if report.exists():

@@ -11,20 +11,21 @@ from typing import NamedTuple
 
 import yaml
 
+from assets import settings
+from parindex_facts.defaults import EXPORT_DIR
 from scoring import rules
 from scoring.agency_manual import load_agencies_manual_inputs
-from scoring.catalogue import Catalogue, resolve_catalogue, selected_catalogues, shipped_ids
+from scoring.catalogue import Catalogue, resolve_catalogue, shipped_ids
 from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv, write_scorecard_csv
 from scoring.evidence_sheet import MAX_RECORDS, NOT_RECORD_LEVEL, FailingKey, FailingRecords
 from scoring.explanations import DETAIL_COLUMNS
-from scoring.manual import manual_dir, template_path, write_template
+from scoring.manual import template_path, write_template
 from scoring.metrics import drilldown_view
 from scoring.ranking import area_names, ranking_rows, write_ranking_csv, write_ranking_xlsx
 from scoring.scorecard import Agency, build_scorecards, catalogue_applies, node_order, readings_by_agency
 from scoring.workbook import Letterhead, workbook_path, write_self_assessment
 from warehouse import criterion_scores, reading
 from warehouse.clock import local_now
-from warehouse.engine import make_engine
 
 DOCUMENT_COLUMNS = (
     "agency_code",
@@ -95,9 +96,11 @@ def _detail_rows(engine, year: int, catalogues: list[Catalogue]) -> list[dict]:
 def compute_criterion_scores(engine, year: int) -> ScoringSummary:
     """Scores every agency of the year under the catalogues of `PARINDEX_CATALOGUE`, with the manual inputs
     of `PARINDEX_MANUAL_DIR`, and replaces the year's `marts.criterion_score` rows."""
-    catalogues = selected_catalogues()
+    catalogues = settings.catalogues()
     agencies = _agencies(engine, year)
-    manual = load_agencies_manual_inputs(manual_dir(), year, [a.code for a in agencies], catalogues)
+    manual = load_agencies_manual_inputs(
+        settings.manual_directory(), year, [a.code for a in agencies], catalogues
+    )
     rows = build_scorecards(
         catalogues,
         agencies,
@@ -108,7 +111,7 @@ def compute_criterion_scores(engine, year: int) -> ScoringSummary:
         detail_rows=_detail_rows(engine, year, catalogues),
         manual_errors=manual.errors,
     )
-    written = criterion_scores.replace_criterion_scores(engine, year, rows, local_now())
+    written = criterion_scores.replace_criterion_scores(engine, year, rows, local_now(engine))
     statuses = Counter(row["status"] for row in rows if row["rule"] is not None)
     return ScoringSummary(written, dict(sorted(statuses.items())), manual.errors)
 
@@ -144,7 +147,7 @@ def export_ranking(engine, year: int, export_dir: str) -> list[Path]:
 
 def known_catalogues() -> dict[str, Catalogue]:
     """Catalogues by id for workbook headers: those selected now, in their order, then the shipped ones."""
-    known = {c.id: c for c in selected_catalogues()}
+    known = {c.id: c for c in settings.catalogues()}
     for catalogue in (resolve_catalogue(i) for i in shipped_ids()):
         known.setdefault(catalogue.id, catalogue)
     return known
@@ -213,7 +216,7 @@ def export_self_assessments(
     failing = _failing_records(engine, year, rows, catalogues)
     parents, province = criterion_scores.superior_names(engine)
     place = place_name()
-    exported_on = local_now().date()
+    exported_on = local_now(engine).date()
     return [
         write_self_assessment(
             workbook_path(Path(export_dir), year, code),
@@ -230,12 +233,12 @@ def export_self_assessments(
 
 
 def export_dir_setting(out: str | None = None) -> str:
-    return out or os.environ.get("PARINDEX_EXPORT_DIR") or "exports"
+    return out or os.environ.get("PARINDEX_EXPORT_DIR") or EXPORT_DIR
 
 
 def export_year(year: int, out: str | None = None, agencies: list[str] | None = None) -> list[Path]:
     export_dir = export_dir_setting(out)
-    engine = make_engine()
+    engine = settings.warehouse_engine()
     return [
         export_metrics_csv(engine, year, export_dir, agencies),
         export_scorecard_csv(engine, year, export_dir, agencies),
@@ -256,8 +259,8 @@ class TemplateResult(NamedTuple):
 def write_manual_templates(year: int, agencies: list[str] | None = None) -> TemplateResult:
     """`PARINDEX_MANUAL_DIR/Y/AGENCY_CODE.xlsx` for the agencies a selected catalogue scores (or the ones
     named), pre-filled with the manual leaves' codes, names and maxima."""
-    engine = make_engine()
-    catalogues = selected_catalogues()
+    engine = settings.warehouse_engine()
+    catalogues = settings.catalogues()
     readings = readings_by_agency(criterion_scores.metric_rows(engine, year))
     known = {agency.code: agency for agency in _agencies(engine, year)}
     if agencies:
@@ -271,7 +274,7 @@ def write_manual_templates(year: int, agencies: list[str] | None = None) -> Temp
             for a in known.values()
             if any(catalogue_applies(c, a, readings.get(a.code, {})) for c in catalogues)
         ]
-    directory = manual_dir()
+    directory = settings.manual_directory()
     written, kept = [], []
     for agency in chosen:
         path = template_path(directory, year, agency.code)

@@ -32,6 +32,8 @@ MART_DESCRIPTIONS = {
     "dim_date": "One row per calendar date of the known holiday years, with working-day numbering.",
     "fct_dossier": "One row per dossier (latest version): end time E, supplements S, timeliness flags.",
     "fct_feedback": "One row per PAKN record with its 15-working-day answer deadline.",
+    "fct_dossier_portal": "One row per dossier: what the Decision 766 metrics read beside fct_dossier.",
+    "fct_procedure_agency": "One row per procedure in force and agency that may receive it: Proc(A).",
     "dd_quarantine_count": "Quarantined records per metric population, agency, period and reason.",
     "dd_hr_snapshot": "The HR export each agency's metrics read for a period (metrics.md §4: its snapshot).",
     "dd_hr_serving_staff": "Serving staff of each HR snapshot with level, division, job position (§8).",
@@ -128,7 +130,7 @@ def metric_value(
     # The drill-down views read the catalogues' metric parameters (metrics.md §9.7) from the warehouse.
     parameters = run_metric_parameters(selected_catalogues())
     set_metric_parameters(engine, year, metric_parameters.rows(parameters, year))
-    written = compute_metrics(engine, year, as_of, local_now())
+    written = compute_metrics(engine, year, as_of, local_now(engine))
     return MaterializeResult(metadata={"row_count": written, "as_of": as_of.isoformat(sep=" ")})
 
 

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from dagster import TimeWindowPartitionsDefinition
 
+from parindex_facts.defaults import TIMEZONE as DEFAULT_TIMEZONE
+
 FIRST_ASSESSMENT_YEAR = "2024"
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def local_timezone() -> str:

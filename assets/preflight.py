@@ -14,13 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from dagster import EnvVar
 
+from assets.settings import catalogues, duckdb_memory, manual_directory, warehouse_url
 from etl.agency_codes import load_agency_config
 from scoring.agency_manual import agencies_with_files, load_agencies_manual_inputs
-from scoring.catalogue import CATALOGUE_VARIABLE, Catalogue, CatalogueError, selected_catalogues
-from scoring.manual import MANUAL_DIR_VARIABLE, manual_dir
+from scoring.catalogue import CATALOGUE_VARIABLE, Catalogue, CatalogueError
+from scoring.manual import MANUAL_DIR_VARIABLE
 from warehouse import dialect
-from warehouse.engine import warehouse_url
-from warehouse.memory import duckdb_memory_limit
 
 
 class UsageError(Exception):
@@ -80,7 +79,7 @@ def check_warehouse(url: str) -> None:
         if database_file is not None:
             _check_duckdb_folder(variable, Path(database_file))
         try:
-            duckdb_memory_limit()
+            duckdb_memory()
         except ValueError as error:  # the message names PARINDEX_DUCKDB_MEMORY_LIMIT
             raise UsageError(str(error)) from None
         return
@@ -127,7 +126,7 @@ def check_extract_start(value: str | None) -> None:
 
 def check_catalogues() -> list[Catalogue]:
     try:
-        return selected_catalogues()
+        return catalogues()
     except CatalogueError as error:
         message = str(error)
         named = message if CATALOGUE_VARIABLE in message else f"{CATALOGUE_VARIABLE}: {message}"
@@ -175,7 +174,7 @@ def check_agencies(codes: list[str] | None, agency_table: str | None) -> None:
 def manual_file_warnings(year: int, catalogues: list[Catalogue]) -> list[str]:
     """One line per manual-input file of the year that cannot be used: its agency's manual criteria will be
     `missing` with the reason, the other agencies are scored as usual."""
-    directory = manual_dir()
+    directory = manual_directory()
     errors = load_agencies_manual_inputs(
         directory, year, agencies_with_files(directory, year), catalogues
     ).errors

@@ -18,8 +18,9 @@ from sqlalchemy.engine import Engine
 from assets.partitions import DEFAULT_TIMEZONE
 from etl.http import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
 from etl.http import RetryPolicy as HttpRetryPolicy
-from warehouse.engine import DEFAULT_URL, make_engine
-from warehouse.hr_baseline import DEFAULT_BASELINE_YEAR
+from parindex_facts.defaults import EXPORT_DIR, HR_BASELINE_YEAR, WAREHOUSE_URL, extract_start
+from warehouse.engine import make_engine
+from warehouse.memory import duckdb_memory_limit
 from warehouse.schema import ensure_schema
 
 
@@ -27,13 +28,16 @@ class WarehouseResource(ConfigurableResource):
     """The warehouse every asset writes; the engine is created (and the schema brought up to date, once per
     run) on first use inside a step, never at import, and closed when the step ends (`releases_warehouse`)."""
 
-    url: str = DEFAULT_URL
+    url: str = WAREHOUSE_URL
+    # PARINDEX_DUCKDB_MEMORY_LIMIT (None: the machine's default) and PARINDEX_TIMEZONE, passed to the engine.
+    duckdb_memory: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
     _engine: Engine | None = PrivateAttr(default=None)
     _schema_ready: bool = PrivateAttr(default=False)
 
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, duckdb_memory_limit(self.duckdb_memory), self.timezone)
             if not self._schema_ready:
                 ensure_schema(self._engine)
                 self._schema_ready = True
@@ -122,7 +126,7 @@ class HrSource(ConfigurableResource):
 
     folder: str | None = None
     # metrics.md §4: the December export of this year is the staffing baseline (a parameter, default 2025).
-    baseline_year: int = DEFAULT_BASELINE_YEAR
+    baseline_year: int = HR_BASELINE_YEAR
     # Workbooks parsed in this many spawned processes (openpyxl's parsing is most of the cost); 1 reads in
     # the run's own process, which needs no `if __name__ == "__main__"` guard from whatever launched it.
     reader_processes: int = 1
@@ -174,7 +178,7 @@ class PipelineSettings(ConfigurableResource):
     pseudonym_key: str | None = None
     timezone: str = DEFAULT_TIMEZONE
     extract_start: str | None = None
-    export_dir: str = "exports"
+    export_dir: str = EXPORT_DIR
     agency_table: str | None = None
     full_refresh: bool = False
     export_agencies: list[str] | None = None
@@ -193,7 +197,7 @@ class PipelineSettings(ConfigurableResource):
         1 December of the year before the assessment year."""
         if self.extract_start:
             return date.fromisoformat(self.extract_start)
-        return date(year - 1, 12, 1)
+        return extract_start(year)
 
 
 def _env(name: str, secret: bool = False):
@@ -261,7 +265,13 @@ def build_resources(
     constructed with, so a copy changed afterwards (`model_copy(update=...)`) reaches no asset."""
     http_limits = _http_limits()
     return {
-        "warehouse": WarehouseResource(**_set(url=_env("PARINDEX_WAREHOUSE_URL", secret=True))),
+        "warehouse": WarehouseResource(
+            **_set(
+                url=_env("PARINDEX_WAREHOUSE_URL", secret=True),
+                duckdb_memory=_env("PARINDEX_DUCKDB_MEMORY_LIMIT"),
+                timezone=_env("PARINDEX_TIMEZONE"),
+            )
+        ),
         "dvc": DvcSource(
             **_set(
                 base_url=_env("PARINDEX_DVC_URL"),

@@ -20,9 +20,9 @@ from assets.file_modes import make_private
 from assets.preflight import UsageError, check_run, resource_value  # noqa: F401  (UsageError: callers import it from here)
 from assets.progress import progress
 from assets.resources import build_resources
-from warehouse.atomic import process_alive
+from assets.settings import duckdb_memory, warehouse_engine, warehouse_url
+from parindex_facts.files import process_alive
 from warehouse.dialect import duckdb_file
-from warehouse.engine import make_engine, warehouse_url
 from warehouse.memory import describe_out_of_memory
 from warehouse.schema import ensure_schema
 
@@ -125,7 +125,7 @@ def cause_line(error: SerializableErrorInfo) -> str:
     """The cause of a failed step in one line for the terminal (the full error goes to the log file).
     This is the one place where a known cause is turned into a message that says what to change, e.g.
     DuckDB's out-of-memory error into one naming PARINDEX_DUCKDB_MEMORY_LIMIT."""
-    out_of_memory = describe_out_of_memory(error)
+    out_of_memory = describe_out_of_memory(error, duckdb_memory())
     if out_of_memory is not None:
         return out_of_memory
     message = error.message.strip()
@@ -183,7 +183,7 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
 
 
 def migrate() -> None:
-    ensure_schema(make_engine())
+    ensure_schema(warehouse_engine())
 
 
 def private_paths(url: str) -> list[Path]:

@@ -3,6 +3,7 @@ the blocking quality checks of the run have passed."""
 
 from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
 
+from assets import settings
 from assets.exports import (
     compute_criterion_scores,
     export_ranking,
@@ -13,7 +14,6 @@ from assets.marts import METRIC_VALUE_KEY, failed_blocking_checks
 from assets.partitions import assessment_years
 from assets.report import export_report
 from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
-from scoring.catalogue import selected_catalogues
 from scoring.catalogue_leaves import catalogue_leaf_rows
 from warehouse.catalogue_leaves import replace_catalogue_leaves
 from warehouse.clock import local_now
@@ -67,9 +67,9 @@ def criterion_score(context: AssetExecutionContext, warehouse: WarehouseResource
 
 def record_catalogue_leaves(engine) -> int:
     """`marts.catalogue_leaf` of the catalogues of PARINDEX_CATALOGUE, which scored the year."""
-    catalogues = selected_catalogues()
+    catalogues = settings.catalogues()
     rows = [row for catalogue in catalogues for row in catalogue_leaf_rows(catalogue)]
-    return replace_catalogue_leaves(engine, [c.id for c in catalogues], rows, local_now())
+    return replace_catalogue_leaves(engine, [c.id for c in catalogues], rows, local_now(engine))
 
 
 def _export_asset(key: AssetKey, description: str, kind: str, write):

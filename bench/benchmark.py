@@ -201,10 +201,10 @@ def raw_counts() -> dict[str, int]:
     """Rows of every table of the warehouse's `raw` schema."""
     import sqlalchemy as sa
 
+    from assets.settings import warehouse_engine
     from warehouse import reading
-    from warehouse.engine import make_engine
 
-    engine = make_engine()
+    engine = warehouse_engine()
     try:
         tables = sorted(f"raw.{name}" for name in sa.inspect(engine).get_table_names(schema="raw"))
         return reading.table_counts(engine, tables)

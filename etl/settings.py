@@ -1,6 +1,6 @@
-"""Connector settings read from environment variables (contracts/interface.md §1)."""
+"""Connector settings from the environment variables of contracts/interface.md §1, as `assets/` read them
+(a mapping of variable names to values): etl reads no environment itself."""
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,8 +26,7 @@ class DvcSettings:
     timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "DvcSettings":
-        env = os.environ if environ is None else environ
+    def from_env(cls, env: Mapping[str, str]) -> "DvcSettings":
         return cls(
             url=require_setting(env, "PARINDEX_DVC_URL"),
             client_id=require_setting(env, "PARINDEX_DVC_CLIENT_ID"),

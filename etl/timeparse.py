@@ -1,10 +1,11 @@
 """Wire formats of sources.md §1.5 to naive local datetimes and dates; §1.6 absent values to None."""
 
-import os
+from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+from parindex_facts.defaults import TIMEZONE as DEFAULT_TIMEZONE
+
 DVC_MIN_VALUE = "00010101000000"
 
 
@@ -12,9 +13,9 @@ class TimeFormatError(ValueError):
     """A value that is present but does not match its wire format (the normaliser's ``bad_format``)."""
 
 
-def local_timezone(environ: dict[str, str] | None = None) -> ZoneInfo:
-    env = os.environ if environ is None else environ
-    return ZoneInfo(env.get("PARINDEX_TIMEZONE") or DEFAULT_TIMEZONE)
+def local_timezone(environ: Mapping[str, str]) -> ZoneInfo:
+    """The zone of `PARINDEX_TIMEZONE` in `environ` (the settings `assets/` read), else the default."""
+    return ZoneInfo(environ.get("PARINDEX_TIMEZONE") or DEFAULT_TIMEZONE)
 
 
 def local_now(tz: tzinfo) -> datetime:

@@ -8,7 +8,6 @@ Every error names the file, the node code and what is wrong. Replacing a catalog
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from scoring import metric_parameters, rules
 from scoring.metrics import KNOWN_METRICS, SOURCES, is_document_requirement_metric
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogues")
-DEFAULT_CATALOGUE = "template-so@2026.1"
 CATALOGUE_VARIABLE = "PARINDEX_CATALOGUE"
 MAX_CATALOGUE_BYTES = 1_000_000
 # Deeper than any catalogue (catalogue → areas → node → children → … → bands → band) and shallow enough for
@@ -560,13 +558,12 @@ def resolve_catalogue(reference: str) -> Catalogue:
     )
 
 
-def selected_catalogues(setting: str | None = None) -> list[Catalogue]:
-    """The catalogues of `PARINDEX_CATALOGUE`: comma-separated paths or shipped ids, by default the template.
+def selected_catalogues(setting: str) -> list[Catalogue]:
+    """The catalogues of `setting` (`PARINDEX_CATALOGUE` as `assets/` read it): comma-separated paths or
+    shipped ids.
 
     Several catalogues score side by side (for instance the template and qd766@2022); their ids must differ.
     """
-    if setting is None:
-        setting = os.environ.get(CATALOGUE_VARIABLE) or DEFAULT_CATALOGUE
     catalogues = [resolve_catalogue(part) for part in setting.split(",") if part.strip()]
     if not catalogues:
         raise CatalogueError(f"{CATALOGUE_VARIABLE} names no catalogue")

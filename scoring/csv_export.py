@@ -10,8 +10,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from parindex_facts.files import temporary_beside
 from scoring.scorecard import SCORECARD_COLUMNS, SCORECARD_DECIMALS
-from warehouse.atomic import temporary_beside
 
 METRICS_COLUMNS = (
     "agency_code",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,15 +21,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex_facts.defaults import MANUAL_DIR
 from scoring.catalogue import Catalogue
 from scoring.scorecard import Agency, ManualEntry
 from scoring.xlsx import FONT_NAME, HEADER_FILL, print_a4_landscape, put, save_workbook
 
 MANUAL_DIR_VARIABLE = "PARINDEX_MANUAL_DIR"
-DEFAULT_MANUAL_DIR = "manual"
 EXTERNAL_NODE_ERROR = "tiêu chí do cơ quan có thẩm quyền điều tra, đánh giá; không nhập điểm tự đánh giá"
 MANUAL_COLUMNS = ("criterion_code", "score", "evidence", "note")
-# `catalogue_id` is optional in a filled file: it tells two catalogues' leaves with the same code apart.
+# `catalogue_id` is optional in a filled file: it tells two catalogues' leaves with the same code apart; a row
+# without it applies to the first catalogue of PARINDEX_CATALOGUE (metrics.md §13.7).
 TEMPLATE_COLUMNS = ("catalogue_id", "criterion_code", "criterion_name", "max_points", *MANUAL_COLUMNS[1:])
 # The template's headers are Vietnamese, for the officer who fills it (issue 13); the reader accepts them and
 # the English column names of interface.md §1 alike.
@@ -64,8 +64,9 @@ class ManualInputError(ValueError):
     """A manual-input file is invalid; the message lists each problem with its file, row and field."""
 
 
-def manual_dir(setting: str | None = None) -> Path:
-    return Path(setting or os.environ.get(MANUAL_DIR_VARIABLE) or DEFAULT_MANUAL_DIR)
+def manual_dir(setting: str | None) -> Path:
+    """The folder of `setting` (`PARINDEX_MANUAL_DIR` as `assets/` read it), else the default one."""
+    return Path(setting or MANUAL_DIR)
 
 
 def _safe_agency_code(code: str) -> str:
@@ -167,7 +168,8 @@ def parse_entries(
         if wanted and wanted not in by_id:
             fail("catalogue_id", f"catalogue {wanted!r} is not in use (in use: {', '.join(by_id)})")
             continue
-        candidates = [by_id[wanted]] if wanted else list(catalogues)
+        # metrics.md §13.7: a row without catalogue_id applies to the first catalogue in use only.
+        candidates = [by_id[wanted]] if wanted else list(catalogues[:1])
         targets = [c for c in candidates if (node := c.node(code)) is not None and node.takes_manual_input]
         if not targets:
             if any((node := c.node(code)) is not None and node.is_external for c in candidates):

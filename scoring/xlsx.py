@@ -17,7 +17,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from warehouse.atomic import temporary_beside
+from parindex_facts.files import temporary_beside
 
 # Times New Roman is the font of Vietnamese administrative documents (Nghị định 30/2020); LibreOffice
 # substitutes the metric-compatible Liberation Serif, which has the Vietnamese glyphs too.

@@ -68,7 +68,7 @@ def metric_rows(engine: sa.Engine, year: int) -> list[dict[str, Any]]:
 
 def monthly_metric_rows(engine: sa.Engine, year: int) -> list[dict[str, Any]]:
     """The `metric_value` rows of the year's months (the rate metrics of
-    `warehouse.metric_values.MONTHLY_METRICS`), ordered by agency, metric and month."""
+    `parindex_facts.metrics.MONTHLY_METRICS`), ordered by agency, metric and month."""
     table = schema.metric_value
     query = (
         sa.select(*(table.c[c] for c in METRIC_COLUMNS))

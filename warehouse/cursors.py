@@ -4,10 +4,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from warehouse import schema
+from warehouse import tables_shared
 from warehouse.clock import local_now
 
-_cursor = schema.extraction_cursor
+_cursor = tables_shared.extraction_cursor
 
 
 def get_watermark(engine: sa.Engine, source: str, entity: str) -> datetime | None:
@@ -24,6 +24,6 @@ def set_watermark(engine: sa.Engine, source: str, entity: str, watermark: dateti
         conn.execute(sa.delete(_cursor).where(key))
         conn.execute(
             sa.insert(_cursor).values(
-                source=source, entity=entity, watermark=watermark, updated_at=local_now()
+                source=source, entity=entity, watermark=watermark, updated_at=local_now(conn)
             )
         )

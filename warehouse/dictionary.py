@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from warehouse import metric_values, metrics_ecabinet, metrics_hr, metrics_qlvb, models  # noqa: F401
+from parindex_facts import metrics
+from warehouse import models
 from warehouse.engine import make_engine
 from warehouse.publish import PUBLISHED_SCHEMA, reads_pipeline_schemas
 from warehouse.schema import ensure_schema
@@ -32,16 +33,20 @@ DRILLDOWN_COLUMNS = {
     "period_end": "last day of P, inclusive",
     "in_numerator": "the record counts in the metric's numerator; every row counts in its denominator",
 }
-# How `marts.metric_value.value` is computed, by metric kind (warehouse/metric_values.py). A kind missing
+# How `marts.metric_value.value` is computed, by metric kind (parindex_facts/metrics.py). A kind missing
 # here stops the generation: its formula must be written down before analysts read its values.
 VALUE_FORMULAS = {
-    metric_values.COUNT: None,
-    metric_values.RATE: None,
-    metric_values.FLAG: None,
-    metric_values.REDUCTION: None,
-    metric_values.SATISFACTION: (
+    metrics.COUNT: None,
+    metrics.RATE: None,
+    metrics.FLAG: None,
+    metrics.REDUCTION: None,
+    metrics.SATISFACTION: (
         "max(0, numerator ÷ denominator − late share), the late share being the late dossiers of "
         "dvc.on_time_rate ÷ its denominator (0 without any) (metrics.md §1)"
+    ),
+    metrics.MEAN_DAYS: (
+        "days: numerator (processing minutes summed over the completed dossiers) ÷ denominator (their "
+        "number) ÷ 1440 (metrics.md §11.1)"
     ),
 }
 INTRO = """# Data dictionary: the marts
@@ -195,14 +200,11 @@ def view_column_meanings(relations: dict, view: Relation, model_sql: str) -> dic
 def value_formulas() -> list[tuple[str, str]]:
     """(metric code, formula) of every metric whose value is not numerator ÷ denominator."""
     notes = []
-    for source in metric_values.SOURCES:
-        for metric in source.metrics:
-            if metric.kind not in VALUE_FORMULAS:
-                raise ValueError(
-                    f"metric kind {metric.kind!r} of {metric.code} has no formula in VALUE_FORMULAS"
-                )
-            if VALUE_FORMULAS[metric.kind]:
-                notes.append((metric.code, VALUE_FORMULAS[metric.kind]))
+    for metric in metrics.METRICS:
+        if metric.kind not in VALUE_FORMULAS:
+            raise ValueError(f"metric kind {metric.kind!r} of {metric.code} has no formula in VALUE_FORMULAS")
+        if VALUE_FORMULAS[metric.kind]:
+            notes.append((metric.code, VALUE_FORMULAS[metric.kind]))
     return sorted(notes)
 
 

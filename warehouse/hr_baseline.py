@@ -1,11 +1,9 @@
-"""The baseline year of hr.civil_servant_reduction (metrics.md §4: a parameter, default 2025), kept in the
-warehouse so that the drill-down view reads it."""
+"""The baseline year of hr.civil_servant_reduction (metrics.md §4: a parameter, by default
+parindex_facts.defaults.HR_BASELINE_YEAR), kept in the warehouse so that the drill-down view reads it."""
 
 import sqlalchemy as sa
 
 from warehouse.tables_hr import cfg_hr_baseline
-
-DEFAULT_BASELINE_YEAR = 2025
 
 
 def set_baseline_year(engine: sa.Engine, year: int) -> None:

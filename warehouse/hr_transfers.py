@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from warehouse.clock import local_now
 from warehouse.quarantine import insert_rejected, with_raw_record
-from warehouse.schema import AgencyReference
+from warehouse.tables_common import AgencyReference
 from warehouse.tables_hr import raw_hr__nhansu
 
 DUPLICATE_PERSON = "duplicate_person"
@@ -76,7 +76,12 @@ def refresh_duplicate_persons(engine: sa.Engine, batch_id: str) -> dict[str, int
                 " AND q.released_at IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM hr_duplicate_losers l WHERE l._key = q.record_key)"
             ),
-            {"released_at": local_now(), "batch_id": batch_id, "entity": ENTITY, "reason": DUPLICATE_PERSON},
+            {
+                "released_at": local_now(conn),
+                "batch_id": batch_id,
+                "entity": ENTITY,
+                "reason": DUPLICATE_PERSON,
+            },
         ).rowcount
         conn.exec_driver_sql("DROP TABLE hr_duplicate_losers")
     return {"quarantined": quarantined, "released": released}

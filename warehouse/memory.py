@@ -41,9 +41,9 @@ def default_duckdb_memory_limit(machine_bytes: int) -> str:
     return f"{max(MIN_DUCKDB_MEMORY, int(room / DUCKDB_RSS_PER_LIMIT)) // MIB}MiB"
 
 
-def duckdb_memory_limit() -> str:
-    """`PARINDEX_DUCKDB_MEMORY_LIMIT` when set (a DuckDB size: `512MB`, `1GiB`), else the default."""
-    override = os.environ.get(MEMORY_LIMIT_VARIABLE)
+def duckdb_memory_limit(override: str | None) -> str:
+    """`override` (`PARINDEX_DUCKDB_MEMORY_LIMIT` as `assets/` read it: a DuckDB size, `512MB`, `1GiB`) when
+    set, else the default for this machine."""
     if override:
         _limit_bytes(override)  # refused here with the variable's name, not by DuckDB inside a step
         return override
@@ -82,19 +82,17 @@ def _chain(error) -> list:
     return found
 
 
-def describe_out_of_memory(error) -> str | None:
+def describe_out_of_memory(error, current_limit: str) -> str | None:
     """One line for the person who runs the pipeline when DuckDB ran out of memory anywhere in `error`'s
     chain (an exception, or a Dagster step's serialised error): the variable to set and the value to try,
-    twice the limit in the message (or the current one). None for any other error."""
+    twice the limit in the message (or `current_limit`, the one the run had). None for any other error."""
     for current in _chain(error):
         message = getattr(current, "message", None)
         text = message if isinstance(message, str) else str(current)
         if not _OUT_OF_MEMORY.search(text):
             continue
         used = _USED_OF_LIMIT.search(text)
-        limit = (
-            _limit_bytes(f"{used['number']} {used['unit']}") if used else _limit_bytes(duckdb_memory_limit())
-        )
+        limit = _limit_bytes(f"{used['number']} {used['unit']}") if used else _limit_bytes(current_limit)
         suggested = -(-2 * limit // 10**6)
         return (
             f"DuckDB ran out of memory at its limit of {limit / MIB:.0f} MiB: run again with "

@@ -5,94 +5,35 @@ The periods of a year are the year itself and, for the rate metrics whose trend 
 `marts.metric_period`, so a month's counts come from the same drill-down rows as the year's."""
 
 import math
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from parindex_facts.metrics import (
+    COUNT,
+    FLAG,
+    MEAN_DAYS,
+    MEASURE_COLUMN,
+    MINUTES_PER_DAY,
+    MONTHLY_METRICS,
+    REDUCTION,
+    SATISFACTION,
+    TIMELINESS,
+    Metric,
+)
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
-
-COUNT = "count"
-RATE = "rate"
-SATISFACTION = "satisfaction"
-REDUCTION = "reduction"
-FLAG = "flag"
-
-
-class Metric(NamedTuple):
-    code: str
-    # COUNT (denominator 1), RATE (numerator / denominator), SATISFACTION (its own formula) or REDUCTION
-    # (the view's rows are a baseline's records, marked in_numerator, and the current ones) or FLAG (1 when
-    # any row of the view is in_numerator, else 0, over 1: the view lists the candidates)
-    kind: str
-
-    @property
-    def view(self) -> str:
-        return "marts.dd_" + self.code.replace(".", "_")
-
-
-DVC_METRICS = (
-    Metric("dvc.received", COUNT),
-    Metric("dvc.on_time_rate", RATE),
-    Metric("dvc.no_due_date", COUNT),
-    Metric("dvc.apology_rate", RATE),
-    Metric("dvc.online_rate", RATE),
-    Metric("dvc.online_payment_rate", RATE),
-    Metric("dvc.digitised_rate", RATE),
-    Metric("dvc.e_result_rate", RATE),
-    Metric("dvc.satisfaction_rate", SATISFACTION),
-    Metric("dvc.pakn_on_time_rate", RATE),
-)
-_TIMELINESS = "dvc.on_time_rate"
-# Rate metrics that also get a row per calendar month (issue 14: the trends of the agency page).
-MONTHLY_METRICS = frozenset(
-    {
-        "dvc.on_time_rate",
-        "dvc.online_rate",
-        "dvc.digitised_rate",
-        "qlvb.e_document_rate",
-        "qlvb.signed_rate",
-        "qlvb.handling_on_time_rate",
-        "ecabinet.paperless_rate",
-    }
-)
-
-
-class Period(NamedTuple):
-    year: int
-    start: date
-    end: date
-    start_at: datetime
-    end_at: datetime  # the end of P: the day after `end` at 00:00, or as_of in the year in progress
-
-
-def year_period(year: int, as_of: datetime) -> Period:
-    return Period(
-        year, date(year, 1, 1), date(year, 12, 31), datetime(year, 1, 1), min(datetime(year + 1, 1, 1), as_of)
-    )
-
-
-def month_periods(year: int, as_of: datetime) -> list[Period]:
-    """The calendar months of the year that start before as_of; the last one ends at as_of when the month
-    is still in progress (metrics.md §0)."""
-    months = []
-    for month in range(1, 13):
-        start_at = datetime(year, month, 1)
-        if start_at >= as_of:
-            break
-        next_start = datetime(year + month // 12, month % 12 + 1, 1)
-        end = (next_start - timedelta(days=1)).date()
-        months.append(Period(year, start_at.date(), end, start_at, min(next_start, as_of)))
-    return months
+from warehouse.metric_sources import SOURCES
+from warehouse.periods import Period, month_periods, year_period
 
 
 class Counts(NamedTuple):
     rows: int
     in_numerator: int
+    measure: int = 0  # the sum of MEASURE_COLUMN over the rows, for MEAN_DAYS
 
 
 def round_half_up(value: Fraction, places: int = 4) -> Decimal:
@@ -112,6 +53,11 @@ def metric_counts(metric: Metric, counts: Counts, timeliness: Counts) -> tuple[i
         baseline, current = counts.in_numerator, counts.rows - counts.in_numerator
         reduction = baseline - current
         return reduction, baseline, round_half_up(Fraction(reduction, baseline)) if baseline else None
+    if metric.kind == MEAN_DAYS:
+        if counts.rows == 0:
+            return counts.measure, 0, None
+        days = Fraction(counts.measure, counts.rows * MINUTES_PER_DAY)
+        return counts.measure, counts.rows, round_half_up(days)
     if counts.rows == 0:
         return counts.in_numerator, 0, None
     share = Fraction(counts.in_numerator, counts.rows)
@@ -136,20 +82,21 @@ def _view_counts(
     parameters = {}
     for i, period in enumerate(periods):
         parameters.update({f"start{i}": period.start, f"end{i}": period.end})
+    measure = f"SUM({MEASURE_COLUMN})" if metric.kind == MEAN_DAYS else "0"
     rows = conn.execute(
         sa.text(
             "SELECT period_start, period_end, agency_code, COUNT(*) AS n,"
-            " SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k"
+            f" SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k, {measure} AS measure"
             f" FROM {metric.view} WHERE {matches}"
             " GROUP BY period_start, period_end, agency_code"
         ),
         parameters,
     )
     counts: dict[PeriodKey, dict[str, Counts]] = {key: {} for key in wanted}
-    for start, end, agency, n, k in rows:
+    for start, end, agency, n, k, total in rows:
         key = (_as_date(start), _as_date(end))
         if key in counts:
-            counts[key][agency] = Counts(int(n), int(k))
+            counts[key][agency] = Counts(int(n), int(k), int(total or 0))
     return counts
 
 
@@ -170,28 +117,6 @@ def _assessed_agencies(conn: sa.Connection, period: Period) -> list[str]:
         .order_by(agency.c.agency_code)
     )
     return list(conn.execute(query).scalars())
-
-
-def _agencies_with_dvc_data(conn: sa.Connection, period: Period) -> set[str]:
-    """Agencies with any dossier or PAKN (apologies and ratings reach an agency only through a dossier)."""
-    query = sa.union(
-        sa.select(schema.fct_dossier.c.agency_code), sa.select(schema.fct_feedback.c.agency_code)
-    )
-    return set(conn.execute(query).scalars())
-
-
-class MetricSource(NamedTuple):
-    """The metrics of one source system, and which agencies it holds data of (metrics.md §0: "no data is
-    not zero": for the other agencies every metric of the source is undefined)."""
-
-    name: str
-    metrics: tuple[Metric, ...]
-    agencies_with_data: Callable[[sa.Connection, Period], set[str]]
-
-
-# Each further source declares its metrics in `warehouse/metrics_<source>.py` and registers them here
-# through the import at the end of this module.
-SOURCES: list[MetricSource] = [MetricSource("dvc", DVC_METRICS, _agencies_with_dvc_data)]
 
 
 def _write_periods(conn: sa.Connection, year: int, periods: list[Period], as_of: datetime) -> None:
@@ -247,7 +172,7 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
                             continue
                         numerator = denominator = value = None
                         if agency in with_data[source.name]:
-                            timeliness = counts[_TIMELINESS][key].get(agency, Counts(0, 0))
+                            timeliness = counts[TIMELINESS][key].get(agency, Counts(0, 0))
                             agency_counts = counts[metric.code][key].get(agency, Counts(0, 0))
                             numerator, denominator, value = metric_counts(metric, agency_counts, timeliness)
                         records.append(
@@ -265,6 +190,3 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
                             }
                         )
         return load_arrow(conn, value_table, rows_to_arrow(value_table, records))
-
-
-from warehouse import metrics_ecabinet, metrics_hr, metrics_hr_criteria, metrics_qlvb  # noqa: E402,F401

@@ -4,17 +4,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from warehouse import metric_values
-from warehouse.metric_values import COUNT, RATE, REDUCTION, Metric, MetricSource, Period
+from warehouse.periods import Period
 from warehouse.tables_hr import cfg_hr_baseline, fct_hr_export
-
-HR_METRICS = (
-    Metric("hr.civil_servants", COUNT),
-    Metric("hr.within_quota", RATE),
-    Metric("hr.training_rate", RATE),
-    Metric("hr.discipline_cases", COUNT),
-)
-REDUCTION_METRICS = (Metric("hr.civil_servant_reduction", REDUCTION),)
 
 
 def _exports_before(period: Period) -> sa.Select:
@@ -37,9 +28,3 @@ def agencies_with_baseline(conn: sa.Connection, period: Period) -> set[str]:
         fct_hr_export.c.export_month < period.end_at,
     )
     return set(conn.execute(baseline).scalars()) & agencies_with_data(conn, period)
-
-
-metric_values.SOURCES.append(MetricSource("hr", HR_METRICS, agencies_with_data))
-# A source entry of its own, so that an agency without the baseline export gets an undefined reduction
-# while its other HR metrics are computed.
-metric_values.SOURCES.append(MetricSource("hr.baseline", REDUCTION_METRICS, agencies_with_baseline))

@@ -4,16 +4,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from warehouse import metric_values
-from warehouse.metric_values import FLAG, RATE, Metric, MetricSource, Period
+from warehouse.periods import Period
 from warehouse.tables_qlvb import cfg_qlvb_plan_deadline, fct_document
-
-QLVB_METRICS = (
-    Metric("qlvb.e_document_rate", RATE),
-    Metric("qlvb.signed_rate", RATE),
-    Metric("qlvb.handling_on_time_rate", RATE),
-    Metric("qlvb.plan_on_time", FLAG),
-)
 
 
 def agencies_with_data(conn: sa.Connection, period: Period) -> set[str]:
@@ -28,6 +20,3 @@ def set_plan_deadline(engine: sa.Engine, year: int, deadline: date | None) -> No
         conn.execute(sa.delete(cfg_qlvb_plan_deadline).where(cfg_qlvb_plan_deadline.c.year == year))
         if deadline is not None:
             conn.execute(sa.insert(cfg_qlvb_plan_deadline).values(year=year, deadline_date=deadline))
-
-
-metric_values.SOURCES.append(MetricSource("qlvb", QLVB_METRICS, agencies_with_data))

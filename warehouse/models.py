@@ -2,7 +2,8 @@
 
 A file `NAME.sql` holds one portable SELECT without bind parameters (it runs as SQLAlchemy text, so a
 `%` in it is safe with psycopg). `dd_*` files become views `marts.NAME`; every other file fills
-the table `marts.NAME` that warehouse.schema declares (delete, then insert), so all DDL stays in schema.py.
+the table `marts.NAME` that warehouse.schema declares (delete, then insert), so all DDL stays in the table
+modules (`warehouse/tables_*.py`).
 """
 
 import graphlib

@@ -5,9 +5,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from warehouse import schema
 from warehouse.clock import local_now
 from warehouse.loading import load_arrow, rows_to_arrow
+from warehouse.tables_shared import processed_file
 
 LOADED, QUARANTINED, RETRY = "loaded", "quarantined", "retry"
 
@@ -16,13 +16,13 @@ LOADED, QUARANTINED, RETRY = "loaded", "quarantined", "retry"
 PUBLISHED = sa.Table(
     "dd_source_file",
     sa.MetaData(),
-    *(sa.Column(c.name, c.type) for c in schema.processed_file.columns),
+    *(sa.Column(c.name, c.type) for c in processed_file.columns),
     schema="marts",
 )
 
 
 def file_cache(
-    engine: sa.Engine, source: str, table: sa.Table = schema.processed_file
+    engine: sa.Engine, source: str, table: sa.Table = processed_file
 ) -> dict[tuple[str, int, float], str]:
     """(name, size, mtime) → SHA-256 of every file seen before, so unchanged files are not hashed again.
     `table` is the registry, or `PUBLISHED` on a reader's engine."""
@@ -33,7 +33,7 @@ def file_cache(
         return {(name, size, mtime): sha for name, size, mtime, sha in conn.execute(query)}
 
 
-def done_files(engine: sa.Engine, source: str, table: sa.Table = schema.processed_file) -> dict[str, str]:
+def done_files(engine: sa.Engine, source: str, table: sa.Table = processed_file) -> dict[str, str]:
     """SHA-256 → file name of the contents already loaded or quarantined for good (the name it was processed
     under, the first by name where a content came under several); a file in `retry` (e.g. unknown_agency)
     is read again on every run until it loads. `table` as for `file_cache`."""
@@ -54,8 +54,8 @@ def done_hashes(engine: sa.Engine, source: str) -> set[str]:
 def record_files(engine: sa.Engine, source: str, files: Iterable[Mapping[str, Any]]) -> int:
     """Record the outcome of each file (dicts with `file_name, size_bytes, modified_at, sha256, status`, and
     optionally `reason_code`, `batch_id`); a file seen again replaces its earlier row."""
-    table = schema.processed_file
-    now = local_now()
+    table = processed_file
+    now = local_now(engine)
     records = [{**dict(f), "source": source, "processed_at": now} for f in files]
     if not records:
         return 0

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from parindex_facts.files import temporary_beside
 from warehouse import dialect
-from warehouse.atomic import temporary_beside
 from warehouse.engine import make_engine
 from warehouse.models import build_order
 

@@ -62,7 +62,7 @@ def refresh_edxml_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
                 "source": _SOURCE,
                 "entity": _ENTITY,
                 "reason": ORPHAN_REFERENCE,
-                "released_at": local_now(),
+                "released_at": local_now(conn),
                 "batch_id": batch_id,
             },
         ).rowcount

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from warehouse import schema
+from warehouse import tables_shared
 from warehouse.loading import load_arrow, rows_to_arrow
 
 
@@ -22,13 +22,13 @@ def record_check_results(engine: sa.Engine, rows: Iterable[Mapping[str, Any]]) -
     """Append check results (dicts with the columns of `marts.quality_check_result`); returns the count."""
     records = [{**row, "sample_keys": _sample_keys(row.get("sample_keys"))} for row in rows]
     with engine.begin() as conn:
-        table = schema.quality_check_result
+        table = tables_shared.quality_check_result
         return load_arrow(conn, table, rows_to_arrow(table, records))
 
 
 def failed_blocking(engine: sa.Engine, run_id: str) -> list[dict[str, Any]]:
     """The failed blocking results of a run, as dicts of `marts.quality_check_result` columns."""
-    table = schema.quality_check_result
+    table = tables_shared.quality_check_result
     query = (
         sa.select(table)
         .where(table.c.run_id == run_id, table.c.blocking, sa.not_(table.c.passed))
@@ -40,7 +40,7 @@ def failed_blocking(engine: sa.Engine, run_id: str) -> list[dict[str, Any]]:
 
 def checked_through(engine: sa.Engine, check_name: str) -> datetime | None:
     """The greatest `_extracted_at` an arrivals suite has checked; None before its first run."""
-    table = schema.quality_check_progress
+    table = tables_shared.quality_check_progress
     with engine.connect() as conn:
         query = sa.select(table.c.checked_through).where(table.c.check_name == check_name)
         return conn.execute(query).scalar_one_or_none()
@@ -49,7 +49,7 @@ def checked_through(engine: sa.Engine, check_name: str) -> datetime | None:
 def record_checked_through(
     engine: sa.Engine, check_name: str, table_name: str, through: datetime, now: datetime
 ) -> None:
-    table = schema.quality_check_progress
+    table = tables_shared.quality_check_progress
     with engine.begin() as conn:
         conn.execute(sa.delete(table).where(table.c.check_name == check_name))
         conn.execute(

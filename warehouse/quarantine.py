@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from warehouse import dialect, schema
 from warehouse.clock import local_now
+from warehouse.tables_common import AgencyReference
 
 ORPHAN_REFERENCE = "orphan_reference"
 _RELEASE_CHUNK = 5_000
@@ -34,7 +35,7 @@ _FINGERPRINT_SQL = (
 )
 
 
-def _agency_sql(bind: sa.Connection, reference: schema.AgencyReference | None) -> str:
+def _agency_sql(bind: sa.Connection, reference: AgencyReference | None) -> str:
     """Best-effort canonical agency of a candidate row `f`, from the field its record names it by."""
     if reference is None:
         return "CAST(NULL AS VARCHAR)"
@@ -53,7 +54,7 @@ def insert_rejected(
     conn: sa.Connection,
     candidates_sql: str,
     batch_id: str,
-    agency_reference: schema.AgencyReference | None,
+    agency_reference: AgencyReference | None,
 ) -> int:
     """Quarantine the rows of `candidates_sql` (columns `CANDIDATE_COLUMNS`) not quarantined before.
 
@@ -76,7 +77,7 @@ def insert_rejected(
           AND NOT EXISTS (SELECT 1 FROM quarantine.rejected_record q WHERE q.fingerprint = f.fingerprint)
         """
     )
-    return conn.execute(statement, {"batch_id": batch_id, "quarantined_at": local_now()}).rowcount
+    return conn.execute(statement, {"batch_id": batch_id, "quarantined_at": local_now(conn)}).rowcount
 
 
 def with_raw_record(keys_sql: str, raw: sa.Table) -> str:
@@ -118,7 +119,7 @@ def release(engine: sa.Engine, fingerprints: Sequence[str], batch_id: str) -> in
     """Mark open quarantine rows as released by `batch_id`; returns how many were open."""
     table = schema.rejected_record
     released = 0
-    released_at = local_now()
+    released_at = local_now(engine)
     with engine.begin() as conn:
         for start in range(0, len(fingerprints), _RELEASE_CHUNK):
             chunk = list(fingerprints[start : start + _RELEASE_CHUNK])
@@ -143,7 +144,7 @@ def refresh_orphans(engine: sa.Engine, batch_id: str) -> dict[str, int]:
     the number of rows quarantined and released.
     """
     quarantined = released = 0
-    released_at = local_now()
+    released_at = local_now(engine)
     with engine.begin() as conn:
         for entity in _CHILD_ENTITIES:
             target = schema.landing_target("dvc", entity)

@@ -5,7 +5,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from warehouse import schema
+from warehouse import tables_dvc, tables_shared
 from warehouse.loading import load_arrow, rows_to_arrow
 
 AGENCY_COLUMNS = (
@@ -24,7 +24,7 @@ def agency_rows(engine: sa.Engine) -> list[dict[str, Any]]:
     `origin` ("config" or "don-vi"): a consumer that keeps the first row per code lets configuration win."""
     rows = []
     with engine.connect() as conn:
-        for origin, table in (("config", schema.cfg_agency), ("don-vi", schema.stg_dvc__agency)):
+        for origin, table in (("config", tables_shared.cfg_agency), ("don-vi", tables_dvc.stg_dvc__agency)):
             query = sa.select(*(table.c[name] for name in AGENCY_COLUMNS)).order_by(table.c.agency_code)
             rows.extend({**row, "origin": origin} for row in conn.execute(query).mappings())
     return rows
@@ -37,7 +37,7 @@ class ProcedureCodes(NamedTuple):
 
 def procedure_codes(engine: sa.Engine) -> ProcedureCodes:
     """The catalogue's full codes and its short → full map, for the Q9 mapping of dossiers."""
-    table = schema.stg_dvc__procedure
+    table = tables_dvc.stg_dvc__procedure
     with engine.connect() as conn:
         pairs = conn.execute(sa.select(table.c.procedure_code, table.c.short_code)).all()
     return ProcedureCodes(
@@ -47,7 +47,7 @@ def procedure_codes(engine: sa.Engine) -> ProcedureCodes:
 
 def load_agency_config(engine: sa.Engine, rows: Iterable[Mapping[str, Any]]) -> int:
     """Replace the configured agency table with `rows` (dicts with keys of `AGENCY_COLUMNS`)."""
-    data = rows_to_arrow(schema.cfg_agency, rows)
+    data = rows_to_arrow(tables_shared.cfg_agency, rows)
     with engine.begin() as conn:
-        conn.execute(sa.delete(schema.cfg_agency))
-        return load_arrow(conn, schema.cfg_agency, data)
+        conn.execute(sa.delete(tables_shared.cfg_agency))
+        return load_arrow(conn, tables_shared.cfg_agency, data)

@@ -3,20 +3,12 @@ the marts of metrics.md §3. Meetings and polls belong to the owner agency; task
 
 import sqlalchemy as sa
 
-from warehouse import schema
-from warehouse.schema import (
-    LOCAL,
-    AgencyReference,
-    LandingTarget,
-    child_table,
-    column,
-    raw_table,
-    staging_table,
-)
+from warehouse import tables_common as tables
+from warehouse.tables_common import LOCAL, column, primary_key
 
 SOURCE = "ecabinet"
 
-stg_ecabinet__meeting = staging_table(
+stg_ecabinet__meeting = tables.staging_table(
     "stg_ecabinet__meeting",
     "E-CABINET cuoc-hop: one row per meeting, its latest version (list fields, and the detail's arrays "
     "summarised when the detail was fetched)",
@@ -51,7 +43,7 @@ stg_ecabinet__meeting = staging_table(
     ),
 )
 
-stg_ecabinet__poll = staging_table(
+stg_ecabinet__poll = tables.staging_table(
     "stg_ecabinet__poll",
     "E-CABINET phieu-lay-y-kien: one row per member poll, its latest version",
     column("poll_code", sa.Text, "ma"),
@@ -64,7 +56,7 @@ stg_ecabinet__poll = staging_table(
     column("updated_at", sa.DateTime, f"thoiGianCapNhat ({LOCAL})"),
 )
 
-stg_ecabinet__poll_member = child_table(
+stg_ecabinet__poll_member = tables.child_table(
     "stg_ecabinet__poll_member",
     "E-CABINET phieu-lay-y-kien.thanhVien[]: one row per member asked, replaced with its poll",
     column("member_id", sa.Text, "maThanhVien: pseudonymous member id"),
@@ -74,7 +66,7 @@ stg_ecabinet__poll_member = child_table(
     column("is_signed", sa.Boolean, "daKySo: the answer was digitally signed"),
 )
 
-stg_ecabinet__task = staging_table(
+stg_ecabinet__task = tables.staging_table(
     "stg_ecabinet__task",
     "E-CABINET nhiem-vu: one row per task assigned in a conclusion, its latest version",
     column("task_code", sa.Text, "ma"),
@@ -89,34 +81,36 @@ stg_ecabinet__task = staging_table(
     column("updated_at", sa.DateTime, f"thoiGianCapNhat ({LOCAL})"),
 )
 
-cfg_ecabinet_owner = sa.Table(
+cfg_ecabinet_owner = tables.state_table(
     "cfg_ecabinet_owner",
-    schema.metadata,
     column("agency_code", sa.Text, "canonical code of the agency that operates E-CABINET", nullable=False),
     column("stored_at", sa.DateTime, f"when the extraction stored it ({LOCAL})"),
-    schema="staging",
     comment="PARINDEX_ECABINET_OWNER (or the deployment's ecabinet_owner) of the last E-CABINET extraction; "
     "one row, empty while the source was never configured",
 )
 
-schema.LANDING_TARGETS[(SOURCE, "cuoc-hop")] = LandingTarget(
-    raw_table("ecabinet__cuoc_hop"), stg_ecabinet__meeting, None
-)
-schema.LANDING_TARGETS[(SOURCE, "phieu-lay-y-kien")] = LandingTarget(
-    raw_table("ecabinet__phieu_lay_y_kien"),
-    stg_ecabinet__poll,
-    None,
-    children={"stg_ecabinet__poll_member": stg_ecabinet__poll_member},
-)
-schema.LANDING_TARGETS[(SOURCE, "nhiem-vu")] = LandingTarget(
-    raw_table("ecabinet__nhiem_vu"), stg_ecabinet__task, AgencyReference("agency", "maDonViChuTri")
-)
+# Where each entity of the source lands (warehouse.schema.LANDING_TARGETS lists every source).
+LANDING_TARGETS: dict[tuple[str, str], tables.LandingTarget] = {
+    (SOURCE, "cuoc-hop"): tables.LandingTarget(
+        tables.raw_table("ecabinet__cuoc_hop"), stg_ecabinet__meeting, None
+    ),
+    (SOURCE, "phieu-lay-y-kien"): tables.LandingTarget(
+        tables.raw_table("ecabinet__phieu_lay_y_kien"),
+        stg_ecabinet__poll,
+        None,
+        children={"stg_ecabinet__poll_member": stg_ecabinet__poll_member},
+    ),
+    (SOURCE, "nhiem-vu"): tables.LandingTarget(
+        tables.raw_table("ecabinet__nhiem_vu"),
+        stg_ecabinet__task,
+        tables.AgencyReference("agency", "maDonViChuTri"),
+    ),
+}
 
 # ---- marts ------------------------------------------------------------------------------------------------
 
-fct_meeting = sa.Table(
+fct_meeting = tables.mart_table(
     "fct_meeting",
-    schema.metadata,
     column("meeting_code", sa.Text, "ma", nullable=False),
     column("agency_code", sa.Text, "the owner agency (cfg_ecabinet_owner): every meeting is its meeting"),
     column("kind", sa.Text, "loai"),
@@ -131,14 +125,12 @@ fct_meeting = sa.Table(
     column("paper_document_count", sa.Integer, "entries of taiLieu with kenh giấy"),
     column("attendee_count", sa.Integer, "entries of thanhPhan"),
     column("attended_count", sa.Integer, "entries of thanhPhan with coMat true"),
-    schema.primary_key("meeting_code"),
-    schema="marts",
+    primary_key("meeting_code"),
     comment="grain: one row per meeting (latest version); no free text",
 )
 
-fct_poll_answer = sa.Table(
+fct_poll_answer = tables.mart_table(
     "fct_poll_answer",
-    schema.metadata,
     column("poll_code", sa.Text, "ma of the poll", nullable=False),
     column("member_id", sa.Text, "maThanhVien: pseudonymous member id", nullable=False),
     column("agency_code", sa.Text, "the owner agency (cfg_ecabinet_owner)"),
@@ -154,14 +146,12 @@ fct_poll_answer = sa.Table(
         sa.Boolean,
         "luaChon not chưa trả lời and thoiDiemTraLoi at or before hanTraLoi",
     ),
-    schema.primary_key("poll_code", "member_id"),
-    schema="marts",
+    primary_key("poll_code", "member_id"),
     comment="grain: one row per member asked in a poll (latest version of the poll); no free text",
 )
 
-fct_task = sa.Table(
+fct_task = tables.mart_table(
     "fct_task",
-    schema.metadata,
     column("task_code", sa.Text, "ma", nullable=False),
     column("agency_code", sa.Text, "maDonViChuTri, canonical"),
     column("source_kind", sa.Text, "nguon"),
@@ -176,7 +166,6 @@ fct_task = sa.Table(
     column("due_on", sa.Date, "hanHoanThanh"),
     column("completed_on", sa.Date, "ngayHoanThanh"),
     column("is_on_time", sa.Boolean, "ngayHoanThanh not null and at or before hanHoanThanh"),
-    schema.primary_key("task_code"),
-    schema="marts",
+    primary_key("task_code"),
     comment="grain: one row per task (latest version); no free text",
 )

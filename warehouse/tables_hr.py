@@ -6,12 +6,12 @@ A re-issued export (same agency and month, new content) wins as the newer versio
 
 import sqlalchemy as sa
 
-from warehouse import schema
-from warehouse.schema import LOCAL, child_table, column, raw_table, staging_table
+from warehouse import tables_common as tables
+from warehouse.tables_common import LOCAL, column, primary_key
 
-raw_hr__nhansu = raw_table("hr__nhansu")
+raw_hr__nhansu = tables.raw_table("hr__nhansu")
 
-stg_hr__export = staging_table(
+stg_hr__export = tables.staging_table(
     "stg_hr__export",
     "HR exports: one row per agency and month, the latest file content read (_key = agency|YYYYMM)",
     column("agency_code", sa.Text, "MaDonVi of the file name, canonical"),
@@ -26,7 +26,7 @@ def _row_key(example: str) -> sa.Column:
     return column("record_key", sa.Text, f"the row's natural key within its export, {example}")
 
 
-stg_hr__staff = child_table(
+stg_hr__staff = tables.child_table(
     "stg_hr__staff",
     "HR sheet CanBo: one row per person listed in an export (agency, month, person)",
     _row_key("agency|YYYYMM|person_id_hash"),
@@ -49,7 +49,7 @@ stg_hr__staff = child_table(
     column("status_changed_on", sa.Date, "NgayThayDoiTrangThai"),
 )
 
-stg_hr__quota = child_table(
+stg_hr__quota = tables.child_table(
     "stg_hr__quota",
     "HR sheet BienChe: one row per quota year listed in an export",
     _row_key("agency|YYYYMM|year"),
@@ -63,7 +63,7 @@ stg_hr__quota = child_table(
     column("decision_date", sa.Date, "NgayQuyetDinhGiao"),
 )
 
-stg_hr__training = child_table(
+stg_hr__training = tables.child_table(
     "stg_hr__training",
     "HR sheet DaoTao: one row per course listed in an export (courses of the year to date)",
     _row_key("agency|YYYYMM|cbccvc_hash|course|start"),
@@ -80,7 +80,7 @@ stg_hr__training = child_table(
     column("planned", sa.Text, "TheoKeHoach: Có or Không"),
 )
 
-stg_hr__discipline = child_table(
+stg_hr__discipline = tables.child_table(
     "stg_hr__discipline",
     "HR sheet KyLuat: one row per discipline decision listed in an export",
     _row_key("agency|YYYYMM|decision number"),
@@ -93,7 +93,7 @@ stg_hr__discipline = child_table(
     column("violation", sa.Text, "HanhViViPham, class R: never in marts"),
 )
 
-stg_hr__rating = child_table(
+stg_hr__rating = tables.child_table(
     "stg_hr__rating",
     "HR sheet DanhGia: one row per annual rating listed in an export",
     _row_key("agency|YYYYMM|cbccvc_hash|year"),
@@ -104,30 +104,41 @@ stg_hr__rating = child_table(
     column("decision_date", sa.Date, "NgayQuyetDinh"),
 )
 
-cfg_hr_baseline = sa.Table(
+cfg_hr_baseline = tables.state_table(
     "cfg_hr_baseline",
-    schema.metadata,
     column("baseline_year", sa.Integer, "its December export is the staffing baseline", nullable=False),
-    schema="staging",
     comment="HR parameter of hr.civil_servant_reduction (metrics.md §4), one row, written by the HR run",
 )
 
+# Where each entity of the source lands (warehouse.schema.LANDING_TARGETS lists every source).
+LANDING_TARGETS: dict[tuple[str, str], tables.LandingTarget] = {
+    ("hr", "nhansu"): tables.LandingTarget(
+        raw_hr__nhansu,
+        stg_hr__export,
+        tables.AgencyReference("agency", "MaDonVi"),
+        children={
+            "stg_hr__staff": stg_hr__staff,
+            "stg_hr__quota": stg_hr__quota,
+            "stg_hr__training": stg_hr__training,
+            "stg_hr__discipline": stg_hr__discipline,
+            "stg_hr__rating": stg_hr__rating,
+        },
+    ),
+}
+
 # ---- marts ----------------------------------------------------------------------------------------------
 
-fct_hr_export = sa.Table(
+fct_hr_export = tables.mart_table(
     "fct_hr_export",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi, canonical", nullable=False),
     column("export_month", sa.Date, "the month of the export, as its first day", nullable=False),
     column("month_end", sa.Date, "the last day of that month"),
-    schema.primary_key("agency_code", "export_month"),
-    schema="marts",
+    primary_key("agency_code", "export_month"),
     comment="grain: one row per agency and month with an HR export loaded",
 )
 
-fct_hr_staff = sa.Table(
+fct_hr_staff = tables.mart_table(
     "fct_hr_staff",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("person_id_hash", sa.Text, "SoDinhDanhCaNhan, pseudonym", nullable=False),
@@ -138,25 +149,21 @@ fct_hr_staff = sa.Table(
     column("is_duplicate_person", sa.Boolean, "quarantined by the transfer rule (§5.9, Q15)"),
     column("is_serving", sa.Boolean, "TrangThai Đang làm việc and not a duplicate_person"),
     column("is_civil_servant", sa.Boolean, "serving and LoaiNhanSu Công chức"),
-    schema="marts",
     comment="grain: one row per CanBo row of the latest content of each agency and month",
 )
 
-fct_hr_quota = sa.Table(
+fct_hr_quota = tables.mart_table(
     "fct_hr_quota",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("quota_year", sa.Integer, "Nam", nullable=False),
     column("civil_servant_quota", sa.Integer, "BienCheCongChucGiao"),
     column("civil_servants_reported", sa.Integer, "BienCheCongChucCoMat (the metrics count CanBo instead)"),
-    schema="marts",
     comment="grain: one row per BienChe row (agency, export month, quota year)",
 )
 
-fct_hr_training = sa.Table(
+fct_hr_training = tables.mart_table(
     "fct_hr_training",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("month_end", sa.Date, "last day of the export's month"),
@@ -167,13 +174,11 @@ fct_hr_training = sa.Table(
     column("started_on", sa.Date, "TuNgay"),
     column("ended_on", sa.Date, "DenNgay"),
     column("result", sa.Text, "KetQua"),
-    schema="marts",
     comment="grain: one row per DaoTao row of each export (a course is listed again every month of its year)",
 )
 
-fct_hr_discipline = sa.Table(
+fct_hr_discipline = tables.mart_table(
     "fct_hr_discipline",
-    schema.metadata,
     column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
     column("export_month", sa.Date, "first day of the export's month", nullable=False),
     column("month_end", sa.Date, "last day of the export's month"),
@@ -181,19 +186,5 @@ fct_hr_discipline = sa.Table(
     column("decision_date", sa.Date, "NgayQuyetDinh"),
     column("cbccvc_hash", sa.Text, "SoHieuCBCCVC, pseudonym"),
     column("duration_months", sa.Integer, "ThoiHanThang"),
-    schema="marts",
     comment="grain: one row per KyLuat row of each export; the form and the violation (class R) stay out",
-)
-
-schema.LANDING_TARGETS[("hr", "nhansu")] = schema.LandingTarget(
-    raw_hr__nhansu,
-    stg_hr__export,
-    schema.AgencyReference("agency", "MaDonVi"),
-    children={
-        "stg_hr__staff": stg_hr__staff,
-        "stg_hr__quota": stg_hr__quota,
-        "stg_hr__training": stg_hr__training,
-        "stg_hr__discipline": stg_hr__discipline,
-        "stg_hr__rating": stg_hr__rating,
-    },
 )

@@ -3,12 +3,11 @@ the leader levels of HR's `ChucVuLanhDao` (sources.md §5.4). Written by a run b
 
 import sqlalchemy as sa
 
-from warehouse import schema
-from warehouse.schema import column
+from warehouse.tables_common import column, metadata
 
 cfg_metric_parameter = sa.Table(
     "cfg_metric_parameter",
-    schema.metadata,
+    metadata,
     column("year", sa.Integer, "the assessment year the values are for", nullable=False),
     column("metric_code", sa.Text, "the metric the parameter shapes", nullable=False),
     column("name", sa.Text, "the parameter, e.g. agency_deputies", nullable=False),
@@ -22,7 +21,7 @@ cfg_metric_parameter = sa.Table(
 
 cfg_hr_leader_level = sa.Table(
     "cfg_hr_leader_level",
-    schema.metadata,
+    metadata,
     column("leader_post", sa.Text, "ChucVuLanhDao, canonical spelling", nullable=False),
     column("leader_level", sa.Text, "agency_head, agency_deputy, division_head or division_deputy"),
     schema="staging",

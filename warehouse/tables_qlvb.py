@@ -8,16 +8,8 @@ packages' value.
 
 import sqlalchemy as sa
 
-from warehouse import schema
-from warehouse.schema import (
-    LOCAL,
-    AgencyReference,
-    LandingTarget,
-    child_table,
-    column,
-    raw_table,
-    staging_table,
-)
+from warehouse import tables_common as tables
+from warehouse.tables_common import LOCAL, column, primary_key
 
 NATURAL_KEY = "MaDonViQuanLy|direction|DocumentId (DocumentId cleaned as in sources.md §3.4)"
 
@@ -51,7 +43,7 @@ def _header_columns() -> list[sa.Column]:
     ]
 
 
-stg_qlvb__document = staging_table(
+stg_qlvb__document = tables.staging_table(
     "stg_qlvb__document",
     f"QLVB documents API: one row per register entry, its latest version; key {NATURAL_KEY}",
     column("system_id", sa.Text, "id: the system key of the register entry"),
@@ -66,7 +58,7 @@ stg_qlvb__document = staging_table(
     column("modified_at", sa.DateTime, f"ModifiedAt, the version ({LOCAL})"),
 )
 
-stg_qlvb__edxml_package = staging_table(
+stg_qlvb__edxml_package = tables.staging_table(
     "stg_qlvb__edxml_package",
     f"edXML packages of the folder: one row per package file and receiving agency; key {NATURAL_KEY}#"
     "first 16 hex digits of the file's SHA-256, so a document's original, update and recall sit side by side",
@@ -74,7 +66,7 @@ stg_qlvb__edxml_package = staging_table(
     column("has_edxml_signature", sa.Boolean, "CoChuKyEdxml: a non-empty DigitalSignature element"),
 )
 
-stg_qlvb__signature = child_table(
+stg_qlvb__signature = tables.child_table(
     "stg_qlvb__signature",
     "ChuKySo[] of an API register entry: one row per digital signature",
     column("signed_by", sa.Text, "KyBoi: co_quan (agency certificate) or ca_nhan (personal)"),
@@ -82,7 +74,7 @@ stg_qlvb__signature = child_table(
     column("is_valid", sa.Boolean, "HopLe: the signature validated when checked"),
 )
 
-stg_qlvb__handling = child_table(
+stg_qlvb__handling = tables.child_table(
     "stg_qlvb__handling",
     "XuLy[] of an incoming API register entry: one row per unit assigned to handle it",
     column("unit_code", sa.Text, "MaDonVi, canonical: the agency itself or one of its phong-ban"),
@@ -92,19 +84,16 @@ stg_qlvb__handling = child_table(
     column("status", sa.Text, "TrangThai, edXML status code 01..06"),
 )
 
-cfg_qlvb_plan_deadline = sa.Table(
+cfg_qlvb_plan_deadline = tables.state_table(
     "cfg_qlvb_plan_deadline",
-    schema.metadata,
     column("year", sa.Integer, "assessment year Y", nullable=False),
     column("deadline_date", sa.Date, "the catalogue's deadline for the year's CCHC plan", nullable=False),
-    schema.primary_key("year"),
-    schema="staging",
+    primary_key("year"),
     comment="deadline of qlvb.plan_on_time per year set by a catalogue; else Y-1-12-31 (metrics.md §2)",
 )
 
-fct_document = sa.Table(
+fct_document = tables.mart_table(
     "fct_document",
-    schema.metadata,
     column("document_key", sa.Text, NATURAL_KEY, nullable=False),
     column("agency_code", sa.Text, "MaDonViQuanLy, canonical"),
     column("direction", sa.Text, "di or den"),
@@ -125,15 +114,13 @@ fct_document = sa.Table(
     column("has_edxml_signature", sa.Boolean, "a package of the entry had a DigitalSignature element"),
     column("in_api", sa.Boolean, "served by the documents API"),
     column("in_edxml", sa.Boolean, "received as an edXML package in the folder"),
-    schema.primary_key("document_key"),
-    schema="marts",
+    primary_key("document_key"),
     comment="grain: one row per register entry (agency, direction, DocumentId), API and edXML merged (API "
     "wins field by field); recall and update packages without an entry are left out; no class-R free text",
 )
 
-fct_document_handling = sa.Table(
+fct_document_handling = tables.mart_table(
     "fct_document_handling",
-    schema.metadata,
     column("document_key", sa.Text, "the register entry the assignment belongs to", nullable=False),
     column(
         "entry_number", sa.Integer, "1.. per document, ordered by unit, role and deadline", nullable=False
@@ -147,17 +134,21 @@ fct_document_handling = sa.Table(
     column("is_done_on_time", sa.Boolean, "NgayHoanThanh not null and its local date <= HanXuLy"),
     column("is_recalled", sa.Boolean, "the document is recalled"),
     column("is_secret", sa.Boolean, "the document is secret"),
-    schema.primary_key("document_key", "entry_number"),
-    schema="marts",
+    primary_key("document_key", "entry_number"),
     comment="grain: one row per handling assignment (XuLy entry) of an API register entry",
 )
 
-schema.LANDING_TARGETS[("qlvb", "documents")] = LandingTarget(
-    raw_table("qlvb__documents"),
-    stg_qlvb__document,
-    AgencyReference("agency", "MaDonViQuanLy"),
-    children={"stg_qlvb__signature": stg_qlvb__signature, "stg_qlvb__handling": stg_qlvb__handling},
-)
-schema.LANDING_TARGETS[("qlvb", "edxml")] = LandingTarget(
-    raw_table("qlvb__edxml"), stg_qlvb__edxml_package, AgencyReference("agency", "MaDonViQuanLy")
-)
+# Where each entity of the source lands (warehouse.schema.LANDING_TARGETS lists every source).
+LANDING_TARGETS: dict[tuple[str, str], tables.LandingTarget] = {
+    ("qlvb", "documents"): tables.LandingTarget(
+        tables.raw_table("qlvb__documents"),
+        stg_qlvb__document,
+        tables.AgencyReference("agency", "MaDonViQuanLy"),
+        children={"stg_qlvb__signature": stg_qlvb__signature, "stg_qlvb__handling": stg_qlvb__handling},
+    ),
+    ("qlvb", "edxml"): tables.LandingTarget(
+        tables.raw_table("qlvb__edxml"),
+        stg_qlvb__edxml_package,
+        tables.AgencyReference("agency", "MaDonViQuanLy"),
+    ),
+}

@@ -2,7 +2,7 @@
 
 Usage, one run::
 
-    settings = DvcSettings.from_env()
+    settings = DvcSettings.from_env(environ)
     client = DvcClient(settings)
     context = DvcContext(pseudonym_key, AgencyResolver.from_rows(config + don_vi_rows),
                          ProcedureCodes.from_rows(thu_tuc_rows), CodeMappings.load("dvc"),

@@ -182,6 +182,20 @@ def _has_link(entry: dict) -> bool:
     return entry["DuongDanTepTinKetQua"] is not None
 
 
+def _reuses_data(entry: dict) -> bool:
+    """DuocTaiSuDung 1 or 2: the component re-used digitised data (metrics.md §11.1 `dvc.reuse_rate`)."""
+    return entry["DuocTaiSuDung"] in ("1", "2")
+
+
+def _pause_seconds(entry: dict) -> int:
+    """The time a supplement request held the dossier: NgayTiepNhanBoSung − NgayYeuCauBoSung when both are
+    set (metrics.md §11.1 `dvc.avg_processing_days`), else 0."""
+    requested, received = entry["NgayYeuCauBoSung"], entry["NgayTiepNhanBoSung"]
+    if requested is None or received is None:
+        return 0
+    return int((received - requested).total_seconds())
+
+
 def _ho_so(b: _Builder) -> EntitySpec:
     flags = b.codes["flag"]
     submitted = object_entry(
@@ -246,9 +260,22 @@ def _ho_so(b: _Builder) -> EntitySpec:
                 (
                     ("submitted_component_count", int32, _count),
                     ("digitised_component_count", int32, lambda valid: sum(e["DuocSoHoa"] for e in valid)),
+                    ("reused_component_count", int32, lambda valid: sum(map(_reuses_data, valid))),
+                    (
+                        "national_store_component_count",
+                        int32,
+                        lambda valid: sum(e["DuocLayTuKhoDMQG"] for e in valid),
+                    ),
                 ),
             ),
-            ArrayField("DanhSachHoSoBoSung", supplements, (("supplement_request_count", int32, _count),)),
+            ArrayField(
+                "DanhSachHoSoBoSung",
+                supplements,
+                (
+                    ("supplement_request_count", int32, _count),
+                    ("supplement_pause_seconds", pa.int64(), lambda valid: sum(map(_pause_seconds, valid))),
+                ),
+            ),
             ArrayField(
                 "DanhSachGiayToKetQua",
                 results,

@@ -2,7 +2,7 @@
 
 Usage, one run::
 
-    settings = EcabinetSettings.from_env()
+    settings = EcabinetSettings.from_env(environ)
     client = EcabinetClient(settings)
     context = EcabinetContext(pseudonym_key, AgencyResolver.from_rows(config), CodeMappings.load("ecabinet"),
                               ZoneInfo(settings.timezone))

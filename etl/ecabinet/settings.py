@@ -1,6 +1,6 @@
-"""E-CABINET settings from the environment (interface.md §1); the owner defaults to the deployment file."""
+"""E-CABINET settings from the environment variables `assets/` read (interface.md §1); the owner defaults to
+the deployment file."""
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +24,8 @@ def configured_owner(path: str | Path | None = None) -> str | None:
     return str(value).strip() or None
 
 
-def owner_code(environ: Mapping[str, str] | None = None, deployment: str | Path | None = None) -> str:
+def owner_code(env: Mapping[str, str], deployment: str | Path | None = None) -> str:
     """``PARINDEX_ECABINET_OWNER``, else the deployment's ``ecabinet_owner`` (interface.md §1)."""
-    env = os.environ if environ is None else environ
     owner = env.get(OWNER_VARIABLE, "").strip() or configured_owner(deployment)
     if not owner:
         raise MissingSetting(f"{OWNER_VARIABLE} is not set and the deployment file names no ecabinet_owner")
@@ -42,8 +41,7 @@ class EcabinetSettings:
     timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "EcabinetSettings":
-        env = os.environ if environ is None else environ
+    def from_env(cls, env: Mapping[str, str]) -> "EcabinetSettings":
         return cls(
             url=require_setting(env, "PARINDEX_ECABINET_URL"),
             user=require_setting(env, "PARINDEX_ECABINET_USER"),

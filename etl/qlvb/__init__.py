@@ -4,7 +4,7 @@ Usage, one run::
 
     context = QlvbContext(pseudonym_key, AgencyResolver.from_rows(agency_rows), CodeMappings.load("qlvb"),
                           ZoneInfo(settings.timezone))
-    extractor = QlvbExtractor(QlvbClient(QlvbSettings.from_env()), context)
+    extractor = QlvbExtractor(QlvbClient(QlvbSettings.from_env(environ)), context)
     for direction in DIRECTIONS:
         for batch in extractor.extract(direction, watermark[direction], start):   # ExtractBatch
             land(batch)                       # rows, and batch.children (signatures, handling)

@@ -1,6 +1,5 @@
 """QLVB HTTP client: the `X-API-Key` header (sources.md §3.1) and the cursor pages of `/api/documents`."""
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -21,8 +20,7 @@ class QlvbSettings:
     timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "QlvbSettings":
-        env = os.environ if environ is None else environ
+    def from_env(cls, env: Mapping[str, str]) -> "QlvbSettings":
         values = {}
         for name in ("PARINDEX_QLVB_URL", "PARINDEX_QLVB_API_KEY"):
             values[name] = env.get(name, "").strip()

@@ -1,6 +1,13 @@
 """Every suite by name: the names `quality_checks.runner.validate` accepts."""
 
 from quality_checks.suite import Suite
-from quality_checks.suites import dvc, ecabinet, hr, marts, qlvb
+from quality_checks.suites import dvc, dvc_portal, ecabinet, hr, marts, qlvb
 
-SUITES: dict[str, Suite] = {**dvc.SUITES, **marts.SUITES, **ecabinet.SUITES, **hr.SUITES, **qlvb.SUITES}
+SUITES: dict[str, Suite] = {
+    **dvc.SUITES,
+    **dvc_portal.SUITES,
+    **marts.SUITES,
+    **ecabinet.SUITES,
+    **hr.SUITES,
+    **qlvb.SUITES,
+}

@@ -70,8 +70,8 @@ PROCEDURE = Suite(
     name="staging.stg_dvc__procedure",
     table="staging.stg_dvc__procedure",
     key=("procedure_code",),
-    # No DVC metric reads the procedure catalogue; a fault here only affects drill-down labels.
-    blocking=False,
+    # The Decision 766 metrics read it (metrics.md §11.1): Proc(A), MucDo, CoPhiLePhi, KetQuaGiay.
+    blocking=True,
     description="Danh mục thủ tục hành chính",
     expectations=(
         not_null("procedure_code"),
@@ -156,6 +156,12 @@ DOSSIER = Suite(
         between("supplement_request_count", min_value=0),
         not_null("e_result_document_count"),
         at_least("result_document_count", "e_result_document_count"),
+        # Read by the Decision 766 metrics (metrics.md §11.1); null in rows landed before migration 0007.
+        at_least("submitted_component_count", "reused_component_count"),
+        at_least("submitted_component_count", "national_store_component_count"),
+        between("reused_component_count", min_value=0),
+        between("national_store_component_count", min_value=0),
+        between("supplement_pause_seconds", min_value=0),
     ),
 )
 

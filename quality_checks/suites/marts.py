@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parindex_facts.metrics import COUNT, MEAN_DAYS, SHARE_KINDS, codes_of_kinds
 from quality_checks.suite import AnyOf, Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE, METRIC_CODE
 from quality_checks.suites.expect import (
@@ -15,44 +16,19 @@ from quality_checks.suites.expect import (
     unique_together,
 )
 
-# numerator / denominator with 0 ≤ numerator ≤ denominator. dvc.satisfaction_rate stays in [0, 1] too:
-# its value is the share minus the late share, floored at 0.
-RATE_METRICS = (
-    "dvc.on_time_rate",
-    "dvc.apology_rate",
-    "dvc.online_rate",
-    "dvc.online_payment_rate",
-    "dvc.digitised_rate",
-    "dvc.e_result_rate",
-    "dvc.satisfaction_rate",
-    "dvc.pakn_on_time_rate",
-    "qlvb.e_document_rate",
-    "qlvb.signed_rate",
-    "qlvb.handling_on_time_rate",
-    "qlvb.plan_on_time",
-    "ecabinet.paperless_rate",
-    "ecabinet.poll_response_rate",
-    "ecabinet.task_on_time_rate",
-    "hr.within_quota",
-    "hr.training_rate",
-    "hr.leaders_within_limit",
-    "hr.job_position_rate",
-    "hr.rating_on_time_rate",
-    "hr.rating_good_rate",
-    "hr.excellent_within_cap",
-)
-# Counts have denominator 1 and value = numerator. The reductions are neither: they may be < 0.
-COUNT_METRICS = (
-    "dvc.received",
-    "dvc.no_due_date",
-    "hr.civil_servants",
-    "hr.discipline_cases",
-    "hr.public_employees",
-)
+# numerator / denominator with 0 ≤ numerator ≤ denominator: rates, flags and dvc.satisfaction_rate (its
+# value is the share minus the late share, floored at 0).
+RATE_METRICS = codes_of_kinds(SHARE_KINDS)
+# Counts have denominator 1 and value = numerator. A reduction (hr.civil_servant_reduction) is neither: it
+# may be < 0.
+COUNT_METRICS = codes_of_kinds(frozenset({COUNT}))
+# A mean in days (metrics.md §11.1): minutes summed over the completed dossiers, never negative.
+DAYS_METRICS = codes_of_kinds(frozenset({MEAN_DAYS}))
 
 KEY = ("agency_code", "metric_code", "period_start", "period_end")
 _RATE = Where("metric_code", "in", RATE_METRICS, name="metric_code is a rate")
 _COUNT = Where("metric_code", "in", COUNT_METRICS, name="metric_code is a count")
+_DAYS = Where("metric_code", "in", DAYS_METRICS, name="metric_code is a mean in days")
 
 METRIC_VALUE = Suite(
     name="marts.metric_value",
@@ -83,6 +59,8 @@ METRIC_VALUE = Suite(
         in_set("denominator", (1,), where=_COUNT),
         between("numerator", min_value=0, where=_COUNT),
         equal("value", "numerator", where=_COUNT),
+        between("numerator", min_value=0, where=_DAYS),
+        between("value", min_value=0, where=_DAYS),
         # metrics.md §8.1: the agency itself is always a unit checked; §8.2: the cap is one yes/no of 1 or 0.
         between("denominator", min_value=1, where=Where("metric_code", "==", "hr.leaders_within_limit")),
         between("denominator", max_value=1, where=Where("metric_code", "==", "hr.excellent_within_cap")),

@@ -6,12 +6,15 @@ One clean run per warehouse is shared by the tests of this module; the fault run
 against it."""
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from scoring.catalogue import resolve_catalogue
+from scoring.scorecard import ZERO_NOTE, Agency, build_scorecards
 from simulators import Simulation
-from tests.e2e.dvc_oracle import dvc_metrics_from_truth
+from tests.e2e.dvc_oracle import DVC_METRICS, dvc_metrics_from_truth
+from tests.e2e.dvc_portal_oracle import PORTAL_METRICS, dvc_portal_metrics_from_truth
 from tests.e2e.pipeline import BACKENDS, query, run_against, snapshot, warehouse_for
 
 YEAR = 2025
@@ -42,29 +45,20 @@ def _quarantined_keys(sim: Simulation, entity: str) -> set[str]:
     }
 
 
+def _oracle_options(sim: Simulation) -> dict:
+    """The run's year, as of the morning after, without the records the pipeline must quarantine."""
+    return {
+        "year": YEAR,
+        "as_of": datetime(YEAR + 1, 1, 1),
+        "excluded_dossiers": _quarantined_keys(sim, "ho-so"),
+        "excluded_pakn": _quarantined_keys(sim, "pakn"),
+    }
+
+
 def test_every_dvc_metric_of_every_agency_equals_the_oracle(sim, clean_run):
     url, _ = clean_run
-    expected = dvc_metrics_from_truth(
-        sim.truth,
-        year=YEAR,
-        as_of=datetime(YEAR + 1, 1, 1),
-        excluded_dossiers=_quarantined_keys(sim, "ho-so"),
-        excluded_pakn=_quarantined_keys(sim, "pakn"),
-    )
-    rows = query(
-        url,
-        f"SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
-        f"WHERE year = {YEAR} AND metric_code LIKE 'dvc.%'"
-        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
-    )
-    actual = {
-        (row["agency_code"], row["metric_code"]): (
-            None if row["numerator"] is None else int(row["numerator"]),
-            None if row["denominator"] is None else int(row["denominator"]),
-            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
-        )
-        for row in rows
-    }
+    expected = dvc_metrics_from_truth(sim.truth, **_oracle_options(sim))
+    actual = _year_values(url, DVC_METRICS)
     simulated = {agency for agency, _ in expected}
     assert len(simulated) >= 7  # the Office, 2 departments, 3 communes and the district of 2025
     assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
@@ -72,6 +66,70 @@ def test_every_dvc_metric_of_every_agency_equals_the_oracle(sim, clean_run):
     for (agency, metric), values in actual.items():
         if agency not in simulated:
             assert values == (None, None, None), (agency, metric)
+
+
+def _year_values(url: str, codes: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
+    """(agency, metric) → (numerator, denominator, value) of the year's rows of `codes`."""
+    rows = query(
+        url,
+        f"SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
+        f"WHERE year = {YEAR} AND metric_code IN ({', '.join(repr(code) for code in codes)})"
+        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
+    )
+    return {
+        (row["agency_code"], row["metric_code"]): (
+            None if row["numerator"] is None else int(row["numerator"]),
+            None if row["denominator"] is None else int(row["denominator"]),
+            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
+        )
+        for row in rows
+    }
+
+
+def test_every_decision_766_metric_of_every_agency_equals_the_oracle(sim, clean_run):
+    """metrics.md §11.1: the oracle re-implements each formula over the simulator's generated records
+    (tests/e2e/dvc_portal_oracle.py), with the working days of its ngay-nghi calendar."""
+    url, _ = clean_run
+    expected = dvc_portal_metrics_from_truth(sim.truth, **_oracle_options(sim))
+    actual = _year_values(url, PORTAL_METRICS)
+    simulated = {agency for agency, _ in expected}
+    assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
+    # Every metric has cases somewhere, so that no formula is checked on empty populations only.
+    for metric in PORTAL_METRICS:
+        assert any(expected[(agency, metric)][1] for agency in simulated), metric
+
+
+def test_qd766_2026_scores_the_run_as_the_portal_does(sim, clean_run):
+    """Leaf 2.1 (20 points, proportional, when_no_cases zero: metrics.md §11.2, §9.1, §9.4) from the run's
+    metric rows: 20 × the oracle's dvc.progress_rate, half-up to 2 decimals, or 0 with the portal's note; an
+    agency without DVC data gets no row of the catalogue (§13.8)."""
+    url, _ = clean_run
+    expected = dvc_portal_metrics_from_truth(sim.truth, **_oracle_options(sim))
+    metric_rows = query(
+        url,
+        f"SELECT * FROM marts.metric_value WHERE year = {YEAR}"
+        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
+    )
+    agencies = [
+        Agency(row["agency_code"], row["agency_name"], row["unit_type"])
+        for row in query(
+            url, "SELECT agency_code, agency_name, unit_type FROM marts.dim_agency WHERE is_assessed"
+        )
+    ]
+    rows = build_scorecards([resolve_catalogue("qd766@2026")], agencies, YEAR, metric_rows)
+    progress = {row["agency_code"]: row for row in rows if row["criterion_code"] == "2.1"}
+    with_data = {
+        agency
+        for (agency, code), (_, n, _) in expected.items()
+        if code == "dvc.progress_rate" and n is not None
+    }
+    assert set(progress) == with_data and with_data
+    for agency, row in progress.items():
+        _, denominator, value = expected[(agency, "dvc.progress_rate")]
+        if denominator:
+            assert row["score"] == (20 * value).quantize(Decimal("0.01"), ROUND_HALF_UP), agency
+        else:
+            assert (row["score"], row["note"]) == (Decimal("0.00"), ZERO_NOTE), agency
 
 
 def test_records_broken_by_quirks_are_quarantined_with_their_reason(sim, clean_run):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from scoring.catalogue import selected_catalogues
+from assets import settings
 from scoring.evidence_sheet import SHEET_TITLE
 from scoring.manual import template_path, write_template
 from scoring.ranking import NO_DATA_TEXT
@@ -92,7 +92,7 @@ def test_a_departments_files_print_as_documents(full_clean_run, tmp_path):
 
     name = next(r["agency_name"] for r in rows if r["agency_code"] == code)
     manual = template_path(tmp_path / "manual", FULL_YEAR, code)
-    write_template(manual, Agency(code, name, "so-ban-nganh"), FULL_YEAR, selected_catalogues())
+    write_template(manual, Agency(code, name, "so-ban-nganh"), FULL_YEAR, settings.catalogues())
     fields, text = pdf_text(convert(manual, "pdf", tmp_path / "manual-pdf"))
     assert page_size(fields) == A4_LANDSCAPE and 2 <= int(fields["Pages"]) <= 4
     assert missing_texts(manual, text) == []

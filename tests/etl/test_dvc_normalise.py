@@ -47,6 +47,28 @@ def test_contract_example_loads_with_typed_columns():
     assert len(row["_content_hash"]) == 64
 
 
+def test_what_the_decision_766_metrics_read_of_a_dossier():
+    """metrics.md §11.1: components re-using digitised data (DuocTaiSuDung 1 or 2) or taken from the national
+    store (DuocLayTuKhoDMQG 1), and the time supplement requests held the dossier (entries with both set)."""
+    components = [
+        {"MaThanhPhanHoSo": "TP-01", "DuocSoHoa": "1", "DuocTaiSuDung": "1", "DuocLayTuKhoDMQG": "1"},
+        {"MaThanhPhanHoSo": "TP-02", "DuocSoHoa": "1", "DuocTaiSuDung": "2", "DuocLayTuKhoDMQG": "0"},
+        {"MaThanhPhanHoSo": "TP-03", "DuocSoHoa": "0", "DuocTaiSuDung": "0", "DuocLayTuKhoDMQG": "0"},
+    ]
+    supplements = [
+        # Requested 15/3 10:00, supplemented 17/3 09:30: 2 days − 30 minutes = 171,000 s.
+        {"HoSoBoSungId": "b1", "NgayYeuCauBoSung": "20250315100000", "NgayTiepNhanBoSung": "20250317093000"},
+        # Still open: no interval.
+        {"HoSoBoSungId": "b2", "NgayYeuCauBoSung": "20250319080000"},
+    ]
+    row = loaded("ho-so", ho_so(TaiLieuNop=components, DanhSachHoSoBoSung=supplements))
+    assert (row["reused_component_count"], row["national_store_component_count"]) == (2, 1)
+    assert row["supplement_pause_seconds"] == 2 * 86_400 - 30 * 60
+    row = loaded("ho-so", ho_so())  # the contract's example: nothing re-used, no supplement
+    assert (row["reused_component_count"], row["national_store_component_count"]) == (0, 0)
+    assert row["supplement_pause_seconds"] == 0
+
+
 def test_q1_absent_forms_are_null_and_missing_required_is_quarantined():
     row = loaded("ho-so", ho_so(NgayTuChoi=None, NgayTra="00010101000000", NgayHenTra=" "))
     assert (row["refused_at"], row["returned_at"], row["due_at"]) == (None, None, None)

@@ -287,6 +287,10 @@ _RETURNED = {
     "supplement_request_count": 0,
     "e_result_document_count": 1,
     "result_document_count": 1,
+    "submitted_component_count": 2,
+    "reused_component_count": 1,
+    "national_store_component_count": 0,
+    "supplement_pause_seconds": 0,
 }
 _NOT_ACCEPTED = {"received_at": None, "due_at": None, "processing_ended_at": None, "returned_at": None}
 
@@ -309,6 +313,10 @@ DOSSIER = SuiteCase(
         "supplement_request_count": "Int64",
         "e_result_document_count": "Int64",
         "result_document_count": "Int64",
+        "submitted_component_count": "Int64",
+        "reused_component_count": "Int64",
+        "national_store_component_count": "Int64",
+        "supplement_pause_seconds": "Int64",
     },
     good=[
         _RETURNED,
@@ -456,6 +464,31 @@ DOSSIER = SuiteCase(
             "ExpectColumnPairValuesAToBeGreaterThanB(result_document_count,e_result_document_count)",
             "D-ERESULT",
             {"dossier_code": "D-ERESULT", "e_result_document_count": 2},
+        ),
+        Break(
+            "ExpectColumnPairValuesAToBeGreaterThanB(submitted_component_count,reused_component_count)",
+            "D-REUSED",
+            {"dossier_code": "D-REUSED", "reused_component_count": 3},
+        ),
+        Break(
+            "ExpectColumnPairValuesAToBeGreaterThanB(submitted_component_count,national_store_component_count)",
+            "D-STORE",
+            {"dossier_code": "D-STORE", "national_store_component_count": 3},
+        ),
+        Break(
+            "ExpectColumnValuesToBeBetween(reused_component_count)",
+            "D-REUSEDNEGATIVE",
+            {"dossier_code": "D-REUSEDNEGATIVE", "reused_component_count": -1},
+        ),
+        Break(
+            "ExpectColumnValuesToBeBetween(national_store_component_count)",
+            "D-STORENEGATIVE",
+            {"dossier_code": "D-STORENEGATIVE", "national_store_component_count": -1},
+        ),
+        Break(
+            "ExpectColumnValuesToBeBetween(supplement_pause_seconds)",
+            "D-PAUSE",
+            {"dossier_code": "D-PAUSE", "supplement_pause_seconds": -60},
         ),
     ],
 )
@@ -673,6 +706,14 @@ METRIC_VALUE = SuiteCase(
         {**_RATE_ROW, "agency_code": "H35.02", "numerator": None, "denominator": None, "value": None},
         # 98/100 satisfied minus a late share of 0.05.
         {**_RATE_ROW, "metric_code": "dvc.satisfaction_rate", "numerator": 98, "value": Decimal("0.9300")},
+        # A mean in days: 2 completed dossiers processed in 14,400 minutes, 5 days each.
+        {
+            **_RATE_ROW,
+            "metric_code": "dvc.avg_processing_days",
+            "numerator": 14400,
+            "denominator": 2,
+            "value": Decimal("5.0000"),
+        },
         # Neither a rate nor a count: staff grew by 2 over a baseline of 40.
         {
             **_RATE_ROW,
@@ -834,12 +875,28 @@ METRIC_VALUE = SuiteCase(
                 "value": Decimal("6"),
             },
         ),
+        Break(
+            "ExpectColumnValuesToBeBetween(numerator) where metric_code is a mean in days",
+            f"H35.22/dvc.avg_processing_days/{_PERIOD}",
+            {
+                "agency_code": "H35.22",
+                "metric_code": "dvc.avg_processing_days",
+                "numerator": -10,
+                "value": Decimal("0"),
+            },
+        ),
+        Break(
+            "ExpectColumnValuesToBeBetween(value) where metric_code is a mean in days",
+            f"H35.23/dvc.avg_processing_days/{_PERIOD}",
+            {"agency_code": "H35.23", "metric_code": "dvc.avg_processing_days", "value": Decimal("-1.0000")},
+        ),
     ],
 )
 
 CASES = [*RAW_CASES, PROCEDURE, AGENCY, HOLIDAY, DOSSIER, APOLOGY, RATING, FEEDBACK, CALENDAR, METRIC_VALUE]
 
 # Each further source keeps its cases in a module of its own, which imports the helpers above.
+from tests.quality_checks.dvc_portal_cases import DVC_PORTAL_CASES  # noqa: E402
 from tests.quality_checks.ecabinet_cases import ECABINET_CASES  # noqa: E402
 from tests.quality_checks.hr_cases import HR_CASES  # noqa: E402
 from tests.quality_checks.qlvb_cases import QLVB_CASES  # noqa: E402
@@ -847,3 +904,4 @@ from tests.quality_checks.qlvb_cases import QLVB_CASES  # noqa: E402
 CASES += ECABINET_CASES
 CASES += HR_CASES
 CASES += QLVB_CASES
+CASES += DVC_PORTAL_CASES

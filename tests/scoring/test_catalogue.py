@@ -100,11 +100,12 @@ def test_qd766_groups(qd766):
     }
 
 
-def test_selection_by_environment_path_or_id(monkeypatch, tmp_path, template):
-    monkeypatch.delenv("PARINDEX_CATALOGUE", raising=False)
-    assert [c.id for c in selected_catalogues()] == ["template-so@2026.1"]
-    monkeypatch.setenv("PARINDEX_CATALOGUE", f"qd766@2022, {template.path}")
-    assert [c.id for c in selected_catalogues()] == ["qd766@2022", "template-so@2026.1"]
+def test_selection_by_path_or_id(template):
+    assert [c.id for c in selected_catalogues("template-so@2026.1")] == ["template-so@2026.1"]
+    assert [c.id for c in selected_catalogues(f"qd766@2022, {template.path}")] == [
+        "qd766@2022",
+        "template-so@2026.1",
+    ]
     with pytest.raises(CatalogueError, match="given twice"):
         selected_catalogues("qd766@2022,qd766@2022")
     with pytest.raises(CatalogueError, match="neither a catalogue file nor a shipped catalogue"):

@@ -79,6 +79,17 @@ def test_catalogue_id_tells_apart_two_catalogues(tmp_path, template, qd766):
     assert entries["qd766@2022"]["1.1"].score == 17 and entries["template-so@2026.1"] == {}
 
 
+def test_a_row_without_catalogue_id_applies_to_the_first_catalogue_only(tmp_path, template, qd766):
+    """metrics.md §13.7: 1.1 is manual in qd766@2022 but computed in template-so@2026.1, the first one."""
+    path, errors = _errors(tmp_path, "1.1,17,,\n", [template, qd766])
+    assert errors == [
+        f"{path}: row 2, field criterion_code: '1.1' is not a manual criterion of template-so@2026.1"
+    ]
+    # With qd766@2022 first, the same row is its entry.
+    entries = parse_entries(path, read_rows(path), [qd766, template])
+    assert entries["qd766@2022"]["1.1"].score == 17 and entries["template-so@2026.1"] == {}
+
+
 def test_xlsx_file_is_read_and_preferred_location_checked(tmp_path, template):
     workbook = Workbook()
     sheet = workbook.active

@@ -35,7 +35,9 @@ def test_every_mart_and_view_is_listed_and_the_analysts_questions_answered(relat
     assert "## Rejected records: `quarantine.rejected_record` (not in the read copy)" in text
     assert "holds the\n  schema `marts` only" in text
     value_row = next(line for line in text.splitlines() if line.startswith("| `value` | DECIMAL(18,4) |"))
-    assert "**Not numerator ÷ denominator** for dvc.satisfaction_rate" in value_row
+    # The two metrics whose value is not k/n, in code order (metrics.md §1, §11.1).
+    assert "**Not numerator ÷ denominator** for dvc.avg_processing_days: days: " in value_row
+    assert "; dvc.satisfaction_rate: max(0, " in value_row
 
 
 def test_a_view_columns_meaning_comes_from_the_comment_ending_its_line():

@@ -1,21 +1,13 @@
 import duckdb
 import pytest
 
-from warehouse.engine import DEFAULT_URL, make_engine, warehouse_url
+from warehouse.engine import make_engine
 from warehouse.publish import READ_COPY_NAME, publish_read_copy
-
-
-def test_warehouse_url_comes_from_the_environment(monkeypatch):
-    monkeypatch.delenv("PARINDEX_WAREHOUSE_URL", raising=False)
-    assert warehouse_url() == DEFAULT_URL == "duckdb:///data/warehouse.duckdb"
-    monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", "postgresql://analyst@db/parindex")
-    assert warehouse_url() == "postgresql://analyst@db/parindex"
 
 
 def test_make_engine_creates_the_duckdb_folder_without_connecting(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("PARINDEX_WAREHOUSE_URL", raising=False)
-    engine = make_engine()
+    engine = make_engine()  # the default URL: data/warehouse.duckdb under the working directory
     assert (tmp_path / "data").is_dir()
     assert not (tmp_path / "data" / "warehouse.duckdb").exists()  # no connection yet
     engine.dispose()

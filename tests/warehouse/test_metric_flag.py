@@ -3,7 +3,8 @@ the metric is 1 over 1 when any of them is in_numerator, else 0 over 1."""
 
 from decimal import Decimal
 
-from warehouse.metric_values import FLAG, Counts, Metric, metric_counts
+from parindex_facts.metrics import FLAG, Metric
+from warehouse.metric_values import Counts, metric_counts
 
 METRIC = Metric("qlvb.plan_on_time", FLAG)
 NO_TIMELINESS = Counts(0, 0)

@@ -3,7 +3,8 @@ baseline's records (in_numerator) and the current ones; numerator = baseline −
 
 from decimal import Decimal
 
-from warehouse.metric_values import REDUCTION, Counts, Metric, metric_counts
+from parindex_facts.metrics import REDUCTION, Metric
+from warehouse.metric_values import Counts, metric_counts
 
 METRIC = Metric("hr.civil_servant_reduction", REDUCTION)
 NO_TIMELINESS = Counts(0, 0)

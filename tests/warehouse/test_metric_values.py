@@ -12,21 +12,11 @@ from fractions import Fraction
 
 import pytest
 
+from parindex_facts.metrics import COUNT, MEAN_DAYS, MONTHLY_METRICS, RATE, SATISFACTION, Metric
 from tests.warehouse.batches import land
 from tests.warehouse.conftest import rows, year_period
-from warehouse.metric_values import (
-    COUNT,
-    DVC_METRICS,
-    MONTHLY_METRICS,
-    RATE,
-    SATISFACTION,
-    SOURCES,
-    Counts,
-    Metric,
-    compute_metrics,
-    metric_counts,
-    round_half_up,
-)
+from warehouse.metric_sources import SOURCES
+from warehouse.metric_values import Counts, compute_metrics, metric_counts, round_half_up
 from warehouse.models import run_models
 from warehouse.reference import load_agency_config
 
@@ -223,7 +213,20 @@ def d(text):
 
 EMPTY = (None, None, None)
 YEAR_PERIOD = year_period(2025)
-METRICS = [metric.code for metric in DVC_METRICS]
+# The DVC metrics of metrics.md §1, whose values this file's hand-counted dossiers fix (the §11.1 ones have
+# their own oracle, tests/e2e/test_dvc_portal_oracle.py).
+METRICS = [
+    "dvc.received",
+    "dvc.on_time_rate",
+    "dvc.no_due_date",
+    "dvc.apology_rate",
+    "dvc.online_rate",
+    "dvc.online_payment_rate",
+    "dvc.digitised_rate",
+    "dvc.e_result_rate",
+    "dvc.satisfaction_rate",
+    "dvc.pakn_on_time_rate",
+]
 
 
 def test_the_year_in_progress(warehouse):
@@ -373,6 +376,15 @@ def test_values_round_half_up_and_satisfaction_never_goes_below_zero():
     assert metric_counts(satisfaction, Counts(3, 2), Counts(0, 0)) == (2, 3, d("0.6667"))
     assert metric_counts(Metric("dvc.received", COUNT), Counts(0, 0), Counts(0, 0)) == (0, 1, d("0.0000"))
     assert metric_counts(Metric("dvc.online_rate", RATE), Counts(0, 0), Counts(0, 0)) == (0, 0, None)
+
+
+def test_the_mean_processing_time_is_minutes_over_dossiers_in_days():
+    """metrics.md §11.1 dvc.avg_processing_days: Σ minutes ÷ completed dossiers ÷ 1440, half-up."""
+    mean = Metric("dvc.avg_processing_days", MEAN_DAYS)
+    # 4,680 + 13,080 minutes over 2 dossiers: 17,760 ÷ 2,880 = 6.16666… days.
+    assert metric_counts(mean, Counts(2, 2, 17760), Counts(0, 0)) == (17760, 2, d("6.1667"))
+    # No completed dossier: an empty value, not 0 days.
+    assert metric_counts(mean, Counts(0, 0, 0), Counts(0, 0)) == (0, 0, None)
 
 
 def month_rows(engine, metric, agency):

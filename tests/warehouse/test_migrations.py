@@ -163,3 +163,24 @@ def test_0006_keys_metric_period_by_its_dates_so_a_year_holds_its_months(empty):
         )
     assert _revision(empty) == NEWEST
     assert scalar(empty, "SELECT COUNT(*) FROM marts.metric_period WHERE year = 2025") == 2
+
+
+PORTAL_COLUMNS = [column.name for column in schema.dvc_portal_dossier_columns()]
+
+
+def test_0007_adds_the_decision_766_dossier_columns_and_marts_and_keeps_the_dossiers(empty):
+    upgrade(empty, "0006")
+    with empty.begin() as conn:
+        # Revision 0006 creates the table from today's definition: take away what 0007 adds.
+        for name in PORTAL_COLUMNS:
+            conn.exec_driver_sql(f"ALTER TABLE staging.stg_dvc__dossier DROP COLUMN {name}")
+        conn.exec_driver_sql("INSERT INTO staging.stg_dvc__dossier (dossier_code, _key) VALUES ('D1', 'D1')")
+
+    schema.ensure_schema(empty)
+
+    assert _revision(empty) == NEWEST
+    assert set(PORTAL_COLUMNS) <= _columns(empty, "staging.stg_dvc__dossier")
+    assert _exists(empty, "marts.fct_dossier_portal") and _exists(empty, "marts.fct_procedure_agency")
+    # Landed before 0007: kept, with the new columns empty until a newer version of the dossier is landed.
+    kept = "SELECT COUNT(*) FROM staging.stg_dvc__dossier WHERE reused_component_count IS NULL"
+    assert scalar(empty, kept) == 1

@@ -7,7 +7,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from warehouse import schema
+from warehouse import schema, tables_shared
 
 revision = "0004"
 down_revision = "0003"
@@ -17,7 +17,7 @@ depends_on = None
 TABLES = ()
 # Columns this revision adds to tables of earlier ones: an unversioned warehouse is matched without them
 # against the earlier revisions (warehouse.migrations).
-COLUMNS = {"marts.criterion_score": tuple(c.name for c in schema.criterion_explanation_columns())}
+COLUMNS = {"marts.criterion_score": tuple(c.name for c in tables_shared.criterion_explanation_columns())}
 
 
 def upgrade() -> None:
@@ -25,6 +25,6 @@ def upgrade() -> None:
     table = schema.criterion_score
     present = {column["name"] for column in sa.inspect(bind).get_columns(table.name, schema=table.schema)}
     # A warehouse adopted at an earlier revision may have been created with these columns already.
-    for column in schema.criterion_explanation_columns():
+    for column in tables_shared.criterion_explanation_columns():
         if column.name not in present:
             op.add_column(table.name, column, schema=table.schema)

@@ -19,7 +19,7 @@ TABLES = ()
 
 def upgrade() -> None:
     bind = op.get_bind()
-    # The key is declared on PostgreSQL only (warehouse.schema.primary_key): DuckDB has none to change.
+    # The key is declared on PostgreSQL only (warehouse.tables_common.primary_key): DuckDB has none to change.
     if bind.dialect.name != "postgresql":
         return
     table = schema.metric_period

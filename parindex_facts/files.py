@@ -1,5 +1,6 @@
 """Temporary files for writing a file atomically (write beside it, then rename over it), and the removal of
-those a killed process left behind."""
+those a killed process left behind. Shared by the exports (`scoring/`, `reports/`) and the read copy
+(`warehouse/`)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from warehouse.atomic import temporary_beside
+from parindex_facts.files import temporary_beside
 
 
 def test_the_temporaries_of_a_gone_process_are_removed_and_a_live_ones_kept(tmp_path):

@@ -1,0 +1,12 @@
+-- grain: one row per completed dossier (E in P, status 9 or 10) whose procedure issues a paper result
+-- (KetQuaGiay 1) and computed period; in_numerator: an electronic result document too.
+SELECT
+    d.agency_code,
+    p.period_start,
+    p.period_end,
+    d.dossier_code,
+    d.has_e_result AS in_numerator
+FROM marts.fct_dossier AS d
+JOIN marts.fct_dossier_portal AS portal ON portal.dossier_code = d.dossier_code
+JOIN marts.metric_period AS p ON d.end_at >= p.period_start_at AND d.end_at < p.period_end_at
+WHERE d.status IN (9, 10) AND portal.procedure_paper_result
