@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.hr_oracle import HR_METRICS
 from tests.etl.hr_fixtures import (
     discipline_row,
     quota_row,
@@ -39,13 +40,6 @@ from warehouse.metric_values import compute_metrics
 from warehouse.models import run_models
 
 A, B, C = "H35.01", "H35.02", "H35.03"
-SECTION_4_METRICS = (
-    "hr.civil_servants",
-    "hr.within_quota",
-    "hr.training_rate",
-    "hr.discipline_cases",
-    "hr.civil_servant_reduction",
-)
 AGENCIES = [
     {"agency_code": A, "old_code": "000.00.01.H35", "agency_name": "Văn phòng", "unit_type": "so-ban-nganh"},
     {"agency_code": B, "old_code": "000.00.02.H35", "agency_name": "Sở Nội vụ", "unit_type": "so-ban-nganh"},
@@ -107,7 +101,7 @@ def warehouse(engine, tmp_path):
 
 def metric_rows(engine) -> dict[tuple[str, str], tuple]:
 
-    codes = ", ".join(f"'{code}'" for code in SECTION_4_METRICS)
+    codes = ", ".join(f"'{code}'" for code in HR_METRICS)
     found = rows(
         engine,
         "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
