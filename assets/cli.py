@@ -9,8 +9,10 @@ import argparse
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
-from assets.env_file import load_dotenv
+from dotenv import load_dotenv
+
 from assets.file_modes import create_private_files
 
 USAGE_ERROR = 2
@@ -231,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        load_dotenv()
+        # The working directory's file, not one found above this module; the environment wins (§1).
+        load_dotenv(Path(".env"), override=False)
         check_timezone()
         if args.command in WRITING_COMMANDS:
             create_private_files()

@@ -49,7 +49,7 @@ PIPELINE_ASSETS = [
 ]
 ALL_ASSETS = [
     *PIPELINE_ASSETS,
-    read_copy_asset([key for definition in PIPELINE_ASSETS for key in definition.keys]),
+    read_copy_asset(PIPELINE_ASSETS),
 ]
 
 assessment_year_job = define_asset_job(

@@ -20,7 +20,7 @@ from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv, write_scoreca
 from scoring.evidence_sheet import MAX_RECORDS, NOT_RECORD_LEVEL, FailingKey, FailingRecords
 from scoring.explanations import DETAIL_COLUMNS
 from scoring.manual import template_path, write_template
-from scoring.metrics import drilldown_view
+from scoring.metrics import drilldown_view, is_document_requirement_metric, requirement_item_view
 from scoring.ranking import area_names, ranking_rows, write_ranking_csv, write_ranking_xlsx
 from scoring.scorecard import Agency, build_scorecards, catalogue_applies, node_order, readings_by_agency
 from scoring.workbook import Letterhead, workbook_path, write_self_assessment
@@ -36,6 +36,25 @@ DOCUMENT_COLUMNS = (
     "promulgation_date",
     "subject",
     "in_numerator",
+)
+# The columns of a document requirement's item rows that its leaves read (metrics.md §7.4, §10.4).
+ITEM_COLUMNS = (
+    "agency_code",
+    "period_start",
+    "period_end",
+    "requirement_name",
+    "item_order",
+    "item_name",
+    "deadline_date",
+    "status",
+    "document_key",
+    "code_number",
+    "code_notation",
+    "promulgation_date",
+    "subject",
+    "days_late",
+    "coverage_start",
+    "cutoff_date",
 )
 
 
@@ -72,13 +91,22 @@ def _agencies(engine, year: int) -> list[Agency]:
 
 
 def _document_rows(engine, year: int, catalogues: list[Catalogue]) -> list[dict]:
-    """The rows of every document drill-down a catalogue cites as evidence, tagged with their metric."""
+    """The rows of every document drill-down a catalogue cites as evidence, and the item rows of every
+    document requirement a leaf binds (metrics.md §7.4), tagged with their metric."""
     metrics = sorted({leaf.metric for c in catalogues for leaf in c.leaves() if leaf.evidence == "document"})
-    return [
+    bound = sorted({leaf.metric for c in catalogues for leaf in c.leaves() if leaf.metric})
+    documents = [
         {**row, "metric_code": metric}
         for metric in metrics
         for row in criterion_scores.drilldown_rows(engine, drilldown_view(metric), DOCUMENT_COLUMNS, year)
     ]
+    items = [
+        {**row, "metric_code": metric}
+        for metric in bound
+        if is_document_requirement_metric(metric)
+        for row in criterion_scores.drilldown_rows(engine, requirement_item_view(metric), ITEM_COLUMNS, year)
+    ]
+    return documents + items
 
 
 def _detail_rows(engine, year: int, catalogues: list[Catalogue]) -> list[dict]:

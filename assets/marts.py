@@ -14,6 +14,7 @@ from dagster import (
     multi_asset,
 )
 
+from assets.docreq import declare_document_requirements
 from assets.exports import export_metrics_csv
 from assets.partitions import assessment_years
 from assets.reference import AGENCY_CONFIG_KEY
@@ -27,37 +28,22 @@ from warehouse.clock import local_now
 from warehouse.metric_parameters import set_metric_parameters
 from warehouse.metric_values import compute_metrics, year_period
 
-MART_DESCRIPTIONS = {
-    "dim_agency": "One row per agency: configuration and DVC don-vi merged; which agencies are assessed.",
-    "dim_procedure": "One row per administrative procedure of the DVC catalogue.",
-    "dim_date": "One row per calendar date of the known holiday years, with working-day numbering.",
-    "fct_dossier": "One row per dossier (latest version): end time E, supplements S, timeliness flags.",
-    "fct_feedback": "One row per PAKN record with its 15-working-day answer deadline.",
-    "fct_dossier_portal": "One row per dossier: what the Decision 766 metrics read beside fct_dossier.",
-    "fct_procedure_agency": "One row per procedure in force and agency that may receive it: Proc(A).",
-    "dd_quarantine_count": "Quarantined records per metric population, agency, period and reason.",
-    "dd_hr_snapshot": "The HR export each agency's metrics read for a period (metrics.md §4: its snapshot).",
-    "dd_hr_serving_staff": "Serving staff of each HR snapshot with level, division, job position (§8).",
-    "dd_hr_rating_member": "The rating population M of each agency and period with its rating row (§8.2).",
-    "fct_meeting": "One row per E-CABINET meeting (latest version): cancelled, paperless after Q19.",
-    "fct_poll_answer": "One row per member asked in an E-CABINET poll, answered by the deadline or not.",
-    "fct_task": "One row per E-CABINET task: its lead agency, deadline and completion, on time or not.",
-}
+
+def mart_description(sql: str) -> str:
+    """The model's header comment, which states its grain: the one description of a mart, read by analysts
+    in the SQL file and by the data team in Dagster's UI."""
+    header = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        header.append(line.removeprefix("--").strip())
+    return " ".join(header)
 
 
-def mart_names() -> list[str]:
-    return models.build_order(models.model_sql())
+MART_SQL = models.model_sql()
 
 
-def _mart_description(name: str) -> str:
-    if name in MART_DESCRIPTIONS:
-        return MART_DESCRIPTIONS[name]
-    source, _, rest = name.removeprefix("dd_").partition("_")
-    metric = f"{source}.{rest}"
-    return f"Drill-down of metric `{metric}`: one row per record of its population, with `in_numerator`."
-
-
-MART_KEYS = {name: AssetKey(["marts", name]) for name in mart_names()}
+MART_KEYS = {name: AssetKey(["marts", name]) for name in models.build_order(MART_SQL)}
 STAGING_DEPS = [AGENCY_CONFIG_KEY, *landed_table_keys()]
 
 
@@ -67,7 +53,7 @@ STAGING_DEPS = [AGENCY_CONFIG_KEY, *landed_table_keys()]
         AssetSpec(
             key,
             group_name="marts",
-            description=_mart_description(name),
+            description=mart_description(MART_SQL[name]),
             kinds={"sql"},
             owners=["team:data"],
             deps=STAGING_DEPS,
@@ -128,6 +114,7 @@ def metric_value(
     year = int(context.partition_key)
     # metrics.md §0: in the year in progress, the end of P is the instant the run started.
     as_of = year_period(year, run_started_at(context, settings)).end_at
+    declare_document_requirements(engine, year)
     # The drill-down views read the catalogues' metric parameters (metrics.md §9.7) from the warehouse.
     parameters = run_metric_parameters(catalogues())
     set_metric_parameters(engine, year, metric_parameters.rows(parameters, year))

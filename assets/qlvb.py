@@ -155,7 +155,7 @@ def qlvb_documents(
         QlvbSettings(qlvb.base_url, qlvb.api_key or "", settings.timezone), qlvb.retry_policy()
     )
     extractor = QlvbExtractor(client, qlvb_ctx, limit=qlvb.page_limit)
-    start = datetime.combine(settings.first_extract_start(assessment_year(context, tz)), time())
+    start = datetime.combine(settings.first_extract_start(assessment_year(context, tz), SOURCE), time())
     totals = {"received_this_run": 0, "staged_this_run": 0, "quarantined_this_run": 0}
     watermarks = {}
     try:
@@ -169,6 +169,9 @@ def qlvb_documents(
             totals["quarantined_this_run"] += landed["quarantined"]
             if extractor.new_watermark is not None:
                 cursors.set_watermark(engine, SOURCE, entity, extractor.new_watermark)
+                if watermark is None:
+                    # C of metrics.md §7.3: the lower bound the register is known from
+                    cursors.keep_first_start(engine, SOURCE, entity, start)
             watermarks[entity] = str(extractor.new_watermark or watermark or "")
     finally:
         client.close()

@@ -1,6 +1,8 @@
 """The read copy of a DuckDB warehouse (interface.md §4), published as the last step of every run however
 it was launched: from the UI, the schedule, a sensor or a backfill, not only by `parindex run`."""
 
+from collections.abc import Iterable
+
 from dagster import AssetKey, AssetsDefinition, MaterializeResult, asset
 
 from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
@@ -9,13 +11,22 @@ from warehouse.publish import publish_read_copy
 READ_COPY_KEY = AssetKey(["warehouse", "read_copy"])
 
 
-def read_copy_asset(upstream: list[AssetKey]) -> AssetsDefinition:
-    """The publishing asset, after every asset of `upstream` (all the others: it must come last)."""
+def terminal_keys(definitions: Iterable[AssetsDefinition]) -> list[AssetKey]:
+    """The assets of `definitions` that no other of them depends on (the exports): every other asset is
+    upstream of one of them."""
+    definitions = list(definitions)
+    upstream = {dep.asset_key for definition in definitions for spec in definition.specs for dep in spec.deps}
+    return [key for definition in definitions for key in definition.keys if key not in upstream]
+
+
+def read_copy_asset(pipeline: Iterable[AssetsDefinition]) -> AssetsDefinition:
+    """The publishing asset, after the terminal assets of `pipeline`, so after every asset of it: it must
+    come last. Depending on the terminal assets alone keeps its edges out of the other groups' graphs."""
 
     @asset(
         key=READ_COPY_KEY,
-        group_name="marts",
-        deps=upstream,
+        group_name="read_copy",
+        deps=terminal_keys(pipeline),
         description=(
             "`warehouse.read.duckdb` beside a DuckDB warehouse file: the `marts` of the warehouse after "
             "the run's writes (raw, staging and quarantine stay in the pipeline's file), replaced "

@@ -192,12 +192,13 @@ class PipelineSettings(ConfigurableResource):
             )
         return self.pseudonym_key.encode("utf-8")
 
-    def first_extract_start(self, year: int) -> date:
+    def first_extract_start(self, year: int, source: str | None = None) -> date:
         """sources.md §1.8: the first incremental extraction starts at `PARINDEX_EXTRACT_START`, by default
-        1 December of the year before the assessment year."""
+        1 December of the year before the assessment year; for QLVB 1 July of the year before, so that plans
+        issued in the autumn are seen (interface.md §1, metrics.md §7.5)."""
         if self.extract_start:
             return date.fromisoformat(self.extract_start)
-        return extract_start(year)
+        return extract_start(year, source)
 
 
 def _env(name: str, secret: bool = False):

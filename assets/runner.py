@@ -6,17 +6,25 @@ import logging
 import os
 import socket
 import sys
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from dagster import DagsterEventType, DagsterInstance, Definitions, Field, RunsFilter, logger
-from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
-from dagster._core.utils import make_new_run_id
-from dagster._utils.error import SerializableErrorInfo
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    DagsterRunStatus,
+    Definitions,
+    Field,
+    RunsFilter,
+    logger,
+)
 
 from assets.checks import ASSET_CHECKS
 from assets.definitions import ALL_ASSETS
 from assets.file_modes import make_private
+from assets.phases import PhaseProgress, steps_of
 from assets.preflight import UsageError, check_run, resource_value  # noqa: F401  (UsageError: callers import it from here)
 from assets.progress import progress
 from assets.resources import build_resources
@@ -121,7 +129,15 @@ def failure_message(event) -> str:
     return cause
 
 
-def cause_line(error: SerializableErrorInfo) -> str:
+class StepError(Protocol):
+    """What a failed step's error carries (Dagster's serialised error info)."""
+
+    message: str
+    cls_name: str | None
+    cause: StepError | None
+
+
+def cause_line(error: StepError) -> str:
     """The cause of a failed step in one line for the terminal (the full error goes to the log file).
     This is the one place where a known cause is turned into a message that says what to change, e.g.
     DuckDB's out-of-memory error into one naming PARINDEX_DUCKDB_MEMORY_LIMIT."""
@@ -155,6 +171,16 @@ def dagster_instance() -> DagsterInstance:
     return DagsterInstance.get()
 
 
+# The statuses of a run that has not ended (Dagster keeps its own list private).
+UNFINISHED = [
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.SUSPENDED,
+    DagsterRunStatus.CANCELING,
+]
+
 # Where a `parindex run` records which process runs it, so that a later run can tell whether it is alive.
 PID_TAG = "parindex/pid"
 HOST_TAG = "parindex/host"
@@ -168,7 +194,7 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
     Returns the run ids released."""
     released = []
     host = socket.gethostname()
-    filters = RunsFilter(statuses=NOT_FINISHED_STATUSES, tags={HOST_TAG: host})
+    filters = RunsFilter(statuses=UNFINISHED, tags={HOST_TAG: host})
     for run in instance.get_runs(filters=filters):
         pid = run.tags.get(PID_TAG, "")
         if pid.isdigit() and process_alive(int(pid)):
@@ -220,8 +246,9 @@ def run_log_file(init_context) -> logging.Logger:
     """Dagster's events of one run, its errors with their stack traces included, into a file instead of the
     terminal, which gets progress lines, the assets' warnings and the run's summary."""
     run_logger = logging.getLogger(RUN_LOGGER)
-    # Dagster initialises a run's loggers more than once; the handlers go on the first time only.
-    if not run_logger.handlers:
+    # Dagster initialises a run's loggers more than once; the handlers go on the first time only (the
+    # phases' handler is there already: run_year puts it on before the run).
+    if not any(isinstance(handler, logging.FileHandler) for handler in run_logger.handlers):
         handler = logging.FileHandler(init_context.logger_config, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         run_logger.addHandler(handler)
@@ -260,19 +287,22 @@ def run_year(
         make_private(path)
     instance = dagster_instance()
     release_dead_runs(instance)
-    run_id = make_new_run_id()
+    run_id = str(uuid.uuid4())  # Dagster's own run ids are UUID4 too
     log_file = dagster_home() / "logs" / f"{run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     progress(f"run {run_id} started; Dagster's output goes to {log_file}")
+    phases = PhaseProgress(steps_of([*ALL_ASSETS, *ASSET_CHECKS]))
+    logging.getLogger(RUN_LOGGER).addHandler(phases)
     try:
-        result = job.execute_in_process(
-            partition_key=str(year),
-            instance=instance,
-            run_id=run_id,
-            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
-            raise_on_error=False,
-            run_config={"loggers": {"log_file": {"config": str(log_file)}}},
-        )
+        with phases:
+            result = job.execute_in_process(
+                partition_key=str(year),
+                instance=instance,
+                run_id=run_id,
+                tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
+                raise_on_error=False,
+                run_config={"loggers": {"log_file": {"config": str(log_file)}}},
+            )
     finally:
         close_run_log()
     failed_checks = [

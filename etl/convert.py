@@ -148,3 +148,11 @@ def dvc_datetime(value: object) -> datetime | None:
 
 def agency(resolver: AgencyResolver) -> Converter:
     return _cached(lambda value: resolver.resolve(as_text(value)), "unknown_agency")
+
+
+def scalar_text(value: object) -> str | None:
+    """The text of a scalar that identifies a record (a key, a direction), None when there is none: absent,
+    empty, or a flag, object or list where a string or number belongs."""
+    if value is None or isinstance(value, bool | dict | list):
+        return None
+    return (value if isinstance(value, str) else as_text(value)) or None

@@ -1,5 +1,9 @@
 """HTTP requests with the retry policy of sources.md §1.7, returning parsed JSON bodies.
 
+urllib3's `Retry` (through requests' adapter) retries what fails before a body is read: connection errors,
+resets, timeouts, the retried statuses with their Retry-After. What only the body shows (truncated, not
+JSON, a soft error of the source's envelope, too slow) is retried here, from the same budget of attempts.
+
 Every request is bounded: redirects are never followed (no credential leaves for another address), an
 attempt has an overall deadline (connect, headers and the whole body), and a body is read streamed and
 abandoned as soon as it passes the size cap.
@@ -16,6 +20,7 @@ import orjson
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import RequestHistory, Retry
 
 RETRIED_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -111,12 +116,59 @@ def _looks_html(response: requests.Response, body: bytes) -> bool:
     return "html" in response.headers.get("Content-Type", "").lower() or body.lstrip()[:1] == b"<"
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("Retry-After")
     try:
         return float(value) if value is not None else None
     except ValueError:
         return None
+
+
+class _PolicyRetry(Retry):
+    """urllib3's transport retries (connection errors, resets, timeouts before the headers, the retried
+    statuses) with the policy's pause between attempts: `pause(failed_attempts, retry_after)`.
+
+    Its history counts every failed attempt of the request, those urllib3 never saw (a truncated body, a
+    soft error) included, so the contract's maximum holds for both together. It also notes when the
+    attempt it precedes started, which the body's deadline runs from."""
+
+    # Only the policy's statuses are retried: a 413 with Retry-After is a 4xx that fails at once.
+    RETRY_AFTER_STATUS_CODES = frozenset()
+    pause: Callable[[int, float | None], None]
+    attempt_started: float | None = None
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        # The body of a retried status is the source's error text, which no one reads: closed unread, as
+        # urllib3 would otherwise read it whole, past the body cap and the deadline.
+        if response is not None:
+            response.close()
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def new(self, **kw) -> "_PolicyRetry":
+        retry = super().new(**kw)
+        retry.pause = self.pause
+        return retry
+
+    def sleep(self, response=None) -> None:
+        self.pause(len(self.history), _retry_after(response.headers) if response is not None else None)
+        self.attempt_started = time.monotonic()
+
+
+class _PerRequestRetries(HTTPAdapter):
+    """An adapter whose urllib3 retries are those of the request in progress on the calling thread: what a
+    request may still try depends on what failed before it reached the adapter again."""
+
+    def __init__(self, **kwargs):
+        self._current = threading.local()
+        super().__init__(**kwargs)
+
+    @property
+    def max_retries(self) -> Retry:
+        return self._current.retry
+
+    @max_retries.setter
+    def max_retries(self, retry: Retry) -> None:
+        self._current.retry = retry
 
 
 class JsonHttp:
@@ -141,9 +193,9 @@ class JsonHttp:
     ):
         self.policy = policy or RetryPolicy()
         self.session = session or requests.Session()
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self._adapter = _PerRequestRetries(pool_connections=2, pool_maxsize=pool_size)
+        self.session.mount("http://", self._adapter)
+        self.session.mount("https://", self._adapter)
         self.source = source
         self.url_setting = url_setting
         self._sleep = sleep
@@ -166,11 +218,13 @@ class JsonHttp:
         """
         policy = self.policy
         name = f"{self.source}: {describe(method, url, params)}"
-        last_error = ""
-        for attempt in range(1, policy.max_attempts + 1):
-            wait = None
+        # One entry per failed attempt: urllib3 adds those of the transport, this loop those of the body.
+        history: tuple[RequestHistory, ...] = ()
+        while True:
+            retry = self._retry(history)
             try:
                 sent_headers = headers() if callable(headers) else headers
+                self._adapter.max_retries = retry
                 started = time.monotonic()
                 # A redirect is never followed: requests would re-send a form body (307/308) and custom
                 # headers such as X-API-Key to wherever it points.
@@ -187,39 +241,57 @@ class JsonHttp:
                     allow_redirects=False,
                     stream=True,
                 ) as response:
+                    retry = response.raw.retries
                     status = response.status_code
-                    if status in policy.retried_statuses:
-                        wait = _retry_after(response)
+                    if status in policy.retried_statuses:  # urllib3 gave up on it: no attempt is left
                         raise RetryableError(f"HTTP {status}")
                     if 300 <= status < 400:
                         raise self._redirect(name, response)
-                    body = self._read_body(name, response, started)
-                if status >= 400:
-                    hint = self._html_hint(response, body)
-                    raise HttpStatusError(name, status, body, f" ({hint})" if hint else "")
-                declared = response.headers.get("Content-Length")
-                # A compressed body is measured before decoding, so only an identity body can be compared.
-                encoded = response.headers.get("Content-Encoding", "identity") != "identity"
-                if declared is not None and declared.isdigit() and not encoded and int(declared) != len(body):
-                    raise RetryableError(f"body of {len(body)} bytes, Content-Length {declared}")
-                try:
-                    payload = orjson.loads(body)
-                except orjson.JSONDecodeError as exc:
-                    raise RetryableError(self._not_json(response, body, exc)) from None
+                    body = self._read_body(name, response, retry.attempt_started or started)
+                payload = self._parse(name, response, body)
                 if check is not None:
                     check(payload)
                 return payload
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                # Raised by urllib3 once the attempts ran out (the reason is its last error).
                 last_error = f"{type(exc).__name__}: {exc}"
+                break
             except RetryableError as exc:
                 last_error = str(exc)
-            if attempt < policy.max_attempts:
-                self._sleep(self._delay(attempt, wait))
+                history = (*retry.history, RequestHistory(method, url, exc, None, None))
+                if len(history) >= policy.max_attempts:
+                    break
+                self._pause(len(history), None)
         raise RequestFailed(f"{name} failed after {policy.max_attempts} attempts; last error: {last_error}")
+
+    def _retry(self, history: tuple[RequestHistory, ...]) -> _PolicyRetry:
+        """What urllib3 may still retry of a request that already failed `len(history)` times."""
+        retry = _PolicyRetry(
+            total=self.policy.max_attempts - 1 - len(history),
+            redirect=False,
+            status_forcelist=self.policy.retried_statuses,
+            allowed_methods=None,  # the DVC token POST is retried too (sources.md §1.7)
+            raise_on_status=False,  # the last retried answer comes back, to be named like any other
+            history=history,
+        )
+        retry.pause = self._pause
+        return retry
+
+    def _parse(self, name: str, response: requests.Response, body: bytes) -> object:
+        """The JSON of a whole body; the error envelope of a status that no retry changes."""
+        status = response.status_code
+        if status >= 400:
+            hint = self._html_hint(response, body)
+            raise HttpStatusError(name, status, body, f" ({hint})" if hint else "")
+        declared = response.headers.get("Content-Length")
+        # A compressed body is measured before decoding, so only an identity body can be compared.
+        encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+        if declared is not None and declared.isdigit() and not encoded and int(declared) != len(body):
+            raise RetryableError(f"body of {len(body)} bytes, Content-Length {declared}")
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise RetryableError(self._not_json(response, body, exc)) from None
 
     def _read_body(self, name: str, response: requests.Response, started: float) -> bytes:
         """The whole body, read one socket read at a time so that the deadline and the cap are checked
@@ -289,6 +361,9 @@ class JsonHttp:
         if not _looks_html(response, body):
             return ""
         return f"answered HTML, not JSON: is {self.url_setting} the API's base address?"
+
+    def _pause(self, failed_attempts: int, retry_after: float | None) -> None:
+        self._sleep(self._delay(failed_attempts, retry_after))
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         with self._rng_lock:

@@ -25,7 +25,8 @@ EXPORT_DIR = "exports"
 HR_BASELINE_YEAR = 2025
 
 
-def extract_start(year: int) -> date:
+def extract_start(year: int, source: str | None = None) -> date:
     """Where the first incremental extraction for assessment year `year` starts when PARINDEX_EXTRACT_START
-    is not set (sources.md §1.8): 1 December of the year before."""
-    return date(year - 1, 12, 1)
+    is not set (sources.md §1.8): 1 December of the year before; for QLVB 1 July of the year before, so that
+    plans issued in the autumn are seen (interface.md §1, metrics.md §7.5)."""
+    return date(year - 1, 7, 1) if source == "qlvb" else date(year - 1, 12, 1)

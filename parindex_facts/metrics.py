@@ -24,6 +24,9 @@ FLAG = "flag"  # 1 when any row of the view is in_numerator, else 0, over 1: the
 # The view's MEASURE_COLUMN (minutes) summed over its rows as numerator, the rows as denominator; value =
 # numerator ÷ denominator ÷ 1440, in days (dvc.avg_processing_days, metrics.md §11.1).
 MEAN_DAYS = "mean_days"
+# A rate over the rows marked in_denominator: the items of a document requirement, of which the pending and
+# unverifiable ones are rows of the view but leave the denominator (metrics.md §7.4).
+ITEMS = "items"
 MEASURE_COLUMN = "processing_minutes"
 MINUTES_PER_DAY = 1440
 
@@ -85,6 +88,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("qlvb.signed_rate", RATE, monthly=True),
     Metric("qlvb.handling_on_time_rate", RATE, monthly=True),
     Metric("qlvb.plan_on_time", FLAG),
+    Metric("qlvb.inspection_coverage", RATE),
     # E-CABINET, metrics.md §3
     Metric("ecabinet.paperless_rate", RATE, monthly=True),
     Metric("ecabinet.poll_response_rate", RATE),
@@ -106,6 +110,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("hr.public_employee_reduction", REDUCTION),
 )
 
+# The inspection coverage of metrics.md §7.7, whose inspection documents the document requirements match.
+INSPECTION_COVERAGE = "qlvb.inspection_coverage"
 KNOWN_METRICS = frozenset(metric.code for metric in METRICS)
 MONTHLY_METRICS = frozenset(metric.code for metric in METRICS if metric.monthly)
 # The timeliness metric whose late share dvc.satisfaction_rate subtracts (metrics.md §1).

@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
-from scoring import metric_parameters, rules
-from scoring.metrics import KNOWN_METRICS, SOURCES, is_document_requirement_metric
+from scoring import metric_parameters, requirements, rules
+from scoring.catalogue_fields import CatalogueFields, LeafFields, ParentFields, number
+from scoring.metrics import KNOWN_METRICS, is_document_requirement_metric
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogues")
 CATALOGUE_VARIABLE = "PARINDEX_CATALOGUE"
@@ -36,44 +37,15 @@ _RULE_PARAMETERS = {
     rules.LINEAR_CAPPED: {"target", "pro_rata"},
     rules.ALL_OR_NOTHING: set(),
     rules.PROPORTIONAL: set(),
+    rules.DEADLINE: {"bands", "days"},
     rules.MANUAL: set(),
     rules.EXTERNAL: set(),
 }
-_REQUIRED_PARAMETERS = {rules.STEP: {"bands"}}
-# `deadline` reads the item rows of a document requirement (metrics.md §7, §9.2), which the warehouse does
-# not build yet; until it does, a catalogue using it is refused rather than scored without its items.
-_NOT_LOADABLE = {
-    rules.DEADLINE: "it reads the item rows of document requirements (metrics.md §7), not built yet"
-}
+_REQUIRED_PARAMETERS = {rules.STEP: {"bands"}, rules.DEADLINE: {"bands"}}
+_DAYS = (rules.CALENDAR_DAYS, rules.WORKING_DAYS)
 _PRO_RATA_KEYS = {"total", "from", "to"}
 # Fields that bind a leaf to a metric or shape how it is computed: a manual or external leaf takes none.
 _COMPUTATION_FIELDS = ("metric", "when_no_cases", "full_requires_cases_of", "evidence", "period", "fallback")
-_CATALOGUE_KEYS = {
-    "id",
-    "name",
-    "template",
-    "legal_basis",
-    "unit_types",
-    "requires_data_from",
-    "metric_parameters",
-    "areas",
-}
-_PARENT_KEYS = {"code", "name", "max_points", "placeholder", "children"}
-_LEAF_KEYS = {
-    "code",
-    "name",
-    "max_points",
-    "placeholder",
-    "rule",
-    "parameters",
-    "metric",
-    "when_no_cases",
-    "full_requires_cases_of",
-    "period",
-    "evidence",
-    "not_applicable_for",
-    "fallback",
-}
 FALLBACKS = (rules.MANUAL,)
 
 
@@ -144,7 +116,9 @@ class Catalogue:
     is_template: bool = False
     legal_basis: str = ""
     requires_data_from: frozenset[str] = frozenset()
-    # metrics.md §7.1, §9.7: as declared in the file; the defaults fill the rest (scoring.metric_parameters)
+    requirements: tuple[requirements.Requirement, ...] = ()  # document_requirements (metrics.md §7.1)
+    inspection: requirements.InspectionParameters | None = None  # metric_parameters of §7.7, if given
+    # The other metric_parameters (metrics.md §8, §9.7) as declared; the defaults fill the rest
     metric_parameters: metric_parameters.MetricParameters = dataclasses.field(default_factory=dict)
 
     def nodes(self) -> Iterator[Node]:
@@ -215,25 +189,24 @@ class _Reader:
 
     def __init__(self, path: Path):
         self.path = path
+        # Metric codes of the file's document requirements (metrics.md §7.4), known once they are read.
+        self.declared_metrics: frozenset[str] = frozenset()
 
     def fail(self, where: str, what: str) -> CatalogueError:
         return CatalogueError(f"{self.path}: {where}: {what}")
 
     def decimal(self, where: str, field: str, value: object) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self.fail(where, f"{field} must be a number, not {value!r}")
         try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise self.fail(where, f"{field} must be a number, not {value!r}") from None
-        if not number.is_finite():
-            raise self.fail(where, f"{field} must be a finite number, not {value!r}")
-        return number
+            return number(value, field)
+        except ValueError as error:
+            raise self.fail(where, str(error)) from None
 
-    def text(self, where: str, field: str, value: object) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, f"{field} must be non-empty text")
-        return value.strip()
+    def fields(self, model, raw: object, where: str):
+        """`raw` read by one of the models of scoring.catalogue_fields."""
+        try:
+            return model.read(raw)
+        except ValueError as error:
+            raise self.fail(where, str(error)) from None
 
     def node(self, raw: object, depth: int, parent_code: str | None, index: int) -> Node:
         where = f"node {index + 1} under {parent_code}" if parent_code else f"area {index + 1}"
@@ -250,37 +223,31 @@ class _Reader:
             raise self.fail(where, f"code must be {expected} (its parent is {parent_code or 'the root'})")
         if depth >= len(LEVELS):
             raise self.fail(where, f"too deep: the levels are {', '.join(LEVELS)}")
-        name = self.text(where, "name", raw.get("name"))
         has_children, has_rule = "children" in raw, "rule" in raw
         if has_children == has_rule:
             raise self.fail(
                 where, "a node has either children (a parent) or a rule (a leaf), not both or none"
             )
-        allowed = _PARENT_KEYS if has_children else _LEAF_KEYS
-        unknown = sorted(set(raw) - allowed)
-        if unknown:
-            raise self.fail(where, f"unknown field(s) {', '.join(unknown)}")
-        placeholder = raw.get("placeholder", False)
-        if not isinstance(placeholder, bool):
-            raise self.fail(where, "placeholder must be true or false")
+        fields = self.fields(ParentFields if has_children else LeafFields, raw, where)
         common = dict(
-            code=code, name=name, level=LEVELS[depth], parent_code=parent_code, placeholder=placeholder
+            code=code,
+            name=fields.name,
+            level=LEVELS[depth],
+            parent_code=parent_code,
+            placeholder=fields.placeholder,
         )
         if has_children:
-            return self.parent(raw, depth, where, common)
-        return self.leaf(raw, where, common)
+            return self.parent(fields, depth, where, common)
+        return self.leaf(raw, fields, where, common)
 
-    def parent(self, raw: Mapping, depth: int, where: str, common: dict) -> Node:
-        children_raw = raw["children"]
-        if not isinstance(children_raw, list) or not children_raw:
-            raise self.fail(where, "children must be a non-empty list")
+    def parent(self, fields: ParentFields, depth: int, where: str, common: dict) -> Node:
         children = tuple(
-            self.node(child, depth + 1, common["code"], i) for i, child in enumerate(children_raw)
+            self.node(child, depth + 1, common["code"], i) for i, child in enumerate(fields.children)
         )
         self.unique(children, where)
         total = sum((child.max_points for child in children), Decimal(0))
-        if "max_points" in raw:
-            declared = self.decimal(where, "max_points", raw["max_points"])
+        if fields.max_points is not None:
+            declared = fields.max_points
             if declared != total:
                 sums = " + ".join(f"{c.code}: {c.max_points}" for c in children)
                 raise self.fail(
@@ -295,18 +262,13 @@ class _Reader:
                 raise self.fail(f"node {node.code}", f"code used twice under {where}")
             seen.add(node.code)
 
-    def leaf(self, raw: Mapping, where: str, common: dict) -> Node:
-        if "max_points" not in raw:
-            raise self.fail(where, "a leaf needs max_points")
-        maximum = self.decimal(where, "max_points", raw["max_points"])
+    def leaf(self, raw: Mapping, fields: LeafFields, where: str, common: dict) -> Node:
+        maximum = fields.max_points
         if maximum <= 0:
             raise self.fail(where, f"max_points must be positive, not {maximum}")
         rule_name = raw["rule"]
-        loadable = [name for name in rules.RULES if name not in _NOT_LOADABLE]
-        if rule_name in _NOT_LOADABLE:
-            raise self.fail(where, f"rule {rule_name} cannot be used yet: {_NOT_LOADABLE[rule_name]}")
-        if rule_name not in loadable:
-            raise self.fail(where, f"unknown rule {rule_name!r} (known: {', '.join(loadable)})")
+        if rule_name not in rules.RULES:
+            raise self.fail(where, f"unknown rule {rule_name!r} (known: {', '.join(rules.RULES)})")
         if rule_name == rules.EXTERNAL and "parameters" in raw:
             raise self.fail(where, "an external leaf takes no parameters")
         rule = self.rule(rule_name, raw.get("parameters") or {}, maximum, where)
@@ -319,6 +281,12 @@ class _Reader:
                     raise self.fail(where, f"{kind} leaf takes no {field}")
         else:
             self.metric_code(where, "metric", metric)
+            if rule_name == rules.DEADLINE and not (
+                is_document_requirement_metric(metric) and metric.endswith("_on_time")
+            ):
+                raise self.fail(
+                    where, f"rule deadline reads the items of a qlvb.<id>_on_time metric, not {metric}"
+                )
             evidence = evidence or "drilldown"
             if evidence not in EVIDENCE_KINDS:
                 raise self.fail(where, f"unknown evidence {evidence!r} (known: {', '.join(EVIDENCE_KINDS)})")
@@ -338,11 +306,6 @@ class _Reader:
         fallback = raw.get("fallback")
         if fallback is not None and fallback not in FALLBACKS:
             raise self.fail(where, f"fallback must be one of {', '.join(FALLBACKS)}, not {fallback!r}")
-        not_applicable_for = raw.get("not_applicable_for", [])
-        if not isinstance(not_applicable_for, list) or not all(
-            isinstance(t, str) for t in not_applicable_for
-        ):
-            raise self.fail(where, "not_applicable_for must be a list of unit types")
         return Node(
             max_points=maximum,
             rule=rule,
@@ -351,13 +314,13 @@ class _Reader:
             full_requires_cases_of=full_requires,
             period=self.period(raw.get("period"), where),
             evidence=evidence,
-            not_applicable_for=frozenset(not_applicable_for),
+            not_applicable_for=frozenset(fields.not_applicable_for),
             fallback=fallback,
             **common,
         )
 
     def metric_code(self, where: str, field: str, value: object) -> None:
-        if value not in KNOWN_METRICS:
+        if value not in KNOWN_METRICS and value not in self.declared_metrics:
             raise self.fail(where, f"unknown metric {value!r} in {field} (see contracts/metrics.md)")
 
     def rule(self, name: str, parameters: object, maximum: Decimal, where: str) -> rules.Rule:
@@ -382,6 +345,16 @@ class _Reader:
             return rules.Rule(name, zero_is_pass=zero_is_pass)
         if name == rules.STEP:
             return rules.Rule(name, bands=self.bands(parameters["bands"], maximum, where))
+        if name == rules.DEADLINE:
+            days = parameters.get("days", rules.CALENDAR_DAYS)
+            if days not in _DAYS:
+                raise self.fail(where, f"days must be one of {', '.join(_DAYS)}, not {days!r}")
+            if days == rules.WORKING_DAYS:
+                # Refused at load rather than failing the scoring of every agency later.
+                raise self.fail(
+                    where, "days: working needs the working-day calendar in scoring, not wired yet"
+                )
+            return rules.Rule(name, deadline_bands=self.deadline_bands(parameters["bands"], where), days=days)
         if name == rules.LINEAR_CAPPED and "pro_rata" in parameters:
             return rules.Rule(name, pro_rata=self.pro_rata(parameters["pro_rata"], where))
         if name == rules.LINEAR_CAPPED:
@@ -431,6 +404,30 @@ class _Reader:
             bands.append((threshold, points))
         return tuple(bands)
 
+    def deadline_bands(self, raw: object, where: str) -> tuple[tuple[int, Decimal], ...]:
+        """`[[d1, f1], [d2, f2], …]` with d1 = 0 < d2 < … and 1 ≥ f1 ≥ f2 ≥ … > 0 (metrics.md §9.2)."""
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(where, "bands must be a non-empty list of [days late, share of the points]")
+        bands: list[tuple[int, Decimal]] = []
+        for i, band in enumerate(raw, start=1):
+            if not isinstance(band, list) or len(band) != 2:
+                raise self.fail(where, f"band {i} must be [days late, share of the points]")
+            days, share = band[0], self.decimal(where, f"band {i} share", band[1])
+            if isinstance(days, bool) or not isinstance(days, int):
+                raise self.fail(where, f"band {i} days must be a whole number, not {days!r}")
+            if i == 1 and days != 0:
+                raise self.fail(where, f"band 1 must start at 0 days late, not {days}")
+            if bands and not days > bands[-1][0]:
+                raise self.fail(
+                    where, f"bands out of order: {days} days of band {i} not after {bands[-1][0]}"
+                )
+            if not Decimal(0) < share <= (bands[-1][1] if bands else Decimal(1)):
+                raise self.fail(
+                    where, f"bands out of order: share {share} of band {i} must be > 0 and ≤ the band before"
+                )
+            bands.append((days, share))
+        return tuple(bands)
+
     def period(self, raw: object, where: str) -> PeriodSpec | None:
         if raw is None:
             return None
@@ -468,47 +465,47 @@ class _Reader:
             )
 
     def catalogue(self, raw: object) -> Catalogue:
-        if not isinstance(raw, Mapping):
-            raise self.fail("catalogue", "the file must hold a mapping")
-        unknown = sorted(set(raw) - _CATALOGUE_KEYS)
-        if unknown:
-            raise self.fail("catalogue", f"unknown field(s) {', '.join(unknown)}")
-        catalogue_id = self.text("catalogue", "id", raw.get("id"))
-        if "@" not in catalogue_id:
-            raise self.fail("catalogue", f"id must be name@version, not {catalogue_id!r}")
-        unit_types = raw.get("unit_types")
-        if (
-            not isinstance(unit_types, list)
-            or not unit_types
-            or not all(isinstance(t, str) for t in unit_types)
-        ):
-            raise self.fail("catalogue", "unit_types must be a non-empty list of LoaiDonVi values")
-        requires = raw.get("requires_data_from", [])
-        if not isinstance(requires, list) or any(source not in SOURCES for source in requires):
-            raise self.fail("catalogue", f"requires_data_from must list sources among {', '.join(SOURCES)}")
-        areas_raw = raw.get("areas")
-        if not isinstance(areas_raw, list) or not areas_raw:
-            raise self.fail("catalogue", "areas must be a non-empty list")
-        areas = tuple(self.node(area, 0, None, i) for i, area in enumerate(areas_raw))
+        fields = self.fields(CatalogueFields, raw, "catalogue")
+        try:
+            declared = requirements.parse_requirements(self.path, fields.document_requirements)
+        except requirements.RequirementError as error:
+            raise CatalogueError(str(error)) from None
+        parameters = fields.metric_parameters or {}
+        if not isinstance(parameters, Mapping):
+            raise self.fail("metric_parameters", "must be a mapping of metric codes to parameters")
+        try:
+            inspection = requirements.parse_inspection(
+                self.path, parameters.get(requirements.INSPECTION_COVERAGE)
+            )
+        except requirements.RequirementError as error:
+            raise CatalogueError(str(error)) from None
+        try:
+            others = {code: v for code, v in parameters.items() if code != requirements.INSPECTION_COVERAGE}
+            declared_parameters = metric_parameters.parse_declared(others)
+        except metric_parameters.ParameterError as error:
+            raise self.fail("metric_parameters", str(error)) from None
+        self.declared_metrics = frozenset(
+            code
+            for requirement in declared
+            for code in (requirement.on_time_metric, requirement.issued_metric)
+        )
+        areas = tuple(self.node(area, 0, None, i) for i, area in enumerate(fields.areas))
         self.unique(areas, "the root")
         for area in areas:
             self.external_whole(area)
-        try:
-            parameters = metric_parameters.parse_declared(raw.get("metric_parameters"))
-        except metric_parameters.ParameterError as error:
-            raise self.fail("metric_parameters", str(error)) from None
-        for area in areas:
-            self.pro_rata_baselines(area, parameters)
+            self.pro_rata_baselines(area, declared_parameters)
         return Catalogue(
-            id=catalogue_id,
-            name=self.text("catalogue", "name", raw.get("name")),
+            id=fields.id,
+            name=fields.name,
             path=self.path,
-            unit_types=frozenset(unit_types),
+            unit_types=frozenset(fields.unit_types),
             areas=areas,
-            is_template=bool(raw.get("template", False)),
-            legal_basis=str(raw.get("legal_basis") or ""),
-            requires_data_from=frozenset(requires),
-            metric_parameters=parameters,
+            is_template=bool(fields.template),
+            legal_basis=str(fields.legal_basis or ""),
+            requires_data_from=frozenset(fields.requires_data_from),
+            requirements=declared,
+            inspection=inspection,
+            metric_parameters=declared_parameters,
         )
 
     def pro_rata_baselines(self, area: Node, parameters: metric_parameters.MetricParameters) -> None:
@@ -571,13 +568,37 @@ def selected_catalogues(setting: str) -> list[Catalogue]:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CatalogueError(f"{CATALOGUE_VARIABLE}: catalogue id(s) {', '.join(duplicates)} given twice")
+    run_requirements(catalogues)
+    run_inspection_parameters(catalogues)
     run_metric_parameters(catalogues)
     return catalogues
 
 
 def run_metric_parameters(catalogues: list[Catalogue]) -> metric_parameters.MetricParameters:
-    """The metric parameters of a run: those every catalogue declares, which must agree (metrics.md §7.1)."""
+    """The metric parameters of a run (but §7.7's, `run_inspection_parameters`): those every catalogue
+    declares, which must agree (metrics.md §7.1)."""
     try:
         return metric_parameters.merge([(str(c.path), c.metric_parameters) for c in catalogues])
     except metric_parameters.ParameterError as error:
         raise CatalogueError(str(error)) from None
+
+
+def run_requirements(catalogues: list[Catalogue]) -> tuple[requirements.Requirement, ...]:
+    """The document requirements of a run: global across its catalogues (metrics.md §7.1)."""
+    try:
+        return requirements.merge_requirements([c.requirements for c in catalogues])
+    except requirements.RequirementError as error:
+        raise CatalogueError(str(error)) from None
+
+
+def run_inspection_parameters(catalogues: list[Catalogue]) -> requirements.InspectionParameters | None:
+    """`metric_parameters.qlvb.inspection_coverage` of a run: two catalogues giving it differently fail,
+    naming both files (metrics.md §7.1); None when none gives it."""
+    given = [c for c in catalogues if c.inspection is not None]
+    for other in given[1:]:
+        if other.inspection != given[0].inspection:
+            raise CatalogueError(
+                f"{other.path}: metric_parameters {requirements.INSPECTION_COVERAGE}: declared differently "
+                f"in {given[0].path} and {other.path}"
+            )
+    return given[0].inspection if given else None

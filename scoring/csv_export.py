@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from parindex_facts.files import temporary_beside
+from scoring.exported_file import move_into_place
 from scoring.scorecard import SCORECARD_COLUMNS, SCORECARD_DECIMALS
 
 METRICS_COLUMNS = (
@@ -71,11 +71,7 @@ def write_csv(
             for row in rows:
                 writer.writerow([format_cell(row.get(c), decimals.get(c)) for c in columns])
                 count += 1
-        # mkstemp makes the file private; an export is meant to be shared like any file the user writes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
+        move_into_place(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

@@ -15,6 +15,7 @@ __all__ = [
     "SOURCES",
     "drilldown_view",
     "is_document_requirement_metric",
+    "requirement_item_view",
     "source_of",
 ]
 
@@ -32,3 +33,9 @@ _DOCUMENT_REQUIREMENT = re.compile(r"^qlvb\.[a-z0-9_]+_(?:on_time|issued)$")
 def is_document_requirement_metric(metric_code: str | None) -> bool:
     """`qlvb.<id>_on_time` and `qlvb.<id>_issued` (metrics.md §7.4; `qlvb.plan_on_time` is one, §7.6)."""
     return metric_code is not None and _DOCUMENT_REQUIREMENT.match(metric_code) is not None
+
+
+def requirement_item_view(metric_code: str) -> str:
+    """The item rows of a document requirement's metric (one per item, metrics.md §7.4): the `_issued`
+    view, since `marts.dd_qlvb_plan_on_time` keeps the candidate grain of §2."""
+    return drilldown_view(metric_code.removesuffix("_on_time").removesuffix("_issued") + "_issued")

@@ -12,9 +12,9 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from scoring import explanations, rules
+from scoring import document_leaves, explanations, rules
 from scoring.catalogue import Catalogue, Node
-from scoring.metrics import SOURCES, drilldown_view, source_of
+from scoring.metrics import SOURCES, drilldown_view, is_document_requirement_metric, source_of
 
 _log = logging.getLogger(__name__)
 
@@ -46,7 +46,10 @@ SCORECARD_DECIMALS = {"max_points": 2, "score": 2, "metric_value": 4}
 TOTAL_CODE = "TONG"
 TOTAL_LEVEL = "tong"
 TOTAL_NAME = "Tổng điểm"
-EVIDENCE_SEPARATOR = " | "
+EVIDENCE_SEPARATOR = document_leaves.EVIDENCE_SEPARATOR
+# Its evidence stays §2's: the earliest document promulgated by the deadline.
+PLAN_ON_TIME = "qlvb.plan_on_time"
+INSPECTION_COVERAGE = "qlvb.inspection_coverage"
 
 
 def node_order(code: str) -> tuple[float, ...]:
@@ -143,14 +146,13 @@ def _fmt_day(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def format_document(row: Mapping[str, Any]) -> str:
-    """metrics.md §2: `CodeNumber/CodeNotation; dd/mm/yyyy; Subject`."""
-    issued = _fmt_day(_as_date(row["promulgation_date"]))
-    return f"{row['code_number']}/{row['code_notation']}; {issued}; {row['subject']}"
-
-
 def _drilldown_evidence(metric: str, reading: rules.MetricReading) -> str:
     return f"{drilldown_view(metric)} (tử số {reading.numerator}, mẫu số {reading.denominator})"
+
+
+def _is_item(row: Mapping[str, Any]) -> bool:
+    """An item row of a document requirement (with its status), not a row of a document drill-down."""
+    return "status" in row
 
 
 def _earliest_document(
@@ -160,6 +162,7 @@ def _earliest_document(
         row
         for row in documents
         if row.get("metric_code", metric) == metric
+        and not _is_item(row)
         and _as_date(row["period_start"]) == start
         and _as_date(row["period_end"]) == end
         and bool(row["in_numerator"])
@@ -249,9 +252,19 @@ class _Builder:
         if node.full_requires_cases_of:
             other = self.readings.get((node.full_requires_cases_of, start, end))
             population = other is not None and other.has_cases
-        outcome = rules.score_metric_leaf(
-            node.rule, node.max_points, reading, node.when_no_cases, population, self.year
+        items = (
+            self.requirement_items(node.metric, start, end)
+            if reading is not None and reading.has_data
+            else []
         )
+        requirement = self.requirement_outcome(node, items)
+        if requirement is not None:
+            outcome, note = requirement
+        else:
+            outcome = rules.score_metric_leaf(
+                node.rule, node.max_points, reading, node.when_no_cases, population, self.year
+            )
+            note = _note(node, outcome, start, end)
         evidence = None
         if reading is not None and reading.has_data:
             evidence = _drilldown_evidence(node.metric, reading)
@@ -262,10 +275,14 @@ class _Builder:
                 )
             if node.metric in explanations.RATING_DECISIONS:
                 evidence += self.rating_decisions(node.metric, start, end)
-            if node.evidence == "document":
+            if node.evidence == "document" and items and node.metric != PLAN_ON_TIME:
+                evidence = document_leaves.evidence(items) or evidence
+            elif node.evidence == "document" and node.metric == INSPECTION_COVERAGE:
+                inspected = self.inspections(start, end)
+                evidence = document_leaves.cite(inspected) or evidence
+            elif node.evidence == "document":
                 document = _earliest_document(self.documents, node.metric, start, end)
-                evidence = format_document(document) if document else evidence
-        note = _note(node, outcome, start, end)
+                evidence = document_leaves.format_document(document) if document else evidence
         counts = dict(
             metric_code=node.metric,
             metric_value=reading.value if reading else None,
@@ -284,7 +301,9 @@ class _Builder:
                 outcome.status,
             )
         explained = explanations.NONE
-        if outcome.status == rules.COMPUTED:
+        if outcome.status == rules.COMPUTED and items:
+            explained = document_leaves.explain(items, node.rule, node.max_points, outcome.score, self.year)
+        elif outcome.status == rules.COMPUTED:
             explained = explanations.explain_leaf(
                 node.metric,
                 node.rule,
@@ -307,6 +326,47 @@ class _Builder:
             note=note,
             **explained._asdict(),
         )
+
+    def inspections(self, start: date, end: date) -> list[Mapping[str, Any]]:
+        """§7.7's evidence: each inspected division's earliest inspection document."""
+        return [
+            row
+            for row in self.documents
+            if row.get("metric_code") == INSPECTION_COVERAGE
+            and bool(row["in_numerator"])
+            and _as_date(row["period_start"]) == start
+            and _as_date(row["period_end"]) == end
+        ]
+
+    def requirement_items(self, metric: str, start: date, end: date) -> list[Mapping[str, Any]]:
+        """The item rows of a document requirement's metric (metrics.md §7.4); [] for other metrics."""
+        if not is_document_requirement_metric(metric):
+            return []
+        return [
+            row
+            for row in self.documents
+            if row.get("metric_code") == metric
+            and _is_item(row)
+            and _as_date(row["period_start"]) == start
+            and _as_date(row["period_end"]) == end
+        ]
+
+    def requirement_outcome(
+        self, node: Node, items: Sequence[Mapping[str, Any]]
+    ) -> tuple[rules.LeafOutcome, str | None] | None:
+        """A leaf on a document requirement's metric whose items decide it: §7.4's empty denominators, and
+        the `deadline` rule, which reads the items (§9.2). None: the metric value decides (§5)."""
+        if not items:
+            if node.rule.name == rules.DEADLINE:
+                return rules.LeafOutcome(rules.MISSING, None, rules.REASON_NO_DATA), None
+            return None
+        empty = document_leaves.empty_denominator(items)
+        if empty is not None:
+            return empty.outcome, empty.note
+        if node.rule.name == rules.DEADLINE:
+            score = document_leaves.deadline_score(items, node.rule, node.max_points)
+            return rules.LeafOutcome(rules.COMPUTED, score), None
+        return None
 
     def facts(self, metric: str, start: date, end: date) -> explanations.LeafFacts:
         """What the explanation of a leaf on `metric` reads besides the leaf's own reading."""

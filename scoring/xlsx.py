@@ -4,7 +4,6 @@ store the cached values of the formulas parindex writes itself."""
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex_facts.files import temporary_beside
+from scoring.exported_file import move_into_place
 
 # Times New Roman is the font of Vietnamese administrative documents (Nghị định 30/2020); LibreOffice
 # substitutes the metric-compatible Liberation Serif, which has the Vietnamese glyphs too.
@@ -105,10 +105,7 @@ def save_workbook(workbook: Workbook, path: Path, cached: CachedValues | None = 
         if cached:
             _copy_with_cached_values(Path(saved), Path(tmp_name), workbook, cached)
             Path(saved).unlink()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
+        move_into_place(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         Path(saved).unlink(missing_ok=True)

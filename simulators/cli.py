@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     simulation = Simulation(scale=args.scale, year=args.year, seed=args.seed, as_of=args.as_of)
     simulation.write_files(args.hr_dir, args.edxml_dir, faults=args.faults)
     simulation.write_manifest(manifest)
+    simulation.write_ground_truth(manifest.parent)
     try:
         server = SimulatorServer(
             simulation,

@@ -13,8 +13,10 @@ from simulators.configuration import load
 from simulators.dvc.quirks import apply_quirks
 from simulators.dvc.world import Entity, build_world
 from simulators.ecabinet.source import build_ecabinet
+from simulators.hr.departments import units_over_limit
 from simulators.hr.folder import HrFolder
 from simulators.hr.staff import generate_staff
+from simulators.qlvb.requirements import manifest_rows
 from simulators.qlvb.source import build_qlvb
 from simulators.rates import resolve
 from simulators.sources import JsonSource
@@ -25,7 +27,14 @@ SOURCES = ("dvc", "qlvb", "ecabinet", "hr")
 # Records rendered at once for the manifest.
 MANIFEST_CHUNK = 20_000
 # Random streams of the sources added after DVC (DVC's own streams are numbered 1-7).
-STREAMS = {"documents": 101, "quirks-qlvb": 102, "ecabinet": 103, "quirks-ecabinet": 104, "staff": 105}
+STREAMS = {
+    "documents": 101,
+    "quirks-qlvb": 102,
+    "ecabinet": 103,
+    "quirks-ecabinet": 104,
+    "staff": 105,
+    "requirements": 107,
+}
 
 
 class Simulation:
@@ -58,7 +67,11 @@ class Simulation:
             calendar,
             rates,
             seed,
-            {"documents": stream("documents"), "quirks": stream("quirks-qlvb")},
+            {
+                "documents": stream("documents"),
+                "quirks": stream("quirks-qlvb"),
+                "requirements": stream("requirements"),
+            },
         )
         ecabinet, self._filter_days = build_ecabinet(
             agencies, preset, year, period, calendar, rates, stream("ecabinet"), stream("quirks-ecabinet")
@@ -211,6 +224,37 @@ class Simulation:
         with path.open("wb") as handle:
             for entry in self.iter_manifest(SOURCES):
                 handle.write(orjson.dumps(entry) + b"\n")
+
+    def docreq_manifest(self) -> list[dict]:
+        """Ground truth of the required documents (metrics.md §12): one row per department, requirement and
+        item (`inspection_coverage`: per division) with the planned outcome, plus one `decoy` row per document
+        that must never count; `document_id` is the `DocumentId` the API serves for the sender's entry."""
+        registers = self._documents.registers
+        first = registers.required_first
+        views = self._documents.views(np.arange(first, first + len(registers.required.documents)))
+        return list(manifest_rows(registers.required, [self._documents.document_id(v) for v in views]))
+
+    def hr_manifest(self) -> list[dict]:
+        """Ground truth of metrics.md §8.1 (§12): the units over their default deputy limit in each
+        agency's latest HR export present now, from its clean `CanBo` rows."""
+        latest = self._hr.latest(self._as_of)
+        return [
+            row for code, sheets in sorted(latest.items()) for row in units_over_limit(code, sheets["CanBo"])
+        ]
+
+    def write_ground_truth(self, folder: str | Path) -> dict[str, Path]:
+        """Writes `docreq_manifest.jsonl` and `hr_manifest.jsonl` into the folder (beside the quirk
+        manifest) and returns their paths."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = {}
+        for name, rows in (
+            ("docreq_manifest.jsonl", self.docreq_manifest()),
+            ("hr_manifest.jsonl", self.hr_manifest()),
+        ):
+            paths[name] = folder / name
+            paths[name].write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+        return paths
 
     def write_files(self, hr_dir: str | Path, edxml_dir: str | Path, faults: float = 0.0) -> None:
         """Writes the edXML packages and HR exports present as of now, atomically, plus the file faults

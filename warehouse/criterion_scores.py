@@ -135,6 +135,8 @@ def failing_records(
             break
     order = ", ".join(f"v.{c}" for c in view_columns if c not in _PERIOD_COLUMNS) or "v.agency_code"
     predicate = "v.in_numerator" if counted_cost_points else "NOT v.in_numerator"
+    if "in_denominator" in view_columns:  # items of a requirement outside the counts cost nothing (§7.4)
+        predicate += " AND v.in_denominator"
     query = sa.text(
         f"SELECT * FROM (SELECT v.agency_code AS agency_code_, v.period_start AS period_start_, "
         f"v.period_end AS period_end_, {', '.join(select)}, "

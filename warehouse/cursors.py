@@ -27,3 +27,16 @@ def set_watermark(engine: sa.Engine, source: str, entity: str, watermark: dateti
                 source=source, entity=entity, watermark=watermark, updated_at=local_now(conn)
             )
         )
+
+
+def first_start_entity(entity: str) -> str:
+    """Where the lower bound of a resource's first extraction is kept, beside its watermark: `documents:di`
+    → `documents_di_first_start` (no colon, which SQL text would read as a bind parameter)."""
+    return f"{entity.replace(':', '_')}_first_start"
+
+
+def keep_first_start(engine: sa.Engine, source: str, entity: str, start: datetime) -> None:
+    """Remember the lower bound of the first extraction of `entity` in this warehouse; later (or
+    full-refresh) extractions leave it as it is (metrics.md §7.3, §13.2: C is the first one's)."""
+    if get_watermark(engine, source, first_start_entity(entity)) is None:
+        set_watermark(engine, source, first_start_entity(entity), start)

@@ -39,6 +39,7 @@ VALUE_FORMULAS = {
     metrics.COUNT: None,
     metrics.RATE: None,
     metrics.FLAG: None,
+    metrics.ITEMS: None,
     metrics.REDUCTION: None,
     metrics.SATISFACTION: (
         "max(0, numerator ÷ denominator − late share), the late share being the late dossiers of "

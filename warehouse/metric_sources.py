@@ -12,7 +12,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from parindex_facts.metrics import REDUCTION, Metric, metrics_of
-from warehouse import metrics_dvc, metrics_ecabinet, metrics_hr, metrics_hr_criteria, metrics_qlvb
+from warehouse import docreq, metrics_dvc, metrics_ecabinet, metrics_hr, metrics_hr_criteria, metrics_qlvb
 from warehouse.periods import Period
 
 
@@ -20,6 +20,9 @@ class MetricSource(NamedTuple):
     name: str
     metrics: tuple[Metric, ...]
     agencies_with_data: Callable[[sa.Connection, Period], set[str]]
+    # Run first in the transaction that computes a year: writes what the source's views read and returns the
+    # metrics the year's data declares (the document requirements of the catalogues, metrics.md §7).
+    prepare: Callable[[sa.Connection, Period], tuple[Metric, ...]] | None = None
 
 
 # The reductions also need their baseline year's December export (hr.civil_servant_reduction's year from
@@ -45,4 +48,6 @@ SOURCES: tuple[MetricSource, ...] = (
         "hr.public_baseline", _HR_PUBLIC_BASELINE, metrics_hr_criteria.agencies_with_public_employee_baseline
     ),
     MetricSource("qlvb", metrics_of("qlvb"), metrics_qlvb.agencies_with_data),
+    # The metrics of the catalogues' document requirements, qlvb.<id>_on_time and _issued (metrics.md §7).
+    MetricSource("qlvb_docreq", (), metrics_qlvb.agencies_with_data, docreq.prepare),
 )

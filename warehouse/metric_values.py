@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from parindex_facts.metrics import (
     COUNT,
     FLAG,
+    ITEMS,
     MEAN_DAYS,
     MEASURE_COLUMN,
     MINUTES_PER_DAY,
@@ -82,10 +83,12 @@ def _view_counts(
     parameters = {}
     for i, period in enumerate(periods):
         parameters.update({f"start{i}": period.start, f"end{i}": period.end})
+    # Items pending or unverifiable are rows of their view but leave the denominator (metrics.md §7.4).
+    n = "SUM(CASE WHEN in_denominator THEN 1 ELSE 0 END)" if metric.kind == ITEMS else "COUNT(*)"
     measure = f"SUM({MEASURE_COLUMN})" if metric.kind == MEAN_DAYS else "0"
     rows = conn.execute(
         sa.text(
-            "SELECT period_start, period_end, agency_code, COUNT(*) AS n,"
+            f"SELECT period_start, period_end, agency_code, {n} AS n,"
             f" SUM(CASE WHEN in_numerator THEN 1 ELSE 0 END) AS k, {measure} AS measure"
             f" FROM {metric.view} WHERE {matches}"
             " GROUP BY period_start, period_end, agency_code"
@@ -152,9 +155,11 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
     """
     whole_year, months = year_period(year, as_of), month_periods(year, as_of)
     value_table = schema.metric_value
-    metrics = [metric for source in SOURCES for metric in source.metrics]
     with engine.begin() as conn:
         _write_periods(conn, year, [whole_year, *months], as_of)
+        declared = {s.name: s.prepare(conn, whole_year) if s.prepare else () for s in SOURCES}
+        source_metrics = {s.name: (*s.metrics, *declared[s.name]) for s in SOURCES}
+        metrics = [metric for source in SOURCES for metric in source_metrics[source.name]]
         conn.execute(
             sa.delete(value_table).where(
                 value_table.c.year == year, value_table.c.metric_code.in_([m.code for m in metrics])
@@ -167,7 +172,7 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
             key = (period.start, period.end)
             for agency in _assessed_agencies(conn, period):
                 for source in SOURCES:
-                    for metric in source.metrics:
+                    for metric in source_metrics[source.name]:
                         if key not in counts[metric.code]:
                             continue
                         numerator = denominator = value = None

@@ -6,6 +6,7 @@ import pyarrow as pa
 from etl import convert
 from etl.convert import FieldError
 from etl.dvc.context import DvcContext
+from etl.fields import FieldBuilder
 from etl.normalise import TIMESTAMP, ArrayField, EntitySpec, Field, object_entry
 from etl.privacy import PERSON, FieldPolicy
 from etl.text import clean_code, clean_identifier
@@ -49,11 +50,8 @@ def record_key(entity: str):
     clean = clean_code if entity == "don-vi" else clean_identifier
 
     def key(record: dict) -> str | None:
-        value = record.get(name)
-        if value is None or isinstance(value, bool | dict | list):
-            return None
-        text = clean(value if isinstance(value, str) else convert.as_text(value))
-        return text or None
+        text = convert.scalar_text(record.get(name))
+        return None if text is None else clean(text) or None
 
     return key
 
@@ -62,22 +60,12 @@ def _json_list(values: list) -> str:
     return orjson.dumps(values).decode()
 
 
-class _Builder:
+class _Builder(FieldBuilder):
     """Field constructors bound to one context's mappings and reference data."""
 
     def __init__(self, context: DvcContext, agencies=None):
-        self.codes = context.codes
-        self.agency_convert = convert.agency(agencies or context.agencies)
+        super().__init__(context.codes, agencies or context.agencies)
         self.procedures = context.procedures
-
-    def text(self, name, column, required=False) -> Field:
-        return Field(name, column, convert.identifier, required=required)
-
-    def free(self, name, column, required=False) -> Field:
-        return Field(name, column, convert.free_text, required=required)
-
-    def enum(self, name, column, mapping, required=True) -> Field:
-        return Field(name, column, convert.enumeration(self.codes[mapping]), required=required)
 
     def small(self, name, column, mapping, required=True) -> Field:
         return Field(name, column, convert.small_int_code(self.codes[mapping]), SMALLINT, required)
@@ -87,9 +75,6 @@ class _Builder:
 
     def time(self, name, column, required=False) -> Field:
         return Field(name, column, convert.dvc_datetime, TIMESTAMP, required)
-
-    def agency(self, name, column, required=True) -> Field:
-        return Field(name, column, self.agency_convert, required=required)
 
     def procedure(self, name, column) -> Field:
         procedures = self.procedures

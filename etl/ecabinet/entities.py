@@ -12,6 +12,7 @@ import pyarrow as pa
 from etl import convert
 from etl.convert import FieldError
 from etl.ecabinet.context import EcabinetContext
+from etl.fields import FieldBuilder
 from etl.normalise import TIMESTAMP, ArrayField, EntitySpec, Field, object_entry
 from etl.privacy import FieldPolicy
 from etl.text import clean_identifier
@@ -34,11 +35,8 @@ INT32 = pa.int32()
 
 def record_key(record: dict) -> str | None:
     """The cleaned ``ma`` of a received record (None when it lacks one)."""
-    value = record.get(KEY_FIELD)
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    text = clean_identifier(value if isinstance(value, str) else convert.as_text(value))
-    return text or None
+    text = convert.scalar_text(record.get(KEY_FIELD))
+    return None if text is None else clean_identifier(text) or None
 
 
 def privacy_policy(entity: str) -> FieldPolicy:
@@ -78,23 +76,13 @@ def detail_present(value: object) -> bool:
     return True
 
 
-class _Builder:
+class _Builder(FieldBuilder):
     """Field constructors bound to one context's mappings, agencies and time zone."""
 
     def __init__(self, context: EcabinetContext):
-        self.codes = context.codes
-        self.agency_convert = convert.agency(context.agencies)
+        super().__init__(context.codes, context.agencies)
         self.datetime_convert = partial(_parsed, partial(parse_iso_datetime, tz=context.timezone))
         self.date_convert = partial(_parsed, parse_iso_date)
-
-    def text(self, name, column, required=False) -> Field:
-        return Field(name, column, convert.identifier, required=required)
-
-    def free(self, name, column, required=False) -> Field:
-        return Field(name, column, convert.free_text, required=required)
-
-    def enum(self, name, column, mapping, required=True) -> Field:
-        return Field(name, column, convert.enumeration(self.codes[mapping]), required=required)
 
     def flag(self, name, column, required=True) -> Field:
         return Field(name, column, boolean, BOOL, required)
@@ -104,9 +92,6 @@ class _Builder:
 
     def date(self, name, column, required=False) -> Field:
         return Field(name, column, self.date_convert, DATE, required)
-
-    def agency(self, name, column, required=True) -> Field:
-        return Field(name, column, self.agency_convert, required=required)
 
     def integer(self, name, column, required=False) -> Field:
         return Field(name, column, convert.integer, INT32, required)

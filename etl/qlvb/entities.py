@@ -65,11 +65,19 @@ _HANDLING_TYPE = pa.list_(
 )
 
 
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    text = value if isinstance(value, str) else convert.as_text(value)
-    return text or None
+def _blank(value: object) -> bool:
+    """Absent, empty or only white space (§1.6), or not a scalar at all."""
+    return convert.scalar_text(value) is None or not str(value).strip()
+
+
+def _member(value: object, name: str) -> object:
+    """The required member `name` of an object field (`{"OrganId": …}`)."""
+    if not isinstance(value, dict):
+        raise FieldError("bad_format", value)
+    member = value.get(name)
+    if _blank(member):
+        raise FieldError("missing_required", value, name)
+    return member
 
 
 class _Builder:
@@ -106,20 +114,10 @@ class _Builder:
         return self.agencies.resolve(code) or code
 
     def organ(self, value: object) -> str:
-        if not isinstance(value, dict):
-            raise FieldError("bad_format", value)
-        organ_id = value.get("OrganId")
-        if _text(organ_id) is None or not str(organ_id).strip():
-            raise FieldError("missing_required", value, "OrganId")
-        return self.organ_code(organ_id)
+        return self.organ_code(_member(value, "OrganId"))
 
     def type_name(self, value: object) -> str:
-        if not isinstance(value, dict):
-            raise FieldError("bad_format", value)
-        name = value.get("TypeName")
-        if _text(name) is None or not str(name).strip():
-            raise FieldError("missing_required", value, "TypeName")
-        return convert.enumeration(self.codes["DocumentTypeName"])(name)
+        return convert.enumeration(self.codes["DocumentTypeName"])(_member(value, "TypeName"))
 
     def common_fields(self) -> tuple[Field, ...]:
         """Header fields shared by API records and edXML packages."""
@@ -146,7 +144,7 @@ class _Builder:
         replaced = self.document_id
 
         def replaced_entry(value: object) -> str:
-            if _text(value) is None or not str(value).strip():
+            if _blank(value):
                 raise FieldError("missing_required", value)
             return replaced(value)
 
@@ -181,8 +179,8 @@ def natural_key(agency: str, direction: str, document_id: str) -> str:
 def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Callable[[dict], str | None]:
     def key(record: dict) -> str | None:
         agency, document_id, way = (
-            _text(record.get("MaDonViQuanLy")),
-            _text(record.get("DocumentId")),
+            convert.scalar_text(record.get("MaDonViQuanLy")),
+            convert.scalar_text(record.get("DocumentId")),
             direction(record),
         )
         if agency is None or document_id is None or way is None:
@@ -194,7 +192,7 @@ def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Calla
 
 
 def _api_direction(record: dict) -> str | None:
-    return _text(record.get("direction"))
+    return convert.scalar_text(record.get("direction"))
 
 
 def document_spec(context: QlvbContext) -> EntitySpec:

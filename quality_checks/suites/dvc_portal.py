@@ -6,7 +6,15 @@ from __future__ import annotations
 from quality_checks.suite import Suite
 from quality_checks.suites.codes import AGENCY_CODE
 from quality_checks.suites.dvc import SERVICE_LEVELS
-from quality_checks.suites.expect import between, in_set, matches, not_null, unique, unique_together
+from quality_checks.suites.expect import (
+    between,
+    identifier,
+    matches,
+    not_null,
+    required_in,
+    required_match,
+    unique_together,
+)
 
 DOSSIER_PORTAL = Suite(
     name="marts.fct_dossier_portal",
@@ -15,10 +23,8 @@ DOSSIER_PORTAL = Suite(
     blocking=True,
     description="Hồ sơ TTHC theo Cổng DVC quốc gia: tái sử dụng dữ liệu, VNeID, thời gian xử lý",
     expectations=(
-        not_null("dossier_code"),
-        unique("dossier_code"),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
+        *identifier("dossier_code"),
+        *required_match("agency_code", AGENCY_CODE),
         not_null("procedure_paper_result"),
         not_null("has_reused_data"),
         not_null("has_national_store_data"),
@@ -38,8 +44,7 @@ PROCEDURE_AGENCY = Suite(
         not_null("agency_code"),
         unique_together(("procedure_code", "agency_code")),
         matches("agency_code", AGENCY_CODE),
-        not_null("service_level"),
-        in_set("service_level", SERVICE_LEVELS),
+        *required_in("service_level", SERVICE_LEVELS),
         not_null("has_fee"),
         not_null("paper_result"),
     ),

@@ -11,10 +11,12 @@ from quality_checks.suite import Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE
 from quality_checks.suites.expect import (
     at_least,
+    identifier,
     in_set,
     is_null,
-    matches,
     not_null,
+    required_in,
+    required_match,
     unique,
     unique_together,
 )
@@ -41,11 +43,9 @@ MEETING = Suite(
     blocking=True,
     description="Cuộc họp: mã, thời gian, trạng thái, cờ không giấy khớp với tài liệu (Q19)",
     expectations=(
-        not_null("meeting_code"),
-        unique("meeting_code"),
+        *identifier("meeting_code"),
         not_null("starts_at"),
-        not_null("status"),
-        in_set("status", MEETING_STATUSES),
+        *required_in("status", MEETING_STATUSES),
         in_set("kind", MEETING_KINDS),
         in_set("meeting_format", MEETING_FORMATS),
         not_null("reported_paperless"),
@@ -65,12 +65,10 @@ POLL = Suite(
     blocking=True,
     description="Phiếu lấy ý kiến: mã, ngày gửi, hạn trả lời, trạng thái",
     expectations=(
-        not_null("poll_code"),
-        unique("poll_code"),
+        *identifier("poll_code"),
         not_null("sent_at"),
         not_null("answer_due_at"),
-        not_null("status"),
-        in_set("status", POLL_STATUSES),
+        *required_in("status", POLL_STATUSES),
     ),
 )
 
@@ -83,8 +81,7 @@ POLL_MEMBER = Suite(
     expectations=(
         unique_together(("_parent_key", "member_id")),
         not_null("member_id"),
-        not_null("choice"),
-        in_set("choice", (*ANSWERS, NO_ANSWER)),
+        *required_in("choice", (*ANSWERS, NO_ANSWER)),
         not_null("answered_at", where=Where("choice", "in", ANSWERS, name="choice is an answer")),
         is_null("answered_at", where=Where("choice", "==", NO_ANSWER)),
         not_null("is_signed"),
@@ -99,13 +96,10 @@ TASK = Suite(
     blocking=True,
     description="Nhiệm vụ: đơn vị chủ trì, ngày giao, ngày hoàn thành có khi và chỉ khi đã hoàn thành",
     expectations=(
-        not_null("task_code"),
-        unique("task_code"),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
+        *identifier("task_code"),
+        *required_match("agency_code", AGENCY_CODE),
         not_null("assigned_on"),
-        not_null("status"),
-        in_set("status", TASK_STATUSES),
+        *required_in("status", TASK_STATUSES),
         in_set("source_kind", TASK_SOURCES),
         not_null("completed_on", where=Where("status", "==", TASK_DONE)),
         is_null("completed_on", where=Where("status", "in", TASK_NOT_DONE, name="status is not done")),
@@ -120,8 +114,7 @@ FCT_MEETING = Suite(
     description="Cuộc họp trong marts: một dòng mỗi cuộc họp, thuộc đơn vị vận hành E-CABINET",
     expectations=(
         unique("meeting_code"),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
+        *required_match("agency_code", AGENCY_CODE),
         not_null("is_cancelled"),
     ),
 )
@@ -134,8 +127,7 @@ FCT_POLL_ANSWER = Suite(
     description="Ý kiến thành viên trong marts: một dòng mỗi thành viên của mỗi phiếu",
     expectations=(
         unique_together(("poll_code", "member_id")),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
+        *required_match("agency_code", AGENCY_CODE),
         not_null("is_answered_on_time"),
         in_set("is_answered_on_time", (False,), where=Where("answered_at", "is null")),
     ),

@@ -62,3 +62,22 @@ def equal(column_a: str, column_b: str, where: Condition = None) -> ExpectationS
     """`column_a == column_b` on the rows where both are set."""
     kwargs = {"column_A": column_a, "column_B": column_b, "ignore_row_if": "either_value_is_missing"}
     return ExpectationSpec("ExpectColumnPairValuesToBeEqual", kwargs, where)
+
+
+# The shapes most columns take: a required column is checked for nulls first, then for its values (the
+# value checks let nulls pass). Each returns both expectations, to be spread into a suite's list.
+
+
+def identifier(column: str) -> tuple[ExpectationSpec, ExpectationSpec]:
+    """A key column: set on every row and never repeated."""
+    return not_null(column), unique(column)
+
+
+def required_in(column: str, values: Sequence[Any]) -> tuple[ExpectationSpec, ExpectationSpec]:
+    """A required column whose values come from a closed list."""
+    return not_null(column), in_set(column, values)
+
+
+def required_match(column: str, regex: str) -> tuple[ExpectationSpec, ExpectationSpec]:
+    """A required column whose values have a fixed format (an agency code, a pseudonym)."""
+    return not_null(column), matches(column, regex)

@@ -16,6 +16,8 @@ from quality_checks.suites.expect import (
     is_null,
     matches,
     not_null,
+    required_in,
+    required_match,
     unique,
 )
 from quality_checks.suites.raw import raw_suite
@@ -42,8 +44,7 @@ EXPORT = Suite(
     description="Tệp nhân sự theo đơn vị và tháng: mã đơn vị chuẩn, tháng, tệp nguồn",
     expectations=(
         unique("_key"),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
+        *required_match("agency_code", AGENCY_CODE),
         not_null("export_month"),
         not_null("file_sha256"),
     ),
@@ -57,13 +58,10 @@ STAFF = Suite(
     description="Danh sách CBCCVC: mỗi người một dòng mỗi tệp, định danh đã mã hóa, loại, trạng thái",
     expectations=(
         unique("record_key"),
-        not_null("person_id_hash"),
-        matches("person_id_hash", PSEUDONYM),
+        *required_match("person_id_hash", PSEUDONYM),
         matches("cbccvc_hash", PSEUDONYM),
-        not_null("staff_type"),
-        in_set("staff_type", STAFF_TYPES),
-        not_null("status"),
-        in_set("status", STAFF_STATUSES),
+        *required_in("staff_type", STAFF_TYPES),
+        *required_in("status", STAFF_STATUSES),
         not_null("joined_on"),
         in_set("gender", GENDERS),
         between("birth_year", min_value=1900, max_value=2100),
@@ -95,8 +93,7 @@ TRAINING = Suite(
         unique("record_key"),
         matches("cbccvc_hash", PSEUDONYM),
         not_null("started_on"),
-        not_null("result"),
-        in_set("result", TRAINING_RESULTS),
+        *required_in("result", TRAINING_RESULTS),
         at_least("ended_on", "started_on"),
     ),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from quality_checks.suite import Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE
-from quality_checks.suites.expect import in_set, is_null, matches, not_null, unique
+from quality_checks.suites.expect import identifier, in_set, is_null, not_null, required_in, required_match
 from quality_checks.suites.raw import raw_suite
 
 RAW_TABLES = ("raw.qlvb__documents", "raw.qlvb__edxml")
@@ -34,19 +34,14 @@ DOCUMENT = Suite(
     blocking=True,
     description="Văn bản trong sổ đi/đến: khóa, đơn vị, chiều, ngày, hình thức gửi nhận, độ mật",
     expectations=(
-        not_null("_key"),
-        unique("_key"),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
-        not_null("direction"),
-        in_set("direction", DIRECTIONS),
+        *identifier("_key"),
+        *required_match("agency_code", AGENCY_CODE),
+        *required_in("direction", DIRECTIONS),
         not_null("document_id"),
         not_null("promulgation_date"),
         not_null("received_at", where=_INCOMING),
-        not_null("business_doc_type"),
-        in_set("business_doc_type", BUSINESS_DOC_TYPES),
-        not_null("transmission"),
-        in_set("transmission", TRANSMISSIONS),
+        *required_in("business_doc_type", BUSINESS_DOC_TYPES),
+        *required_in("transmission", TRANSMISSIONS),
         in_set("secrecy", SECRECY),
         not_null("signature_count"),
     ),
@@ -59,16 +54,12 @@ PACKAGE = Suite(
     blocking=True,
     description="Gói tin edXML: khóa, đơn vị nhận, loại nghiệp vụ, hình thức gửi nhận",
     expectations=(
-        not_null("_key"),
-        unique("_key"),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
+        *identifier("_key"),
+        *required_match("agency_code", AGENCY_CODE),
         not_null("document_id"),
         not_null("promulgation_date"),
-        not_null("business_doc_type"),
-        in_set("business_doc_type", BUSINESS_DOC_TYPES),
-        not_null("transmission"),
-        in_set("transmission", PACKAGE_TRANSMISSIONS),
+        *required_in("business_doc_type", BUSINESS_DOC_TYPES),
+        *required_in("transmission", PACKAGE_TRANSMISSIONS),
         not_null("has_edxml_signature"),
     ),
 )
@@ -81,8 +72,7 @@ SIGNATURE = Suite(
     description="Chữ ký số của văn bản: loại chứng thư, thời điểm ký, hợp lệ",
     expectations=(
         not_null("_parent_key"),
-        not_null("signed_by"),
-        in_set("signed_by", SIGNERS),
+        *required_in("signed_by", SIGNERS),
         not_null("signed_at"),
         not_null("is_valid"),
     ),
@@ -96,12 +86,9 @@ HANDLING = Suite(
     description="Phân công xử lý văn bản đến: đơn vị, vai trò, trạng thái, ngày hoàn thành khi đã xong",
     expectations=(
         not_null("_parent_key"),
-        not_null("unit_code"),
-        matches("unit_code", AGENCY_CODE),
-        not_null("role"),
-        in_set("role", ROLES),
-        not_null("status"),
-        in_set("status", HANDLING_STATUSES),
+        *required_match("unit_code", AGENCY_CODE),
+        *required_in("role", ROLES),
+        *required_in("status", HANDLING_STATUSES),
         # §3.3: NgayHoanThanh is set if TrangThai is 06, and only then.
         not_null("completed_at", where=Where("status", "==", DONE)),
         is_null("completed_at", where=Where("status", "!=", DONE)),
@@ -115,10 +102,8 @@ FCT_DOCUMENT = Suite(
     blocking=True,
     description="Văn bản (API và edXML hợp nhất): một dòng mỗi văn bản trong sổ, các cờ của chỉ số",
     expectations=(
-        not_null("document_key"),
-        unique("document_key"),
-        not_null("agency_code"),
-        matches("agency_code", AGENCY_CODE),
+        *identifier("document_key"),
+        *required_match("agency_code", AGENCY_CODE),
         in_set("direction", DIRECTIONS),
         not_null("promulgation_date"),
         not_null("received_at", where=_INCOMING),

@@ -6,7 +6,7 @@ is plain Python on ints and strings.
 
 from simulators.clock import NEVER, wire
 from simulators.dvc.agencies import Agency
-from simulators.dvc.dossiers import COLUMN, DossierTable
+from simulators.dvc.dossiers import COLUMN, NATIONAL_STORE, REUSED, DossierTable
 from simulators.dvc.procedures import Procedure
 from simulators.hashing import guid, mix
 
@@ -46,6 +46,7 @@ def dossier_records(
         table.digitised_components[indices].tolist(),
         table.results[indices].tolist(),
         table.e_result[indices].tolist(),
+        table.shared[indices].tolist(),
         strict=True,
     )
     records = []
@@ -68,6 +69,7 @@ def dossier_records(
         digitised,
         results,
         e_result,
+        shared,
     ) in columns:
         happened = [t if t <= moment else NEVER for t in events]
         intake = happened[COLUMN["intake"]]
@@ -107,7 +109,7 @@ def dossier_records(
                 "CoPhiLePhi": "1" if has_fee else "0",
                 "TaiKhoanDuocXacThucVoiVNeID": "1" if vneid else "0",
                 "TaiLieuNop": [
-                    _component(position, digitised, person >> (5 * position))
+                    _component(position, digitised, shared if position == 0 else 0, person >> (5 * position))
                     for position in range(components)
                 ],
                 "DanhSachHoSoBoSung": supplements,
@@ -177,14 +179,14 @@ def _identity_number(index: int, applicant_type: int) -> str:
     return f"0{number % 100_000_000_000:011d}"
 
 
-def _component(position: int, digitised_count: int, reuse: int) -> dict:
-    digitised = position < digitised_count
+def _component(position: int, digitised_count: int, shared: int, draw: int) -> dict:
+    """A submitted document; only the first one is reused or taken from the national store (`shared`)."""
     return {
         "MaThanhPhanHoSo": f"TP-{position + 1:02d}",
         "TenTepDinhKem": f"thanh_phan_{position + 1:02d}.pdf",
-        "DuocSoHoa": "1" if digitised else "0",
-        "DuocTaiSuDung": str(reuse % 3) if digitised else "0",
-        "DuocLayTuKhoDMQG": "1" if digitised and (reuse >> 2) % 5 == 0 else "0",
+        "DuocSoHoa": "1" if position < digitised_count else "0",
+        "DuocTaiSuDung": str(1 + draw % 2) if shared & REUSED else "0",
+        "DuocLayTuKhoDMQG": "1" if shared & NATIONAL_STORE else "0",
     }
 
 

@@ -31,6 +31,8 @@ EVENT_COLUMNS = (
     "returned",
 )
 COLUMN = {name: position for position, name in enumerate(EVENT_COLUMNS)}
+# How a dossier's first submitted document was obtained (`TaiLieuNop` flags, metrics.md §11.1).
+REUSED, NATIONAL_STORE = 1, 2
 WORKING_DAYS, CALENDAR_DAYS, NO_LIMIT = 0, 1, 2
 
 
@@ -53,6 +55,7 @@ class DossierTable:
     digitised_components: np.ndarray  # int8
     results: np.ndarray  # int8 result documents
     e_result: np.ndarray  # bool: the first result document has a file
+    shared: np.ndarray  # int8: REUSED | NATIONAL_STORE, how the first submitted document was obtained
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -85,7 +88,9 @@ def generate_dossiers(
     districts_end: int | None,
     reception_centre: str,
     rng: np.random.Generator,
+    criteria: np.random.Generator,
 ) -> DossierTable:
+    """`criteria` draws what metrics.md §12 added (offline procedures, reused and stored documents)."""
     start, end = period
     submitted_day = _submission_days(count, calendar, period, rng)
     agency = _choose_agencies(submitted_day, agencies, profiles, procedures, districts_end, rng)
@@ -111,8 +116,11 @@ def generate_dossiers(
     )
     postal_share = weight_of("postal")[agency]
     draw = rng.random(count)
+    # Each agency leaves some of its online-capable procedures without online dossiers (metrics.md §12).
+    offline = criteria.random((len(agencies), len(procedures))) < weight_of("offline_procedures")[:, None]
+    online_capable = (service_level >= 3) & ~offline[agency, procedure]
     channel = np.where(
-        draw < postal_share, 3, np.where((draw < postal_share + online_share) & (service_level >= 3), 2, 1)
+        draw < postal_share, 3, np.where((draw < postal_share + online_share) & online_capable, 2, 1)
     )
     channel = channel.astype(np.int8)
 
@@ -182,6 +190,16 @@ def generate_dossiers(
     digitised = rng.random(count) < np.where(channel == 2, 1.2, 0.8) * weight_of("digitised")[agency]
     components = rng.integers(1, 6, count).astype(np.int8)
     pays_online = has_fee & (rng.random(count) < weight_of("online_payment")[agency])
+    paper_result = np.array([p.paper_result for p in procedures])[procedure]
+    e_result_share = np.where(
+        paper_result, weight_of("e_result")[agency], weight_of("e_result_other")[agency]
+    )
+    reuse_share = weight_of("reuse_start")[agency] + progress * (
+        weight_of("reuse_end")[agency] - weight_of("reuse_start")[agency]
+    )
+    shared = np.where(criteria.random(count) < reuse_share, REUSED, 0) | np.where(
+        criteria.random(count) < weight_of("national_store")[agency], NATIONAL_STORE, 0
+    )
     keys = _dossier_codes(submitted, agency, agencies, reception_centre, rng)
     return DossierTable(
         keys=keys,
@@ -198,13 +216,14 @@ def generate_dossiers(
             [pays_online & (rng.random(count) < 0.1), pays_online, has_fee], [2, 1, 3], 0
         ).astype(np.int8),
         has_fee=has_fee,
-        vneid=rng.random(count) < np.where(channel == 2, 0.8, 0.3),
+        vneid=rng.random(count) < weight_of("vneid")[agency],
         components=components,
         digitised_components=np.where(digitised, rng.integers(1, 6, count) % components + 1, 0).astype(
             np.int8
         ),
         results=np.where(end_status == 9, rng.integers(1, 3, count), 0).astype(np.int8),
-        e_result=rng.random(count) < weight_of("e_result")[agency],
+        e_result=rng.random(count) < e_result_share,
+        shared=shared.astype(np.int8),
     )
 
 

@@ -41,9 +41,21 @@ class FeedbackTable:
         return len(self.keys)
 
 
-def answer_deadline(received: np.ndarray, calendar: HolidayCalendar) -> np.ndarray:
-    """The end of the day 15 working days after the date of receipt (metrics.md §1)."""
-    return from_days(calendar.add_working_days(to_days(received), np.full(len(received), 15))) + DAY
+def answer_deadline(received: np.ndarray, calendar: HolidayCalendar, days: int = 15) -> np.ndarray:
+    """The end of the day `days` working days after the date of receipt (metrics.md §1, §11.1)."""
+    return from_days(calendar.add_working_days(to_days(received), np.full(len(received), days))) + DAY
+
+
+def _within_or_after(start: np.ndarray, limit: np.ndarray, share_within: float, rng) -> np.ndarray:
+    """A moment after `start`: before `limit` in `share_within` of the cases, else up to 5 days after it."""
+    count = len(start)
+    room = np.maximum(limit - HOUR - start, 0)
+    within = start + (rng.uniform(0.05, 1.0, count) * room).astype(np.int64)
+    return np.where(
+        rng.random(count) < share_within,
+        within,
+        np.maximum(limit, start) + rng.integers(HOUR, 5 * DAY, count),
+    )
 
 
 def generate_feedback(
@@ -55,7 +67,9 @@ def generate_feedback(
     period: tuple[int, int],
     seed: int,
     rng,
+    criteria,
 ) -> FeedbackTable:
+    """`criteria` draws what metrics.md §12 added (refusal and publication times, ratings of answers)."""
     candidates = [i for i in profiles if agencies[i].unit_type != "quan-huyen"]
     weights = np.array([profiles[i].weight for i in candidates])
     agency = np.array(candidates)[rng.choice(len(candidates), size=count, p=weights / weights.sum())]
@@ -72,15 +86,20 @@ def generate_feedback(
         processing + (rng.uniform(0.1, 1.0, count) * room).astype(np.int64),
         np.maximum(deadline, processing) + rng.integers(HOUR, 20 * DAY, count),
     )
-    answered = np.where(refused, accepted, np.where(rng.random(count) < 0.03, NEVER, answered))
+    # metrics.md §12: refusals within 2 working days in 80 %; answers published in 85 %, within 2 working
+    # days of the answer in 80 % of those; the answer rated in 50 %, "KHÔNG HÀI LÒNG" in 5–15 % per agency.
+    refusal = _within_or_after(received, answer_deadline(received, calendar, 2), 0.8, criteria)
+    answered = np.where(refused, refusal, np.where(rng.random(count) < 0.03, NEVER, answered))
     accepted = np.where(refused, NEVER, accepted)
     has_answer = (answered < NEVER) & ~refused
-    published = np.where(
-        has_answer & (rng.random(count) < 0.6), answered + rng.integers(HOUR, 5 * DAY, count), NEVER
+    publication = _within_or_after(
+        answered, answer_deadline(np.minimum(answered, period[1]), calendar, 2), 0.8, criteria
     )
+    published = np.where(has_answer & (rng.random(count) < 0.85), publication, NEVER)
     rated = np.where(
-        has_answer & (rng.random(count) < 0.4), answered + rng.integers(HOUR, 5 * DAY, count), NEVER
+        has_answer & (rng.random(count) < 0.5), answered + rng.integers(HOUR, 5 * DAY, count), NEVER
     )
+    unhappy = criteria.uniform(0.05, 0.15, len(agencies))[agency]
     return FeedbackTable(
         keys=[guid(seed, 11, position) for position in range(count)],
         agency=agency,
@@ -90,7 +109,7 @@ def generate_feedback(
         ),
         refused=refused,
         dossier_code=_related_dossiers(agency, received, dossiers, rng),
-        answer_rating=rng.choice(2, size=count, p=[0.85, 0.15]).astype(np.int8),
+        answer_rating=(criteria.random(count) < unhappy).astype(np.int8),
     )
 
 

@@ -15,12 +15,24 @@ class AgencyProfile:
     apology: float  # late dossiers with an apology signed in time
     online_payment: float  # fee dossiers paid online
     digitised: float
-    e_result: float  # closed dossiers with an electronic result
+    e_result: (
+        float  # closed dossiers with an electronic result, procedures with a paper result (KetQuaGiay 1)
+    )
+    e_result_other: float  # ... procedures without one
+    reuse_start: float  # dossiers reusing a digitised document (DuocTaiSuDung 1 or 2) at the start ...
+    reuse_end: float  # ... rising to this at the end of the period
+    national_store: float  # dossiers with a document from the national store (DuocLayTuKhoDMQG 1)
+    vneid: float  # citizens' dossiers from a VNeID-verified account
+    offline_procedures: float  # online-capable procedures that get no online dossier
     rating_probabilities: tuple[float, float, float]  # RẤT HÀI LÒNG, HÀI LÒNG, KHÔNG HÀI LÒNG
     feedback_on_time: float  # PAKN answered within 15 working days
 
 
-def draw_profile(rng: np.random.Generator, unit_type: str, is_office: bool) -> AgencyProfile:
+def draw_profile(
+    rng: np.random.Generator, unit_type: str, is_office: bool, criteria: np.random.Generator
+) -> AgencyProfile:
+    """`criteria` draws the Decision 766 shares (metrics.md §12) apart, so that the other draws stay as they
+    were before those shares existed."""
     online_start = rng.uniform(0.2, 0.45)
     unhappy = rng.uniform(0.01, 0.05)
     very_happy = rng.uniform(0.55, 0.65)
@@ -36,7 +48,15 @@ def draw_profile(rng: np.random.Generator, unit_type: str, is_office: bool) -> A
         apology=float(rng.uniform(0.6, 1.0)),
         online_payment=float(rng.uniform(0.3, 0.7)),
         digitised=float(rng.uniform(0.5, 0.9)),
-        e_result=float(rng.uniform(0.6, 0.95)),
+        e_result=float(rng.uniform(0.5, 0.95)),
+        e_result_other=float(criteria.uniform(0.9, 1.0)),
+        # metrics.md §12 (DVC table): reuse 20–70 % rising, national store 5–30 %, VNeID 40–90 %,
+        # 5–40 % of the online-capable procedures without an online dossier.
+        reuse_start=(reuse_start := float(criteria.uniform(0.2, 0.45))),
+        reuse_end=float(criteria.uniform(reuse_start, 0.7)),
+        national_store=float(criteria.uniform(0.05, 0.3)),
+        vneid=float(criteria.uniform(0.4, 0.9)),
+        offline_procedures=float(criteria.uniform(0.05, 0.4)),
         rating_probabilities=(float(very_happy), float(1 - very_happy - unhappy), float(unhappy)),
         feedback_on_time=float(rng.uniform(0.85, 1.0)),
     )

@@ -30,6 +30,8 @@ STREAMS = {
     "ratings": 5,
     "feedback": 6,
     "quirks": 7,
+    # The Decision 766 shares of metrics.md §12, drawn apart so that the streams above stay as they were.
+    "criteria": 8,
 }
 
 
@@ -80,14 +82,14 @@ def build_world(scale: str, year: int, seed: int, quirk_rates: dict[str, float] 
     def stream(name: str) -> np.random.Generator:
         return np.random.default_rng([seed, STREAMS[name]])
 
-    agencies = build_agencies(scale, datetime(year - 1, 12, 1))
+    agencies = build_agencies(scale, datetime(year - 1, 12, 1), seed)
     districts = [a for a in agencies if a.unit_type == "quan-huyen"]
     districts_end = to_seconds(config["district_valid_to"]) if districts else None
     calendar = HolidayCalendar(range(year - 1, year + 2))
-    profile_rng = stream("profiles")
+    profile_rng, criteria = stream("profiles"), stream("criteria")
     office = next(a.code for a in agencies if a.unit_type == "so-ban-nganh")
     profiles = {
-        i: draw_profile(profile_rng, a.unit_type, a.code == office)
+        i: draw_profile(profile_rng, a.unit_type, a.code == office, criteria)
         for i, a in enumerate(agencies)
         if a.assessed
     }
@@ -109,11 +111,12 @@ def build_world(scale: str, year: int, seed: int, quirk_rates: dict[str, float] 
         districts_end,
         config["reception_centre"],
         stream("dossiers"),
+        criteria,
     )
     apologies = generate_apologies(dossiers, profiles, rates["Q12"], period, seed, stream("apologies"))
     ratings = generate_ratings(dossiers, profiles, rates["Q12"], period, stream("ratings"))
     feedback = generate_feedback(
-        volume("feedback"), agencies, profiles, dossiers, calendar, period, seed, stream("feedback")
+        volume("feedback"), agencies, profiles, dossiers, calendar, period, seed, stream("feedback"), criteria
     )
 
     catalogue_time = period[0] - 30 * DAY

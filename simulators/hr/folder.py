@@ -84,6 +84,13 @@ class HrFolder:
             for agency, month, name in self.present(moment)
         ]
 
+    def latest(self, moment: int) -> dict[str, dict]:
+        """The clean rows of each agency's latest export present: {agency code: {sheet: rows}}."""
+        months: dict[int, int] = {}
+        for agency, month, _ in self.present(moment):
+            months[agency] = max(month, months.get(agency, month))
+        return {self.agencies[a].code: export_rows(self.staff, a, m) for a, m in sorted(months.items())}
+
     def manifest(self, moment: int) -> list[dict]:
         entries = []
         for agency, month, name in self.present(moment):

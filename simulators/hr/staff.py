@@ -7,11 +7,16 @@ from datetime import date, timedelta
 import numpy as np
 
 from simulators.configuration import load
-from simulators.dvc.agencies import Agency
+from simulators.dvc.agencies import Agency, divisions_of
+from simulators.hr.departments import Seat, department_seats
+from simulators.hr.ratings import clear_positions, rate_year
 from simulators.people import full_name, id_number, phone
+from simulators.sampling import share_of
 
 SERVING, RETIRED, QUIT, TRANSFERRED = "Đang làm việc", "Nghỉ hưu", "Thôi việc", "Chuyển công tác"
 KINDS = ("Cán bộ", "Công chức", "Viên chức", "Hợp đồng lao động")
+# metrics.md §12: the range of each agency's net change of these kinds over Y.
+CHANGES = {"Công chức": (-0.02, 0.01), "Viên chức": (-0.04, 0.01)}
 
 
 @dataclass
@@ -115,7 +120,11 @@ def generate_staff(
     people: list[Person] = []
     postings: list[Posting] = []
 
-    def hire(agency: int, month: int, joined: date, post: str | None) -> Person:
+    def hire(
+        agency: int, month: int, joined: date, post: str | None, seat: Seat | None = None, new: bool = False
+    ) -> Person:
+        """A person listed from `month`; a seat (departments, metrics.md §12) fixes post, division and kind;
+        a `new` recruit starts service on the day they join."""
         commune = agencies[agency].unit_type == "xa-phuong"
         number = len(people)
         female = bool(rng.random() < 0.45)
@@ -123,6 +132,8 @@ def generate_staff(
         kind = KINDS[int(rng.choice(4, p=kind_weights))]
         if post is not None:
             kind = "Cán bộ" if commune else "Công chức"
+        if seat is not None:
+            post, kind = seat.post, seat.kind
         rank = None
         if kind == "Công chức":
             ranks = config["ranks"]
@@ -132,6 +143,8 @@ def generate_staff(
             rank = tuple(config["titles_vc"][int(rng.integers(4))])
         born = date(int(rng.integers(1966, 2001)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
         recruited = min(joined, date(born.year + int(rng.integers(22, 30)), 9, 1))
+        if new:
+            recruited = joined
         education = config["education"]
         person = Person(
             number=number,
@@ -160,25 +173,38 @@ def generate_staff(
                 joined=joined,
                 first_month=month,
                 post=post,
-                division=config["divisions"][int(rng.integers(len(config["divisions"])))],
+                division=_division(seat, config, rng),
                 position=config["positions"][int(rng.integers(len(config["positions"])))],
             )
         )
         return person
 
+    departments = [i for i in holders if agencies[i].unit_type == "so-ban-nganh"]
+    heads = {d: tuple(_posts(agencies[d], d == holders[0])[:2]) for d in departments}
+    seats = department_seats(agencies, departments, heads, rng)
     for agency, size in zip(holders, sizes.tolist(), strict=True):
         posts = _posts(agencies[agency], agency == holders[0])
-        for position in range(size):
+        for position in range(len(seats[agency]) if agency in seats else size):
             joined = date(
                 int(rng.integers(2005, year - 1)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
             )
-            hire(agency, 0, joined, posts[position] if position < len(posts) else None)
+            if agency in seats:
+                hire(agency, 0, joined, None, seats[agency][position])
+            else:
+                hire(agency, 0, joined, posts[position] if position < len(posts) else None)
 
     transfers: list[Posting] = []
+    renewed = _renewed(postings, holders, rng)
+    cuts, additions = _yearly_changes(postings, people, holders, renewed, rng)
+    for agency, month, kind in additions:
+        hire(agency, month, months[month], None, _seat_for(agencies, agency, kind, config, rng))
+    planned = {**renewed, **cuts}
     for month in range(1, len(months)):
         first, last = months[month], month_end(months[month])
         current = [p for p in postings if p.last_month is None and p.first_month < month]
-        leaving = [p for p in current if rng.random() < 0.005]
+        # Leaders stay in post through the year: their number is what metrics.md §8.1 checks.
+        leaving = [p for p in current if rng.random() < 0.005 and id(p) not in planned and p.post is None]
+        leaving += [p for p in current if planned.get(id(p)) == month]
         if month == len(months) // 2 and not transfers and current:
             # Every period shows at least one transfer, so the rule of §5.9 always has a case.
             leaving.append(current[int(rng.integers(len(current)))])
@@ -189,18 +215,22 @@ def generate_staff(
             posting.last_month, posting.left = month, day
             age = day.year - people[posting.person].born.year
             transfer = rng.random() < 0.4 or (month == len(months) // 2 and not transfers)
-            if transfer and len(holders) > 1:
+            # Leaders retire or quit and are succeeded in their post; only other staff move between agencies.
+            if transfer and len(holders) > 1 and id(posting) not in planned and posting.post is None:
                 posting.leaving = TRANSFERRED
                 others = [h for h in holders if h != posting.agency]
                 target = others[int(rng.integers(len(others)))]
-                postings.append(
-                    Posting(posting.person, target, day, month, None, posting.division, posting.position)
-                )
+                division = _seat_for(agencies, target, people[posting.person].kind, config, rng).division
+                postings.append(Posting(posting.person, target, day, month, None, division, posting.position))
                 transfers.append(posting)
             else:
                 posting.leaving = RETIRED if age >= 58 else QUIT
-                if month + 1 < len(months):
-                    hire(posting.agency, month + 1, last + timedelta(days=1), None)
+            if month + 1 < len(months) and id(posting) not in cuts:
+                # The successor takes the same post, division and kind (after 1 July of Y a new recruit):
+                # only the planned cuts and additions change an agency's numbers.
+                successor = Seat(posting.post, posting.division, people[posting.person].kind)
+                new = id(posting) in renewed
+                hire(posting.agency, month + 1, last + timedelta(days=1), None, successor, new)
     if transfers and rates["Q15"] > 0:
         count = min(len(transfers), int(np.ceil(rates["Q15"] * len(transfers))))
         for position in rng.choice(len(transfers), size=count, replace=False).tolist():
@@ -209,16 +239,70 @@ def generate_staff(
     courses = _courses(people, year, config, rng)
     sanctions = _sanctions(people, postings, agencies, holders, year, config, rng)
     ratings = {
-        (person.number, rated_year): (
+        (person.number, year - 1): (
             int(rng.choice(4, p=[r[2] for r in config["ratings"]])),
             f"{int(rng.integers(100, 999))}/QĐ-ĐG",
-            date(rated_year, 12, int(rng.integers(15, 29))),
+            date(year - 1, 12, int(rng.integers(15, 29))),
         )
         for person in people
-        for rated_year in (year - 1, year)
     }
+    ratings.update(rate_year(people, postings, holders, departments, year, rng))
+    clear_positions(postings, people, holders, rng)
     quotas = _quotas(postings, people, holders, year, rng)
     return Staff(months, people, postings, courses, sanctions, ratings, quotas, holders)
+
+
+def _renewed(postings: list[Posting], holders: list[int], rng) -> dict[int, int]:
+    """2–5 % of each agency's staff (leaders aside) leave in July–November of Y and are succeeded by new
+    recruits, who start service after 1 July and are not rated (metrics.md §8.2, §12): posting id → month."""
+    renewed = {}
+    staff: dict[int, list[Posting]] = {agency: [] for agency in holders}
+    for posting in postings:
+        if posting.post is None:
+            staff[posting.agency].append(posting)
+    for agency in holders:
+        for posting in share_of(np.array(staff[agency], dtype=object), rng.uniform(0.02, 0.05), rng).tolist():
+            renewed[id(posting)] = int(rng.integers(7, 12))
+    return renewed
+
+
+def _yearly_changes(postings, people, holders: list[int], renewed: dict[int, int], rng):
+    """Net change of each agency's công chức (−2 % to +1 %) and viên chức (−4 % to +1 %) from December Y−1
+    to December Y (metrics.md §12), one agency growing in both: leavers without a successor (posting id →
+    month) and additions (agency, month, kind) in the first half of Y."""
+    staff: dict[tuple[int, str], list[Posting]] = {(a, kind): [] for a in holders for kind in CHANGES}
+    for posting in postings:
+        key = (posting.agency, people[posting.person].kind)
+        if posting.post is None and key in staff:
+            staff[key].append(posting)
+    growing = [a for a in holders if staff[(a, "Viên chức")]] or holders
+    grower = growing[int(rng.integers(len(growing)))] if len(holders) >= 3 else None
+    cuts, additions = {}, []
+    for (agency, kind), pool in staff.items():
+        low, high = CHANGES[kind]
+        change = round(rng.uniform(low, high) * len(pool))
+        if agency == grower:
+            change = max(1, change) if pool else 0
+        candidates = [p for p in pool if id(p) not in renewed]
+        for posting in rng.permutation(np.array(candidates, dtype=object))[: max(0, -change)].tolist():
+            cuts[id(posting)] = int(rng.integers(1, 13))
+        additions += [(agency, int(rng.integers(1, 7)), kind) for _ in range(max(0, change))]
+    return cuts, additions
+
+
+def _seat_for(agencies: list[Agency], agency: int, kind: str, config: dict, rng) -> Seat:
+    """A seat for someone joining an agency: in one of its divisions of the agency table, or elsewhere in
+    one of the configured ones."""
+    divisions = [agencies[i].name for i in divisions_of(agencies, agencies[agency].code)] or config[
+        "divisions"
+    ]
+    return Seat(None, divisions[int(rng.integers(len(divisions)))], kind)
+
+
+def _division(seat: Seat | None, config: dict, rng) -> str | None:
+    if seat is not None:
+        return seat.division
+    return config["divisions"][int(rng.integers(len(config["divisions"])))]
 
 
 def _posts(agency: Agency, is_office: bool) -> list[str]:

@@ -14,6 +14,7 @@ from simulators.clock import DAY, HOUR, NEVER, from_days, to_days
 from simulators.configuration import load
 from simulators.dvc.agencies import Agency
 from simulators.hashing import guid
+from simulators.qlvb.requirements import RequiredDocuments
 from simulators.sampling import share_of
 from simulators.workdays import HolidayCalendar
 
@@ -26,6 +27,9 @@ PAPER = 2
 NO_SEAL, VALID_SEAL, INVALID_SEAL = 0, 1, 2
 API_ONLY, BOTH_WAYS, FILE_ONLY = 0, 1, 2
 PLAN_TYPE = 10
+# A department's required documents are signed by a deputy head ("KT. GIÁM ĐỐC") in working hours.
+DEPUTY_SIGNER = 1
+OPENING, CLOSING = 8 * HOUR, 16 * HOUR
 
 
 @dataclass
@@ -77,6 +81,8 @@ class Registers:
     entries: Entries
     orphan_recalls: list[tuple[int, int, int]]  # (central sender, receiver, time) of recalls of nothing
     package_recalls: np.ndarray  # message indices whose recall or update also arrives as a package
+    required: RequiredDocuments  # the departments' required documents and their ground truth
+    required_first: int  # message index of the first required document; the others follow in order
 
 
 def generate_registers(
@@ -88,6 +94,7 @@ def generate_registers(
     rates: dict[str, float],
     seed: int,
     rng: np.random.Generator,
+    required: RequiredDocuments,
 ) -> Registers:
     config = load("qlvb")
     holders = [i for i, a in enumerate(agencies) if a.unit_type in ("so-ban-nganh", "xa-phuong", "cnvpdk")]
@@ -211,14 +218,17 @@ def generate_registers(
         plan=plan,
     )
     messages = _with_replacements(messages, replaced, calendar, rng)
+    required_first = len(messages)
+    messages = _with_required(messages, required, rng)
     _number(messages)
     messages.subject = _subjects(messages, agencies, year, config, rng)
-    entries = _entries(messages, agencies, office, calendar, seed, rng)
+    messages.subject[required_first:] = [document.subject for document in required.documents]
+    entries = _entries(messages, agencies, set(holders), office, calendar, seed, rng)
     orphans = [
         (int(rng.integers(centrals)), holders[int(rng.integers(len(holders)))], int(t))
         for t in rng.integers(period[0], period[1], reserved[2]).tolist()
     ]
-    return Registers(messages, entries, orphans, file_changes)
+    return Registers(messages, entries, orphans, file_changes, required, required_first)
 
 
 def _per_sender(sender: np.ndarray, agencies: int, low: float, high: float, rng) -> np.ndarray:
@@ -273,6 +283,42 @@ def _with_replacements(messages: Messages, replaced: np.ndarray, calendar, rng) 
     return Messages(**columns, subject=[], receivers=receivers)
 
 
+def _with_required(messages: Messages, required: RequiredDocuments, rng) -> Messages:
+    """Appends the departments' required documents (requirements.py): electronic and sealed, except the
+    secret decoy, which goes on paper; the recalled decoy is recalled within hours."""
+    documents = required.documents
+    count, first = len(documents), len(messages)
+    days = from_days(np.array([d.day for d in documents], dtype="datetime64[D]"))
+    created = days + rng.integers(OPENING, CLOSING, count)
+    secret = np.array([1 if d.secret else 0 for d in documents], dtype=np.int64)
+    recalled = np.array([d.recalled for d in documents], dtype=bool)
+    never = np.full(count, NEVER, dtype=np.int64)
+    added = {
+        "sender": np.array([d.sender for d in documents], dtype=np.int64),
+        "created": created,
+        "kind": np.array([d.kind for d in documents], dtype=np.int64),
+        "number": np.zeros(count, dtype=np.int64),
+        "division": rng.integers(0, len(load("qlvb")["divisions"]), count),
+        "normative": np.zeros(count, dtype=bool),
+        "old_format": rng.random(count) < 0.7,
+        "priority": np.zeros(count, dtype=np.int64),
+        "secret": secret,
+        "form": np.where(secret > 0, PAPER, 0),
+        "seal": np.where(secret > 0, NO_SEAL, VALID_SEAL),
+        "personal": np.ones(count, dtype=bool),
+        "signer": np.full(count, DEPUTY_SIGNER, dtype=np.int64),
+        "due": never,
+        "updated": never,
+        "recalled": np.where(recalled, created + rng.integers(HOUR, 4 * HOUR, count), NEVER),
+        "replaces": np.array([first + d.replaces if d.replaces >= 0 else -1 for d in documents]),
+        "packaged": np.full(count, API_ONLY, dtype=np.int8),
+        "plan": np.zeros(count, dtype=bool),
+    }
+    columns = {name: np.concatenate([getattr(messages, name), column]) for name, column in added.items()}
+    receivers = messages.receivers + [list(d.receivers) for d in documents]
+    return Messages(**columns, subject=[], receivers=receivers)
+
+
 def _number(messages: Messages) -> None:
     """CodeNumber restarts each year in each sender's register, in order of issue."""
     years = to_days(messages.created).astype("datetime64[Y]").astype(np.int64)
@@ -302,7 +348,13 @@ def _subjects(messages: Messages, agencies: list[Agency], year: int, config: dic
 
 
 def _entries(
-    messages: Messages, agencies: list[Agency], office: int, calendar: HolidayCalendar, seed: int, rng
+    messages: Messages,
+    agencies: list[Agency],
+    holders: set[int],
+    office: int,
+    calendar: HolidayCalendar,
+    seed: int,
+    rng,
 ) -> Entries:
     message_ids, holders, incoming = [], [], []
     for index, (sender, packaged) in enumerate(
@@ -315,7 +367,8 @@ def _entries(
             holders.append(sender)
             incoming.append(False)
         for receiver in messages.receivers[index]:
-            if receiver >= 0:
+            # Divisions and the province receive documents without a register of their own.
+            if receiver in holders:
                 message_ids.append(index)
                 holders.append(receiver)
                 incoming.append(True)

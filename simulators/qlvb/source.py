@@ -9,10 +9,13 @@ from simulators.dvc.world import Entity
 from simulators.qlvb.documents import COLUMN, Registers, generate_registers
 from simulators.qlvb.drop import EdxmlDrop
 from simulators.qlvb.records import SPEC, DocumentRenderer
+from simulators.qlvb.requirements import plan_required
 from simulators.sources import JsonSource
 from simulators.workdays import HolidayCalendar
 
 MIXED_CASE_KINDS = (4, 8, 15)  # indices of QyĐ, CTr and TTr in the configured types
+# The quirks json_quirks.plan draws from every record unless given a pool.
+UNIFORM_QUIRKS = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q16")
 
 
 def build_qlvb(
@@ -25,8 +28,9 @@ def build_qlvb(
     seed: int,
     streams: dict[str, np.random.Generator],
 ) -> tuple[JsonSource, DocumentRenderer, EdxmlDrop]:
+    required = plan_required(agencies, year, calendar, streams["requirements"])
     registers = generate_registers(
-        agencies, preset, year, period, calendar, rates, seed, streams["documents"]
+        agencies, preset, year, period, calendar, rates, seed, streams["documents"], required
     )
     office = next(i for i, a in enumerate(agencies) if a.unit_type == "so-ban-nganh")
     renderer = DocumentRenderer(registers, agencies, office)
@@ -42,10 +46,15 @@ def build_qlvb(
         source="qlvb",
     )
     kinds = registers.messages.kind[entries.message]
+    # Quirks touch the entries of the simulated period only: the departments' earlier documents (metrics.md
+    # §12: autumn plans, decisions before the period) are outside every default extraction window.
+    in_period = entries.events[:, COLUMN["created"]] >= period[0]
+    pools = {quirk: np.flatnonzero(in_period) for quirk in UNIFORM_QUIRKS}
     eligible = {
         "documents": {
-            "Q4-type": np.flatnonzero(np.isin(kinds, MIXED_CASE_KINDS)),
-            "Q7": np.flatnonzero(entries.incoming),
+            **pools,
+            "Q4-type": np.flatnonzero(np.isin(kinds, MIXED_CASE_KINDS) & in_period),
+            "Q7": np.flatnonzero(entries.incoming & in_period),
         }
     }
     plan = json_quirks.plan(

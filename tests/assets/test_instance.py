@@ -1,8 +1,6 @@
 """The Dagster instance that `parindex run` and `dagster dev` share: its settings file serialises the
 warehouse writers (DESIGN.md: one writer per DuckDB file)."""
 
-from dagster._core.instance.config import PoolGranularity
-
 from assets.runner import dagster_instance
 from tests.e2e.pipeline import environment
 
@@ -14,7 +12,7 @@ def test_a_new_dagster_home_limits_the_warehouse_pool_to_one_step_at_a_time(tmp_
         try:
             pools = instance.get_concurrency_config().pool_config
             assert pools.default_pool_limit == 1
-            assert pools.pool_granularity == PoolGranularity.OP
+            assert pools.pool_granularity.value == "op"
             assert instance.telemetry_enabled is False
         finally:
             instance.dispose()

@@ -5,7 +5,7 @@ import socket
 from types import SimpleNamespace
 
 import pytest
-from dagster._utils.error import SerializableErrorInfo
+from dagster_shared.error import SerializableErrorInfo
 
 from assets.resources import DvcSource, EcabinetSource, QlvbSource
 from assets.runner import MAX_CAUSE_CHARS, cause_line, failure_message, run_year

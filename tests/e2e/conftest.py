@@ -1,6 +1,7 @@
-"""Session fixtures shared by the all-sources resilience tests: one `small` 2025 simulation with its HR and
-edXML folders, and one clean run of every source into DuckDB that the fault, kill and scan tests compare
-against (one run for all of them keeps the suite's wall time down)."""
+"""Fixtures shared by the end-to-end tests: `sim`, the `small` simulation a source's module runs, and for the
+all-sources resilience tests one `small` 2025 simulation with its HR and edXML folders and one clean run of
+every source into DuckDB that the fault, kill and scan tests compare against (one run for all of them keeps
+the suite's wall time down)."""
 
 from pathlib import Path
 
@@ -29,3 +30,9 @@ def full_clean_run(full_sim, tmp_path_factory) -> tuple[str, Path]:
     outcome = run_against(full_sim, url, work)
     assert outcome.success, outcome.failed_steps + outcome.failed_checks
     return url, work
+
+
+@pytest.fixture(scope="module")
+def sim(request) -> Simulation:
+    """The `small` simulation of the test module's `YEAR`, one per module: a module's tests share its runs."""
+    return Simulation(scale="small", year=request.module.YEAR, seed=0)

@@ -99,17 +99,17 @@ def dvc_metrics(
     """Every DVC metric for every assessed agency active in P (default P: the calendar year `year`)."""
     period = Period.of(period_start or date(year, 1, 1), period_end or date(year, 12, 31), as_of)
     agency_records = _latest(agencies, "MaDinhDanh")
-    aliases = _agency_aliases(agency_records)
+    aliases = agency_aliases(agency_records)
     calendar = WorkCalendar.from_records(holidays)
 
-    excluded = {_ident(code) for code in excluded_dossiers}
+    excluded = {plain_ident(code) for code in excluded_dossiers}
     all_dossiers = [
         _Dossier.read(r, aliases)
         for r in _latest(dossiers, "MaHoSo")
-        if _ident(r.get("MaHoSo")) not in excluded
+        if plain_ident(r.get("MaHoSo")) not in excluded
     ]
-    excluded_feedback = {_ident(key) for key in excluded_pakn}
-    feedback = [r for r in _latest(pakn, "id") if _ident(r.get("id")) not in excluded_feedback]
+    excluded_feedback = {plain_ident(key) for key in excluded_pakn}
+    feedback = [r for r in _latest(pakn, "id") if plain_ident(r.get("id")) not in excluded_feedback]
 
     apologised = _apologised(_latest(apologies, "Id"), {d.code: d.due for d in all_dossiers})
     dissatisfied = _dissatisfied(_latest(ratings, "MaHoSo"), feedback)
@@ -122,7 +122,7 @@ def dvc_metrics(
         feedback_by_agency.setdefault(_agency(record.get("MaDonVi"), aliases), []).append(record)
 
     results: dict[tuple[str, str], Row] = {}
-    for agency in _assessed_agencies(agency_records, period):
+    for agency in assessed_agencies(agency_records, period.start, period.end):
         own_dossiers = by_agency.get(agency, [])
         own_feedback = feedback_by_agency.get(agency, [])
         if own_dossiers or own_feedback:
@@ -227,7 +227,7 @@ class _Dossier:
 
     @classmethod
     def read(cls, record: Record, aliases: Mapping[str, str]) -> _Dossier:
-        code = _ident(record.get("MaHoSo"))
+        code = plain_ident(record.get("MaHoSo"))
         status = _int(record.get("TrangThaiHoSo"))
         if status not in DOSSIER_STATUSES:
             # The pipeline quarantines it (Q7); guessing its population here would hide a mismatch.
@@ -248,7 +248,7 @@ class _Dossier:
             has_fee=_flag(record.get("CoPhiLePhi")),
             online_payment=_int(record.get("DuocThanhToanTrucTuyen")),
             digitised=_flag(record.get("HoSoCoThanhPhanSoHoa")),
-            has_e_result=any(_text(entry.get("DuongDanTepTinKetQua")) for entry in results),
+            has_e_result=any(plain_text(entry.get("DuongDanTepTinKetQua")) for entry in results),
         )
 
     def is_received_in(self, period: Period) -> bool:
@@ -333,7 +333,7 @@ def _apologised(slips: Iterable[Record], due_by_dossier: Mapping[str, datetime |
     """Dossiers with a signed apology (`Đã xử lý`) whose signature is no later than the dossier's due time."""
     found = set()
     for slip in slips:
-        code = _ident(slip.get("MaHoSo"))
+        code = plain_ident(slip.get("MaHoSo"))
         due = due_by_dossier.get(code)
         signed = _datetime(slip.get("NgayKy"))
         if (
@@ -349,39 +349,42 @@ def _apologised(slips: Iterable[Record], due_by_dossier: Mapping[str, datetime |
 
 def _dissatisfied(ratings: Iterable[Record], feedback: Iterable[Record]) -> set[str]:
     """Dossiers rated KHÔNG HÀI LÒNG, or named by any PAKN record whatever its date, status or agency."""
-    rated = {_ident(r.get("MaHoSo")) for r in ratings if _same(r.get("DanhGia"), DISSATISFIED)}
-    named = {_ident(r.get("MaHoSo")) for r in feedback if _ident(r.get("MaHoSo"))}
+    rated = {plain_ident(r.get("MaHoSo")) for r in ratings if _same(r.get("DanhGia"), DISSATISFIED)}
+    named = {plain_ident(r.get("MaHoSo")) for r in feedback if plain_ident(r.get("MaHoSo"))}
     return rated | named
 
 
-def _assessed_agencies(agencies: Iterable[Record], period: Period) -> list[str]:
+def assessed_agencies(agencies: Iterable[Record], start: datetime, end: datetime) -> list[str]:
+    """The assessed agencies of the agency table (`don-vi`, sources.md §2.5) active in [start, end): the
+    other sources' oracles read the table through this too."""
     active = []
     for record in agencies:
-        unit_type = _text(record.get("LoaiDonVi")).casefold()
+        unit_type = plain_text(record.get("LoaiDonVi")).casefold()
         valid_from = _datetime(record.get("NgayHieuLuc"))
         valid_to = _datetime(record.get("NgayHetHieuLuc"))
         if (
             unit_type in ASSESSED_UNIT_TYPES
-            and (valid_from is None or valid_from < period.end)
-            and (valid_to is None or valid_to >= period.start)
+            and (valid_from is None or valid_from < end)
+            and (valid_to is None or valid_to >= start)
         ):
-            active.append(_ident(record.get("MaDinhDanh")))
+            active.append(plain_ident(record.get("MaDinhDanh")))
     return sorted(active)
 
 
-def _agency_aliases(agencies: Iterable[Record]) -> dict[str, str]:
+def agency_aliases(agencies: Iterable[Record]) -> dict[str, str]:
+    """Each agency's code and old code (`MaDinhDanhCu`) to its code."""
     aliases = {}
     for record in agencies:
-        code = _ident(record.get("MaDinhDanh"))
+        code = plain_ident(record.get("MaDinhDanh"))
         aliases[code] = code
-        old = _ident(record.get("MaDinhDanhCu"))
+        old = plain_ident(record.get("MaDinhDanhCu"))
         if old:
             aliases[old] = code
     return aliases
 
 
 def _agency(value: Any, aliases: Mapping[str, str]) -> str:
-    code = _ident(value)
+    code = plain_ident(value)
     return aliases.get(code, code)
 
 
@@ -389,8 +392,8 @@ def _latest(records: Iterable[Record], key_field: str) -> list[Record]:
     """The latest version of each key; a later record wins a tie (and records without a version)."""
     chosen: dict[str, tuple[str, Record]] = {}
     for record in records:
-        key = _ident(record.get(key_field))
-        version = _text(record.get("NgayCapNhat"))
+        key = plain_ident(record.get(key_field))
+        version = plain_text(record.get("NgayCapNhat"))
         if key not in chosen or version >= chosen[key][0]:
             chosen[key] = (version, record)
     return [record for _, record in chosen.values()]
@@ -405,36 +408,39 @@ def _rate(numerator: int, denominator: int) -> Row:
     return numerator, denominator, value
 
 
-def _text(value: Any) -> str:
+def plain_text(value: Any) -> str:
+    """A received text as the oracles compare it: NFC, runs of white space (no-break ones too) as one space,
+    `""` for an absent value."""
     if value is None:
         return ""
     return " ".join(unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").split())
 
 
-def _ident(value: Any) -> str:
+def plain_ident(value: Any) -> str:
+    """A received code or key: NFC, trimmed."""
     return unicodedata.normalize("NFC", "" if value is None else str(value)).strip()
 
 
 def _same(value: Any, canonical: str) -> bool:
-    return _text(value).casefold() == canonical.casefold()
+    return plain_text(value).casefold() == canonical.casefold()
 
 
 def _int(value: Any) -> int | None:
-    text = _text(value)
+    text = plain_text(value)
     return int(text) if text.isdigit() else None
 
 
 def _flag(value: Any) -> bool:
-    return _text(value) == "1"
+    return plain_text(value) == "1"
 
 
 def _datetime(value: Any) -> datetime | None:
-    text = _text(value)
+    text = plain_text(value)
     if not text or text == _NULL_DATETIME:
         return None
     return datetime.strptime(text, "%Y%m%d%H%M%S")
 
 
 def _date(value: Any) -> date | None:
-    text = _text(value)
+    text = plain_text(value)
     return datetime.strptime(text, "%Y%m%d").date() if text else None

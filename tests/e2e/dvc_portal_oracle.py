@@ -39,17 +39,17 @@ from tests.e2e.dvc_oracle import (
     Row,
     WorkCalendar,
     _agency,
-    _agency_aliases,
-    _assessed_agencies,
     _datetime,
     _Dossier,
     _flag,
-    _ident,
     _int,
     _latest,
     _rate,
     _same,
-    _text,
+    agency_aliases,
+    assessed_agencies,
+    plain_ident,
+    plain_text,
     round4,
 )
 
@@ -115,14 +115,14 @@ class PortalDossier:
             supplemented = _datetime(entry.get("NgayTiepNhanBoSung"))
             if requested is not None and supplemented is not None:
                 pause += supplemented - requested
-        code = _ident(record.get("MaTTHC"))
+        code = plain_ident(record.get("MaTTHC"))
         return cls(
             base=_Dossier.read(record, aliases),
             procedure=short_codes.get(code, code),
             level=_int(record.get("MucDo")),
             citizen=_int(record.get("LoaiDoiTuong")) == CITIZEN,
             vneid=_flag(record.get("TaiKhoanDuocXacThucVoiVNeID")),
-            reused=any(_text(entry.get("DuocTaiSuDung")) in REUSED for entry in components),
+            reused=any(plain_text(entry.get("DuocTaiSuDung")) in REUSED for entry in components),
             national_store=any(_flag(entry.get("DuocLayTuKhoDMQG")) for entry in components),
             supplement_pause=pause,
         )
@@ -162,28 +162,28 @@ def dvc_portal_metrics(
     """Every metric of §11.1 for every assessed agency active in the calendar year `year`."""
     period = Period.of(date(year, 1, 1), date(year, 12, 31), as_of)
     agency_records = _latest(agencies, "MaDinhDanh")
-    aliases = _agency_aliases(agency_records)
+    aliases = agency_aliases(agency_records)
     calendar = WorkCalendar.from_records(holidays)
     procedure_records = _latest(procedures, "MaTTHC")
     catalogue = [_procedure(r, aliases) for r in procedure_records]
     paper_result = {p.code: p.paper_result for p in catalogue}
-    short_codes = {_ident(r.get("MaTTHCNgan")): _ident(r.get("MaTTHC")) for r in procedure_records}
+    short_codes = {plain_ident(r.get("MaTTHCNgan")): plain_ident(r.get("MaTTHC")) for r in procedure_records}
     in_force = [p for p in catalogue if p.in_force]
 
-    excluded = {_ident(code) for code in excluded_dossiers}
+    excluded = {plain_ident(code) for code in excluded_dossiers}
     by_agency: dict[str, list[PortalDossier]] = {}
     for record in _latest(dossiers, "MaHoSo"):
-        if _ident(record.get("MaHoSo")) not in excluded:
+        if plain_ident(record.get("MaHoSo")) not in excluded:
             dossier = PortalDossier.read(record, aliases, short_codes)
             by_agency.setdefault(dossier.base.agency, []).append(dossier)
-    excluded_feedback = {_ident(key) for key in excluded_pakn}
+    excluded_feedback = {plain_ident(key) for key in excluded_pakn}
     feedback_by_agency: dict[str, list[Record]] = {}
     for record in _latest(pakn, "id"):
-        if _ident(record.get("id")) not in excluded_feedback:
+        if plain_ident(record.get("id")) not in excluded_feedback:
             feedback_by_agency.setdefault(_agency(record.get("MaDonVi"), aliases), []).append(record)
 
     results: dict[tuple[str, str], Row] = {}
-    for agency in _assessed_agencies(agency_records, period):
+    for agency in assessed_agencies(agency_records, period.start, period.end):
         own = by_agency.get(agency, [])
         feedback = feedback_by_agency.get(agency, [])
         if own or feedback:
@@ -217,7 +217,7 @@ def dvc_portal_metrics_from_truth(
 
 def _procedure(record: Record, aliases: Mapping[str, str]) -> Procedure:
     return Procedure(
-        code=_ident(record.get("MaTTHC")),
+        code=plain_ident(record.get("MaTTHC")),
         level=_int(record.get("MucDo")),
         has_fee=_flag(record.get("CoPhiLePhi")),
         paper_result=_flag(record.get("KetQuaGiay")),

@@ -4,7 +4,8 @@ records.
 It shares no code with `etl/` or `warehouse/` and uses only the standard library, so a mistake in the
 pipeline is not mirrored here. Input records carry the field names and wire formats of sources.md §4 (what
 the simulator's `sim.truth(entity)` returns): ISO date-times with an offset (none means +07:00, `Z` is
-UTC), `yyyy-MM-dd` dates, `null` or `""` for absent values. Agencies are DVC `don-vi` records (§2.5).
+UTC), `yyyy-MM-dd` dates, `null` or `""` for absent values. Agencies are DVC `don-vi` records (§2.5),
+read as the DVC oracle reads them.
 
 Interpretations, where metrics.md leaves a choice:
 - A record served in several versions counts once, in its latest `thoiGianCapNhat`.
@@ -24,18 +25,18 @@ denominator is 0.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tests.e2e.dvc_oracle import agency_aliases, assessed_agencies, plain_ident, plain_text
+
 Record = Mapping[str, Any]
 Row = tuple[int | None, int | None, Decimal | None]
 
 ECABINET_METRICS = ("ecabinet.paperless_rate", "ecabinet.poll_response_rate", "ecabinet.task_on_time_rate")
-ASSESSED_UNIT_TYPES = frozenset({"so-ban-nganh", "xa-phuong", "cnvpdk", "quan-huyen"})
 LOCAL = timezone(timedelta(hours=7))
 CANCELLED = "đã hủy"
 NO_ANSWER = "chưa trả lời"
@@ -55,12 +56,12 @@ def ecabinet_metrics(
     """Every E-CABINET metric of every assessed agency; `excluded` maps an entity to its quarantined keys."""
     excluded = excluded or {}
     agencies = list(agencies)
-    aliases = _agency_aliases(agencies)
+    aliases = agency_aliases(agencies)
     start = datetime(year, 1, 1)
     end = min(datetime(year + 1, 1, 1), as_of)
 
     def kept(records: Iterable[Record], entity: str) -> list[Record]:
-        return [r for r in _latest(records) if _ident(r.get("ma")) not in excluded.get(entity, set())]
+        return [r for r in _latest(records) if plain_ident(r.get("ma")) not in excluded.get(entity, set())]
 
     meetings, polls, tasks = (
         kept(meetings, "cuoc-hop"),
@@ -68,7 +69,7 @@ def ecabinet_metrics(
         kept(tasks, "nhiem-vu"),
     )
     owner = aliases.get(owner, owner)
-    task_agency = {_ident(t["ma"]): aliases.get(_ident(t.get("maDonViChuTri")), "") for t in tasks}
+    task_agency = {plain_ident(t["ma"]): aliases.get(plain_ident(t.get("maDonViChuTri")), "") for t in tasks}
     with_data = {owner} | set(task_agency.values())
 
     held = [
@@ -87,12 +88,12 @@ def ecabinet_metrics(
     responses = _rate(answered, len(asked))
 
     out: dict[tuple[str, str], Row] = {}
-    for agency in _assessed_agencies(agencies, start, end):
+    for agency in assessed_agencies(agencies, start, end):
         if agency not in with_data:
             for metric in ECABINET_METRICS:
                 out[(agency, metric)] = (None, None, None)
             continue
-        own = [t for t in tasks if task_agency[_ident(t["ma"])] == agency]
+        own = [t for t in tasks if task_agency[plain_ident(t["ma"])] == agency]
         counted = [t for t in own if _task_counts(t, year, end)]
         on_time = sum(_task_on_time(t) for t in counted)
         out[(agency, "ecabinet.paperless_rate")] = paperless if agency == owner else _rate(0, 0)
@@ -146,34 +147,10 @@ def _task_on_time(task: Record) -> bool:
     return done is not None and due is not None and done <= due
 
 
-def _assessed_agencies(agencies: Iterable[Record], start: datetime, end: datetime) -> list[str]:
-    active = []
-    for record in agencies:
-        valid_from = _dvc_datetime(record.get("NgayHieuLuc"))
-        valid_to = _dvc_datetime(record.get("NgayHetHieuLuc"))
-        if (
-            _text(record.get("LoaiDonVi")).casefold() in ASSESSED_UNIT_TYPES
-            and (valid_from is None or valid_from < end)
-            and (valid_to is None or valid_to >= start)
-        ):
-            active.append(_ident(record.get("MaDinhDanh")))
-    return sorted(active)
-
-
-def _agency_aliases(agencies: Iterable[Record]) -> dict[str, str]:
-    aliases = {}
-    for record in agencies:
-        code = _ident(record.get("MaDinhDanh"))
-        aliases[code] = code
-        if _ident(record.get("MaDinhDanhCu")):
-            aliases[_ident(record.get("MaDinhDanhCu"))] = code
-    return aliases
-
-
 def _latest(records: Iterable[Record]) -> list[Record]:
     chosen: dict[str, tuple[datetime, Record]] = {}
     for record in records:
-        key, version = _ident(record.get("ma")), _datetime(record.get("thoiGianCapNhat")) or datetime.min
+        key, version = plain_ident(record.get("ma")), _datetime(record.get("thoiGianCapNhat")) or datetime.min
         if key not in chosen or version >= chosen[key][0]:
             chosen[key] = (version, record)
     return [record for _, record in chosen.values()]
@@ -190,23 +167,13 @@ def _rate(numerator: int, denominator: int) -> Row:
     return numerator, denominator, Decimal(math.floor(scaled + Fraction(1, 2))).scaleb(-4)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").split())
-
-
-def _ident(value: Any) -> str:
-    return unicodedata.normalize("NFC", "" if value is None else str(value)).strip()
-
-
 def _same(record: Record, field: str, canonical: str) -> bool:
-    return _text(record.get(field)).casefold() == canonical.casefold()
+    return plain_text(record.get(field)).casefold() == canonical.casefold()
 
 
 def _datetime(value: Any) -> datetime | None:
     """ISO 8601 to naive local time: no offset means +07:00, `Z` and other offsets are converted."""
-    text = _text(value)
+    text = plain_text(value)
     if not text:
         return None
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -215,13 +182,6 @@ def _datetime(value: Any) -> datetime | None:
     return parsed.astimezone(LOCAL).replace(tzinfo=None)
 
 
-def _dvc_datetime(value: Any) -> datetime | None:
-    text = _text(value)
-    if not text or text == "00010101000000":
-        return None
-    return datetime.strptime(text, "%Y%m%d%H%M%S")
-
-
 def _date(value: Any) -> date | None:
-    text = _text(value)
+    text = plain_text(value)
     return date.fromisoformat(text) if text else None

@@ -26,6 +26,13 @@ STAGING_TABLES = (
     "staging.stg_dvc__rating",
     "staging.stg_dvc__feedback",
 )
+# The timeouts and retry delays of a source in these runs: the simulator answers at once or fails on purpose.
+SHORT_RETRIES = {
+    "connect_timeout_s": 2.0,
+    "read_timeout_s": 0.75,
+    "backoff_initial_s": 0.01,
+    "backoff_cap_s": 0.05,
+}
 MART_TABLES = ("marts.dim_agency", "marts.fct_dossier", "marts.fct_feedback", "marts.metric_value")
 
 
@@ -94,10 +101,7 @@ def run_against(
             base_url=server.env["PARINDEX_DVC_URL"],
             client_id=server.env["PARINDEX_DVC_CLIENT_ID"],
             client_secret=server.env["PARINDEX_DVC_CLIENT_SECRET"],
-            connect_timeout_s=2.0,
-            read_timeout_s=0.75,
-            backoff_initial_s=0.01,
-            backoff_cap_s=0.05,
+            **SHORT_RETRIES,
         )
         with environment(
             **server.env,

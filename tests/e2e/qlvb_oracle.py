@@ -3,6 +3,7 @@
 It shares no code with `etl/` or `warehouse/` and uses only the standard library. Input records have the
 field names and wire formats of sources.md §3.3 (what `Simulation.truth("documents")` returns: the API's
 register entries, plus the documents that exist only as edXML files, loaded as §3.7 says, with `id` null).
+Agencies are DVC `don-vi` records (§2.5), read as the DVC oracle reads them.
 
 Interpretations, where metrics.md leaves a choice:
 - A register entry is (MaDonViQuanLy, direction, DocumentId); each counts once.
@@ -29,11 +30,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tests.e2e.dvc_oracle import assessed_agencies
+
 Record = Mapping[str, Any]
 Row = tuple[int | None, int | None, Decimal | None]
 
 QLVB_METRICS = ("qlvb.e_document_rate", "qlvb.signed_rate", "qlvb.handling_on_time_rate", "qlvb.plan_on_time")
-ASSESSED_UNIT_TYPES = frozenset({"so-ban-nganh", "xa-phuong", "cnvpdk", "quan-huyen"})
 LOCAL = timezone(timedelta(hours=7))
 ELECTRONIC = frozenset({"điện tử", "cả hai"})
 
@@ -52,7 +54,7 @@ def qlvb_metrics(
     for record in documents:
         by_agency.setdefault(record["MaDonViQuanLy"], []).append(record)
     out: dict[tuple[str, str], Row] = {}
-    for agency in _assessed_agencies(agencies, start, end):
+    for agency in assessed_agencies(agencies, start, end):
         own = by_agency.get(agency)
         if not own:
             out.update({(agency, metric): (None, None, None) for metric in QLVB_METRICS})
@@ -137,20 +139,6 @@ def _is_plan(record: Record, year: int) -> bool:
     )
 
 
-def _assessed_agencies(agencies: Iterable[Record], start: datetime, end: datetime) -> list[str]:
-    active = []
-    for record in agencies:
-        valid_from = _dvc_instant(record.get("NgayHieuLuc"))
-        valid_to = _dvc_instant(record.get("NgayHetHieuLuc"))
-        if (
-            str(record.get("LoaiDonVi") or "").strip().casefold() in ASSESSED_UNIT_TYPES
-            and (valid_from is None or valid_from < end)
-            and (valid_to is None or valid_to >= start)
-        ):
-            active.append(str(record["MaDinhDanh"]).strip())
-    return sorted(active)
-
-
 def _date(text: str) -> date:
     return date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
 
@@ -160,13 +148,6 @@ def _instant(value: Any) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo is None else parsed.astimezone(LOCAL).replace(tzinfo=None)
-
-
-def _dvc_instant(value: Any) -> datetime | None:
-    text = str(value or "").strip()
-    if not text or text == "00010101000000":
-        return None
-    return datetime.strptime(text, "%Y%m%d%H%M%S")
 
 
 def _rate(numerator: int, denominator: int) -> Row:

@@ -15,16 +15,12 @@ from scoring.scorecard import ZERO_NOTE, Agency, build_scorecards
 from simulators import Simulation
 from tests.e2e.dvc_oracle import DVC_METRICS, dvc_metrics_from_truth
 from tests.e2e.dvc_portal_oracle import PORTAL_METRICS, dvc_portal_metrics_from_truth
+from tests.e2e.metric_values import assert_equals_oracle, year_values_of
 from tests.e2e.pipeline import BACKENDS, query, run_against, snapshot, warehouse_for
 
 YEAR = 2025
 # Quirks whose records the pipeline must quarantine rather than normalise (sources.md §7).
 QUARANTINING_QUIRKS = {"Q6": "date_order", "Q7": "unknown_code", "Q12": "orphan_reference"}
-
-
-@pytest.fixture(scope="module")
-def sim() -> Simulation:
-    return Simulation(scale="small", year=YEAR, seed=0)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -58,32 +54,9 @@ def _oracle_options(sim: Simulation) -> dict:
 def test_every_dvc_metric_of_every_agency_equals_the_oracle(sim, clean_run):
     url, _ = clean_run
     expected = dvc_metrics_from_truth(sim.truth, **_oracle_options(sim))
-    actual = _year_values(url, DVC_METRICS)
     simulated = {agency for agency, _ in expected}
     assert len(simulated) >= 7  # the Office, 2 departments, 3 communes and the district of 2025
-    assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
-    # Configured agencies the simulation does not have: one row per metric, undefined (metrics.md §0).
-    for (agency, metric), values in actual.items():
-        if agency not in simulated:
-            assert values == (None, None, None), (agency, metric)
-
-
-def _year_values(url: str, codes: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
-    """(agency, metric) → (numerator, denominator, value) of the year's rows of `codes`."""
-    rows = query(
-        url,
-        f"SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
-        f"WHERE year = {YEAR} AND metric_code IN ({', '.join(repr(code) for code in codes)})"
-        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
-    )
-    return {
-        (row["agency_code"], row["metric_code"]): (
-            None if row["numerator"] is None else int(row["numerator"]),
-            None if row["denominator"] is None else int(row["denominator"]),
-            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
-        )
-        for row in rows
-    }
+    assert_equals_oracle(year_values_of(url, DVC_METRICS, YEAR), expected)
 
 
 def test_every_decision_766_metric_of_every_agency_equals_the_oracle(sim, clean_run):
@@ -91,7 +64,7 @@ def test_every_decision_766_metric_of_every_agency_equals_the_oracle(sim, clean_
     (tests/e2e/dvc_portal_oracle.py), with the working days of its ngay-nghi calendar."""
     url, _ = clean_run
     expected = dvc_portal_metrics_from_truth(sim.truth, **_oracle_options(sim))
-    actual = _year_values(url, PORTAL_METRICS)
+    actual = year_values_of(url, PORTAL_METRICS, YEAR)
     simulated = {agency for agency, _ in expected}
     assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
     # Every metric has cases somewhere, so that no formula is checked on empty populations only.

@@ -6,14 +6,14 @@ DVC and QLVB are left unconfigured in these runs so that they stay short: the ag
 configured agency table. One clean run is shared; the fault run compares its staging and marts with it."""
 
 from datetime import datetime
-from decimal import Decimal
 
 import pytest
 
 from assets.resources import DvcSource, EcabinetSource, QlvbSource
 from simulators import Simulation
 from tests.e2e.ecabinet_oracle import ECABINET_METRICS, ecabinet_metrics_from_truth
-from tests.e2e.pipeline import BACKENDS, query, run_against, snapshot, warehouse_for
+from tests.e2e.metric_values import assert_equals_oracle, year_metric_values
+from tests.e2e.pipeline import BACKENDS, SHORT_RETRIES, query, run_against, snapshot, warehouse_for
 
 YEAR = 2025
 OWNER = "H35.01"  # the `ecabinet_owner` of the deployment file, and the simulator's
@@ -37,10 +37,7 @@ def _ecabinet(env: dict) -> EcabinetSource:
         base_url=env["PARINDEX_ECABINET_URL"],
         user=env["PARINDEX_ECABINET_USER"],
         password=env["PARINDEX_ECABINET_PASSWORD"],
-        connect_timeout_s=2.0,
-        read_timeout_s=0.75,
-        backoff_initial_s=0.01,
-        backoff_cap_s=0.05,
+        **SHORT_RETRIES,
     )
 
 
@@ -62,29 +59,12 @@ def clean_run(request, tmp_path_factory):
 def test_every_ecabinet_metric_of_every_agency_equals_the_oracle(clean_run):
     sim, url = clean_run
     expected = ecabinet_metrics_from_truth(sim.truth, OWNER, YEAR, datetime(YEAR + 1, 1, 1))
-    rows = query(
-        url,
-        "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value "
-        f"WHERE year = {YEAR} AND metric_code LIKE 'ecabinet.%'"
-        " AND period_start = make_date(year, 1, 1) AND period_end = make_date(year, 12, 31)",
-    )
-    actual = {
-        (row["agency_code"], row["metric_code"]): (
-            None if row["numerator"] is None else int(row["numerator"]),
-            None if row["denominator"] is None else int(row["denominator"]),
-            None if row["value"] is None else Decimal(row["value"]).quantize(Decimal("0.0001")),
-        )
-        for row in rows
-    }
     simulated = {agency for agency, _ in expected}
     assert len(simulated) >= 7  # the Office, 2 departments, 3 communes and the district of 2025
-    assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
     # The owner's rates are defined: the simulation has meetings and polls in the year.
     assert all(expected[(OWNER, metric)][1] for metric in ECABINET_METRICS[:2])
-    # Configured agencies the simulation does not have: no meeting, poll or task, so undefined.
-    for (agency, metric), values in actual.items():
-        if agency not in simulated:
-            assert values == (None, None, None), (agency, metric)
+    # The others, configured but not simulated, have no meeting, poll or task: undefined.
+    assert_equals_oracle(year_metric_values(url, "ecabinet", YEAR), expected)
 
 
 def test_cancelled_meetings_and_polls_are_kept_and_flagged(clean_run):

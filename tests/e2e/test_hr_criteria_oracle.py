@@ -16,8 +16,9 @@ from assets.resources import DvcSource, EcabinetSource, QlvbSource
 from scoring.catalogue import CATALOGUE_DIR
 from simulators import Simulation
 from tests.e2e.hr_criteria_oracle import HR_CRITERIA, hr_criteria_from_truth
+from tests.e2e.metric_values import year_values_of
 from tests.e2e.pipeline import BACKENDS, environment, query, run_against, warehouse_for
-from tests.e2e.test_hr_pipeline import _count, metric_values
+from tests.e2e.test_hr_pipeline import _count
 
 YEAR = 2025
 HR_ONLY = {"dvc": DvcSource(), "qlvb": QlvbSource(), "ecabinet": EcabinetSource()}
@@ -109,8 +110,7 @@ def test_every_hr_criterion_of_every_agency_equals_the_oracle(sim, parameters, r
     expected, _ = hr_criteria_from_truth(sim.hr_truth(), YEAR, parameters)
     simulated = {agency for agency, _ in expected}
     assert len(simulated) == 6  # the Office, 2 departments, 3 communes (sources.md §9)
-    # HR metrics have the year's period only (no monthly rows).
-    actual = {key: values for key, values in metric_values(run).items() if key[1] in HR_CRITERIA}
+    actual = year_values_of(run, HR_CRITERIA, YEAR)
     assert {k: v for k, v in actual.items() if k[0] in simulated} == expected
     for key, values in actual.items():
         if key[0] not in simulated:
@@ -174,10 +174,10 @@ def test_units_over_the_default_limits_are_those_of_the_simulator_manifest(sim, 
 
 
 def _hr_manifest(sim: Simulation, folder: Path) -> Path | None:
-    """Where the simulator writes `hr_manifest.jsonl` when it writes its files, if it does."""
-    sim.write_files(folder / "hr", folder / "edxml")
-    found = sorted(folder.rglob("hr_manifest.jsonl"))
-    return found[0] if found else None
+    """The simulator's `hr_manifest.jsonl`, written by its ground-truth writer (None before §12 exists)."""
+    if not hasattr(sim, "write_ground_truth"):
+        return None
+    return sim.write_ground_truth(folder)["hr_manifest.jsonl"]
 
 
 def _points(value: Decimal) -> str:

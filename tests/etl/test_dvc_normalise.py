@@ -10,6 +10,24 @@ from etl.code_mappings import DEFAULT_PATH, CodeMappings
 from etl.dvc.normalise import normalise_records
 from tests.etl.dvc_fixtures import FULL_CODE, context, ho_so
 
+# A procedure with its numbers as strings and one agency in the old code format (Q8, §1.4).
+PROCEDURE = {
+    "MaTTHC": FULL_CODE,
+    "MaTTHCNgan": "1.001193",
+    "TenTTHC": "Đăng ký khai sinh",
+    "MaLinhVuc": "LV-017",
+    "TenLinhVuc": "Hộ tịch",
+    "MucDo": "4",
+    "ThoiGianGiaiQuyet": "5",
+    "LoaiThoiGian": "Ngày làm việc",
+    "CoPhiLePhi": "0",
+    "KetQuaGiay": "1",
+    "MaCoQuanThucHien": ["H35.51", "000.00.50.H35"],
+    "CapThucHien": ["Cấp xã"],
+    "TrangThai": "Đang áp dụng",
+    "NgayCapNhat": "20250101000000",
+}
+
 
 def one(entity, record, ctx=None):
     batch = normalise_records(entity, [record], ctx or context())
@@ -131,23 +149,7 @@ def test_q7_unknown_status_is_quarantined_until_the_mapping_knows_it():
 def test_q8_numbers_for_strings_and_strings_for_numbers():
     row = loaded("ho-so", ho_so(KenhThucHien=2, MucDo=4, CoPhiLePhi=1, TrangThaiHoSo=9, NgayTra=""))
     assert (row["channel"], row["service_level"], row["has_fee"], row["status"]) == (2, 4, True, 9)
-    procedure = {
-        "MaTTHC": FULL_CODE,
-        "MaTTHCNgan": "1.001193",
-        "TenTTHC": "Đăng ký khai sinh",
-        "MaLinhVuc": "LV-017",
-        "TenLinhVuc": "Hộ tịch",
-        "MucDo": "4",
-        "ThoiGianGiaiQuyet": "5",
-        "LoaiThoiGian": "Ngày làm việc",
-        "CoPhiLePhi": "0",
-        "KetQuaGiay": "1",
-        "MaCoQuanThucHien": ["H35.51", "000.00.50.H35"],
-        "CapThucHien": ["Cấp xã"],
-        "TrangThai": "Đang áp dụng",
-        "NgayCapNhat": "20250101000000",
-    }
-    row = loaded("thu-tuc", procedure)
+    row = loaded("thu-tuc", PROCEDURE)
     assert row["legal_days"] == 5.0
     assert row["agency_codes"] == '["H35.51","H35.50"]'
     assert row["levels"] == '["Cấp xã"]'
@@ -282,20 +284,9 @@ def test_other_entities(entity, record, expected):
 
 
 def test_unknown_agency_inside_a_procedure_list_quarantines_that_entry_only():
-    procedure = {
-        "MaTTHC": FULL_CODE,
-        "MaTTHCNgan": "1.001193",
-        "TenTTHC": "Đăng ký khai sinh",
-        "MaLinhVuc": "LV-017",
-        "TenLinhVuc": "Hộ tịch",
-        "MucDo": "4",
-        "CoPhiLePhi": "0",
-        "KetQuaGiay": "1",
-        "MaCoQuanThucHien": ["H35.51", "H35.99"],
-        "CapThucHien": ["Cấp xã"],
-        "TrangThai": "Đang áp dụng",
-        "NgayCapNhat": "20250101000000",
-    }
+    # Without a legal time (both of its fields absent), and an agency outside the agency table.
+    procedure = {k: v for k, v in PROCEDURE.items() if k not in ("ThoiGianGiaiQuyet", "LoaiThoiGian")}
+    procedure["MaCoQuanThucHien"] = ["H35.51", "H35.99"]
     batch, rows, quarantine = one("thu-tuc", procedure)
     assert rows[0]["agency_codes"] == '["H35.51"]'
     assert rows[0]["legal_days"] is None and rows[0]["day_kind"] is None

@@ -2,6 +2,7 @@
 server that misbehaves a scripted number of times."""
 
 import random
+import threading
 import time
 
 import pytest
@@ -299,3 +300,32 @@ def test_a_stall_in_the_body_is_named_by_the_limit_it_hit(read_timeout, deadline
         with pytest.raises(RequestFailed) as caught:
             JsonHttp(policy).request("GET", server.url)
     assert f"failed after 1 attempts; last error: {error}" in str(caught.value)
+
+
+def test_the_body_of_a_retried_status_is_not_read():
+    """A 503 announcing 64 MiB: the client closes it unread and asks again, so the server could hand over
+    no more than the sockets' buffers (a few MiB on any system) before its writes failed."""
+    body = b"x" * 2**20
+    answered, written, done = [], [], threading.Event()
+
+    def answer(handler):
+        answered.append(handler.path)
+        if len(answered) > 1:
+            send(handler, 200, BODY, {"Content-Type": "application/json"})
+            return
+        handler.send_response(503)
+        handler.send_header("Content-Length", str(64 * len(body)))
+        handler.end_headers()
+        try:
+            for _ in range(64):
+                handler.wfile.write(body)
+                written.append(len(body))
+        except OSError:  # the client closed the connection
+            pass
+        done.set()
+
+    with LocalServer(answer) as server:
+        assert JsonHttp(FAST).request("GET", server.url) == {"ok": True}
+        assert done.wait(30)
+    assert len(answered) == 2
+    assert sum(written) < 16 * len(body)

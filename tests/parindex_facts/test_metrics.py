@@ -7,9 +7,11 @@ import re
 from parindex_facts.metrics import METRICS, drilldown_view, source_of
 from warehouse.models import model_sql
 
-# Drill-down views that are not a metric's: metrics.md §0 names the quarantine counts, and the README the
-# read copy's record of processed files (`marts.dd_source_file`).
-CONTRACT_VIEWS = {"dd_quarantine_count", "dd_source_file"}
+# Drill-down views that are not a metric's: metrics.md §0 names the quarantine counts, the README the read
+# copy's record of processed files (`marts.dd_source_file`), and metrics.md §7.4 the candidates of the
+# document requirements; their items (`dd_qlvb_docreq_item`) are what the views of the metrics
+# `qlvb.<id>_on_time` and `_issued`, created from the catalogues' requirements at metric time, read.
+CONTRACT_VIEWS = {"dd_quarantine_count", "dd_source_file", "dd_qlvb_docreq_candidate", "dd_qlvb_docreq_item"}
 
 
 def _drilldown_models() -> dict[str, str]:

@@ -13,6 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 TS = "datetime64[us]"
+# The expectation types the breaks name, short so that a break fits on a line.
+NN = "ExpectColumnValuesToNotBeNull"
+NULL = "ExpectColumnValuesToBeNull"
+IN = "ExpectColumnValuesToBeInSet"
+UNIQUE = "ExpectColumnValuesToBeUnique"
+RE = "ExpectColumnValuesToMatchRegex"
+BETWEEN = "ExpectColumnValuesToBeBetween"
 
 
 @dataclass(frozen=True)
@@ -267,7 +274,8 @@ HOLIDAY = SuiteCase(
     ],
 )
 
-_RETURNED = {
+# A dossier returned on time that meets every expectation (the warehouse batch test loads it too).
+RETURNED = {
     "dossier_code": "H35.51-250314-0001",
     "agency_code": "H35.51",
     "procedure_code": "1.001193.000.00.00.H35",
@@ -319,12 +327,12 @@ DOSSIER = SuiteCase(
         "supplement_pause_seconds": "Int64",
     },
     good=[
-        _RETURNED,
-        {**_RETURNED, "dossier_code": "H35.51-250314-0002", "status": 1, **_NOT_ACCEPTED},
-        {**_RETURNED, "dossier_code": "H35.51-250314-0003", "status": 3, "channel": 1, **_NOT_ACCEPTED},
+        RETURNED,
+        {**RETURNED, "dossier_code": "H35.51-250314-0002", "status": 1, **_NOT_ACCEPTED},
+        {**RETURNED, "dossier_code": "H35.51-250314-0003", "status": 3, "channel": 1, **_NOT_ACCEPTED},
         # Open, accepted, no fixed deadline; paid through the provincial platform ("2").
         {
-            **_RETURNED,
+            **RETURNED,
             "dossier_code": "H35.01.10-250314-0001",
             "agency_code": "H35.02",
             "status": 4,
@@ -905,3 +913,6 @@ CASES += ECABINET_CASES
 CASES += HR_CASES
 CASES += QLVB_CASES
 CASES += DVC_PORTAL_CASES
+from tests.quality_checks.docreq_cases import DOCREQ_CASES  # noqa: E402
+
+CASES += DOCREQ_CASES

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tests.quality_checks.cases import TS, Break, SuiteCase
-
-NN = "ExpectColumnValuesToNotBeNull"
-IN = "ExpectColumnValuesToBeInSet"
+from tests.quality_checks.cases import IN, NN, TS, Break, SuiteCase
 
 
 def _raw_case(table: str) -> SuiteCase:

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tests.quality_checks.cases import TS, Break, SuiteCase
+from tests.quality_checks.cases import BETWEEN, IN, NN, NULL, RE, TS, UNIQUE, Break, SuiteCase
 
-NN = "ExpectColumnValuesToNotBeNull"
-NULL = "ExpectColumnValuesToBeNull"
-IN = "ExpectColumnValuesToBeInSet"
-UNIQUE = "ExpectColumnValuesToBeUnique"
-RE = "ExpectColumnValuesToMatchRegex"
-BETWEEN = "ExpectColumnValuesToBeBetween"
 HASH_1, HASH_2 = "a" * 64, "b" * 64
-DATES = "datetime64[us]"
 
 RAW = SuiteCase(
     suite="raw.hr__nhansu",
@@ -50,7 +43,7 @@ RAW = SuiteCase(
 
 EXPORT = SuiteCase(
     suite="staging.stg_hr__export",
-    dtypes={"export_month": DATES},
+    dtypes={"export_month": TS},
     good=[
         {
             "_key": "H35.01|202503",
@@ -86,7 +79,7 @@ _STAFF = {
 }
 STAFF = SuiteCase(
     suite="staging.stg_hr__staff",
-    dtypes={"joined_on": DATES, "status_changed_on": DATES},
+    dtypes={"joined_on": TS, "status_changed_on": TS},
     good=[
         {"record_key": "H35.01|202503|p1", **_STAFF},
         {
@@ -146,7 +139,7 @@ _TRAINING = {
 }
 TRAINING = SuiteCase(
     suite="staging.stg_hr__training",
-    dtypes={"started_on": DATES, "ended_on": DATES},
+    dtypes={"started_on": TS, "ended_on": TS},
     good=[
         {"record_key": "H35.01|202503|t1", **_TRAINING},
         {"record_key": "H35.01|202503|t2", **_TRAINING, "ended_on": None, "result": "Đang học"},
@@ -167,7 +160,7 @@ TRAINING = SuiteCase(
 
 DISCIPLINE = SuiteCase(
     suite="staging.stg_hr__discipline",
-    dtypes={"decision_date": DATES},
+    dtypes={"decision_date": TS},
     good=[
         {
             "record_key": "H35.01|202503|15/QĐ",
@@ -226,7 +219,7 @@ _FACT = {
 }
 STAFF_MART = SuiteCase(
     suite="marts.fct_hr_staff",
-    dtypes={"export_month": DATES},
+    dtypes={"export_month": TS},
     good=[
         {**_FACT, "person_id_hash": HASH_1},
         {

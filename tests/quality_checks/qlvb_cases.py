@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tests.quality_checks.cases import TS, Break, SuiteCase
+from tests.quality_checks.cases import IN, NN, NULL, RE, TS, UNIQUE, Break, SuiteCase
 
-NN = "ExpectColumnValuesToNotBeNull"
-NULL = "ExpectColumnValuesToBeNull"
-IN = "ExpectColumnValuesToBeInSet"
-UNIQUE = "ExpectColumnValuesToBeUnique"
-RE = "ExpectColumnValuesToMatchRegex"
 DOC_1 = "H35.01|den|000.00.02.H35,2025/10/20,512/SNV-CCHC"
 DOC_2 = "H35.02|di|000.00.02.H35,2025/10/20,512/SNV-CCHC"
 

@@ -14,29 +14,9 @@ import sqlalchemy as sa
 
 from quality_checks.runner import validate
 from quality_checks.suites import SUITES
+from tests.quality_checks.cases import RETURNED
 from warehouse import reading, schema
 
-DOSSIER = {
-    "dossier_code": "H35.51-250314-0001",
-    "procedure_code": "1.001193.000.00.00.H35",
-    "status": 10,
-    "channel": 2,
-    "service_level": 4,
-    "applicant_type": 1,
-    "online_payment": 0,
-    "has_digitised_component": True,
-    "has_fee": False,
-    "vneid_verified": True,
-    "submitted_at": datetime(2025, 3, 14, 8),
-    "received_at": datetime(2025, 3, 14, 9),
-    "due_at": datetime(2025, 3, 21, 9),
-    "processing_ended_at": datetime(2025, 3, 20, 15),
-    "returned_at": datetime(2025, 3, 21, 8),
-    "agency_code": "H35.51",
-    "supplement_request_count": 0,
-    "result_document_count": 1,
-    "e_result_document_count": 1,
-}
 METRIC = {
     "agency_code": "H35.01",
     "year": 2025,
@@ -68,14 +48,14 @@ def _validate(engine, name: str):
 def test_dossiers_from_duckdb(engine):
     # Row 2 is an online submission never accepted (status 1, no dates); row 3 ended before its reception.
     rows = [
-        DOSSIER,
+        RETURNED,
         {
-            **DOSSIER,
+            **RETURNED,
             "dossier_code": "H35.51-250314-0002",
             "status": 1,
             **dict.fromkeys(("received_at", "due_at", "processing_ended_at", "returned_at")),
         },
-        {**DOSSIER, "dossier_code": "H35.51-250314-0003", "processing_ended_at": datetime(2025, 3, 13)},
+        {**RETURNED, "dossier_code": "H35.51-250314-0003", "processing_ended_at": datetime(2025, 3, 13)},
     ]
     with engine.begin() as conn:
         conn.execute(schema.stg_dvc__dossier.insert(), [{**row, "_key": row["dossier_code"]} for row in rows])

@@ -17,6 +17,9 @@ from decimal import Decimal
 
 from scoring.scorecard import Agency
 
+# The contract's DVC codes (metrics.md §1), listed once on the tests' side.
+from tests.e2e.dvc_oracle import DVC_METRICS
+
 YEAR = 2026
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 AS_OF = datetime(2026, 11, 20, 8, 30)
@@ -40,19 +43,6 @@ def _row(agency: Agency, metric: str, numerator, denominator, value):
         "value": None if value is None else Decimal(value),
     }
 
-
-DVC_METRICS = (
-    "dvc.received",
-    "dvc.on_time_rate",
-    "dvc.no_due_date",
-    "dvc.apology_rate",
-    "dvc.online_rate",
-    "dvc.online_payment_rate",
-    "dvc.digitised_rate",
-    "dvc.e_result_rate",
-    "dvc.satisfaction_rate",
-    "dvc.pakn_on_time_rate",
-)
 
 METRIC_ROWS = [
     # ---- A: every source ----

@@ -15,6 +15,7 @@ from scoring.catalogue import (
     selected_catalogues,
 )
 from tests import hostile_files
+from tests.e2e.dvc_oracle import DVC_METRICS
 
 # metrics.md §6, the computed leaves of template-so@2026.1: code → (metric, max, rule, parameters, no cases)
 TEMPLATE_COMPUTED = {
@@ -89,15 +90,9 @@ def test_qd766_groups(qd766):
     assert [a.max_points for a in qd766.areas] == [18, 20, 22, 22, 18]
     assert qd766.requires_data_from == {"dvc"}
     assert qd766.node("1.1").is_manual
-    assert {leaf.metric for leaf in qd766.leaves() if leaf.metric} == {
-        "dvc.on_time_rate",
-        "dvc.online_rate",
-        "dvc.online_payment_rate",
-        "dvc.digitised_rate",
-        "dvc.e_result_rate",
-        "dvc.satisfaction_rate",
-        "dvc.pakn_on_time_rate",
-    }
+    # Every DVC metric of the contract but the two counts and the apology rate.
+    bound = set(DVC_METRICS) - {"dvc.received", "dvc.no_due_date", "dvc.apology_rate"}
+    assert {leaf.metric for leaf in qd766.leaves() if leaf.metric} == bound
 
 
 def test_selection_by_path_or_id(template):
@@ -270,10 +265,45 @@ PRO_RATA_LEAF = (
         ),
         (
             _area(
-                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "{code: '1.1', name: T, max_points: 2, metric: dvc.on_time_rate, rule: deadline, "
                 "parameters: {bands: [[0, 1], [30, 0.5]]}}"
             ),
-            "node 1.1: rule deadline cannot be used yet",
+            "node 1.1: rule deadline reads the items of a qlvb.<id>_on_time metric, not dvc.on_time_rate",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1], [30, 0.5], [20, 0.2]]}}"
+            ),
+            "node 1.1: bands out of order: 20 days of band 3 not after 30",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 0.5], [30, 1]]}}"
+            ),
+            "node 1.1: bands out of order: share 1 of band 2 must be > 0 and ≤ the band before",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[5, 1]]}}"
+            ),
+            "node 1.1: band 1 must start at 0 days late, not 5",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1]], days: weekdays}}"
+            ),
+            "node 1.1: days must be one of calendar, working, not 'weekdays'",
+        ),
+        (
+            _area(
+                "{code: '1.1', name: T, max_points: 2, metric: qlvb.plan_on_time, rule: deadline, "
+                "parameters: {bands: [[0, 1]], days: working}}"
+            ),
+            "node 1.1: days: working needs the working-day calendar in scoring, not wired yet",
         ),
         (
             _area(

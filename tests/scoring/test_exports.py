@@ -51,6 +51,9 @@ PAPER_DOCUMENTS = FailingRecords(
 )
 FAILING = {(fixture.A.code, "qlvb.e_document_rate", fixture.START, fixture.END): PAPER_DOCUMENTS}
 
+# The header of 7.1's list on the evidence sheet: STT, then the Vietnamese labels of the QLVB view's columns.
+E_DOCUMENT_HEADER = ["STT", "Khóa văn bản", "Văn bản đi/đến", "Số", "Ký hiệu", "Ngày ban hành"]
+
 
 def _agency_rows(rows, agency, catalogue_id=TEMPLATE):
     return [r for r in rows if r["agency_code"] == agency.code and r["catalogue_id"] == catalogue_id]
@@ -265,15 +268,7 @@ def test_computed_leaves_are_explained_and_point_to_their_records(workbook_path)
     texts = [[c.value for c in r] for r in evidence.iter_rows()]
     heading = texts.index(["Mục 7.1. Tỷ lệ văn bản trao đổi dưới dạng điện tử", *[None] * 6])
     assert texts[heading + 1][0] == "Nguồn QLVB: 10 bản ghi làm giảm điểm; liệt kê 3 bản ghi đầu tiên."
-    assert texts[heading + 2] == [
-        "STT",
-        "Khóa văn bản",
-        "Văn bản đi/đến",
-        "Số",
-        "Ký hiệu",
-        "Ngày ban hành",
-        None,
-    ]
+    assert texts[heading + 2] == [*E_DOCUMENT_HEADER, None]
     assert texts[heading + 3][:6] == [
         1,
         "QLVB:0001",

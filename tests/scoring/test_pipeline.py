@@ -16,6 +16,7 @@ from assets.exports import compute_criterion_scores, export_year, write_manual_t
 from assets.resources import PipelineSettings, WarehouseResource
 from tests.scoring import fixture
 from tests.scoring.conftest import write_manual_csv
+from tests.scoring.test_exports import E_DOCUMENT_HEADER
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
 from warehouse.tables_qlvb import fct_document
@@ -220,14 +221,7 @@ def test_export_year_writes_every_file(seeded, tmp_path, monkeypatch):
     evidence = [[c.value for c in row] for row in workbook["Phụ lục kiểm chứng"].iter_rows()]
     heading = next(i for i, row in enumerate(evidence) if str(row[0]).startswith("Mục 7.1."))
     assert evidence[heading + 1][0] == "Nguồn QLVB: 2 bản ghi làm giảm điểm."
-    assert evidence[heading + 2][:6] == [
-        "STT",
-        "Khóa văn bản",
-        "Văn bản đi/đến",
-        "Số",
-        "Ký hiệu",
-        "Ngày ban hành",
-    ]
+    assert evidence[heading + 2][:6] == E_DOCUMENT_HEADER
     assert evidence[heading + 3][:6] == [1, "QLVB:0001", "di", "=1+2", "CV-SNV", "02/03/2026"]
     assert evidence[heading + 4][:6] == [2, "QLVB:0002", "den", "15", "UBND-VX", "09/04/2026"]
     assert len(evidence) == heading + 5  # the other metrics have no view here: no other section

@@ -1,5 +1,6 @@
 """`parindex simulate` (interface.md §2) as implemented by simulators.cli."""
 
+import json
 import os
 import signal
 import subprocess
@@ -74,6 +75,14 @@ def test_simulate_serves_prints_the_variables_and_stops_on_sigterm(tmp_path):
         assert names and all(name.endswith(".edxml") and name[:8] <= "20250301" for name in names)
         # The manifest goes beside the HR and edXML folders, never inside them.
         assert (tmp_path / "sim" / "quirk_manifest.jsonl").stat().st_size > 0
+        # So do the ground truths of metrics.md §12, with the fields it names.
+        fields = {
+            "docreq_manifest.jsonl": {"agency", "requirement", "item", "outcome", "document_id"},
+            "hr_manifest.jsonl": {"agency", "unit", "deputies", "limit"},
+        }
+        for name, keys in fields.items():
+            lines = (tmp_path / "sim" / name).read_text(encoding="utf-8").splitlines()
+            assert lines and all(set(json.loads(line)) == keys for line in lines), name
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0

@@ -34,7 +34,8 @@ def test_period_and_as_of_capped_at_the_end_of_the_period(simulation):
 
 def test_agency_table_of_small(simulation):
     agencies = {a["MaDinhDanh"]: a for a in simulation.truth("don-vi")}
-    assert set(agencies) == {
+    divisions = {code for code, a in agencies.items() if a["LoaiDonVi"] in ("phong-ban", "don-vi-truc-thuoc")}
+    assert set(agencies) - divisions == {
         "H35",
         "H35.01",
         "H35.02",
@@ -43,9 +44,18 @@ def test_agency_table_of_small(simulation):
         "H35.51",
         "H35.52",
         "H35.30",
-        "H35.01.01",
-        "H35.01.10",
     }
+    assert {"H35.01.01", "H35.01.10"} <= divisions
+    # metrics.md §12: per department 3–7 phong-ban (H35.NN.01 …) and 0–2 "Trung tâm …" units.
+    for department in ("H35.01", "H35.02", "H35.03"):
+        own = [agencies[code] for code in divisions if agencies[code]["MaDonViCha"] == department]
+        offices = [a for a in own if a["LoaiDonVi"] == "phong-ban"]
+        centres = [a for a in own if a["LoaiDonVi"] == "don-vi-truc-thuoc"]
+        assert 3 <= len(offices) <= 7 and len(centres) <= 2
+        assert all(a["TenDonVi"].startswith("Trung tâm ") for a in centres)
+        assert all(a["MaDinhDanh"].startswith(department + ".") for a in own)
+        number = department.split(".")[1]
+        assert all(a["MaDinhDanhCu"] == f"000.{a['MaDinhDanh'][-2:]}.{number}.H35" for a in own)
     assert agencies["H35.01"]["MaDinhDanhCu"] == "000.00.01.H35"
     assert agencies["H35.01.10"]["MaDinhDanhCu"] == "000.10.01.H35"
     assert agencies["H35.01.10"]["LoaiDonVi"] == "don-vi-truc-thuoc"

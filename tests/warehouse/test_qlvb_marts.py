@@ -193,24 +193,38 @@ def _metrics(engine):
     }
 
 
+# The metrics of the hand-worked year (the QLVB oracle's test expects them too).
+HAND_WORKED = {
+    (A, "qlvb.e_document_rate"): (5, 7, Decimal("0.7143")),
+    (A, "qlvb.signed_rate"): (1, 2, Decimal("0.5000")),
+    (A, "qlvb.handling_on_time_rate"): (1, 3, Decimal("0.3333")),
+    (A, "qlvb.plan_on_time"): (1, 1, Decimal("1.0000")),
+    (B, "qlvb.e_document_rate"): (1, 1, Decimal("1.0000")),
+    (B, "qlvb.signed_rate"): (0, 1, Decimal("0.0000")),
+    (B, "qlvb.handling_on_time_rate"): (0, 0, None),
+    (B, "qlvb.plan_on_time"): (0, 1, Decimal("0.0000")),
+    (C, "qlvb.e_document_rate"): (None, None, None),
+    (C, "qlvb.signed_rate"): (None, None, None),
+    (C, "qlvb.handling_on_time_rate"): (None, None, None),
+    (C, "qlvb.plan_on_time"): (None, None, None),
+}
+
+
 def test_every_qlvb_metric_of_every_agency(engine, tmp_path):
     _load(engine, tmp_path)
 
     compute_metrics(engine, 2025, AFTER_YEAR, AFTER_YEAR)
 
-    assert _metrics(engine) == {
-        (A, "qlvb.e_document_rate"): (5, 7, Decimal("0.7143")),
-        (A, "qlvb.signed_rate"): (1, 2, Decimal("0.5000")),
-        (A, "qlvb.handling_on_time_rate"): (1, 3, Decimal("0.3333")),
-        (A, "qlvb.plan_on_time"): (1, 1, Decimal("1.0000")),
-        (B, "qlvb.e_document_rate"): (1, 1, Decimal("1.0000")),
-        (B, "qlvb.signed_rate"): (0, 1, Decimal("0.0000")),
-        (B, "qlvb.handling_on_time_rate"): (0, 0, None),
-        (B, "qlvb.plan_on_time"): (0, 1, Decimal("0.0000")),
-        (C, "qlvb.e_document_rate"): (None, None, None),
-        (C, "qlvb.signed_rate"): (None, None, None),
-        (C, "qlvb.handling_on_time_rate"): (None, None, None),
-        (C, "qlvb.plan_on_time"): (None, None, None),
+    assert _metrics(engine) == HAND_WORKED | {
+        # metrics.md §7.6: the plan's one item, decided by a2 on time for A, missing for B
+        (A, "qlvb.plan_issued"): (1, 1, Decimal("1.0000")),
+        (B, "qlvb.plan_issued"): (0, 1, Decimal("0.0000")),
+        (C, "qlvb.plan_issued"): (None, None, None),
+        # §7.7: A's one division in the agency table above (H35.01.01) got no TB or BC on an inspection;
+        # B has no division in the agency table
+        (A, "qlvb.inspection_coverage"): (0, 1, Decimal("0.0000")),
+        (B, "qlvb.inspection_coverage"): (0, 0, None),
+        (C, "qlvb.inspection_coverage"): (None, None, None),
     }
 
 
@@ -261,7 +275,7 @@ def test_plan_candidates_are_listed_earliest_first_and_the_deadline_is_a_paramet
     assert _metrics(engine)[(A, "qlvb.plan_on_time")] == (0, 1, Decimal("0.0000"))
 
 
-def test_the_subject_reaches_marts_only_as_the_plan_evidence(engine):
+def test_the_subject_reaches_marts_only_as_cited_evidence(engine):
     # sources.md §1.9: Subject is class R; metrics.md §2 allows it for the document cited as evidence.
     run_models(engine)
     columns = rows(
@@ -269,7 +283,12 @@ def test_the_subject_reaches_marts_only_as_the_plan_evidence(engine):
         "SELECT table_name, column_name FROM information_schema.columns"
         " WHERE table_schema = 'marts' AND column_name IN ('subject', 'business_doc_reason', 'sphere')",
     )
-    assert columns == [("dd_qlvb_plan_on_time", "subject")]
+    # §7.4 and §7.7 extend the exception to the deciding and inspection documents of the requirements.
+    assert sorted(columns) == [
+        ("dd_qlvb_docreq_item", "subject"),
+        ("dd_qlvb_inspection_coverage", "subject"),
+        ("dd_qlvb_plan_on_time", "subject"),
+    ]
 
 
 def test_quarantined_qlvb_records_are_counted_for_their_metrics(engine, tmp_path):

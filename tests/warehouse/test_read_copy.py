@@ -87,6 +87,9 @@ def test_the_copy_holds_marts_only_and_every_view_works(warehouse, tmp_path):
         "marts.dd_source_file",
         "marts.dd_qlvb_plan_on_time",
         "marts.dd_hr_civil_servant_reduction",
+        "marts.dd_qlvb_docreq_candidate",
+        "marts.dd_qlvb_docreq_item",
+        "marts.dd_qlvb_inspection_coverage",
         # metrics.md §8: staff details and the catalogues' parameters are read from staging
         "marts.dd_hr_serving_staff",
         "marts.dd_hr_rating_member",

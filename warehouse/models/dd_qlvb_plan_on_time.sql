@@ -1,31 +1,25 @@
 -- grain: one row per candidate CCHC plan of the year and computed period, earliest first (candidate_rank):
--- an outgoing document, not recalled, whose CodeNotation starts with KH- and whose Subject contains both
--- "cải cách hành chính" and "năm Y" (Subject is NFC in staging; compared in lower case, which needs a
--- UTF-8 collation on PostgreSQL). in_numerator: promulgated on or before the deadline, the catalogue's
--- (staging.cfg_qlvb_plan_deadline) or Y-1-12-31. Subject is class R: it is here only as the evidence the
--- metric cites (metrics.md §2).
+-- the candidates of the item of requirement `plan` (metrics.md §7.6: an outgoing KH document, not recalled,
+-- whose Subject contains "cải cách hành chính" and "năm Y", lower-cased, without word boundaries; any date
+-- up to the cut-off). in_numerator: promulgated on or before the item's deadline (the catalogue's, else
+-- Y-1-12-31). Subject is class R: it is here only as the evidence the metric cites (metrics.md §2).
 SELECT
-    d.agency_code,
-    p.period_start,
-    p.period_end,
-    d.document_key,
-    d.code_number,
-    d.code_notation,
-    d.promulgation_date,
+    c.agency_code,
+    c.period_start,
+    c.period_end,
+    c.document_key,
+    c.code_number,
+    c.code_notation,
+    c.promulgation_date,
     s.subject,
-    COALESCE(c.deadline_date, make_date(p.year - 1, 12, 31)) AS deadline_date,
-    d.promulgation_date <= COALESCE(c.deadline_date, make_date(p.year - 1, 12, 31)) AS in_numerator,
-    ROW_NUMBER() OVER (
-        PARTITION BY d.agency_code, p.period_start, p.period_end
-        ORDER BY d.promulgation_date, d.code_number, d.document_key
-    ) AS candidate_rank  -- order of promulgation within the agency and period, 1 for the earliest
-FROM marts.fct_document AS d
-JOIN staging.stg_qlvb__document AS s ON s._key = d.document_key
-CROSS JOIN marts.metric_period AS p
-LEFT JOIN staging.cfg_qlvb_plan_deadline AS c ON c.year = p.year
-WHERE d.direction = 'di'
-    AND NOT d.is_recalled
-    AND d.code_notation LIKE 'KH-%'
-    AND LOWER(s.subject) LIKE '%cải cách hành chính%'
-    AND LOWER(s.subject) LIKE '%năm ' || CAST(p.year AS VARCHAR) || '%'
-ORDER BY d.agency_code, p.period_start, p.period_end, candidate_rank
+    i.deadline_date,
+    c.promulgation_date <= i.deadline_date AS in_numerator,
+    c.candidate_rank,  -- order of promulgation within the agency and period, 1 for the earliest
+    c.item_code  -- the plan's item (kh), metrics.md §7.4
+FROM marts.dd_qlvb_docreq_candidate AS c
+JOIN marts.metric_period AS p ON p.period_start = c.period_start AND p.period_end = c.period_end
+JOIN staging.cfg_docreq_item AS i
+    ON i.year = p.year AND i.requirement_id = c.requirement_id AND i.item_code = c.item_code
+JOIN staging.stg_qlvb__document AS s ON s._key = c.document_key
+WHERE c.requirement_id = 'plan'
+ORDER BY c.agency_code, c.period_start, c.period_end, c.candidate_rank

@@ -1,7 +1,7 @@
 """Metric parameters of the catalogues and HR leader levels (metrics.md §8, §9.7; issue 12).
 
 Revision ID: 0007_hrcrit
-Revises: 0007_dvc766
+Revises: 0007_docreq
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from warehouse.migrations import create_tables
 
 revision = "0007_hrcrit"
-down_revision = "0007_dvc766"
+down_revision = "0007_docreq"
 branch_labels = None
 depends_on = None
 
