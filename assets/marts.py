@@ -19,9 +19,13 @@ from assets.exports import export_metrics_csv
 from assets.partitions import assessment_years
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
+from assets.settings import catalogues
 from assets.sources import landed_table_keys
+from scoring import metric_parameters
+from scoring.catalogue import run_metric_parameters
 from warehouse import models, quality_results, reading
 from warehouse.clock import local_now
+from warehouse.metric_parameters import set_metric_parameters
 from warehouse.metric_values import compute_metrics, year_period
 
 
@@ -111,6 +115,9 @@ def metric_value(
     # metrics.md §0: in the year in progress, the end of P is the instant the run started.
     as_of = year_period(year, run_started_at(context, settings)).end_at
     declare_document_requirements(engine, year)
+    # The drill-down views read the catalogues' metric parameters (metrics.md §9.7) from the warehouse.
+    parameters = run_metric_parameters(catalogues())
+    set_metric_parameters(engine, year, metric_parameters.rows(parameters, year))
     written = compute_metrics(engine, year, as_of, local_now(engine))
     return MaterializeResult(metadata={"row_count": written, "as_of": as_of.isoformat(sep=" ")})
 

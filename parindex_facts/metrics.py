@@ -99,6 +99,15 @@ METRICS: tuple[Metric, ...] = (
     Metric("hr.training_rate", RATE),
     Metric("hr.discipline_cases", COUNT),
     Metric("hr.civil_servant_reduction", REDUCTION),
+    # HR criteria, metrics.md §8
+    Metric("hr.leaders_within_limit", RATE),
+    Metric("hr.job_position_rate", RATE),
+    Metric("hr.rating_on_time_rate", RATE),
+    Metric("hr.rating_good_rate", RATE),
+    # A rate of one row: the view has a row only when a công chức of M is rated (denominator 1, else 0).
+    Metric("hr.excellent_within_cap", RATE),
+    Metric("hr.public_employees", COUNT),
+    Metric("hr.public_employee_reduction", REDUCTION),
 )
 
 # The inspection coverage of metrics.md §7.7, whose inspection documents the document requirements match.

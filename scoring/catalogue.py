@@ -7,6 +7,7 @@ Every error names the file, the node code and what is wrong. Replacing a catalog
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from scoring import requirements, rules
+from scoring import metric_parameters, requirements, rules
 from scoring.catalogue_fields import CatalogueFields, LeafFields, ParentFields, number
 from scoring.metrics import KNOWN_METRICS, is_document_requirement_metric
 
@@ -117,6 +118,8 @@ class Catalogue:
     requires_data_from: frozenset[str] = frozenset()
     requirements: tuple[requirements.Requirement, ...] = ()  # document_requirements (metrics.md §7.1)
     inspection: requirements.InspectionParameters | None = None  # metric_parameters of §7.7, if given
+    # The other metric_parameters (metrics.md §8, §9.7) as declared; the defaults fill the rest
+    metric_parameters: metric_parameters.MetricParameters = dataclasses.field(default_factory=dict)
 
     def nodes(self) -> Iterator[Node]:
         """Every node, depth first, in catalogue order."""
@@ -476,6 +479,11 @@ class _Reader:
             )
         except requirements.RequirementError as error:
             raise CatalogueError(str(error)) from None
+        try:
+            others = {code: v for code, v in parameters.items() if code != requirements.INSPECTION_COVERAGE}
+            declared_parameters = metric_parameters.parse_declared(others)
+        except metric_parameters.ParameterError as error:
+            raise self.fail("metric_parameters", str(error)) from None
         self.declared_metrics = frozenset(
             code
             for requirement in declared
@@ -485,6 +493,7 @@ class _Reader:
         self.unique(areas, "the root")
         for area in areas:
             self.external_whole(area)
+            self.pro_rata_baselines(area, declared_parameters)
         return Catalogue(
             id=fields.id,
             name=fields.name,
@@ -496,7 +505,22 @@ class _Reader:
             requires_data_from=frozenset(fields.requires_data_from),
             requirements=declared,
             inspection=inspection,
+            metric_parameters=declared_parameters,
         )
+
+    def pro_rata_baselines(self, area: Node, parameters: metric_parameters.MetricParameters) -> None:
+        """A pro-rata target counts from the end of its bound metric's baseline year (metrics.md §9.3)."""
+        for leaf in area.walk():
+            pro_rata = leaf.rule.pro_rata if leaf.rule else None
+            if pro_rata is None or leaf.metric not in metric_parameters.PARAMETERS:
+                continue
+            baseline = metric_parameters.effective(leaf.metric, parameters.get(leaf.metric))
+            if "baseline_year" in baseline and baseline["baseline_year"] != pro_rata.start:
+                raise self.fail(
+                    f"node {leaf.code}",
+                    f"pro_rata from {pro_rata.start} differs from the baseline year "
+                    f"{baseline['baseline_year']} of {leaf.metric} (metric_parameters)",
+                )
 
 
 def load_catalogue(path: Path | str) -> Catalogue:
@@ -546,7 +570,17 @@ def selected_catalogues(setting: str) -> list[Catalogue]:
         raise CatalogueError(f"{CATALOGUE_VARIABLE}: catalogue id(s) {', '.join(duplicates)} given twice")
     run_requirements(catalogues)
     run_inspection_parameters(catalogues)
+    run_metric_parameters(catalogues)
     return catalogues
+
+
+def run_metric_parameters(catalogues: list[Catalogue]) -> metric_parameters.MetricParameters:
+    """The metric parameters of a run (but §7.7's, `run_inspection_parameters`): those every catalogue
+    declares, which must agree (metrics.md §7.1)."""
+    try:
+        return metric_parameters.merge([(str(c.path), c.metric_parameters) for c in catalogues])
+    except metric_parameters.ParameterError as error:
+        raise CatalogueError(str(error)) from None
 
 
 def run_requirements(catalogues: list[Catalogue]) -> tuple[requirements.Requirement, ...]:

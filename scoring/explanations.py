@@ -60,6 +60,8 @@ NOUNS: dict[str, tuple[str, str]] = {
 # Staff reductions against a baseline year (metrics.md §4, §8.2) and who they count.
 REDUCTION_STAFF = {"hr.civil_servant_reduction": "công chức", "hr.public_employee_reduction": "viên chức"}
 WITHIN_QUOTA = "hr.within_quota"
+LEADERS = "hr.leaders_within_limit"
+RATING_DECISIONS = ("hr.rating_on_time_rate", "hr.rating_good_rate")
 DISCIPLINE_CASES = "hr.discipline_cases"
 SATISFACTION = "dvc.satisfaction_rate"
 COUNT_RULES = (rules.STEP, rules.ALL_OR_NOTHING, rules.LINEAR_CAPPED, rules.PROPORTIONAL)
@@ -67,7 +69,13 @@ COUNT_RULES = (rules.STEP, rules.ALL_OR_NOTHING, rules.LINEAR_CAPPED, rules.PROP
 LATE_SHARE_OF = "dvc.on_time_rate"
 # Drill-down columns an explanation reads beyond the metric row: hr.within_quota's row carries 1 or 0 of 1,
 # its view the civil servants and the quota behind it.
-DETAIL_COLUMNS = {WITHIN_QUOTA: ("civil_servants", "civil_servant_quota")}
+# hr.leaders_within_limit's row counts units, its view lists each unit with its deputies and limit.
+DETAIL_COLUMNS = {
+    WITHIN_QUOTA: ("civil_servants", "civil_servant_quota"),
+    LEADERS: ("unit_label", "deputies", "deputy_limit", "is_exempt"),
+    # Not for the text: the rating decisions behind the counted rows are the evidence (metrics.md §8.2).
+    **{metric: ("decision_number", "decision_date", "in_numerator") for metric in RATING_DECISIONS},
+}
 
 
 class Explanation(NamedTuple):
@@ -298,11 +306,54 @@ def explain_reduction(
     return Explanation(text, risk_down=x, fix_up=z)
 
 
+class LeaderUnit(NamedTuple):
+    """A unit checked by hr.leaders_within_limit (metrics.md §8.1), as its drill-down row states it."""
+
+    label: str  # the division, or the agency's Vietnamese name
+    deputies: int
+    limit: int
+    exempt: bool = False  # within whatever its deputies (exempt_until)
+
+    @property
+    def excess(self) -> int:
+        return 0 if self.exempt else max(0, self.deputies - self.limit)
+
+
+def units_over_limit(units: tuple[LeaderUnit, ...]) -> list[LeaderUnit]:
+    """Units over their limit, most over first, then by label in code-point order (metrics.md §13.5)."""
+    return sorted((u for u in units if u.excess > 0), key=lambda u: (-u.excess, u.label))
+
+
+def explain_leaders(units: tuple[LeaderUnit, ...], s: Decimal, m: Decimal) -> Explanation:
+    """`hr.leaders_within_limit` (all_or_nothing over the units, metrics.md §10.3, §10.4, §13.5): when
+    passing, x more deputies in the unit closest to its limit lose the points; when failing, z deputies too
+    many in all."""
+    within = sum(u.excess == 0 for u in units)
+    text = (
+        f"{format_count(within)}/{format_count(len(units))} đơn vị bố trí cấp phó đúng quy định; "
+        f"được {format_points(s)}/{format_points(m)} điểm."
+    )
+    over = units_over_limit(units)
+    if over:
+        z = sum(u.excess for u in over)
+        for u in over:
+            text += f" {u.label}: {format_count(u.deputies)} cấp phó, tối đa {format_count(u.limit)};"
+        return Explanation(text + f" Cần giảm {format_count(z)} cấp phó.", fix_up=z)
+    bound = [u for u in units if not u.exempt]
+    if s <= 0 or not bound:
+        return Explanation(text)
+    closest = min(bound, key=lambda u: (u.limit - u.deputies + 1, u.label))
+    x = closest.limit - closest.deputies + 1
+    text += f" Bổ nhiệm thêm {format_count(x)} cấp phó tại {closest.label} sẽ vượt quy định."
+    return Explanation(text, risk_down=x)
+
+
 class LeafFacts(NamedTuple):
     """What a computed leaf's explanation reads besides its own reading."""
 
     late_share: Decimal = _ZERO  # dvc.satisfaction_rate: late / |T(P)|, 0 when T(P) is empty
     quota: tuple[int, int] | None = None  # hr.within_quota: (civil servants, BienCheCongChucGiao)
+    units: tuple[LeaderUnit, ...] = ()  # hr.leaders_within_limit: the units checked
 
 
 NO_FACTS = LeafFacts()
@@ -325,6 +376,8 @@ def explain_leaf(
         return explain_within_quota(*facts.quota, s, m) if facts.quota else NONE
     if metric == DISCIPLINE_CASES:
         return explain_discipline(reading.numerator, s, m)
+    if metric == LEADERS:
+        return explain_leaders(facts.units, s, m) if facts.units else NONE
     if metric == SATISFACTION:
         return (
             explain_satisfaction(rule, reading.value, facts.late_share, s, m, year)

@@ -268,6 +268,13 @@ class _Builder:
         evidence = None
         if reading is not None and reading.has_data:
             evidence = _drilldown_evidence(node.metric, reading)
+            if node.metric == explanations.LEADERS:
+                evidence += "".join(
+                    f"; {u.label}: {u.deputies}/{u.limit}"
+                    for u in explanations.units_over_limit(self.leader_units(start, end))
+                )
+            if node.metric in explanations.RATING_DECISIONS:
+                evidence += self.rating_decisions(node.metric, start, end)
             if node.evidence == "document" and items and node.metric != PLAN_ON_TIME:
                 evidence = document_leaves.evidence(items) or evidence
             elif node.evidence == "document" and node.metric == INSPECTION_COVERAGE:
@@ -371,7 +378,25 @@ class _Builder:
         rows = self.details.get((explanations.WITHIN_QUOTA, start, end), ())
         if metric == explanations.WITHIN_QUOTA and len(rows) == 1:
             quota = (int(rows[0]["civil_servants"]), int(rows[0]["civil_servant_quota"]))
-        return explanations.LeafFacts(late_share, quota)
+        return explanations.LeafFacts(late_share, quota, self.leader_units(start, end))
+
+    def rating_decisions(self, metric: str, start: date, end: date) -> str:
+        """The distinct (SoQuyetDinh, NgayQuyetDinh) of the counted rows, earliest first (metrics.md §8.2)."""
+        decisions = {
+            (_as_date(row["decision_date"]), row["decision_number"])
+            for row in self.details.get((metric, start, end), ())
+            if row["in_numerator"] and not _null(row["decision_date"]) and not _null(row["decision_number"])
+        }
+        return "".join(f"; {number}; {_fmt_day(day)}" for day, number in sorted(decisions))
+
+    def leader_units(self, start: date, end: date) -> tuple[explanations.LeaderUnit, ...]:
+        rows = self.details.get((explanations.LEADERS, start, end), ())
+        return tuple(
+            explanations.LeaderUnit(
+                row["unit_label"], int(row["deputies"]), int(row["deputy_limit"]), bool(row["is_exempt"])
+            )
+            for row in rows
+        )
 
     def fallback_leaf(self, node: Node, entry: ManualEntry, why: str | None, counts: dict) -> dict[str, Any]:
         """metrics.md §9.6: a computed leaf that would be missing takes its manual-input row."""

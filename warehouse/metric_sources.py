@@ -12,7 +12,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from parindex_facts.metrics import REDUCTION, Metric, metrics_of
-from warehouse import docreq, metrics_dvc, metrics_ecabinet, metrics_hr, metrics_qlvb
+from warehouse import docreq, metrics_dvc, metrics_ecabinet, metrics_hr, metrics_hr_criteria, metrics_qlvb
 from warehouse.periods import Period
 
 
@@ -25,9 +25,17 @@ class MetricSource(NamedTuple):
     prepare: Callable[[sa.Connection, Period], tuple[Metric, ...]] | None = None
 
 
-# hr.civil_servant_reduction also needs the baseline year's December export; the other HR metrics do not.
+# The reductions also need their baseline year's December export (hr.civil_servant_reduction's year from
+# staging.cfg_hr_baseline, hr.public_employee_reduction's from its metric parameter); the others do not.
 _HR_SNAPSHOT = tuple(m for m in metrics_of("hr") if m.kind != REDUCTION)
-_HR_BASELINE = tuple(m for m in metrics_of("hr") if m.kind == REDUCTION)
+_HR_BASELINE = tuple(
+    m
+    for m in metrics_of("hr")
+    if m.kind == REDUCTION and m.code != metrics_hr_criteria.PUBLIC_EMPLOYEE_REDUCTION
+)
+_HR_PUBLIC_BASELINE = tuple(
+    m for m in metrics_of("hr") if m.code == metrics_hr_criteria.PUBLIC_EMPLOYEE_REDUCTION
+)
 
 SOURCES: tuple[MetricSource, ...] = (
     MetricSource("dvc", metrics_of("dvc"), metrics_dvc.agencies_with_data),
@@ -36,6 +44,9 @@ SOURCES: tuple[MetricSource, ...] = (
     # A source entry of its own, so that an agency without the baseline export gets an undefined reduction
     # while its other HR metrics are computed.
     MetricSource("hr.baseline", _HR_BASELINE, metrics_hr.agencies_with_baseline),
+    MetricSource(
+        "hr.public_baseline", _HR_PUBLIC_BASELINE, metrics_hr_criteria.agencies_with_public_employee_baseline
+    ),
     MetricSource("qlvb", metrics_of("qlvb"), metrics_qlvb.agencies_with_data),
     # The metrics of the catalogues' document requirements, qlvb.<id>_on_time and _issued (metrics.md §7).
     MetricSource("qlvb_docreq", (), metrics_qlvb.agencies_with_data, docreq.prepare),

@@ -12,7 +12,14 @@ Schemas: `raw` (as landed), `staging` (typed, one row per key), `quarantine` (re
 
 import sqlalchemy as sa
 
-from warehouse import tables_docreq, tables_dvc, tables_ecabinet, tables_hr, tables_qlvb
+from warehouse import (
+    tables_docreq,
+    tables_dvc,
+    tables_ecabinet,
+    tables_hr,
+    tables_metric_parameters,
+    tables_qlvb,
+)
 from warehouse.tables_common import SCHEMAS, LandingTarget, metadata
 from warehouse.tables_dvc import dvc_portal_dossier_columns, stg_dvc__dossier
 from warehouse.tables_shared import (
@@ -44,8 +51,9 @@ __all__ = [
 
 SOURCE_TABLES = (tables_dvc, tables_qlvb, tables_ecabinet, tables_hr)
 # Tables that no source lands in, declared in `metadata` by their import above: the document requirements of
-# the catalogues and the register entries matching them (metrics.md §7).
-DERIVED_TABLES = (tables_docreq,)
+# the catalogues and the register entries matching them (metrics.md §7), the catalogues' metric parameters
+# and the HR leader levels (metrics.md §8).
+DERIVED_TABLES = (tables_docreq, tables_metric_parameters)
 
 LANDING_TARGETS: dict[tuple[str, str], LandingTarget] = {
     key: target for module in SOURCE_TABLES for key, target in module.LANDING_TARGETS.items()

@@ -138,7 +138,7 @@ def staff_spec(b: _Builder) -> EntitySpec:
             Field("MaNgach", "rank_code", rank_code),
             b.free("TenNgach", "rank_name"),
             b.enum("ChucVuLanhDao", "leader_post"),
-            b.free("DonViTrucThuoc", "division"),
+            Field("DonViTrucThuoc", "division", convert.code),  # compared case-folded (metrics.md §8)
             b.free("ViTriViecLam", "job_position"),
             b.day("NgayTuyenDung", "recruited_on"),
             b.day("NgayVeDonVi", "joined_on", required=True),

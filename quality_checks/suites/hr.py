@@ -1,8 +1,8 @@
 """Suites of the HR tables (sources.md §5; warehouse/tables_hr.py).
 
-The staging suites of the sheets the metrics read (CanBo, BienChe, DaoTao, KyLuat) and the exports' table are
-blocking: a person listed twice, a missing status or date there would give a wrong count. Ratings feed no
-metric; raw only warns, as for the other sources.
+The staging suites of the sheets the metrics read (CanBo, BienChe, DaoTao, KyLuat, DanhGia) and the exports'
+table are blocking: a person listed twice, a missing status or date there would give a wrong count. Raw only
+warns, as for the other sources.
 """
 
 from __future__ import annotations
@@ -116,12 +116,15 @@ RATING = Suite(
     name="staging.stg_hr__rating",
     table="staging.stg_hr__rating",
     key=("record_key",),
-    # No metric reads the annual ratings (they serve manual criteria).
-    blocking=False,
+    # The rating metrics of metrics.md §8.2 read them.
+    blocking=True,
     description="Xếp loại chất lượng hằng năm",
     expectations=(
         unique("record_key"),
+        not_null("cbccvc_hash"),
+        matches("cbccvc_hash", PSEUDONYM),
         not_null("rating_year"),
+        not_null("rating_code"),
         in_set("rating_code", RATING_CODES),
     ),
 )

@@ -61,6 +61,9 @@ METRIC_VALUE = Suite(
         equal("value", "numerator", where=_COUNT),
         between("numerator", min_value=0, where=_DAYS),
         between("value", min_value=0, where=_DAYS),
+        # metrics.md §8.1: the agency itself is always a unit checked; §8.2: the cap is one yes/no of 1 or 0.
+        between("denominator", min_value=1, where=Where("metric_code", "==", "hr.leaders_within_limit")),
+        between("denominator", max_value=1, where=Where("metric_code", "==", "hr.excellent_within_cap")),
     ),
 )
 

@@ -26,8 +26,9 @@ COMPARED = {
     "marts.fct_hr_quota": "SELECT * FROM marts.fct_hr_quota",
     "marts.fct_hr_training": "SELECT * FROM marts.fct_hr_training",
     "marts.fct_hr_discipline": "SELECT * FROM marts.fct_hr_discipline",
+    # The §4 metrics; the §8 criteria have their own oracle (test_hr_criteria_oracle.py).
     "metric_value": "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
-    " WHERE metric_code LIKE 'hr.%'",
+    f" WHERE metric_code IN ({', '.join(repr(code) for code in HR_METRICS)})",
 }
 
 

@@ -138,6 +138,8 @@ DISCIPLINE_ROWS = [
 RATING_HEADERS = ["STT", "Số hiệu CBCCVC", "Họ và tên", "Năm đánh giá", "Mức xếp loại"]
 RATING_ROWS = [[1, "CB001", "Nguyễn Văn An", 2024, "Hoàn thành tốt nhiệm vụ"]]
 
+RATING_DECISION_HEADERS = [*RATING_HEADERS, "Số quyết định", "Ngày quyết định"]
+
 FOOTER = [["Người lập biểu"], [None, "Lai Châu, ngày 31 tháng 3 năm 2025"]]
 
 
@@ -164,6 +166,7 @@ def write_export(
     quota=None,
     training=None,
     discipline=None,
+    rating=None,
 ) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -172,7 +175,9 @@ def write_export(
         (QUOTA.name, QUOTA_HEADERS, QUOTA_ROWS if quota is None else quota),
         (TRAINING.name, TRAINING_HEADERS, TRAINING_ROWS if training is None else training),
         (DISCIPLINE.name, DISCIPLINE_HEADERS, DISCIPLINE_ROWS if discipline is None else discipline),
-        (RATING.name, RATING_HEADERS, RATING_ROWS),
+        (RATING.name, RATING_HEADERS, RATING_ROWS)
+        if rating is None
+        else (RATING.name, RATING_DECISION_HEADERS, rating),
     ]
     for number, (name, headers, rows) in enumerate(sheets):
         if name != skip_sheet:
@@ -214,3 +219,8 @@ def discipline_row(number, cbccvc, decision, day):
 
 def quota_row(year, quota):
     return [1, year, quota, quota, None]
+
+
+def rating_row(number, cbccvc, year, code, decision=None, day=None):
+    """A DanhGia row in the column order of `RATING_DECISION_HEADERS`."""
+    return [number, cbccvc, f"Người Thứ {number}", year, code, decision, day]

@@ -829,6 +829,28 @@ METRIC_VALUE = SuiteCase(
             {"agency_code": "H35.18", "value": Decimal("1.5000")},
         ),
         Break(
+            "ExpectColumnValuesToBeBetween(denominator) where metric_code == 'hr.leaders_within_limit'",
+            f"H35.30/hr.leaders_within_limit/{_PERIOD}",
+            {
+                "agency_code": "H35.30",
+                "metric_code": "hr.leaders_within_limit",
+                "numerator": 0,
+                "denominator": 0,
+                "value": None,
+            },
+        ),
+        Break(
+            "ExpectColumnValuesToBeBetween(denominator) where metric_code == 'hr.excellent_within_cap'",
+            f"H35.31/hr.excellent_within_cap/{_PERIOD}",
+            {
+                "agency_code": "H35.31",
+                "metric_code": "hr.excellent_within_cap",
+                "numerator": 2,
+                "denominator": 2,
+                "value": Decimal("1.0000"),
+            },
+        ),
+        Break(
             "ExpectColumnValuesToBeInSet(denominator) where metric_code is a count",
             f"H35.19/dvc.received/{_PERIOD}",
             {

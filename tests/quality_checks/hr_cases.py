@@ -187,11 +187,24 @@ RATING = SuiteCase(
     suite="staging.stg_hr__rating",
     dtypes={},
     good=[
-        {"record_key": "H35.01|202512|x|2025", "rating_year": 2025, "rating_code": "HTTNV"},
-        {"record_key": "H35.01|202512|y|2025", "rating_year": 2025, "rating_code": "KHTNV"},
+        {
+            "record_key": "H35.01|202512|x|2025",
+            "cbccvc_hash": HASH_1,
+            "rating_year": 2025,
+            "rating_code": "HTTNV",
+        },
+        {
+            "record_key": "H35.01|202512|y|2025",
+            "cbccvc_hash": HASH_2,
+            "rating_year": 2025,
+            "rating_code": "KHTNV",
+        },
     ],
     breaks=[
         Break(f"{UNIQUE}(record_key)", "H35.01|202512|x|2025", {}),
+        Break(f"{NN}(cbccvc_hash)", "K-CB", {"record_key": "K-CB", "cbccvc_hash": None}),
+        Break(f"{RE}(cbccvc_hash)", "K-CB2", {"record_key": "K-CB2", "cbccvc_hash": "CB001"}),
+        Break(f"{NN}(rating_code)", "K-CODE0", {"record_key": "K-CODE0", "rating_code": None}),
         Break(f"{NN}(rating_year)", "K-YEAR", {"record_key": "K-YEAR", "rating_year": None}),
         Break(f"{IN}(rating_code)", "K-CODE", {"record_key": "K-CODE", "rating_code": "Tốt"}),
     ],

@@ -25,12 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.agency_codes import AgencyResolver
-from etl.code_mappings import CodeMappings
-from etl.hr.context import HrContext
-from etl.hr.extract import HrExtractor
+from tests.e2e.hr_oracle import HR_METRICS
 from tests.etl.hr_fixtures import (
-    KEY,
     discipline_row,
     quota_row,
     staff_row,
@@ -38,12 +34,10 @@ from tests.etl.hr_fixtures import (
     write_export,
 )
 from tests.warehouse.conftest import rows, year_period
+from tests.warehouse.hr_landing import land_hr_folder
 from warehouse.hr_baseline import set_baseline_year
-from warehouse.hr_transfers import refresh_duplicate_persons
-from warehouse.landing import land_batch
 from warehouse.metric_values import compute_metrics
 from warehouse.models import run_models
-from warehouse.reference import load_agency_config
 
 A, B, C = "H35.01", "H35.02", "H35.03"
 AGENCIES = [
@@ -98,24 +92,7 @@ def write_exports(folder: Path) -> None:
 @pytest.fixture
 def warehouse(engine, tmp_path):
     write_exports(tmp_path)
-    load_agency_config(engine, AGENCIES)
-    context = HrContext(
-        KEY, AgencyResolver.from_rows(AGENCIES, "agency_code", "old_code"), CodeMappings.load("hr")
-    )
-    for number, outcome in enumerate(HrExtractor(context).read_folder(tmp_path, {}, set())):
-        batch = outcome.batch
-        land_batch(
-            engine,
-            f"b{number}",
-            datetime(2026, 1, 5),
-            "hr",
-            "nhansu",
-            batch.raw,
-            batch.rows,
-            batch.quarantine,
-            batch.children,
-        )
-    refresh_duplicate_persons(engine, "transfers")
+    land_hr_folder(engine, tmp_path, AGENCIES, datetime(2026, 1, 5))
     set_baseline_year(engine, 2025)
     run_models(engine)
     compute_metrics(engine, 2025, datetime(2026, 1, 1), datetime(2026, 1, 5, 9))
@@ -148,10 +125,12 @@ HAND_WORKED = {
 
 
 def metric_rows(engine) -> dict[tuple[str, str], tuple]:
+
+    codes = ", ".join(f"'{code}'" for code in HR_METRICS)
     found = rows(
         engine,
         "SELECT agency_code, metric_code, numerator, denominator, value FROM marts.metric_value"
-        f" WHERE metric_code LIKE 'hr.%' AND {year_period(2025)}",
+        f" WHERE metric_code IN ({codes}) AND {year_period(2025)}",
     )
     return {(agency, code): (n, d, v) for agency, code, n, d, v in found}
 

@@ -90,6 +90,12 @@ def test_the_copy_holds_marts_only_and_every_view_works(warehouse, tmp_path):
         "marts.dd_qlvb_docreq_candidate",
         "marts.dd_qlvb_docreq_item",
         "marts.dd_qlvb_inspection_coverage",
+        # metrics.md §8: staff details and the catalogues' parameters are read from staging
+        "marts.dd_hr_serving_staff",
+        "marts.dd_hr_rating_member",
+        "marts.dd_hr_rating_on_time_rate",
+        "marts.dd_hr_leaders_within_limit",
+        "marts.dd_hr_public_employee_reduction",
     }
     with duckdb.connect(str(copy), read_only=True) as reader:
         schemas = {
