@@ -13,7 +13,7 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 WAREHOUSE_URL = "duckdb:///data/warehouse.duckdb"
 
 # PARINDEX_CATALOGUE: the shipped criteria catalogue scored when none is named.
-CATALOGUE = "template-so@2026.1"
+CATALOGUE = "template-so@2026.2,qd766@2026"
 
 # PARINDEX_MANUAL_DIR: the folder of the officer's manual-input workbooks.
 MANUAL_DIR = "manual"

@@ -18,7 +18,7 @@ def test_the_warehouse_url_comes_from_the_environment(monkeypatch):
 
 def test_the_catalogues_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("PARINDEX_CATALOGUE", raising=False)
-    assert [c.id for c in settings.catalogues()] == ["template-so@2026.1"]
+    assert [c.id for c in settings.catalogues()] == ["template-so@2026.2", "qd766@2026"]  # interface.md §1
     monkeypatch.setenv("PARINDEX_CATALOGUE", "qd766@2022, template-so@2026.1")
     assert [c.id for c in settings.catalogues()] == ["qd766@2022", "template-so@2026.1"]
 
