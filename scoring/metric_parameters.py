@@ -9,31 +9,17 @@ declare the same metric only with the same values (`merge`). The warehouse reads
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from scoring.year_days import NotADay, NotAYearDay, YearDay, parse_year_day
+
 
 class ParameterError(ValueError):
     """What is wrong with one parameter (without the file, which the caller names)."""
-
-
-@dataclass(frozen=True)
-class YearDay:
-    """A day relative to the assessment year Y: `Y-12-14`, `Y-1-12-31`, `Y+1-01-15`."""
-
-    years: int
-    month: int
-    day: int
-
-    def resolve(self, year: int) -> date:
-        return date(year + self.years, self.month, self.day)
-
-
-_YEAR_DAY = re.compile(r"^Y(?:([+-])(\d))?-(\d\d)-(\d\d)$")
 
 
 def _count(value: object) -> int:
@@ -58,16 +44,12 @@ def _day(value: object) -> date:
 
 
 def _year_day(value: object) -> YearDay:
-    match = _YEAR_DAY.match(str(value))
-    if not match:
-        raise ParameterError(f"must look like Y-MM-DD, Y-1-MM-DD or Y+1-MM-DD, not {value!r}")
-    sign, years, month, day = match.groups()
-    shift = int(years or 0) * (-1 if sign == "-" else 1)
     try:
-        date(2000, int(month), int(day))
-    except ValueError:
+        return parse_year_day(value)
+    except NotAYearDay:
+        raise ParameterError(f"must look like Y-MM-DD, Y-1-MM-DD or Y+1-MM-DD, not {value!r}") from None
+    except NotADay:
         raise ParameterError(f"{value!r} is not a day of the year") from None
-    return YearDay(shift, int(month), int(day))
 
 
 def _mapping(key: Callable[[object], str], item: Callable[[object], Any]):
@@ -215,7 +197,7 @@ def _text(value: object, year: int) -> str:
     if isinstance(value, list | tuple):
         return "|".join(_text(item, year) for item in value)
     if isinstance(value, YearDay):
-        return value.resolve(year).isoformat()
+        return value.on(year).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -16,9 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from scoring.year_days import NotADay, NotAYearDay, YearDay, parse_year_day
+
 DIRECTIONS = ("di", "den")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_DATE = re.compile(r"^Y(?:([+-])(\d))?-(\d\d)-(\d\d)$")
 _YEAR_PLACEHOLDER = re.compile(r"\{Y(?:([+-])(\d))?\}")
 _REQUIREMENT_KEYS = {
     "id",
@@ -53,24 +54,12 @@ class RequirementError(ValueError):
 
 
 @dataclass(frozen=True)
-class DateExpression:
-    """`Y-MM-DD`, `Y-1-MM-DD` or `Y+1-MM-DD`: a day relative to the assessment year."""
-
-    offset: int
-    month: int
-    day: int
-
-    def on(self, year: int) -> date:
-        return date(year + self.offset, self.month, self.day)
-
-
-@dataclass(frozen=True)
 class Item:
     code: str
     name: str
-    deadline: DateExpression | None
-    after: DateExpression | None | str  # DEFAULT, None (no bound) or a day
-    until: DateExpression | None | str
+    deadline: YearDay | None
+    after: YearDay | None | str  # DEFAULT, None (no bound) or a day
+    until: YearDay | None | str
     types: tuple[str, ...] | None  # None: the requirement's
     type_names: tuple[str, ...] | None
     to: tuple[str, ...] | None
@@ -161,21 +150,15 @@ class _Reader:
             raise self.fail(where, f"{field} must be a non-empty list of codes")
         return tuple(unicodedata.normalize("NFC", c.strip()) for c in raw)
 
-    def date(self, where: str, field: str, raw: object) -> DateExpression | None:
+    def date(self, where: str, field: str, raw: object) -> YearDay | None:
         if raw is None:
             return None
-        match = _DATE.match(str(raw))
-        if not match:
-            raise self.fail(where, f"{field} must be Y-MM-DD, Y-1-MM-DD or Y+1-MM-DD, not {raw!r}")
-        sign, offset = match.group(1), int(match.group(2) or 0)
-        expression = DateExpression(
-            -offset if sign == "-" else offset, int(match.group(3)), int(match.group(4))
-        )
         try:
-            expression.on(2000)  # a leap year: 29 February is a date in some years
-        except ValueError:
+            return parse_year_day(raw)
+        except NotAYearDay:
+            raise self.fail(where, f"{field} must be Y-MM-DD, Y-1-MM-DD or Y+1-MM-DD, not {raw!r}") from None
+        except NotADay:
             raise self.fail(where, f"{field} {raw!r} is not a date") from None
-        return expression
 
     def flag(self, where: str, raw: Mapping, field: str) -> bool:
         value = raw.get(field, _FLAGS[field])
@@ -329,7 +312,7 @@ def merge_requirements(declared: list[tuple[Requirement, ...]]) -> tuple[Require
     return tuple(merged.values())
 
 
-def _bound(expression: DateExpression | None | str, default: date | None, year: int) -> date | None:
+def _bound(expression: YearDay | None | str, default: date | None, year: int) -> date | None:
     if expression == DEFAULT:
         return default
     return expression.on(year) if expression is not None else None

@@ -33,7 +33,7 @@ def test_defaults_are_those_of_section_9_7():
         "division_bands": ((15, 3), (10, 2), (0, 1)),
         "fixed_limits": {"trung tâm": 2, "chi cục": 2},
     }
-    assert metric_parameters.effective("hr.rating_on_time_rate")["rating_deadline"].resolve(2026) == date(
+    assert metric_parameters.effective("hr.rating_on_time_rate")["rating_deadline"].on(2026) == date(
         2026, 12, 14
     )
     assert metric_parameters.baseline_year({}, "hr.civil_servant_reduction") == 2025
