@@ -10,7 +10,6 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
-    asset,
     multi_asset,
 )
 
@@ -18,7 +17,7 @@ from assets.docreq import declare_document_requirements
 from assets.exports import export_metrics_csv
 from assets.partitions import assessment_years
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
+from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse, warehouse_asset
 from assets.settings import catalogues
 from assets.sources import landed_table_keys
 from scoring import metric_parameters
@@ -88,7 +87,7 @@ def failed_blocking_checks(engine, run_id: str) -> list[str]:
     ]
 
 
-@asset(
+@warehouse_asset(
     key=METRIC_VALUE_KEY,
     group_name="metrics",
     partitions_def=assessment_years,
@@ -99,10 +98,7 @@ def failed_blocking_checks(engine, run_id: str) -> list[str]:
         "computed as of the run's start."
     ),
     kinds={"sql"},
-    owners=["team:data"],
-    pool="warehouse",
 )
-@releases_warehouse
 def metric_value(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:
@@ -125,17 +121,14 @@ def metric_value(
 METRICS_CSV_KEY = AssetKey(["exports", "metrics_csv"])
 
 
-@asset(
+@warehouse_asset(
     key=METRICS_CSV_KEY,
     group_name="exports",
     partitions_def=assessment_years,
     deps=[METRIC_VALUE_KEY],
     description="`PARINDEX_EXPORT_DIR/Y/metrics.csv` (interface.md §3): the year's metric_value rows.",
     kinds={"csv"},
-    owners=["team:data"],
-    pool="warehouse",
 )
-@releases_warehouse
 def metrics_csv(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:

@@ -3,9 +3,9 @@ it was launched: from the UI, the schedule, a sensor or a backfill, not only by 
 
 from collections.abc import Iterable
 
-from dagster import AssetKey, AssetsDefinition, MaterializeResult, asset
+from dagster import AssetKey, AssetsDefinition, MaterializeResult
 
-from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
+from assets.resources import PipelineSettings, WarehouseResource, warehouse_asset
 from warehouse.publish import publish_read_copy
 
 READ_COPY_KEY = AssetKey(["warehouse", "read_copy"])
@@ -23,7 +23,7 @@ def read_copy_asset(pipeline: Iterable[AssetsDefinition]) -> AssetsDefinition:
     """The publishing asset, after the terminal assets of `pipeline`, so after every asset of it: it must
     come last. Depending on the terminal assets alone keeps its edges out of the other groups' graphs."""
 
-    @asset(
+    @warehouse_asset(
         key=READ_COPY_KEY,
         group_name="read_copy",
         deps=terminal_keys(pipeline),
@@ -34,11 +34,7 @@ def read_copy_asset(pipeline: Iterable[AssetsDefinition]) -> AssetsDefinition:
             "sensors, which must never open the file a run writes. Nothing to do on PostgreSQL."
         ),
         kinds={"duckdb"},
-        owners=["team:data"],
-        # The marts are read while no other step writes the warehouse: the copy is one consistent state.
-        pool="warehouse",
     )
-    @releases_warehouse
     def read_copy(warehouse: WarehouseResource, settings: PipelineSettings) -> MaterializeResult:
         path = publish_read_copy(warehouse.url, analyst_group=settings.analyst_group)
         return MaterializeResult(metadata={"path": str(path) if path else "PostgreSQL: no copy needed"})

@@ -1,9 +1,9 @@
 """The agency table configuration (sources.md §8) loaded into the warehouse, so that marts know every
 assessed agency even when a source is not configured."""
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult
 
-from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
+from assets.resources import PipelineSettings, WarehouseResource, warehouse_asset
 from etl.agency_codes import load_agency_config
 from etl.timeparse import parse_dvc_datetime
 from warehouse import reference
@@ -30,7 +30,7 @@ def agency_config_rows(path: str | None) -> list[dict]:
     return rows
 
 
-@asset(
+@warehouse_asset(
     key=AGENCY_CONFIG_KEY,
     group_name="reference",
     description=(
@@ -38,10 +38,7 @@ def agency_config_rows(path: str | None) -> list[dict]:
         "validity). Checked against DVC don-vi; `PARINDEX_AGENCY_TABLE` points at a province's own file."
     ),
     kinds={"csv", "sql"},
-    owners=["team:data"],
-    pool="warehouse",
 )
-@releases_warehouse
 def agency_config(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:

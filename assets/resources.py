@@ -12,7 +12,7 @@ import os
 from contextlib import closing
 from datetime import date
 
-from dagster import ConfigurableResource, EnvVar
+from dagster import ConfigurableResource, EnvVar, asset
 from pydantic import PrivateAttr
 from sqlalchemy.engine import Engine
 
@@ -83,6 +83,17 @@ def releases_warehouse(compute):
             kwargs["warehouse"].release()
 
     return step
+
+
+def warehouse_asset(**spec):
+    """`@asset(**spec)` for a step that writes the warehouse: owned by the data team, ordered with the other
+    writers by the `warehouse` pool (a DuckDB file has one writer) and releasing its connections when its
+    body ends (`releases_warehouse`)."""
+
+    def decorate(compute):
+        return asset(owners=["team:data"], pool="warehouse", **spec)(releases_warehouse(compute))
+
+    return decorate
 
 
 class HttpSource(ConfigurableResource):

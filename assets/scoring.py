@@ -1,7 +1,7 @@
 """Scoring assets: `marts/criterion_score` and the officer-facing exports, per assessment year, run only once
 the blocking quality checks of the run have passed."""
 
-from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue
 
 from assets import settings
 from assets.exports import (
@@ -13,7 +13,7 @@ from assets.exports import (
 from assets.marts import METRIC_VALUE_KEY, failed_blocking_checks
 from assets.partitions import assessment_years
 from assets.report import export_report
-from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse
+from assets.resources import PipelineSettings, WarehouseResource, warehouse_asset
 from scoring.catalogue_leaves import catalogue_leaf_rows
 from warehouse.catalogue_leaves import replace_catalogue_leaves
 from warehouse.clock import local_now
@@ -32,7 +32,7 @@ def _require_passed_checks(context: AssetExecutionContext, engine) -> None:
         raise Failure(description="Blocking quality checks failed: " + "; ".join(blocked))
 
 
-@asset(
+@warehouse_asset(
     key=CRITERION_SCORE_KEY,
     group_name="scoring",
     partitions_def=assessment_years,
@@ -44,10 +44,7 @@ def _require_passed_checks(context: AssetExecutionContext, engine) -> None:
         "each catalogue's leaves with their rule parameters."
     ),
     kinds={"sql"},
-    owners=["team:data"],
-    pool="warehouse",
 )
-@releases_warehouse
 def criterion_score(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     engine = warehouse.engine()
     _require_passed_checks(context, engine)
@@ -73,17 +70,14 @@ def record_catalogue_leaves(engine) -> int:
 
 
 def _export_asset(key: AssetKey, description: str, kind: str, write):
-    @asset(
+    @warehouse_asset(
         key=key,
         group_name="exports",
         partitions_def=assessment_years,
         deps=[CRITERION_SCORE_KEY],
         description=description,
         kinds={kind},
-        owners=["team:data"],
-        pool="warehouse",
     )
-    @releases_warehouse
     def export(
         context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
     ) -> MaterializeResult:
