@@ -4,11 +4,10 @@ register entries that pass §7.2 rules 1–6 for each item (written by `warehous
 
 import sqlalchemy as sa
 
-from warehouse.tables_common import column, metadata, primary_key
+from warehouse.tables_common import column, primary_key, state_table
 
-cfg_docreq_item = sa.Table(
+cfg_docreq_item = state_table(
     "cfg_docreq_item",
-    metadata,
     column("year", sa.Integer, "assessment year Y", nullable=False),
     column(
         "requirement_id",
@@ -36,19 +35,16 @@ cfg_docreq_item = sa.Table(
         "rules 1-6 as JSON: types, type_names, phrases, none_of, boundaries, to, from, in_force",
     ),
     primary_key("year", "requirement_id", "item_code"),
-    schema="staging",
     comment="one row per item of a document requirement of the year (metrics.md §7.1), from the catalogues",
 )
 
-docreq_match = sa.Table(
+docreq_match = state_table(
     "docreq_match",
-    metadata,
     column("year", sa.Integer, "assessment year Y", nullable=False),
     column("requirement_id", sa.Text, "requirement, or qlvb.inspection_coverage (§7.7)", nullable=False),
     column("item_code", sa.Text, "item of the requirement; empty for inspection documents", nullable=False),
     column("document_key", sa.Text, "marts.fct_document.document_key of the register entry", nullable=False),
     primary_key("year", "requirement_id", "item_code", "document_key"),
-    schema="staging",
     comment="register entries passing metrics.md §7.2 rules 1-6 (register, exclusions, type, subject with "
     "word boundaries, receivers, in force) for an item: matched in Python (warehouse.docreq), since word "
     "boundaries have no portable SQL; windows and ranks are left to the SQL models",

@@ -128,6 +128,16 @@ LANDING_TARGETS: dict[tuple[str, str], tables.LandingTarget] = {
 
 # ---- marts ----------------------------------------------------------------------------------------------
 
+
+def _export_key() -> list[sa.Column]:
+    """The agency and month of the export a row of a sheet's mart came from: the leading key columns of
+    every such mart."""
+    return [
+        column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
+        column("export_month", sa.Date, "first day of the export's month", nullable=False),
+    ]
+
+
 fct_hr_export = tables.mart_table(
     "fct_hr_export",
     column("agency_code", sa.Text, "MaDonVi, canonical", nullable=False),
@@ -154,8 +164,7 @@ fct_hr_staff = tables.mart_table(
 
 fct_hr_quota = tables.mart_table(
     "fct_hr_quota",
-    column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
-    column("export_month", sa.Date, "first day of the export's month", nullable=False),
+    *_export_key(),
     column("quota_year", sa.Integer, "Nam", nullable=False),
     column("civil_servant_quota", sa.Integer, "BienCheCongChucGiao"),
     column("civil_servants_reported", sa.Integer, "BienCheCongChucCoMat (the metrics count CanBo instead)"),
@@ -164,8 +173,7 @@ fct_hr_quota = tables.mart_table(
 
 fct_hr_training = tables.mart_table(
     "fct_hr_training",
-    column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
-    column("export_month", sa.Date, "first day of the export's month", nullable=False),
+    *_export_key(),
     column("month_end", sa.Date, "last day of the export's month"),
     column("training_key", sa.Text, "cbccvc_hash|TenKhoa|TuNgay: the row's key across exports"),
     column("cbccvc_hash", sa.Text, "SoHieuCBCCVC, pseudonym"),
@@ -179,8 +187,7 @@ fct_hr_training = tables.mart_table(
 
 fct_hr_discipline = tables.mart_table(
     "fct_hr_discipline",
-    column("agency_code", sa.Text, "MaDonVi of the export, canonical", nullable=False),
-    column("export_month", sa.Date, "first day of the export's month", nullable=False),
+    *_export_key(),
     column("month_end", sa.Date, "last day of the export's month"),
     column("decision_number", sa.Text, "SoQuyetDinh: with the agency, the key"),
     column("decision_date", sa.Date, "NgayQuyetDinh"),

@@ -3,11 +3,10 @@ the leader levels of HR's `ChucVuLanhDao` (sources.md §5.4). Written by a run b
 
 import sqlalchemy as sa
 
-from warehouse.tables_common import column, metadata
+from warehouse.tables_common import column, state_table
 
-cfg_metric_parameter = sa.Table(
+cfg_metric_parameter = state_table(
     "cfg_metric_parameter",
-    metadata,
     column("year", sa.Integer, "the assessment year the values are for", nullable=False),
     column("metric_code", sa.Text, "the metric the parameter shapes", nullable=False),
     column("name", sa.Text, "the parameter, e.g. agency_deputies", nullable=False),
@@ -15,15 +14,12 @@ cfg_metric_parameter = sa.Table(
         "item_key", sa.Text, "the entry of a mapping or list of pairs (an agency code, a band); '' if none"
     ),
     column("value", sa.Text, "the value as text: a number, or a date yyyy-mm-dd"),
-    schema="staging",
     comment="grain: one row per year, metric, parameter and entry: every parameter, defaults included",
 )
 
-cfg_hr_leader_level = sa.Table(
+cfg_hr_leader_level = state_table(
     "cfg_hr_leader_level",
-    metadata,
     column("leader_post", sa.Text, "ChucVuLanhDao, canonical spelling", nullable=False),
     column("leader_level", sa.Text, "agency_head, agency_deputy, division_head or division_deputy"),
-    schema="staging",
     comment="grain: one row per ChucVuLanhDao value: its level (sources.md §5.4), how deputies are counted",
 )
