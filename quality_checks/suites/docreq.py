@@ -9,19 +9,25 @@ from __future__ import annotations
 
 from quality_checks.suite import Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE
-from quality_checks.suites.expect import between, in_set, is_null, matches, not_null, unique_together
+from quality_checks.suites.expect import (
+    between,
+    blocking_suite,
+    in_set,
+    is_null,
+    matches,
+    not_null,
+    unique_together,
+)
 
 STATUSES = ("on_time", "late", "pending", "unverifiable", "missing")
 _DECIDED = Where("status", "in", ("on_time", "late"))
 _UNDECIDED = Where("status", "in", ("pending", "unverifiable", "missing"))
 
-ITEM = Suite(
-    name="marts.dd_qlvb_docreq_item",
-    table="marts.dd_qlvb_docreq_item",
-    key=("agency_code", "period_start", "period_end", "requirement_id", "item_code"),
-    blocking=True,
-    description="Văn bản phải ban hành: mỗi mục một dòng, trạng thái hợp lệ, có văn bản khi đã ban hành",
-    expectations=(
+ITEM = blocking_suite(
+    "marts.dd_qlvb_docreq_item",
+    ("agency_code", "period_start", "period_end", "requirement_id", "item_code"),
+    "Văn bản phải ban hành: mỗi mục một dòng, trạng thái hợp lệ, có văn bản khi đã ban hành",
+    (
         unique_together(("agency_code", "period_start", "period_end", "requirement_id", "item_code")),
         not_null("agency_code"),
         matches("agency_code", AGENCY_CODE),

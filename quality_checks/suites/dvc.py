@@ -12,11 +12,13 @@ from quality_checks.suites.codes import AGENCY_CODE, OLD_AGENCY_CODE
 from quality_checks.suites.expect import (
     at_least,
     between,
+    blocking_suite,
     identifier,
     in_set,
     is_null,
     matches,
     not_null,
+    required,
     required_in,
     required_match,
 )
@@ -68,34 +70,29 @@ FEEDBACK_ANSWERED = ("Đã trả lời", "Từ chối tiếp nhận")
 FEEDBACK_OPEN = tuple(s for s in FEEDBACK_STATUSES if s not in FEEDBACK_ANSWERED)
 
 
-PROCEDURE = Suite(
-    name="staging.stg_dvc__procedure",
-    table="staging.stg_dvc__procedure",
-    key=("procedure_code",),
-    # The Decision 766 metrics read it (metrics.md §11.1): Proc(A), MucDo, CoPhiLePhi, KetQuaGiay.
-    blocking=True,
-    description="Danh mục thủ tục hành chính",
-    expectations=(
+# The Decision 766 metrics read it (metrics.md §11.1): Proc(A), MucDo, CoPhiLePhi, KetQuaGiay.
+PROCEDURE = blocking_suite(
+    "staging.stg_dvc__procedure",
+    ("procedure_code",),
+    "Danh mục thủ tục hành chính",
+    (
         *identifier("procedure_code"),
         not_null("short_code"),
         in_set("service_level", SERVICE_LEVELS),
         between("legal_days", min_value=0),
         not_null("day_kind", where=Where("legal_days", "is not null")),
         in_set("day_kind", DAY_KINDS),
-        not_null("has_fee"),
-        not_null("paper_result"),
+        *required("has_fee", "paper_result"),
         in_set("status", PROCEDURE_STATUSES),
     ),
 )
 
-AGENCY = Suite(
-    name="staging.stg_dvc__agency",
-    table="staging.stg_dvc__agency",
-    key=("agency_code",),
-    # The agency table decides which agencies get metric rows and maps every old-format reference.
-    blocking=True,
-    description="Danh mục đơn vị",
-    expectations=(
+# The agency table decides which agencies get metric rows and maps every old-format reference.
+AGENCY = blocking_suite(
+    "staging.stg_dvc__agency",
+    ("agency_code",),
+    "Danh mục đơn vị",
+    (
         *identifier("agency_code"),
         matches("agency_code", AGENCY_CODE),
         matches("old_code", OLD_AGENCY_CODE),
@@ -105,27 +102,23 @@ AGENCY = Suite(
     ),
 )
 
-HOLIDAY = Suite(
-    name="staging.stg_dvc__holiday",
-    table="staging.stg_dvc__holiday",
-    key=("holiday_date",),
-    # Working days (PAKN deadlines) are counted against this calendar.
-    blocking=True,
-    description="Lịch ngày nghỉ",
-    expectations=(
+# Working days (PAKN deadlines) are counted against this calendar.
+HOLIDAY = blocking_suite(
+    "staging.stg_dvc__holiday",
+    ("holiday_date",),
+    "Lịch ngày nghỉ",
+    (
         *identifier("holiday_date"),
         not_null("year"),
         in_set("day_kind", HOLIDAY_KINDS),
     ),
 )
 
-DOSSIER = Suite(
-    name="staging.stg_dvc__dossier",
-    table="staging.stg_dvc__dossier",
-    key=("dossier_code",),
-    blocking=True,
-    description="Hồ sơ TTHC: mã, trạng thái, kênh, thanh toán, các mốc thời gian theo trạng thái",
-    expectations=(
+DOSSIER = blocking_suite(
+    "staging.stg_dvc__dossier",
+    ("dossier_code",),
+    "Hồ sơ TTHC: mã, trạng thái, kênh, thanh toán, các mốc thời gian theo trạng thái",
+    (
         *identifier("dossier_code"),
         *required_match("agency_code", AGENCY_CODE),
         not_null("procedure_code"),
@@ -134,10 +127,7 @@ DOSSIER = Suite(
         in_set("service_level", SERVICE_LEVELS),
         in_set("applicant_type", APPLICANT_TYPES),
         *required_in("online_payment", ONLINE_PAYMENT),
-        not_null("has_digitised_component"),
-        not_null("has_fee"),
-        not_null("vneid_verified"),
-        not_null("submitted_at"),
+        *required("has_digitised_component", "has_fee", "vneid_verified", "submitted_at"),
         not_null("received_at", where=Where("status", "in", ACCEPTED)),
         is_null("received_at", where=Where("status", "in", NOT_ACCEPTED)),
         is_null("due_at", where=Where("status", "in", NOT_ACCEPTED)),
@@ -158,43 +148,36 @@ DOSSIER = Suite(
     ),
 )
 
-APOLOGY = Suite(
-    name="staging.stg_dvc__apology",
-    table="staging.stg_dvc__apology",
-    key=("apology_id",),
-    blocking=True,
-    description="Phiếu xin lỗi: loại, trạng thái, ngày ký khi đã xử lý",
-    expectations=(
+APOLOGY = blocking_suite(
+    "staging.stg_dvc__apology",
+    ("apology_id",),
+    "Phiếu xin lỗi: loại, trạng thái, ngày ký khi đã xử lý",
+    (
         *identifier("apology_id"),
         not_null("dossier_code"),
         in_set("kind", (APOLOGY_KIND,)),
         *required_in("status", APOLOGY_STATUSES),
         not_null("signed_at", where=Where("status", "==", APOLOGY_SIGNED)),
-        not_null("drafted_at"),
-        not_null("new_due_at"),
+        *required("drafted_at", "new_due_at"),
     ),
 )
 
-RATING = Suite(
-    name="staging.stg_dvc__rating",
-    table="staging.stg_dvc__rating",
-    key=("dossier_code",),
-    blocking=True,
-    description="Đánh giá mức độ hài lòng",
-    expectations=(
+RATING = blocking_suite(
+    "staging.stg_dvc__rating",
+    ("dossier_code",),
+    "Đánh giá mức độ hài lòng",
+    (
         *identifier("dossier_code"),
         *required_in("rating", RATINGS),
         not_null("rated_at"),
     ),
 )
 
-FEEDBACK = Suite(
-    name="staging.stg_dvc__feedback",
-    table="staging.stg_dvc__feedback",
-    key=("feedback_id",),
-    blocking=True,
-    description="Phản ánh, kiến nghị: đơn vị, ngày tiếp nhận, ngày trả lời theo trạng thái",
-    expectations=(
+FEEDBACK = blocking_suite(
+    "staging.stg_dvc__feedback",
+    ("feedback_id",),
+    "Phản ánh, kiến nghị: đơn vị, ngày tiếp nhận, ngày trả lời theo trạng thái",
+    (
         *identifier("feedback_id"),
         *required_match("agency_code", AGENCY_CODE),
         not_null("received_at"),

@@ -11,10 +11,12 @@ from quality_checks.suite import Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE
 from quality_checks.suites.expect import (
     at_least,
+    blocking_suite,
     identifier,
     in_set,
     is_null,
     not_null,
+    required,
     required_in,
     required_match,
     unique,
@@ -36,21 +38,17 @@ TASK_DONE = "hoàn thành"
 TASK_NOT_DONE = tuple(s for s in TASK_STATUSES if s != TASK_DONE)
 
 
-MEETING = Suite(
-    name="staging.stg_ecabinet__meeting",
-    table="staging.stg_ecabinet__meeting",
-    key=("meeting_code",),
-    blocking=True,
-    description="Cuộc họp: mã, thời gian, trạng thái, cờ không giấy khớp với tài liệu (Q19)",
-    expectations=(
+MEETING = blocking_suite(
+    "staging.stg_ecabinet__meeting",
+    ("meeting_code",),
+    "Cuộc họp: mã, thời gian, trạng thái, cờ không giấy khớp với tài liệu (Q19)",
+    (
         *identifier("meeting_code"),
         not_null("starts_at"),
         *required_in("status", MEETING_STATUSES),
         in_set("kind", MEETING_KINDS),
         in_set("meeting_format", MEETING_FORMATS),
-        not_null("reported_paperless"),
-        not_null("is_paperless"),
-        not_null("detail_fetched"),
+        *required("reported_paperless", "is_paperless", "detail_fetched"),
         # Q19: the documents win; a meeting with a paper document is never paperless.
         in_set("is_paperless", (False,), where=Where("paper_document_count", ">", 0)),
         not_null("document_count", where=Where("detail_fetched", "==", True)),
@@ -58,27 +56,22 @@ MEETING = Suite(
     ),
 )
 
-POLL = Suite(
-    name="staging.stg_ecabinet__poll",
-    table="staging.stg_ecabinet__poll",
-    key=("poll_code",),
-    blocking=True,
-    description="Phiếu lấy ý kiến: mã, ngày gửi, hạn trả lời, trạng thái",
-    expectations=(
+POLL = blocking_suite(
+    "staging.stg_ecabinet__poll",
+    ("poll_code",),
+    "Phiếu lấy ý kiến: mã, ngày gửi, hạn trả lời, trạng thái",
+    (
         *identifier("poll_code"),
-        not_null("sent_at"),
-        not_null("answer_due_at"),
+        *required("sent_at", "answer_due_at"),
         *required_in("status", POLL_STATUSES),
     ),
 )
 
-POLL_MEMBER = Suite(
-    name="staging.stg_ecabinet__poll_member",
-    table="staging.stg_ecabinet__poll_member",
-    key=("_parent_key", "member_id"),
-    blocking=True,
-    description="Thành viên được lấy ý kiến: lựa chọn, thời điểm trả lời có đúng khi và chỉ khi đã trả lời",
-    expectations=(
+POLL_MEMBER = blocking_suite(
+    "staging.stg_ecabinet__poll_member",
+    ("_parent_key", "member_id"),
+    "Thành viên được lấy ý kiến: lựa chọn, thời điểm trả lời có đúng khi và chỉ khi đã trả lời",
+    (
         unique_together(("_parent_key", "member_id")),
         not_null("member_id"),
         *required_in("choice", (*ANSWERS, NO_ANSWER)),
@@ -89,13 +82,11 @@ POLL_MEMBER = Suite(
     ),
 )
 
-TASK = Suite(
-    name="staging.stg_ecabinet__task",
-    table="staging.stg_ecabinet__task",
-    key=("task_code",),
-    blocking=True,
-    description="Nhiệm vụ: đơn vị chủ trì, ngày giao, ngày hoàn thành có khi và chỉ khi đã hoàn thành",
-    expectations=(
+TASK = blocking_suite(
+    "staging.stg_ecabinet__task",
+    ("task_code",),
+    "Nhiệm vụ: đơn vị chủ trì, ngày giao, ngày hoàn thành có khi và chỉ khi đã hoàn thành",
+    (
         *identifier("task_code"),
         *required_match("agency_code", AGENCY_CODE),
         not_null("assigned_on"),
@@ -106,26 +97,22 @@ TASK = Suite(
     ),
 )
 
-FCT_MEETING = Suite(
-    name="marts.fct_meeting",
-    table="marts.fct_meeting",
-    key=("meeting_code",),
-    blocking=True,
-    description="Cuộc họp trong marts: một dòng mỗi cuộc họp, thuộc đơn vị vận hành E-CABINET",
-    expectations=(
+FCT_MEETING = blocking_suite(
+    "marts.fct_meeting",
+    ("meeting_code",),
+    "Cuộc họp trong marts: một dòng mỗi cuộc họp, thuộc đơn vị vận hành E-CABINET",
+    (
         unique("meeting_code"),
         *required_match("agency_code", AGENCY_CODE),
         not_null("is_cancelled"),
     ),
 )
 
-FCT_POLL_ANSWER = Suite(
-    name="marts.fct_poll_answer",
-    table="marts.fct_poll_answer",
-    key=("poll_code", "member_id"),
-    blocking=True,
-    description="Ý kiến thành viên trong marts: một dòng mỗi thành viên của mỗi phiếu",
-    expectations=(
+FCT_POLL_ANSWER = blocking_suite(
+    "marts.fct_poll_answer",
+    ("poll_code", "member_id"),
+    "Ý kiến thành viên trong marts: một dòng mỗi thành viên của mỗi phiếu",
+    (
         unique_together(("poll_code", "member_id")),
         *required_match("agency_code", AGENCY_CODE),
         not_null("is_answered_on_time"),
@@ -133,16 +120,13 @@ FCT_POLL_ANSWER = Suite(
     ),
 )
 
-FCT_TASK = Suite(
-    name="marts.fct_task",
-    table="marts.fct_task",
-    key=("task_code",),
-    blocking=True,
-    description="Nhiệm vụ trong marts: một dòng mỗi nhiệm vụ; đúng hạn chỉ khi đã hoàn thành",
-    expectations=(
+FCT_TASK = blocking_suite(
+    "marts.fct_task",
+    ("task_code",),
+    "Nhiệm vụ trong marts: một dòng mỗi nhiệm vụ; đúng hạn chỉ khi đã hoàn thành",
+    (
         unique("task_code"),
-        not_null("agency_code"),
-        not_null("is_on_time"),
+        *required("agency_code", "is_on_time"),
         in_set("is_on_time", (False,), where=Where("completed_on", "is null")),
     ),
 )

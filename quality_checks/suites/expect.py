@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from quality_checks.suite import AnyOf, ExpectationSpec, Where
+from quality_checks.suite import AnyOf, ExpectationSpec, Suite, Where
 
 Condition = Where | AnyOf | None
 
@@ -81,3 +81,22 @@ def required_in(column: str, values: Sequence[Any]) -> tuple[ExpectationSpec, Ex
 def required_match(column: str, regex: str) -> tuple[ExpectationSpec, ExpectationSpec]:
     """A required column whose values have a fixed format (an agency code, a pseudonym)."""
     return not_null(column), matches(column, regex)
+
+
+def required(*columns: str) -> tuple[ExpectationSpec, ...]:
+    """Columns set on every row, checked one after the other in the order given."""
+    return tuple(not_null(column) for column in columns)
+
+
+def blocking_suite(
+    table: str, key: tuple[str, ...], description: str, expectations: Sequence[ExpectationSpec]
+) -> Suite:
+    """The common suite: named after the table it checks, and blocking, since a metric reads that table."""
+    return Suite(
+        name=table,
+        table=table,
+        key=key,
+        blocking=True,
+        description=description,
+        expectations=tuple(expectations),
+    )

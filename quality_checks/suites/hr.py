@@ -12,10 +12,12 @@ from quality_checks.suites.codes import AGENCY_CODE
 from quality_checks.suites.expect import (
     at_least,
     between,
+    blocking_suite,
     in_set,
     is_null,
     matches,
     not_null,
+    required,
     required_in,
     required_match,
     unique,
@@ -36,27 +38,22 @@ RAW = raw_suite(
     "Dòng thô của tệp nhân sự: khóa, nội dung JSON, vị trí (tệp, trang, dòng) và lô tải",
 )
 
-EXPORT = Suite(
-    name="staging.stg_hr__export",
-    table="staging.stg_hr__export",
-    key=("_key",),
-    blocking=True,
-    description="Tệp nhân sự theo đơn vị và tháng: mã đơn vị chuẩn, tháng, tệp nguồn",
-    expectations=(
+EXPORT = blocking_suite(
+    "staging.stg_hr__export",
+    ("_key",),
+    "Tệp nhân sự theo đơn vị và tháng: mã đơn vị chuẩn, tháng, tệp nguồn",
+    (
         unique("_key"),
         *required_match("agency_code", AGENCY_CODE),
-        not_null("export_month"),
-        not_null("file_sha256"),
+        *required("export_month", "file_sha256"),
     ),
 )
 
-STAFF = Suite(
-    name="staging.stg_hr__staff",
-    table="staging.stg_hr__staff",
-    key=("record_key",),
-    blocking=True,
-    description="Danh sách CBCCVC: mỗi người một dòng mỗi tệp, định danh đã mã hóa, loại, trạng thái",
-    expectations=(
+STAFF = blocking_suite(
+    "staging.stg_hr__staff",
+    ("record_key",),
+    "Danh sách CBCCVC: mỗi người một dòng mỗi tệp, định danh đã mã hóa, loại, trạng thái",
+    (
         unique("record_key"),
         *required_match("person_id_hash", PSEUDONYM),
         matches("cbccvc_hash", PSEUDONYM),
@@ -69,27 +66,22 @@ STAFF = Suite(
     ),
 )
 
-QUOTA = Suite(
-    name="staging.stg_hr__quota",
-    table="staging.stg_hr__quota",
-    key=("record_key",),
-    blocking=True,
-    description="Biên chế được giao theo năm",
-    expectations=(
+QUOTA = blocking_suite(
+    "staging.stg_hr__quota",
+    ("record_key",),
+    "Biên chế được giao theo năm",
+    (
         unique("record_key"),
-        not_null("quota_year"),
-        not_null("civil_servant_quota"),
+        *required("quota_year", "civil_servant_quota"),
         between("civil_servant_quota", min_value=0),
     ),
 )
 
-TRAINING = Suite(
-    name="staging.stg_hr__training",
-    table="staging.stg_hr__training",
-    key=("record_key",),
-    blocking=True,
-    description="Đào tạo, bồi dưỡng: người, ngày bắt đầu, kết quả",
-    expectations=(
+TRAINING = blocking_suite(
+    "staging.stg_hr__training",
+    ("record_key",),
+    "Đào tạo, bồi dưỡng: người, ngày bắt đầu, kết quả",
+    (
         unique("record_key"),
         matches("cbccvc_hash", PSEUDONYM),
         not_null("started_on"),
@@ -98,44 +90,36 @@ TRAINING = Suite(
     ),
 )
 
-DISCIPLINE = Suite(
-    name="staging.stg_hr__discipline",
-    table="staging.stg_hr__discipline",
-    key=("record_key",),
-    blocking=True,
-    description="Quyết định kỷ luật: số và ngày quyết định",
-    expectations=(
+DISCIPLINE = blocking_suite(
+    "staging.stg_hr__discipline",
+    ("record_key",),
+    "Quyết định kỷ luật: số và ngày quyết định",
+    (
         unique("record_key"),
-        not_null("decision_number"),
-        not_null("decision_date"),
+        *required("decision_number", "decision_date"),
         matches("cbccvc_hash", PSEUDONYM),
     ),
 )
 
-RATING = Suite(
-    name="staging.stg_hr__rating",
-    table="staging.stg_hr__rating",
-    key=("record_key",),
-    # The rating metrics of metrics.md §8.2 read them.
-    blocking=True,
-    description="Xếp loại chất lượng hằng năm",
-    expectations=(
+# The rating metrics of metrics.md §8.2 read them.
+RATING = blocking_suite(
+    "staging.stg_hr__rating",
+    ("record_key",),
+    "Xếp loại chất lượng hằng năm",
+    (
         unique("record_key"),
         not_null("cbccvc_hash"),
         matches("cbccvc_hash", PSEUDONYM),
-        not_null("rating_year"),
-        not_null("rating_code"),
+        *required("rating_year", "rating_code"),
         in_set("rating_code", RATING_CODES),
     ),
 )
 
-STAFF_MART = Suite(
-    name="marts.fct_hr_staff",
-    table="marts.fct_hr_staff",
-    key=("agency_code", "export_month", "person_id_hash"),
-    blocking=True,
-    description="Nhân sự trong các tệp: người bị trùng khi chuyển công tác không được tính là đang làm việc",
-    expectations=(
+STAFF_MART = blocking_suite(
+    "marts.fct_hr_staff",
+    ("agency_code", "export_month", "person_id_hash"),
+    "Nhân sự trong các tệp: người bị trùng khi chuyển công tác không được tính là đang làm việc",
+    (
         not_null("agency_code"),
         in_set("is_serving", (False,), where=Where("is_duplicate_person", "==", True)),
         in_set("is_serving", (True,), where=Where("is_civil_servant", "==", True)),

@@ -8,11 +8,13 @@ from quality_checks.suites.codes import AGENCY_CODE, METRIC_CODE
 from quality_checks.suites.expect import (
     at_least,
     between,
+    blocking_suite,
     equal,
     in_set,
     is_null,
     matches,
     not_null,
+    required,
     unique_together,
 )
 
@@ -30,21 +32,17 @@ _RATE = Where("metric_code", "in", RATE_METRICS, name="metric_code is a rate")
 _COUNT = Where("metric_code", "in", COUNT_METRICS, name="metric_code is a count")
 _DAYS = Where("metric_code", "in", DAYS_METRICS, name="metric_code is a mean in days")
 
-METRIC_VALUE = Suite(
-    name="marts.metric_value",
-    table="marts.metric_value",
-    key=KEY,
-    blocking=True,
-    description="Giá trị chỉ số: một dòng mỗi đơn vị, chỉ số và kỳ; tử số, mẫu số, giá trị nhất quán",
-    expectations=(
+METRIC_VALUE = blocking_suite(
+    "marts.metric_value",
+    KEY,
+    "Giá trị chỉ số: một dòng mỗi đơn vị, chỉ số và kỳ; tử số, mẫu số, giá trị nhất quán",
+    (
         unique_together(KEY),
         not_null("agency_code"),
         matches("agency_code", AGENCY_CODE),
         not_null("metric_code"),
         matches("metric_code", METRIC_CODE),
-        not_null("year"),
-        not_null("period_start"),
-        not_null("period_end"),
+        *required("year", "period_start", "period_end"),
         at_least("period_end", "period_start"),
         not_null("as_of"),
         # Undefined (no data) means all three empty; a zero denominator leaves only the value empty.

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from quality_checks.suite import Suite, Where
 from quality_checks.suites.codes import AGENCY_CODE
-from quality_checks.suites.expect import identifier, in_set, is_null, not_null, required_in, required_match
+from quality_checks.suites.expect import (
+    blocking_suite,
+    identifier,
+    in_set,
+    is_null,
+    not_null,
+    required,
+    required_in,
+    required_match,
+)
 from quality_checks.suites.raw import raw_suite
 
 RAW_TABLES = ("raw.qlvb__documents", "raw.qlvb__edxml")
@@ -27,18 +36,15 @@ DONE = "06"
 _INCOMING = Where("direction", "==", "den")
 
 
-DOCUMENT = Suite(
-    name="staging.stg_qlvb__document",
-    table="staging.stg_qlvb__document",
-    key=("_key",),
-    blocking=True,
-    description="Văn bản trong sổ đi/đến: khóa, đơn vị, chiều, ngày, hình thức gửi nhận, độ mật",
-    expectations=(
+DOCUMENT = blocking_suite(
+    "staging.stg_qlvb__document",
+    ("_key",),
+    "Văn bản trong sổ đi/đến: khóa, đơn vị, chiều, ngày, hình thức gửi nhận, độ mật",
+    (
         *identifier("_key"),
         *required_match("agency_code", AGENCY_CODE),
         *required_in("direction", DIRECTIONS),
-        not_null("document_id"),
-        not_null("promulgation_date"),
+        *required("document_id", "promulgation_date"),
         not_null("received_at", where=_INCOMING),
         *required_in("business_doc_type", BUSINESS_DOC_TYPES),
         *required_in("transmission", TRANSMISSIONS),
@@ -47,44 +53,36 @@ DOCUMENT = Suite(
     ),
 )
 
-PACKAGE = Suite(
-    name="staging.stg_qlvb__edxml_package",
-    table="staging.stg_qlvb__edxml_package",
-    key=("_key",),
-    blocking=True,
-    description="Gói tin edXML: khóa, đơn vị nhận, loại nghiệp vụ, hình thức gửi nhận",
-    expectations=(
+PACKAGE = blocking_suite(
+    "staging.stg_qlvb__edxml_package",
+    ("_key",),
+    "Gói tin edXML: khóa, đơn vị nhận, loại nghiệp vụ, hình thức gửi nhận",
+    (
         *identifier("_key"),
         *required_match("agency_code", AGENCY_CODE),
-        not_null("document_id"),
-        not_null("promulgation_date"),
+        *required("document_id", "promulgation_date"),
         *required_in("business_doc_type", BUSINESS_DOC_TYPES),
         *required_in("transmission", PACKAGE_TRANSMISSIONS),
         not_null("has_edxml_signature"),
     ),
 )
 
-SIGNATURE = Suite(
-    name="staging.stg_qlvb__signature",
-    table="staging.stg_qlvb__signature",
-    key=("_parent_key",),
-    blocking=True,
-    description="Chữ ký số của văn bản: loại chứng thư, thời điểm ký, hợp lệ",
-    expectations=(
+SIGNATURE = blocking_suite(
+    "staging.stg_qlvb__signature",
+    ("_parent_key",),
+    "Chữ ký số của văn bản: loại chứng thư, thời điểm ký, hợp lệ",
+    (
         not_null("_parent_key"),
         *required_in("signed_by", SIGNERS),
-        not_null("signed_at"),
-        not_null("is_valid"),
+        *required("signed_at", "is_valid"),
     ),
 )
 
-HANDLING = Suite(
-    name="staging.stg_qlvb__handling",
-    table="staging.stg_qlvb__handling",
-    key=("_parent_key",),
-    blocking=True,
-    description="Phân công xử lý văn bản đến: đơn vị, vai trò, trạng thái, ngày hoàn thành khi đã xong",
-    expectations=(
+HANDLING = blocking_suite(
+    "staging.stg_qlvb__handling",
+    ("_parent_key",),
+    "Phân công xử lý văn bản đến: đơn vị, vai trò, trạng thái, ngày hoàn thành khi đã xong",
+    (
         not_null("_parent_key"),
         *required_match("unit_code", AGENCY_CODE),
         *required_in("role", ROLES),
@@ -95,22 +93,17 @@ HANDLING = Suite(
     ),
 )
 
-FCT_DOCUMENT = Suite(
-    name="marts.fct_document",
-    table="marts.fct_document",
-    key=("document_key",),
-    blocking=True,
-    description="Văn bản (API và edXML hợp nhất): một dòng mỗi văn bản trong sổ, các cờ của chỉ số",
-    expectations=(
+FCT_DOCUMENT = blocking_suite(
+    "marts.fct_document",
+    ("document_key",),
+    "Văn bản (API và edXML hợp nhất): một dòng mỗi văn bản trong sổ, các cờ của chỉ số",
+    (
         *identifier("document_key"),
         *required_match("agency_code", AGENCY_CODE),
         in_set("direction", DIRECTIONS),
         not_null("promulgation_date"),
         not_null("received_at", where=_INCOMING),
-        not_null("is_recalled"),
-        not_null("is_secret"),
-        not_null("is_electronic"),
-        not_null("has_agency_signature"),
+        *required("is_recalled", "is_secret", "is_electronic", "has_agency_signature"),
     ),
 )
 
