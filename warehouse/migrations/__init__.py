@@ -11,7 +11,7 @@ upgraded.
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
+from alembic import command, op
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -56,6 +56,15 @@ def revision_columns() -> dict[str, dict[str, tuple[str, ...]]]:
 def create_tables(bind: sa.Connection, names: tuple[str, ...]) -> None:
     """Create the named tables of the schema, skipping those that exist (an adopted warehouse)."""
     schema.metadata.create_all(bind, tables=[schema.metadata.tables[name] for name in names], checkfirst=True)
+
+
+def add_missing_columns(bind: sa.Connection, table: sa.Table, columns: list[sa.Column]) -> None:
+    """Adds the columns a revision brings to a table of an earlier one, unless present: a warehouse adopted
+    at an earlier revision may have been created with them already."""
+    present = {column["name"] for column in sa.inspect(bind).get_columns(table.name, schema=table.schema)}
+    for column in columns:
+        if column.name not in present:
+            op.add_column(table.name, column, schema=table.schema)
 
 
 def current_revision(conn: sa.Connection) -> str | None:

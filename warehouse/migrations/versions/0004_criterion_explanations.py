@@ -4,10 +4,10 @@ Revision ID: 0004
 Revises: 0003
 """
 
-import sqlalchemy as sa
 from alembic import op
 
 from warehouse import schema, tables_shared
+from warehouse.migrations import add_missing_columns
 
 revision = "0004"
 down_revision = "0003"
@@ -22,9 +22,4 @@ COLUMNS = {"marts.criterion_score": tuple(c.name for c in tables_shared.criterio
 
 def upgrade() -> None:
     bind = op.get_bind()
-    table = schema.criterion_score
-    present = {column["name"] for column in sa.inspect(bind).get_columns(table.name, schema=table.schema)}
-    # A warehouse adopted at an earlier revision may have been created with these columns already.
-    for column in tables_shared.criterion_explanation_columns():
-        if column.name not in present:
-            op.add_column(table.name, column, schema=table.schema)
+    add_missing_columns(bind, schema.criterion_score, tables_shared.criterion_explanation_columns())

@@ -8,11 +8,10 @@ Revision ID: 0007_dvc766
 Revises: 0006
 """
 
-import sqlalchemy as sa
 from alembic import op
 
 from warehouse import schema
-from warehouse.migrations import create_tables
+from warehouse.migrations import add_missing_columns, create_tables
 
 revision = "0007_dvc766"
 down_revision = "0006"
@@ -26,10 +25,5 @@ COLUMNS = {"staging.stg_dvc__dossier": tuple(c.name for c in schema.dvc_portal_d
 
 def upgrade() -> None:
     bind = op.get_bind()
-    table = schema.stg_dvc__dossier
-    present = {column["name"] for column in sa.inspect(bind).get_columns(table.name, schema=table.schema)}
-    # A warehouse adopted at an earlier revision may have been created with these columns already.
-    for column in schema.dvc_portal_dossier_columns():
-        if column.name not in present:
-            op.add_column(table.name, column, schema=table.schema)
+    add_missing_columns(bind, schema.stg_dvc__dossier, schema.dvc_portal_dossier_columns())
     create_tables(bind, TABLES)
