@@ -4,8 +4,6 @@ all_or_nothing, m = 2) over hand-made units, 5.1 with the §10.5 nouns, and §8.
 
 from decimal import Decimal as D
 
-import pytest
-
 from scoring import explanations, rules
 from scoring.explanations import LeaderUnit, LeafFacts, explain_leaf
 
@@ -20,46 +18,39 @@ def _explain(units, k, n):
     )
 
 
-@pytest.mark.parametrize(
-    ("units", "k", "explanation", "risk_gain_fix"),
-    [
-        pytest.param(
-            # Passing: x = min over units of (limit − deputies + 1): the agency has 3 − 2 + 1 = 2, Phòng B
-            # and Phòng A 1 each; the tie goes to the label first in code-point order (§13.5).
-            (
-                LeaderUnit("Sở Nội vụ", 2, 3),
-                LeaderUnit("Phòng B", 2, 2),
-                LeaderUnit("Phòng A", 1, 1),
-                LeaderUnit("Trung tâm C", 0, 2),
-            ),
-            4,
-            "4/4 đơn vị bố trí cấp phó đúng quy định; được 2,00/2,00 điểm. "
-            "Bổ nhiệm thêm 1 cấp phó tại Phòng A sẽ vượt quy định.",
-            (1, None, None),
-            id="passing_names_the_unit_closest_to_its_limit",
-        ),
-        pytest.param(
-            # Failing: z = Σ max(0, deputies − limit) = 1 + 1 + 2 + 0 = 4; Phòng Y (2 over) before Phòng X
-            # and Sở Nội vụ (1 over each, by label).
-            (
-                LeaderUnit("Sở Nội vụ", 4, 3),
-                LeaderUnit("Phòng X", 3, 2),
-                LeaderUnit("Phòng Y", 3, 1),
-                LeaderUnit("Phòng Z", 1, 1),
-            ),
-            1,
-            "1/4 đơn vị bố trí cấp phó đúng quy định; được 0,00/2,00 điểm. "
-            "Phòng Y: 3 cấp phó, tối đa 1; Phòng X: 3 cấp phó, tối đa 2; Sở Nội vụ: 4 cấp phó, tối đa 3; "
-            "Cần giảm 4 cấp phó.",
-            (None, None, 4),
-            id="failing_lists_the_units_over_the_limit_most_over_first",
-        ),
-    ],
-)
-def test_deputies_of_four_units(units, k, explanation, risk_gain_fix):
-    explained = _explain(units, k, 4)
-    assert explained.explanation == explanation
-    assert (explained.risk_down, explained.gain_up, explained.fix_up) == risk_gain_fix
+def test_passing_names_the_unit_closest_to_its_limit():
+    """x = min over units of (limit − deputies + 1): the agency has 3 − 2 + 1 = 2, Phòng B and Phòng A
+    1 each; the tie goes to the label first in code-point order (§13.5)."""
+    units = (
+        LeaderUnit("Sở Nội vụ", 2, 3),
+        LeaderUnit("Phòng B", 2, 2),
+        LeaderUnit("Phòng A", 1, 1),
+        LeaderUnit("Trung tâm C", 0, 2),
+    )
+    explained = _explain(units, 4, 4)
+    assert explained.explanation == (
+        "4/4 đơn vị bố trí cấp phó đúng quy định; được 2,00/2,00 điểm. "
+        "Bổ nhiệm thêm 1 cấp phó tại Phòng A sẽ vượt quy định."
+    )
+    assert (explained.risk_down, explained.gain_up, explained.fix_up) == (1, None, None)
+
+
+def test_failing_lists_the_units_over_the_limit_most_over_first():
+    """z = Σ max(0, deputies − limit) = 1 + 1 + 2 + 0 = 4; Phòng Y (2 over) before Phòng X and Sở Nội vụ
+    (1 over each, by label)."""
+    units = (
+        LeaderUnit("Sở Nội vụ", 4, 3),
+        LeaderUnit("Phòng X", 3, 2),
+        LeaderUnit("Phòng Y", 3, 1),
+        LeaderUnit("Phòng Z", 1, 1),
+    )
+    explained = _explain(units, 1, 4)
+    assert explained.explanation == (
+        "1/4 đơn vị bố trí cấp phó đúng quy định; được 0,00/2,00 điểm. "
+        "Phòng Y: 3 cấp phó, tối đa 1; Phòng X: 3 cấp phó, tối đa 2; Sở Nội vụ: 4 cấp phó, tối đa 3; "
+        "Cần giảm 4 cấp phó."
+    )
+    assert (explained.risk_down, explained.gain_up, explained.fix_up) == (None, None, 4)
 
 
 def test_an_exempt_agency_has_nothing_over_and_nothing_at_risk():
