@@ -43,6 +43,18 @@ def sparse(path: Path, size: int) -> Path:
     return path
 
 
+def sparse_file(folder: Path, name: str, size: int, expected: str) -> Hostile:
+    """A file of `size` zero bytes: only its size matters (HR and edXML files have their own limit)."""
+    sparse(folder / name, size)
+    return Hostile(name, expected)
+
+
+def cut_short(folder: Path, name: str, content: bytes, kept: int, expected: str) -> Hostile:
+    """A good file cut after its first `kept` bytes, as a copy interrupted midway leaves it."""
+    (folder / name).write_bytes(content[:kept])
+    return Hostile(name, expected)
+
+
 # HR workbooks ----------------------------------------------------------------------------------------------
 
 
@@ -117,19 +129,16 @@ def hr_empty(folder: Path) -> Hostile:
 
 def hr_truncated(folder: Path) -> Hostile:
     content = good_workbook(folder, "e")
-    (folder / "nhansu_H35.01_202505.xlsx").write_bytes(content[: len(content) // 2])
-    return Hostile("nhansu_H35.01_202505.xlsx", "unreadable_file")
+    return cut_short(folder, "nhansu_H35.01_202505.xlsx", content, len(content) // 2, "unreadable_file")
 
 
 def hr_over_the_limit(folder: Path) -> Hostile:
-    sparse(folder / "nhansu_H35.01_202506.xlsx", HR_MAX_BYTES + 1)
-    return Hostile("nhansu_H35.01_202506.xlsx", "file_too_large")
+    return sparse_file(folder, "nhansu_H35.01_202506.xlsx", HR_MAX_BYTES + 1, "file_too_large")
 
 
 def hr_at_the_limit(folder: Path) -> Hostile:
     # Exactly the limit is allowed: the file is opened, and it is no zip.
-    sparse(folder / "nhansu_H35.01_202507.xlsx", HR_MAX_BYTES)
-    return Hostile("nhansu_H35.01_202507.xlsx", "unreadable_file")
+    return sparse_file(folder, "nhansu_H35.01_202507.xlsx", HR_MAX_BYTES, "unreadable_file")
 
 
 def hr_zip_bomb(folder: Path) -> Hostile:
@@ -325,18 +334,15 @@ def edxml_empty(folder: Path) -> Hostile:
 
 def edxml_truncated(folder: Path) -> Hostile:
     content = _document(904)
-    (folder / "truncated.edxml").write_bytes(content[: len(content) * 2 // 3])
-    return Hostile("truncated.edxml", "xml_malformed")
+    return cut_short(folder, "truncated.edxml", content, len(content) * 2 // 3, "xml_malformed")
 
 
 def edxml_over_the_limit(folder: Path) -> Hostile:
-    sparse(folder / "over.edxml", EDXML_MAX_BYTES + 1)
-    return Hostile("over.edxml", "file_too_large")
+    return sparse_file(folder, "over.edxml", EDXML_MAX_BYTES + 1, "file_too_large")
 
 
 def edxml_at_the_limit(folder: Path) -> Hostile:
-    sparse(folder / "at.edxml", EDXML_MAX_BYTES)
-    return Hostile("at.edxml", "xml_malformed")
+    return sparse_file(folder, "at.edxml", EDXML_MAX_BYTES, "xml_malformed")
 
 
 def edxml_deep(folder: Path) -> Hostile:

@@ -38,18 +38,21 @@ MAY_BE_ABSENT = {
 
 # (source, entity) -> staging table whose `_key` is the manifest key (QLVB edXML packages: before `#`).
 STAGING = {
-    ("dvc", "thu-tuc"): "staging.stg_dvc__procedure",
-    ("dvc", "don-vi"): "staging.stg_dvc__agency",
-    ("dvc", "ho-so"): "staging.stg_dvc__dossier",
-    ("dvc", "phieu-xin-loi"): "staging.stg_dvc__apology",
-    ("dvc", "danh-gia"): "staging.stg_dvc__rating",
-    ("dvc", "pakn"): "staging.stg_dvc__feedback",
-    ("dvc", "ngay-nghi"): "staging.stg_dvc__holiday",
-    ("qlvb", "documents"): "staging.stg_qlvb__document",
-    ("qlvb", "edxml"): "staging.stg_qlvb__edxml_package",
-    ("ecabinet", "cuoc-hop"): "staging.stg_ecabinet__meeting",
-    ("ecabinet", "phieu-lay-y-kien"): "staging.stg_ecabinet__poll",
-    ("ecabinet", "nhiem-vu"): "staging.stg_ecabinet__task",
+    (source, entity): f"staging.stg_{source}__{table}"
+    for source, tables in {
+        "dvc": {
+            "thu-tuc": "procedure",
+            "don-vi": "agency",
+            "ho-so": "dossier",
+            "phieu-xin-loi": "apology",
+            "danh-gia": "rating",
+            "pakn": "feedback",
+            "ngay-nghi": "holiday",
+        },
+        "qlvb": {"documents": "document", "edxml": "edxml_package"},
+        "ecabinet": {"cuoc-hop": "meeting", "phieu-lay-y-kien": "poll", "nhiem-vu": "task"},
+    }.items()
+    for entity, table in tables.items()
 }
 # Contract field (array indices removed) -> staging column, per entity; fields staging does not carry
 # (personal data dropped by §1.9, names of other agencies, agenda details) are absent on purpose.

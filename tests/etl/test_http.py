@@ -212,38 +212,35 @@ def test_a_body_under_the_cap_is_read_whole():
         assert len(JsonHttp(policy).request("GET", server.url)["data"]) == 2**20
 
 
-def test_an_html_page_is_named_with_the_variable_to_check():
+def error_of_constant_answer(status: int, body: bytes, content_type: str, source: str, error: type):
+    """The `error` a request from `source` ends with when the server always sends the same answer."""
+
     def answer(handler):
-        send(handler, 200, HTML, {"Content-Type": "text/html; charset=utf-8"})
+        send(handler, status, body, {"Content-Type": content_type})
 
     with LocalServer(answer) as server:
-        with pytest.raises(RequestFailed) as caught:
-            JsonHttp(FAST, source="DVC", url_setting="PARINDEX_DVC_URL").request("GET", server.url)
-    assert str(caught.value).endswith(
+        with pytest.raises(error) as caught:
+            JsonHttp(FAST, source=source, url_setting=f"PARINDEX_{source}_URL").request("GET", server.url)
+    return caught.value
+
+
+def test_an_html_page_is_named_with_the_variable_to_check():
+    error = error_of_constant_answer(200, HTML, "text/html; charset=utf-8", "DVC", RequestFailed)
+    assert str(error).endswith(
         "failed after 5 attempts; last error: "
         "answered HTML, not JSON: is PARINDEX_DVC_URL the API's base address?"
     )
 
 
 def test_an_html_error_page_is_named_with_the_variable_to_check():
-    def answer(handler):
-        send(handler, 404, HTML, {"Content-Type": "text/html"})
-
-    with LocalServer(answer) as server:
-        with pytest.raises(HttpStatusError) as caught:
-            JsonHttp(FAST, source="QLVB", url_setting="PARINDEX_QLVB_URL").request("GET", server.url)
-    assert caught.value.status == 404
-    assert "(answered HTML, not JSON: is PARINDEX_QLVB_URL the API's base address?)" in str(caught.value)
+    error = error_of_constant_answer(404, HTML, "text/html", "QLVB", HttpStatusError)
+    assert error.status == 404
+    assert "(answered HTML, not JSON: is PARINDEX_QLVB_URL the API's base address?)" in str(error)
 
 
 def test_a_body_that_stays_invalid_json_is_named_with_the_variable_to_check():
-    def answer(handler):
-        send(handler, 200, b'{"data": [1, 2', {"Content-Type": "application/json"})
-
-    with LocalServer(answer) as server:
-        with pytest.raises(RequestFailed) as caught:
-            JsonHttp(FAST, source="QLVB", url_setting="PARINDEX_QLVB_URL").request("GET", server.url)
-    message = str(caught.value)
+    error = error_of_constant_answer(200, b'{"data": [1, 2', "application/json", "QLVB", RequestFailed)
+    message = str(error)
     assert "failed after 5 attempts; last error: body is not JSON (" in message
     assert message.endswith("): is PARINDEX_QLVB_URL the API's base address?")
 

@@ -117,6 +117,14 @@ def _leaf_with(extra: str) -> str:
     return LEAF[:-1] + ", " + extra + "}"
 
 
+def assert_load_fails(path, message: str):
+    """Loading fails with an error that starts with the file's path and contains `message`."""
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    assert str(error.value).startswith(f"{path}: ")
+    assert message in str(error.value)
+
+
 def _catalogue(tmp_path, areas: str, header: str = "id: test@1\nname: Thử\nunit_types: [so-ban-nganh]\n"):
     path = tmp_path / "test@1.yaml"
     path.write_text(header + "areas:\n" + areas, encoding="utf-8")
@@ -179,11 +187,7 @@ def _area(*children: str, max_points: str = "") -> str:
     ],
 )
 def test_errors_name_the_file_the_node_and_what_is_wrong(tmp_path, areas, message):
-    path = _catalogue(tmp_path, areas)
-    with pytest.raises(CatalogueError) as error:
-        load_catalogue(path)
-    assert str(error.value).startswith(f"{path}: ")
-    assert message in str(error.value)
+    assert_load_fails(_catalogue(tmp_path, areas), message)
 
 
 def test_catalogue_level_errors(tmp_path):
@@ -319,11 +323,7 @@ PRO_RATA_LEAF = (
     ],
 )
 def test_load_checks_of_the_new_rules(tmp_path, areas, message):
-    path = _catalogue(tmp_path, areas)
-    with pytest.raises(CatalogueError) as error:
-        load_catalogue(path)
-    assert str(error.value).startswith(f"{path}: ")
-    assert message in str(error.value)
+    assert_load_fails(_catalogue(tmp_path, areas), message)
 
 
 def test_new_rules_load(tmp_path):

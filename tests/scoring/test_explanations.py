@@ -54,15 +54,32 @@ def test_no_band_reached_names_the_lowest_band_and_thousands_use_a_dot():
     )
 
 
-def test_at_the_maximum_gain_and_fix_are_empty():
-    rule = Rule(rules.ALL_OR_NOTHING)
-    explained = explanations.explain_count("dvc.pakn_on_time_rate", rule, D(1), 2026, 5, 5, D(1), D(1))
-    # x = 1: one more late answer gives 5/6 < 100 %.
+@pytest.mark.parametrize(
+    ("arguments", "explanation"),
+    [
+        pytest.param(
+            # x = 1: one more late answer gives 5/6 < 100 %.
+            ("dvc.pakn_on_time_rate", Rule(rules.ALL_OR_NOTHING), D(1), 2026, 5, 5, D(1), D(1)),
+            "Đạt 100,00% (5/5 phản ánh, kiến nghị đạt yêu cầu); được 1,00/1,00 điểm. "
+            "Thêm 1 phản ánh, kiến nghị không đạt sẽ còn 0,00 điểm.",
+            id="at_the_maximum",
+        ),
+        pytest.param(
+            # A target above 100 % (the loader only asks for a positive one): 1/1 gives 3 × 1 ÷ 1.5 = 2.00 of
+            # 3, and no count reaches 3.00: y and z are undefined.
+            ("hr.training_rate", Rule(rules.LINEAR_CAPPED, target=D("1.5")), D(3), 2026, 1, 1, D(1), D(2)),
+            "Đạt 100,00% (1/1 người được đào tạo, bồi dưỡng); được 2,00/3,00 điểm (đủ điểm từ 150,00%). "
+            "Chưa thể đạt mức 3,00 điểm trong kỳ. "
+            "Thêm 1 người chưa được đào tạo, bồi dưỡng sẽ còn 1,00 điểm.",
+            id="a_level_out_of_reach",
+        ),
+    ],
+)
+def test_gain_and_fix_are_empty_with_no_higher_score_to_reach(arguments, explanation):
+    # Arguments of explain_count: metric, rule, m, year, k, n, v, s.
+    explained = explanations.explain_count(*arguments)
     assert (explained.risk_down, explained.gain_up, explained.fix_up) == (1, None, None)
-    assert explained.explanation == (
-        "Đạt 100,00% (5/5 phản ánh, kiến nghị đạt yêu cầu); được 1,00/1,00 điểm. "
-        "Thêm 1 phản ánh, kiến nghị không đạt sẽ còn 0,00 điểm."
-    )
+    assert explained.explanation == explanation
 
 
 def test_unreachable_next_score_and_gain_without_fix():
@@ -81,18 +98,6 @@ def test_unreachable_next_score_and_gain_without_fix():
     assert explained.explanation == (
         "Đạt 25,00% (1/4 hồ sơ xác thực VNeID); được 1,00/4,00 điểm. Mức 4,00 điểm cần ≥ 100,00%: thiếu 3 "
         "hồ sơ xác thực VNeID. Thêm 1 hồ sơ chưa xác thực VNeID sẽ còn 0,80 điểm."
-    )
-
-
-def test_a_level_out_of_reach():
-    # A target above 100 % (the loader only asks for a positive one): 1/1 gives 3 × 1 ÷ 1.5 = 2.00 of 3,
-    # and no count reaches 3.00: y and z are undefined.
-    rule = Rule(rules.LINEAR_CAPPED, target=D("1.5"))
-    explained = explanations.explain_count("hr.training_rate", rule, D(3), 2026, 1, 1, D(1), D(2))
-    assert (explained.risk_down, explained.gain_up, explained.fix_up) == (1, None, None)
-    assert explained.explanation == (
-        "Đạt 100,00% (1/1 người được đào tạo, bồi dưỡng); được 2,00/3,00 điểm (đủ điểm từ 150,00%). "
-        "Chưa thể đạt mức 3,00 điểm trong kỳ. Thêm 1 người chưa được đào tạo, bồi dưỡng sẽ còn 1,00 điểm."
     )
 
 

@@ -9,6 +9,7 @@ import yaml
 
 from scoring import metric_parameters, rules
 from scoring.catalogue import CatalogueError, load_catalogue, selected_catalogues
+from tests.scoring.test_catalogue import assert_load_fails
 
 HEADER = "id: test@1\nname: Thử\nunit_types: [so-ban-nganh]\n"
 REDUCTION_LEAF = (
@@ -102,11 +103,7 @@ def test_rows_flatten_every_parameter_for_the_year():
     ],
 )
 def test_errors_name_the_file_the_metric_and_what_is_wrong(tmp_path, parameters, message):
-    path = _catalogue(tmp_path, parameters)
-    with pytest.raises(CatalogueError) as error:
-        load_catalogue(path)
-    assert str(error.value).startswith(f"{path}: ")
-    assert message in str(error.value)
+    assert_load_fails(_catalogue(tmp_path, parameters), message)
 
 
 def test_two_catalogues_declaring_a_metric_differently_fail_naming_both_files(tmp_path):

@@ -42,17 +42,26 @@ def fresh_simulation():
     return Simulation(scale="small", year=2025, seed=0)
 
 
-def classify(send, page_size: int, previous_total: int | None) -> tuple[str | None, int | None]:
-    """The fault an answer shows, from the client's side only, and the window total it reported."""
+def timed_answer(send) -> tuple[str | None, requests.Response | None, dict | None, float]:
+    """(fault, answer, JSON body, seconds taken) of one request; the fault is named only when the
+    connection broke (truncated_body, conn_reset), and then there is no answer."""
     started = time.perf_counter()
     try:
         answer = send()
         body = answer.json()
     except requests.exceptions.ChunkedEncodingError:
-        return "truncated_body", previous_total
+        return "truncated_body", None, None, time.perf_counter() - started
     except requests.exceptions.ConnectionError:
-        return "conn_reset", previous_total
-    if time.perf_counter() - started >= HOLD_S:
+        return "conn_reset", None, None, time.perf_counter() - started
+    return None, answer, body, time.perf_counter() - started
+
+
+def classify(send, page_size: int, previous_total: int | None) -> tuple[str | None, int | None]:
+    """The fault an answer shows, from the client's side only, and the window total it reported."""
+    broken, answer, body, seconds = timed_answer(send)
+    if broken:
+        return broken, previous_total
+    if seconds >= HOLD_S:
         return "timeout", body.get("total", previous_total)
     if answer.status_code >= 500:
         return "http_5xx", previous_total

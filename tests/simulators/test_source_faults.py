@@ -1,11 +1,11 @@
 """Faults of QLVB and E-CABINET over real HTTP (sources.md §6): every kind happens and is seen as such."""
 
-import time
-
 import pytest
 import requests
 
 from simulators import Simulation, SimulatorServer
+
+from .test_faults import timed_answer
 
 HOLD_S = 0.8
 CREDENTIALS = {
@@ -35,15 +35,10 @@ def observe(
     send, fields: set[str], rows: str, limit: int, previous_total: int | None
 ) -> tuple[str | None, int | None]:
     """The fault an answer shows from the client's side, and the total it reported (E-CABINET)."""
-    started = time.perf_counter()
-    try:
-        answer = send()
-        body = answer.json()
-    except requests.exceptions.ChunkedEncodingError:
-        return "truncated_body", previous_total
-    except requests.exceptions.ConnectionError:
-        return "conn_reset", previous_total
-    held = time.perf_counter() - started >= HOLD_S
+    broken, answer, body, seconds = timed_answer(send)
+    if broken:
+        return broken, previous_total
+    held = seconds >= HOLD_S
     if answer.status_code >= 500:
         return "http_5xx", previous_total
     if answer.status_code == 429:

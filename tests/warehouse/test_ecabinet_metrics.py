@@ -112,31 +112,37 @@ def test_every_ecabinet_metric_of_every_assessed_agency(loaded):
     }
 
 
-def test_drill_downs_name_the_records_behind_each_count(loaded):
-    assert rows(
-        loaded,
-        f"SELECT meeting_code, in_numerator FROM marts.dd_ecabinet_paperless_rate WHERE {year_period(2025)}"
-        " ORDER BY 1",
-    ) == [("CH-1", True), ("CH-2", False)]
-    assert rows(
-        loaded,
-        "SELECT poll_code, member_id, in_numerator FROM marts.dd_ecabinet_poll_response_rate"
-        f" WHERE {year_period(2025)} ORDER BY 2",
-    ) == [
-        ("PLYK-2025-0031", "TV-000001", True),
-        ("PLYK-2025-0031", "TV-000002", False),
-        ("PLYK-2025-0031", "TV-000003", False),
-    ]
-    assert rows(
-        loaded,
-        "SELECT agency_code, task_code, in_numerator FROM marts.dd_ecabinet_task_on_time_rate"
-        f" WHERE {year_period(2025)} ORDER BY 2",
-    ) == [
-        ("H35.02", "NV-1", True),
-        ("H35.02", "NV-2", False),
-        ("H35.02", "NV-3", False),
-        ("H35.51", "NV-5", True),
-    ]
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "SELECT meeting_code, in_numerator FROM marts.dd_ecabinet_paperless_rate"
+            " WHERE {period} ORDER BY 1",
+            [("CH-1", True), ("CH-2", False)],
+        ),
+        (
+            "SELECT poll_code, member_id, in_numerator FROM marts.dd_ecabinet_poll_response_rate"
+            " WHERE {period} ORDER BY 2",
+            [
+                ("PLYK-2025-0031", "TV-000001", True),
+                ("PLYK-2025-0031", "TV-000002", False),
+                ("PLYK-2025-0031", "TV-000003", False),
+            ],
+        ),
+        (
+            "SELECT agency_code, task_code, in_numerator FROM marts.dd_ecabinet_task_on_time_rate"
+            " WHERE {period} ORDER BY 2",
+            [
+                ("H35.02", "NV-1", True),
+                ("H35.02", "NV-2", False),
+                ("H35.02", "NV-3", False),
+                ("H35.51", "NV-5", True),
+            ],
+        ),
+    ],
+)
+def test_drill_downs_name_the_records_behind_each_count(loaded, query, expected):
+    assert rows(loaded, query.format(period=year_period(2025))) == expected
 
 
 def test_a_task_naming_an_unknown_meeting_is_kept_and_flagged(loaded):
