@@ -13,6 +13,7 @@ from reports import charts
 from reports.plan import AT_RISK, MET, MISSED, NOT_DUE, NOT_MEASURED, STATUSES, Plan, plan_statuses
 from reports.trends import LeafKey, monthly_values, trend_charts
 from scoring.explanations import format_count, format_percent, format_points
+from scoring.rules import EXTERNAL_STATUS as EXTERNAL
 from scoring.scorecard import node_order
 
 TOTAL = "TONG"
@@ -73,8 +74,13 @@ def _agency_names(rows: Sequence[Mapping]) -> dict[str, str]:
 
 
 def _areas(rows: Sequence[Mapping]) -> list[tuple[str, str]]:
-    """(code, name) of the areas, in catalogue order."""
-    found = {row["criterion_code"]: row["criterion_name"] for row in rows if row["level"] == AREA}
+    """(code, name) of the self-assessed areas, in catalogue order. An external area (the survey, metrics.md
+    §9.5) is never self-scored: drawn beside the others, its maximum would read as points lost."""
+    found = {
+        row["criterion_code"]: row["criterion_name"]
+        for row in rows
+        if row["level"] == AREA and row["status"] != EXTERNAL
+    }
     return sorted(found.items(), key=lambda item: node_order(item[0]))
 
 
