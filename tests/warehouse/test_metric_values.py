@@ -13,6 +13,7 @@ from fractions import Fraction
 import pytest
 
 from parindex_facts.metrics import COUNT, MEAN_DAYS, MONTHLY_METRICS, RATE, SATISFACTION, Metric
+from tests.e2e.dvc_oracle import DVC_METRICS
 from tests.warehouse.batches import land
 from tests.warehouse.conftest import rows, year_period
 from warehouse.metric_sources import SOURCES
@@ -214,19 +215,8 @@ def d(text):
 EMPTY = (None, None, None)
 YEAR_PERIOD = year_period(2025)
 # The DVC metrics of metrics.md §1, whose values this file's hand-counted dossiers fix (the §11.1 ones have
-# their own oracle, tests/e2e/test_dvc_portal_oracle.py).
-METRICS = [
-    "dvc.received",
-    "dvc.on_time_rate",
-    "dvc.no_due_date",
-    "dvc.apology_rate",
-    "dvc.online_rate",
-    "dvc.online_payment_rate",
-    "dvc.digitised_rate",
-    "dvc.e_result_rate",
-    "dvc.satisfaction_rate",
-    "dvc.pakn_on_time_rate",
-]
+# their own oracle, tests/e2e/test_dvc_portal_oracle.py): the contract's list, as the DVC oracle holds it.
+METRICS = list(DVC_METRICS)
 
 
 def test_the_year_in_progress(warehouse):
