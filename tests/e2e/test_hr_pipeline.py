@@ -78,7 +78,7 @@ def test_quota_and_discipline_explanations_follow_the_oracle(sim, clean_run):
     rows = query(
         clean_run,
         "SELECT agency_code, criterion_code, risk_down, gain_up, fix_up, explanation"
-        " FROM marts.criterion_score WHERE catalogue_id = 'template-so@2026.1'"
+        " FROM marts.criterion_score WHERE catalogue_id = 'template-so@2026.2'"
         " AND criterion_code IN ('4.3', '5.5')",
     )
     assert {row["agency_code"] for row in rows} & set(simulated)  # the departments are scored
