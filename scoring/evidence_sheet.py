@@ -51,6 +51,20 @@ COLUMN_LABELS = {
     "civil_servant_quota": "Biên chế được giao",
     "civil_servants": "Số công chức",
     "procedure_code": "Mã thủ tục",
+    # the items of a document requirement (metrics.md §7.4)
+    "requirement_id": "Mã yêu cầu",
+    "requirement_name": "Yêu cầu",
+    "item_order": "Thứ tự",
+    "item_code": "Mã văn bản phải ban hành",
+    "item_name": "Văn bản phải ban hành",
+    "deadline_date": "Hạn ban hành",
+    "status": "Tình trạng",
+    "subject": "Trích yếu",
+    "days_late": "Số ngày trễ",
+    "coverage_start": "Dữ liệu QLVB từ ngày",
+    "cutoff_date": "Số liệu tính đến ngày",
+    "in_denominator": "Tính vào mẫu số",
+    "candidate_rank": "Thứ tự văn bản",
 }
 
 _THIN = Side(style="thin", color="000000")
@@ -122,7 +136,10 @@ def _lines(text: str, width: float) -> int:
 def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: str) -> None:
     """One section per leaf: its heading, the count, then a table of the records."""
     sheet.column_dimensions["A"].width = NUMBER_WIDTH
-    for column in range(2, RECORD_COLUMNS + 2):
+    # Every record column gets the same width, so that long keys wrap instead of being cut in print; a view
+    # wider than RECORD_COLUMNS (the items of a document requirement) continues on the next page.
+    widest = max((len(section.records.columns) for section in sections), default=0)
+    for column in range(2, max(RECORD_COLUMNS, widest) + 2):
         sheet.column_dimensions[get_column_letter(column)].width = RECORD_WIDTH
     line_width = NUMBER_WIDTH + RECORD_WIDTH * RECORD_COLUMNS
     _merged_line(sheet, 1, title, Font(name=FONT_NAME, bold=True, size=13), 2)
