@@ -13,16 +13,19 @@ from tests.scoring import fixture
 
 
 class _Cells(HTMLParser):
-    """`data-criterion` rows of the leaves table: criterion code → {data-field: cell text}."""
+    """`data-criterion` rows of the leaves table: criterion code → {data-field: cell text}, of one catalogue
+    when `catalogue` is given (an agency page holds a table per catalogue, whose codes overlap)."""
 
-    def __init__(self):
+    def __init__(self, catalogue: str | None = None):
         super().__init__()
         self.rows: dict[str, dict[str, str]] = {}
         self._row = self._field = None
+        self._catalogue = catalogue
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "tr" and "data-criterion" in attrs:
+        wanted = self._catalogue is None or attrs.get("data-catalogue") == self._catalogue
+        if tag == "tr" and "data-criterion" in attrs and wanted:
             self._row = self.rows.setdefault(attrs["data-criterion"], {})
         elif tag == "td" and self._row is not None and "data-field" in attrs:
             self._field = attrs["data-field"]
@@ -39,8 +42,8 @@ class _Cells(HTMLParser):
             self._row[self._field] += data
 
 
-def _cells(path):
-    parser = _Cells()
+def _cells(path, catalogue: str | None = None):
+    parser = _Cells(catalogue)
     parser.feed(path.read_text(encoding="utf-8"))
     return parser.rows
 
