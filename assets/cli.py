@@ -24,6 +24,15 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _province(text: str) -> str:
+    from warehouse.consolidated import check_province_code
+
+    try:
+        return check_province_code(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"--province: {error}") from None
+
+
 def _year_and_out(command: argparse.ArgumentParser) -> None:
     """The options of the commands that write a year's files from what the warehouse holds."""
     command.add_argument("--year", type=_year, required=True)
@@ -99,9 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the warehouse schema")
 
     grant = commands.add_parser(
-        "grant-analyst", help="PostgreSQL: create or update a role that can read marts and nothing else"
+        "grant-analyst",
+        help="PostgreSQL: create or update a role that can read marts and nothing else (with --province, "
+        "in the central database of many provinces, that province's rows of marts only)",
     )
     grant.add_argument("role", metavar="ROLE")
+    grant.add_argument(
+        "--province", type=_province, help="province code (e.g. H35) whose rows alone the role reads"
+    )
     return parser
 
 
@@ -192,6 +206,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _grant_analyst(args: argparse.Namespace) -> int:
     from assets.preflight import UsageError
     from assets.settings import warehouse_engine
+    from warehouse.consolidated import holds_provinces
     from warehouse.dialect import is_duckdb
     from warehouse.grants import grant_analyst
     from warehouse.schema import ensure_schema
@@ -200,11 +215,19 @@ def _grant_analyst(args: argparse.Namespace) -> int:
     try:
         if is_duckdb(engine):
             raise UsageError("grant-analyst needs a PostgreSQL warehouse (PARINDEX_WAREHOUSE_URL)")
-        ensure_schema(engine)
-        grant_analyst(engine, args.role)
+        with engine.connect() as conn:
+            central = args.province is not None or holds_provinces(conn)
+        # The central database of many provinces is never migrated: its marts come from publications.
+        if not central:
+            ensure_schema(engine)
+        try:
+            grant_analyst(engine, args.role, args.province)
+        except ValueError as error:
+            raise UsageError(str(error)) from error
     finally:
         engine.dispose()
-    print(f"role {args.role} can read marts and nothing else; make analysts members of it")
+    rows = f"province {args.province}'s rows of marts" if args.province else "marts"
+    print(f"role {args.role} can read {rows} and nothing else; make analysts members of it")
     return 0
 
 

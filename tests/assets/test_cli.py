@@ -5,6 +5,7 @@ import socket
 import stat
 import subprocess
 import sys
+import uuid
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,9 @@ import pytest
 
 from assets.cli import main
 from assets.preflight import check_catalogues, check_warehouse, manual_file_warnings
+from tests.warehouse.conftest import rows, scalar
+from warehouse import schema
+from warehouse.engine import make_engine
 
 
 @pytest.fixture(autouse=True)
@@ -198,3 +202,45 @@ def test_a_memory_limit_that_is_not_a_size_names_the_variable(clean_env, monkeyp
 )
 def test_a_reachable_postgresql_warehouse_passes_the_check():
     check_warehouse(os.environ["PARINDEX_TEST_POSTGRES_URL"])
+
+
+def test_a_province_code_not_of_the_provinces_file_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["grant-analyst", "analyst", "--province", "h35"])
+    assert exit_.value.code == 2
+    assert "e.g. H35" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_grant_analyst_with_a_province_on_a_central_database(postgres_url, monkeypatch, tmp_path, capsys):
+    """A fresh central database: granted with a province, never migrated (no `raw`), a later grant without
+    one neither; the same command on a single-province warehouse is a usage error."""
+    monkeypatch.chdir(tmp_path)
+    server = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
+    central = f"parindex_central_{uuid.uuid4().hex[:8]}"
+    roles = [f"analyst_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {central}")
+    central_url = server.url.set(database=central).render_as_string(hide_password=False)
+    engine = make_engine(central_url)
+    try:
+        monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", central_url)
+        assert main(["grant-analyst", roles[0], "--province", "H35"]) == 0
+        assert f"role {roles[0]} can read province H35's rows of marts" in capsys.readouterr().out
+        assert main(["grant-analyst", roles[1]]) == 0
+        scopes = rows(engine, "SELECT role, province_code FROM marts_partitions.analyst_scope")
+        assert dict(scopes) == {roles[0]: "H35", roles[1]: None}
+        assert scalar(engine, "SELECT to_regnamespace('raw') IS NULL")
+        single = make_engine(postgres_url)
+        schema.ensure_schema(single)
+        single.dispose()
+        monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", postgres_url)
+        assert main(["grant-analyst", roles[0], "--province", "H35"]) == 2
+        assert "single-province warehouse" in capsys.readouterr().err
+    finally:
+        engine.dispose()
+        with server.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {central} WITH (FORCE)")
+            for role in roles:
+                conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        server.dispose()
