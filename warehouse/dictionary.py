@@ -66,6 +66,11 @@ DuckDB names it (on PostgreSQL `VARCHAR` is `text`, `DECIMAL` is `numeric` and `
   pipeline writes, which analysts never open. In the copy, the views that read the pipeline's schemas are
   tables holding the view's rows at publication: {copied}.
 - **PostgreSQL**: the role that `parindex grant-analyst ROLE` creates reads `marts` and nothing else.
+- **Many provinces** (PostgreSQL): the central database's `marts` holds every province's published marts,
+  each table with the column `province_code` (the province whose warehouse published the row) and
+  partitioned by it; there the drill-down views are tables of each province's view rows at its publication.
+  `parindex grant-analyst ROLE --province CODE` gives a role that reads that province's rows only
+  (`warehouse/consolidated.py`).
 """
 VIEWS_INTRO = """## Drill-down views
 
