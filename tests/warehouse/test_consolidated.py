@@ -146,6 +146,40 @@ def test_publishing_replaces_one_provinces_rows_and_never_touches_the_others(war
     assert _province_rows(central, "H36") == h36_before
 
 
+def test_a_column_a_province_gains_is_added_and_a_changed_type_refused_leaving_the_last_publication(
+    warehouses,
+):
+    central = warehouses["central"]
+    consolidated.publish_province(warehouses["H36"], central, "H36")
+    h36_before = _province_rows(central, "H36")
+    with warehouses["H35"].begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE marts.fct_hr_export ADD COLUMN source_file text")
+        conn.exec_driver_sql("UPDATE marts.fct_hr_export SET source_file = 'bc_' || agency_code")
+    consolidated.publish_province(warehouses["H35"], central, "H35")
+    assert rows(central, "SELECT province_code, source_file FROM marts.fct_hr_export ORDER BY 1, 2") == [
+        ("H35", "bc_H35.01"),
+        ("H35", "bc_H35.01"),
+        ("H36", None),
+        ("H36", None),
+    ]
+    # Adding a nullable column rewrites no row of the other province (their row versions are the same).
+    assert {k: v for k, v in _province_rows(central, "H36").items() if k != "fct_hr_export"} == {
+        k: v for k, v in h36_before.items() if k != "fct_hr_export"
+    }
+    assert [r[:4] for r in _province_rows(central, "H36")["fct_hr_export"]] == [
+        r[:4] for r in h36_before["fct_hr_export"]
+    ]
+
+    h35_before = _province_rows(central, "H35")
+    with warehouses["H36"].begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE marts.metric_value ALTER COLUMN numerator TYPE numeric")
+    with pytest.raises(ValueError, match=r"marts\.metric_value\.numerator: the province's type numeric"):
+        consolidated.publish_province(warehouses["H36"], central, "H36")
+    assert _province_rows(central, "H35") == h35_before
+    assert _province_rows(central, "H36")["metric_value"] == h36_before["metric_value"]
+    assert not rows(central, "SELECT relname FROM pg_class WHERE right(relname, 5) = '_load'")
+
+
 def test_a_single_province_warehouse_is_not_a_central_one(warehouses):
     with pytest.raises(ValueError, match=r"marts\.\w+ is not partitioned by province"):
         consolidated.publish_province(warehouses["H35"], warehouses["H36"], "H35")
