@@ -24,20 +24,40 @@ YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 NEXT_YEAR = dt.datetime(2026, 1, 1)
 
 
-@pytest.fixture
-def warehouses(postgres_url):
-    """Engines on a central database and one warehouse per province, created here and dropped after."""
+@pytest.fixture(scope="module")
+def server(postgres_url):
+    """A connection to the test server, an empty province warehouse (migrated, models built) that each
+    test's provinces are copied from: CREATE DATABASE … TEMPLATE copies files, migrating runs every DDL."""
     server = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
+    template = f"parindex_province_{uuid.uuid4().hex[:8]}"
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {template}")
+    try:
+        engine = make_engine(server.url.set(database=template))
+        schema.ensure_schema(engine)
+        run_models(engine)
+        engine.dispose()
+        yield server, template
+    finally:
+        with server.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+        server.dispose()
+
+
+@pytest.fixture
+def warehouses(server):
+    """Engines on an empty central database and one filled warehouse per province, dropped after."""
+    server, template = server
     base = f"parindex_consolidated_{uuid.uuid4().hex[:8]}"
     names = {key: f"{base}_{key.lower()}" for key in ("central", *PROVINCES)}
     with server.connect() as conn:
-        for name in names.values():
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        for key, name in names.items():
+            conn.exec_driver_sql(
+                f"CREATE DATABASE {name}" + ("" if key == "central" else f" TEMPLATE {template}")
+            )
     engines = {key: make_engine(server.url.set(database=name)) for key, name in names.items()}
     try:
         for code in PROVINCES:
-            schema.ensure_schema(engines[code])
-            run_models(engines[code])
             _fill(engines[code], code)
         yield engines
     finally:
@@ -46,7 +66,6 @@ def warehouses(postgres_url):
         with server.connect() as conn:
             for name in names.values():
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        server.dispose()
 
 
 def _agency(code: str) -> str:
@@ -146,9 +165,16 @@ def test_publishing_replaces_one_provinces_rows_and_never_touches_the_others(war
     assert _province_rows(central, "H36") == h36_before
 
 
-def test_a_column_a_province_gains_is_added_and_a_changed_type_refused_leaving_the_last_publication(
+def test_what_cannot_be_published_is_refused_leaving_the_last_publication_and_new_columns_added(
     warehouses,
 ):
+    # Neither a single-province warehouse nor a malformed code is published to.
+    with pytest.raises(ValueError, match=r"marts\.\w+ is not partitioned by province"):
+        consolidated.publish_province(warehouses["H35"], warehouses["H36"], "H35")
+    with pytest.raises(ValueError, match="not partitioned by province"):
+        grant_analyst(warehouses["H35"], f"analyst_{uuid.uuid4().hex[:8]}", province="H35")
+    with pytest.raises(ValueError, match="province code 'h35'"):
+        consolidated.publish_province(warehouses["H35"], warehouses["central"], "h35")
     central = warehouses["central"]
     consolidated.publish_province(warehouses["H36"], central, "H36")
     h36_before = _province_rows(central, "H36")
@@ -178,15 +204,6 @@ def test_a_column_a_province_gains_is_added_and_a_changed_type_refused_leaving_t
     assert _province_rows(central, "H35") == h35_before
     assert _province_rows(central, "H36")["metric_value"] == h36_before["metric_value"]
     assert not rows(central, "SELECT relname FROM pg_class WHERE right(relname, 5) = '_load'")
-
-
-def test_a_single_province_warehouse_is_not_a_central_one(warehouses):
-    with pytest.raises(ValueError, match=r"marts\.\w+ is not partitioned by province"):
-        consolidated.publish_province(warehouses["H35"], warehouses["H36"], "H35")
-    with pytest.raises(ValueError, match="not partitioned by province"):
-        grant_analyst(warehouses["H35"], f"analyst_{uuid.uuid4().hex[:8]}", province="H35")
-    with pytest.raises(ValueError, match="province code 'h35'"):
-        consolidated.publish_province(warehouses["H35"], warehouses["central"], "h35")
 
 
 def _login(engine: sa.Engine, role: str) -> sa.Engine:
