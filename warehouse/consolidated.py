@@ -40,7 +40,7 @@ PROVINCE_COLUMN = "province_code"
 # a mart a later version adds gets the same row-level-security policies when it is first published.
 SCOPE_TABLE = "analyst_scope"
 # A province code as the provinces file spells it (H35); it becomes part of table names and SQL literals.
-PROVINCE_CODE = re.compile(r"^[A-Z][0-9]{2}$")
+PROVINCE_CODE = re.compile(r"[A-Z][0-9]{2}")
 # PostgreSQL truncates longer identifiers, which would make two partitions' names collide silently.
 _MAX_IDENTIFIER = 63
 _LOAD_SUFFIX = "_load"
@@ -83,9 +83,10 @@ def publish_province(
     view of the province's `marts` is copied (binary COPY) into a fresh table, then the province's old
     partitions are dropped and the new ones attached; a relation the province no longer has loses the
     province's partition. Other provinces' rows are neither read nor written; readers of the central marts
-    wait only for the swap at the end and never see a half-published province; a failure leaves the previous
-    publication in place. A column a newer province adds is added to the parent table (null for the other
-    provinces); a column whose type changed is refused, naming it.
+    never see a half-published province and wait only for the swap at the end (or, for a parent table created
+    or given a column by this publication, until it commits); a failure leaves the previous publication in
+    place. Publications are serialised (an advisory lock). A column a newer province adds is added to the
+    parent table (null for the other provinces); a column whose type changed is refused, naming it.
     """
     for engine in (province_engine, central_engine):
         if dialect.is_duckdb(engine):
@@ -113,7 +114,7 @@ def publish_province(
 
 
 def check_province_code(code: str) -> str:
-    if not isinstance(code, str) or not PROVINCE_CODE.match(code):
+    if not isinstance(code, str) or not PROVINCE_CODE.fullmatch(code):
         raise ValueError(f"province code {code!r}: expected a capital letter and two digits, e.g. H35")
     return code
 
