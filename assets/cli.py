@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serves the DVC, QLVB and E-CABINET simulators on one port and writes HR/edXML files.",
     )
     simulate.add_argument("--scale", choices=["small", "province", "large"], default="small")
+    simulate.add_argument("--province", metavar="CODE", help="simulate this province (default H35)")
     simulate.add_argument("--year", type=_year)
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--as-of", help="local date-time the data is served as of (default: now)")
@@ -53,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--hr-dir")
     simulate.add_argument("--edxml-dir")
     simulate.add_argument("--manifest")
+    simulate.add_argument(
+        "--agency-table", help="where to write the agency table (default: beside the manifest)"
+    )
 
     run = commands.add_parser("run", help="materialise the whole asset graph for an assessment year")
     run.add_argument("--year", type=_year, required=True)
@@ -116,6 +120,8 @@ def _simulate(args: argparse.Namespace) -> int:
         ("--hr-dir", args.hr_dir),
         ("--edxml-dir", args.edxml_dir),
         ("--manifest", args.manifest),
+        ("--province", args.province),
+        ("--agency-table", args.agency_table),
     ):
         if value is not None:
             argv += [option, str(value)]
