@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         "table; the ranking always covers every agency",
     )
     run.add_argument(
+        "--province",
+        metavar="CODE",
+        help="the province of PARINDEX_PROVINCES_FILE to run (required when that file is set)",
+    )
+    run.add_argument(
         "--full-refresh",
         action="store_true",
         help="ignore the stored cursors: every source is extracted again from its first extraction start",
@@ -133,7 +138,9 @@ def _simulate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from assets.runner import run_year
 
-    outcome = run_year(args.year, full_refresh=args.full_refresh, export_agencies=args.agency)
+    outcome = run_year(
+        args.year, full_refresh=args.full_refresh, export_agencies=args.agency, province=args.province
+    )
     return outcome.report()
 
 
