@@ -17,7 +17,13 @@ from pydantic import PrivateAttr
 from sqlalchemy.engine import Engine
 
 from assets.partitions import DEFAULT_TIMEZONE, PROVINCE_DIMENSION
-from assets.provinces import PROVINCE_TAG, ProvinceSettings, ProvincesFile, province_settings
+from assets.provinces import (
+    PROVINCE_TAG,
+    ProvinceSettings,
+    ProvincesFile,
+    applied_environment,
+    province_settings,
+)
 from etl.dvc.client import DvcClient
 from etl.ecabinet.client import EcabinetClient
 from etl.ecabinet.settings import EcabinetSettings
@@ -376,7 +382,7 @@ def run_province(tags: dict[str, str]) -> str | None:
 
 
 def province_resources(deployment: ProvincesFile) -> dict[str, ResourceDefinition]:
-    """The resources of a provinces deployment: each key resolves, when a run starts, to the resource of
+    """The resources of a provinces deployment: each key resolves, when a step starts, to the resource of
     the run's province, so that a run reads that province's sources and writes its warehouse only. A
     province's secret variables are checked then too, not at load: one province's missing variable stops
     that province's runs, not the code location."""
@@ -391,11 +397,14 @@ def province_resources(deployment: ProvincesFile) -> dict[str, ResourceDefinitio
                     f"partition (province × year) or with the tag {PROVINCE_TAG}"
                 )
             province = province_settings(deployment, code)
-            province.require_secrets(os.environ)
+            variables = province.environment(os.environ)
             if key == "warehouse":
                 ensure_database(province.values["PARINDEX_WAREHOUSE_URL"])
             resource = build_resources(province=province)[key]
-            with resource.process_config_and_initialize_cm() as value:
+            # The settings read below the resources (catalogues, manual inputs, place name) are the
+            # province's too while its step runs, as in `parindex run --province`: a step runs in a process
+            # of its run (or of a worker) that runs one step at a time.
+            with applied_environment(variables), resource.process_config_and_initialize_cm() as value:
                 yield value
 
         return ResourceDefinition(

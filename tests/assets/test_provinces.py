@@ -134,6 +134,7 @@ def test_the_resources_of_a_run_are_those_of_its_province(monkeypatch):
     monkeypatch.setenv("K07_DVC_ID", "client-k07")
     monkeypatch.setenv("K07_KEY", "key-k07")
     monkeypatch.delenv("CENTRAL_URL", raising=False)
+    monkeypatch.delenv("PARINDEX_CATALOGUE", raising=False)
     resources = province_resources(ProvincesFile.model_validate(DEPLOYMENT))
     # A backfill's run carries only Dagster's partition tags; the province comes from them.
     run = DagsterRun(job_name="assessment_year", tags={"dagster/partition/province": "K07"})
@@ -144,6 +145,9 @@ def test_the_resources_of_a_run_are_those_of_its_province(monkeypatch):
         assert built.qlvb.base_url is None
         assert built.settings.pseudonym_key == "key-k07"
         assert built.settings.agency_table == "agencies/K07.csv"
+        # What is read from the environment below the resources is the province's while its step runs.
+        assert os.environ["PARINDEX_CATALOGUE"] == "template-so@2026.1"
+    assert "PARINDEX_CATALOGUE" not in os.environ
     run = DagsterRun(job_name="assessment_year", tags={"parindex/province": "T12"})
     with dg.build_resources(resources, dagster_run=run) as built:
         assert built.warehouse.url == "duckdb:///data/provinces/T12/warehouse.duckdb"
