@@ -229,3 +229,33 @@ def test_the_example_file_is_valid():
     example = load_provinces(Path(__file__).parents[2] / "deploy" / "provinces.example.yaml")
     assert example.codes == ["H35", "T12"]
     assert all(set(p.secrets) == set(SECRET_VARIABLES) for p in example.provinces)
+
+
+# A run of one partition of the Dagster definitions, as a backfill launches it (no tag but the partition's).
+RUN_ONE_PARTITION = textwrap.dedent(
+    """
+    import dagster as dg
+    from assets.definitions import defs
+    from assets.partitions import partition_key
+    job = defs.resolve_implicit_global_asset_job_def()
+    step = job.get_subset(asset_selection={dg.AssetKey(["staging", "cfg_agency"])})
+    result = step.execute_in_process(
+        partition_key=partition_key(2025, "T12"), instance=dg.DagsterInstance.ephemeral()
+    )
+    assert result.success
+    """
+)
+
+
+def test_a_partition_run_writes_its_own_province_warehouse_only(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARINDEX_")}
+    env.update(PARINDEX_PROVINCES_FILE=write(tmp_path, DEPLOYMENT), DAGSTER_HOME=str(tmp_path / "home"))
+    env.update(K07_DVC_ID="id", K07_KEY="key")
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_ONE_PARTITION], env=env, cwd=tmp_path, capture_output=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    # The spec's DuckDB place for a province; no other warehouse file was created.
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.duckdb")) == [
+        "data/provinces/T12/warehouse.duckdb"
+    ]
