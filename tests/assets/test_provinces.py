@@ -259,3 +259,20 @@ def test_a_partition_run_writes_its_own_province_warehouse_only(tmp_path):
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.duckdb")) == [
         "data/provinces/T12/warehouse.duckdb"
     ]
+
+
+def test_a_province_schedule_requests_its_own_partitions_tagged_with_it():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from assets.automation import province_nightly_schedule
+
+    schedule = province_nightly_schedule("K07")
+    # In January the year just ended is refreshed too (automation.years_still_changing).
+    moment = datetime(2026, 1, 5, 1, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    requests = schedule(dg.build_schedule_context(scheduled_execution_time=moment))
+    assert schedule.name == "nightly_assessment_year_k07"
+    assert [(r.partition_key, r.tags["parindex/province"], r.run_key) for r in requests] == [
+        ("K07|2025", "K07", "K07-2025"),
+        ("K07|2026", "K07", "K07-2026"),
+    ]
