@@ -203,12 +203,11 @@ def province_settings(
     )
     # Each province's files in a folder of its own: the exports of two provinces never overwrite each other.
     values["PARINDEX_EXPORT_DIR"] = str(Path(environ.get("PARINDEX_EXPORT_DIR") or EXPORT_DIR) / code)
-    optional = {
-        "PARINDEX_AGENCY_TABLE": province.agencies,
-        "PARINDEX_CATALOGUE": province.catalogue,
-        "PARINDEX_ECABINET_OWNER": province.ecabinet_owner,
-    }
-    values.update({name: value for name, value in optional.items() if value is not None})
+    # Absent from the entry: unset, so the built-in default applies (the spec), never a value of the
+    # environment meant for a single province.
+    values["PARINDEX_AGENCY_TABLE"] = province.agencies
+    values["PARINDEX_CATALOGUE"] = province.catalogue
+    values["PARINDEX_ECABINET_OWNER"] = province.ecabinet_owner
     return ProvinceSettings(code, values, dict(province.secrets))
 
 

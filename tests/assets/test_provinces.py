@@ -114,6 +114,9 @@ def test_a_province_run_takes_the_settings_of_its_entry():
     # Not PostgreSQL: the province's own DuckDB file.
     other = province_settings(deployment, "T12", {})
     assert other.values["PARINDEX_WAREHOUSE_URL"] == "duckdb:///data/provinces/T12/warehouse.duckdb"
+    # What its entry does not give is unset (the built-in defaults), whatever the environment says.
+    assert other.environment({"PARINDEX_AGENCY_TABLE": "agencies/K07.csv"})["PARINDEX_AGENCY_TABLE"] is None
+    assert other.values["PARINDEX_CATALOGUE"] is None and other.values["PARINDEX_ECABINET_OWNER"] is None
     assert "CENTRAL_URL" not in repr(settings) and "pw" not in repr(settings)
 
 
