@@ -3,6 +3,9 @@ folders launch the `assessment_year` job for the local year in progress (the sch
 year just ended too), so that every run that lands new data ends with that year's metrics, scores, exports
 and read copy refreshed, not only the marts.
 
+With a provinces file (issue 16) each province has its own schedule and sensor, whose runs are that
+province's partitions and carry the tag `parindex/province`.
+
 Both are off until the data team turns them on (Dagster UI → Automation, or `dagster schedule start` /
 `dagster sensor start`): a run extracts from the province's production systems, which an instance must not
 start doing merely because it was set up."""
@@ -21,14 +24,23 @@ from dagster import (
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
+    ScheduleDefinition,
     ScheduleEvaluationContext,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     schedule,
     sensor,
 )
 
-from assets.partitions import FIRST_ASSESSMENT_YEAR, local_moment, local_timezone, year_in_progress
+from assets.partitions import (
+    FIRST_ASSESSMENT_YEAR,
+    local_moment,
+    local_timezone,
+    partition_key,
+    year_in_progress,
+)
+from assets.provinces import PROVINCE_TAG, ProvinceSettings
 from assets.qlvb import FILES_SOURCE as EDXML_FILES_SOURCE
 from assets.resources import HrSource, QlvbSource, WarehouseResource
 from etl.files import display_name, list_folder
@@ -123,21 +135,13 @@ def find_arrivals(folders: list[WatchedFolder], warehouse_url: str) -> Arrivals:
     return arrivals
 
 
-@sensor(
-    name="source_folders_sensor",
-    job_name=ASSESSMENT_YEAR_JOB,
-    minimum_interval_seconds=300,
-    default_status=DefaultSensorStatus.STOPPED,
-    description=(
-        "Watches PARINDEX_HR_DIR and PARINDEX_EDXML_DIR; when files with content no run has loaded arrive, "
-        "launches one run of assessment_year for the year in progress (files of both folders that arrive "
-        "between two evaluations share it). A file whose content was loaded under another name is logged "
-        "and launches nothing."
-    ),
-)
-def source_folders_sensor(
-    context: SensorEvaluationContext, hr: HrSource, qlvb: QlvbSource, warehouse: WarehouseResource
-):
+def _folders_sensor_result(
+    context: SensorEvaluationContext,
+    hr: HrSource,
+    qlvb: QlvbSource,
+    warehouse_url: str,
+    province: str | None,
+) -> SensorResult:
     folders = watched_folders(hr, qlvb)
     if not folders:
         return SensorResult(
@@ -147,7 +151,7 @@ def source_folders_sensor(
     signature = folders_signature(listings)
     if signature == context.cursor:
         return SensorResult(skip_reason="no new or changed file", cursor=signature)
-    arrivals = find_arrivals(folders, warehouse.url)
+    arrivals = find_arrivals(folders, warehouse_url)
     for message in arrivals.duplicates:
         context.log.info(message)
     if not arrivals.new:
@@ -155,8 +159,76 @@ def source_folders_sensor(
     context.log.info(f"new files: {arrivals.summary()}")
     # One run per state of the folders, even for a sensor reset while its run has not yet published the
     # read copy; a file touched again (new mtime) after a failed run starts another.
-    request = RunRequest(run_key=signature, partition_key=year_in_progress())
+    request = RunRequest(
+        run_key=signature,
+        partition_key=partition_key(year_in_progress(), province),
+        tags=province_tags(province),
+    )
     return SensorResult(run_requests=[request], cursor=signature)
+
+
+SENSOR_DESCRIPTION = (
+    "Watches PARINDEX_HR_DIR and PARINDEX_EDXML_DIR; when files with content no run has loaded arrive, "
+    "launches one run of assessment_year for the year in progress (files of both folders that arrive "
+    "between two evaluations share it). A file whose content was loaded under another name is logged "
+    "and launches nothing."
+)
+
+
+@sensor(
+    name="source_folders_sensor",
+    job_name=ASSESSMENT_YEAR_JOB,
+    minimum_interval_seconds=300,
+    default_status=DefaultSensorStatus.STOPPED,
+    description=SENSOR_DESCRIPTION,
+)
+def source_folders_sensor(
+    context: SensorEvaluationContext, hr: HrSource, qlvb: QlvbSource, warehouse: WarehouseResource
+):
+    return _folders_sensor_result(context, hr, qlvb, warehouse.url, None)
+
+
+def province_folders_sensor(province: ProvinceSettings, resources: dict) -> SensorDefinition:
+    """The folder sensor of one province: its folders (the entry's `hr_dir`, `edxml_dir`), its warehouse, its
+    runs. The folders and warehouse are the province's values, given here: a sensor has no run whose
+    province would pick its resources."""
+
+    @sensor(
+        name=f"source_folders_sensor_{province.code.lower()}",
+        job_name=ASSESSMENT_YEAR_JOB,
+        minimum_interval_seconds=300,
+        default_status=DefaultSensorStatus.STOPPED,
+        description=f"Province {province.code}: {SENSOR_DESCRIPTION}",
+    )
+    def province_sensor(context: SensorEvaluationContext):
+        warehouse_url = province.values["PARINDEX_WAREHOUSE_URL"]
+        return _folders_sensor_result(
+            context, resources["hr"], resources["qlvb"], warehouse_url, province.code
+        )
+
+    return province_sensor
+
+
+def province_tags(province: str | None) -> dict[str, str]:
+    return {} if province is None else {PROVINCE_TAG: province}
+
+
+def _nightly_requests(now: datetime | None, province: str | None) -> list[RunRequest]:
+    return [
+        RunRequest(
+            run_key=year if province is None else f"{province}-{year}",
+            partition_key=partition_key(year, province),
+            tags=province_tags(province),
+        )
+        for year in years_still_changing(now)
+    ]
+
+
+SCHEDULE_DESCRIPTION = (
+    "Every night at 01:30 local time, after the sources' own nightly jobs: extracts what changed since "
+    "each source's watermark and refreshes the year in progress (marts, metrics, scores, exports, read "
+    "copy); in January the year just ended too, whose last exports arrive then."
+)
 
 
 @schedule(
@@ -165,15 +237,27 @@ def source_folders_sensor(
     cron_schedule="30 1 * * *",
     execution_timezone=local_timezone(),
     default_status=DefaultScheduleStatus.STOPPED,
-    description=(
-        "Every night at 01:30 local time, after the sources' own nightly jobs: extracts what changed since "
-        "each source's watermark and refreshes the year in progress (marts, metrics, scores, exports, read "
-        "copy); in January the year just ended too, whose last exports arrive then."
-    ),
+    description=SCHEDULE_DESCRIPTION,
 )
 def nightly_assessment_year(context: ScheduleEvaluationContext) -> list[RunRequest]:
-    years = years_still_changing(context.scheduled_execution_time)
-    return [RunRequest(run_key=year, partition_key=year) for year in years]
+    return _nightly_requests(context.scheduled_execution_time, None)
+
+
+def province_nightly_schedule(code: str) -> ScheduleDefinition:
+    """The nightly schedule of one province: its partitions, runs tagged with it."""
+
+    @schedule(
+        name=f"nightly_assessment_year_{code.lower()}",
+        job_name=ASSESSMENT_YEAR_JOB,
+        cron_schedule="30 1 * * *",
+        execution_timezone=local_timezone(),
+        default_status=DefaultScheduleStatus.STOPPED,
+        description=f"Province {code}: {SCHEDULE_DESCRIPTION}",
+    )
+    def province_schedule(context: ScheduleEvaluationContext) -> list[RunRequest]:
+        return _nightly_requests(context.scheduled_execution_time, code)
+
+    return province_schedule
 
 
 def years_still_changing(now: datetime | None) -> list[str]:

@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serves the DVC, QLVB and E-CABINET simulators on one port and writes HR/edXML files.",
     )
     simulate.add_argument("--scale", choices=["small", "province", "large"], default="small")
+    simulate.add_argument("--province", metavar="CODE", help="simulate this province (default H35)")
     simulate.add_argument("--year", type=_year)
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--as-of", help="local date-time the data is served as of (default: now)")
@@ -62,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--hr-dir")
     simulate.add_argument("--edxml-dir")
     simulate.add_argument("--manifest")
+    simulate.add_argument(
+        "--agency-table", help="where to write the agency table (default: beside the manifest)"
+    )
 
     run = commands.add_parser("run", help="materialise the whole asset graph for an assessment year")
     run.add_argument("--year", type=_year, required=True)
@@ -71,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="limit the exports (scorecard.csv, metrics.csv, workbooks) to these agencies of the agency "
         "table; the ranking always covers every agency",
+    )
+    run.add_argument(
+        "--province",
+        metavar="CODE",
+        help="the province of PARINDEX_PROVINCES_FILE to run (required when that file is set)",
     )
     run.add_argument(
         "--full-refresh",
@@ -130,6 +139,8 @@ def _simulate(args: argparse.Namespace) -> int:
         ("--hr-dir", args.hr_dir),
         ("--edxml-dir", args.edxml_dir),
         ("--manifest", args.manifest),
+        ("--province", args.province),
+        ("--agency-table", args.agency_table),
     ):
         if value is not None:
             argv += [option, str(value)]
@@ -141,7 +152,9 @@ def _simulate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from assets.runner import run_year
 
-    outcome = run_year(args.year, full_refresh=args.full_refresh, export_agencies=args.agency)
+    outcome = run_year(
+        args.year, full_refresh=args.full_refresh, export_agencies=args.agency, province=args.province
+    )
     return outcome.report()
 
 

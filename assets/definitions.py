@@ -13,13 +13,21 @@ from dagster import (
     in_process_executor,
 )
 
-from assets.automation import ASSESSMENT_YEAR_JOB, nightly_assessment_year, source_folders_sensor
+from assets.automation import (
+    ASSESSMENT_YEAR_JOB,
+    nightly_assessment_year,
+    province_folders_sensor,
+    province_nightly_schedule,
+    source_folders_sensor,
+)
 from assets.checks import ASSET_CHECKS
 from assets.file_modes import create_private_files
 from assets.marts import marts_models, metric_value, metrics_csv
+from assets.partitions import DEPLOYMENT
+from assets.provinces import ProvincesFile, province_settings
 from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
-from assets.resources import build_resources
+from assets.resources import build_resources, province_resources
 from assets.scoring import SCORING_ASSETS
 from assets.sources import EXTRACTION_ASSETS
 
@@ -61,14 +69,30 @@ assessment_year_job = define_asset_job(
     ),
 )
 
+
+def automation(deployment: ProvincesFile | None) -> dict:
+    """The schedules, sensors and resources: today's, or with a provinces file one schedule and one sensor
+    per province and resources that follow the province of each run."""
+    if deployment is None:
+        # Both launch assessment_year for the year in progress: a run that lands data refreshes the index.
+        return {
+            "schedules": [nightly_assessment_year],
+            "sensors": [source_folders_sensor],
+            "resources": build_resources(),
+        }
+    provinces = [province_settings(deployment, code) for code in deployment.codes]
+    return {
+        "schedules": [province_nightly_schedule(p.code) for p in provinces],
+        "sensors": [province_folders_sensor(p, build_resources(province=p)) for p in provinces],
+        "resources": province_resources(deployment),
+    }
+
+
 defs = Definitions(
     assets=ALL_ASSETS,
     asset_checks=ASSET_CHECKS,
     jobs=[assessment_year_job],
-    # Both launch assessment_year for the year in progress: a run that lands data refreshes the index.
-    schedules=[nightly_assessment_year],
-    sensors=[source_folders_sensor],
-    resources=build_resources(),
+    **automation(DEPLOYMENT),
     # One step at a time opens the warehouse anyway (the `warehouse` pool): a process per step, the default,
     # would only add the start-up of a Python process with Dagster and pandas to each of the ~60 steps.
     executor=in_process_executor,

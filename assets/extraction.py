@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from assets.landing import EngineWarehouse
+from assets.partitions import YEAR_DIMENSION
 from assets.progress import ExtractionProgress
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings
@@ -71,7 +72,9 @@ def run_tag(context: dg.AssetExecutionContext) -> str:
 
 def assessment_year(context: dg.AssetExecutionContext, tz: ZoneInfo) -> int:
     """The run's partition when it has one (a `parindex run --year Y`), else the current local year."""
-    tag = context.run.tags.get("dagster/partition")
+    tags = context.run.tags
+    # With provinces, the run's partition is `H35|2025` and its year dimension has a tag of its own.
+    tag = tags.get(f"dagster/partition/{YEAR_DIMENSION}") or tags.get("dagster/partition")
     return int(tag) if tag and tag.isdigit() else local_now(tz).year
 
 

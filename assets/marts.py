@@ -15,7 +15,7 @@ from dagster import (
 
 from assets.docreq import declare_document_requirements
 from assets.exports import export_metrics_csv
-from assets.partitions import assessment_years
+from assets.partitions import assessment_partitions, partition_year
 from assets.reference import AGENCY_CONFIG_KEY
 from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse, warehouse_asset
 from assets.settings import catalogues
@@ -90,7 +90,7 @@ def failed_blocking_checks(engine, run_id: str) -> list[str]:
 @warehouse_asset(
     key=METRIC_VALUE_KEY,
     group_name="metrics",
-    partitions_def=assessment_years,
+    partitions_def=assessment_partitions,
     deps=list(MART_KEYS.values()),
     description=(
         "One row per assessed agency, metric and period (metrics.md): counts from the drill-down views, "
@@ -107,7 +107,7 @@ def metric_value(
     if blocked:
         # Dagster does not stop downstream assets on every failed check (issue 17251): gate explicitly.
         raise Failure(description="Blocking quality checks failed: " + "; ".join(blocked))
-    year = int(context.partition_key)
+    year = partition_year(context.partition_key)
     # metrics.md §0: in the year in progress, the end of P is the instant the run started.
     as_of = year_period(year, run_started_at(context, settings)).end_at
     declare_document_requirements(engine, year)
@@ -124,7 +124,7 @@ METRICS_CSV_KEY = AssetKey(["exports", "metrics_csv"])
 @warehouse_asset(
     key=METRICS_CSV_KEY,
     group_name="exports",
-    partitions_def=assessment_years,
+    partitions_def=assessment_partitions,
     deps=[METRIC_VALUE_KEY],
     description="`PARINDEX_EXPORT_DIR/Y/metrics.csv` (interface.md §3): the year's metric_value rows.",
     kinds={"csv"},
@@ -133,6 +133,9 @@ def metrics_csv(
     context: AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> MaterializeResult:
     path = export_metrics_csv(
-        warehouse.engine(), int(context.partition_key), settings.export_dir, settings.export_agencies
+        warehouse.engine(),
+        partition_year(context.partition_key),
+        settings.export_dir,
+        settings.export_agencies,
     )
     return MaterializeResult(metadata={"path": MetadataValue.path(str(path.resolve()))})

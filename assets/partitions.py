@@ -1,4 +1,4 @@
-"""Assessment years as Dagster partitions.
+"""Assessment years as Dagster partitions, and provinces × years with a provinces file (issue 16).
 
 Dagster has no yearly partitions type (dagster issue 12415): a time-window definition with a yearly cron in
 the local time zone (the default UTC would start years at 07:00 local), `%Y` keys, and `end_offset=1` so that
@@ -10,8 +10,15 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from dagster import TimeWindowPartitionsDefinition
+from dagster import (
+    MultiPartitionKey,
+    MultiPartitionsDefinition,
+    PartitionsDefinition,
+    StaticPartitionsDefinition,
+    TimeWindowPartitionsDefinition,
+)
 
+from assets.provinces import configured_provinces
 from parindex_facts.defaults import TIMEZONE as DEFAULT_TIMEZONE
 
 FIRST_ASSESSMENT_YEAR = "2024"
@@ -28,6 +35,37 @@ assessment_years = TimeWindowPartitionsDefinition(
     timezone=local_timezone(),
     end_offset=1,
 )
+
+# The deployment file of PARINDEX_PROVINCES_FILE, read once when the definitions load; None: one province.
+DEPLOYMENT = configured_provinces()
+PROVINCE_DIMENSION, YEAR_DIMENSION = "province", "year"
+
+
+def yearly_partitions(codes: list[str] | None) -> PartitionsDefinition:
+    """The partitions of the year-partitioned assets: the years, or provinces × years for `codes`, so that a
+    province's run, backfill or retry is its own partition."""
+    if codes is None:
+        return assessment_years
+    return MultiPartitionsDefinition(
+        {PROVINCE_DIMENSION: StaticPartitionsDefinition(codes), YEAR_DIMENSION: assessment_years}
+    )
+
+
+assessment_partitions = yearly_partitions(DEPLOYMENT.codes if DEPLOYMENT else None)
+
+
+def partition_key(year: int | str, province: str | None) -> str:
+    """The partition of `year` (and of `province` when there is a provinces file)."""
+    if province is None:
+        return str(year)
+    return MultiPartitionKey({PROVINCE_DIMENSION: province, YEAR_DIMENSION: str(year)})
+
+
+def partition_year(key: str) -> int:
+    """The assessment year of a partition key: `2025`, or the year of `H35|2025`."""
+    if isinstance(key, MultiPartitionKey):
+        return int(key.keys_by_dimension[YEAR_DIMENSION])
+    return int(key)
 
 
 def local_moment(now: datetime | None = None) -> datetime:

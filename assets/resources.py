@@ -12,11 +12,18 @@ import os
 from contextlib import closing
 from datetime import date
 
-from dagster import ConfigurableResource, EnvVar, asset
+from dagster import ConfigurableResource, EnvVar, Failure, InitResourceContext, ResourceDefinition, asset
 from pydantic import PrivateAttr
 from sqlalchemy.engine import Engine
 
-from assets.partitions import DEFAULT_TIMEZONE
+from assets.partitions import DEFAULT_TIMEZONE, PROVINCE_DIMENSION
+from assets.provinces import (
+    PROVINCE_TAG,
+    ProvinceSettings,
+    ProvincesFile,
+    applied_environment,
+    province_settings,
+)
 from etl.dvc.client import DvcClient
 from etl.ecabinet.client import EcabinetClient
 from etl.ecabinet.settings import EcabinetSettings
@@ -25,6 +32,7 @@ from etl.http import RetryPolicy as HttpRetryPolicy
 from etl.qlvb.client import QlvbClient, QlvbSettings
 from etl.settings import DvcSettings
 from parindex_facts.defaults import EXPORT_DIR, HR_BASELINE_YEAR, WAREHOUSE_URL, extract_start
+from warehouse.databases import ensure_database
 from warehouse.engine import make_engine
 from warehouse.memory import duckdb_memory_limit
 from warehouse.schema import ensure_schema
@@ -239,9 +247,15 @@ class PipelineSettings(ConfigurableResource):
         return extract_start(year, source)
 
 
-def _env(name: str, secret: bool = False):
+def _setting(name: str, secret: bool = False, province: ProvinceSettings | None = None):
     """The value for a resource field: `EnvVar` for secrets (resolved at run time), the plain value for
-    ordinary settings, None when unset."""
+    ordinary settings, None when unset. A province's entry wins over the environment: its own values, and
+    for its secrets the variables it names."""
+    if province is not None:
+        if secret and name in province.secrets:
+            return EnvVar(province.secrets[name])
+        if name in province.values:
+            return province.values[name]
     if name not in os.environ:
         return None
     return EnvVar(name) if secret else os.environ[name]
@@ -297,12 +311,16 @@ def _set(**fields):
 
 
 def build_resources(
-    full_refresh: bool = False, export_agencies: list[str] | None = None
+    full_refresh: bool = False,
+    export_agencies: list[str] | None = None,
+    province: ProvinceSettings | None = None,
 ) -> dict[str, ConfigurableResource]:
-    """The resources of the environment's `PARINDEX_*` variables, with the options of one `parindex run`.
-    The options are given here, at construction: Dagster builds a resource from the fields it was
-    constructed with, so a copy changed afterwards (`model_copy(update=...)`) reaches no asset."""
+    """The resources of the environment's `PARINDEX_*` variables (with `province`, of that province's
+    entry), with the options of one `parindex run`. The options are given here, at construction: Dagster
+    builds a resource from the fields it was constructed with, so a copy changed afterwards
+    (`model_copy(update=...)`) reaches no asset."""
     http_limits = _http_limits()
+    _env = functools.partial(_setting, province=province)
     return {
         "warehouse": WarehouseResource(
             **_set(
@@ -356,3 +374,41 @@ def build_resources(
             )
         ),
     }
+
+
+def run_province(tags: dict[str, str]) -> str | None:
+    """The province of a run: its `parindex/province` tag, else its partition's province (a backfill)."""
+    return tags.get(PROVINCE_TAG) or tags.get(f"dagster/partition/{PROVINCE_DIMENSION}")
+
+
+def province_resources(deployment: ProvincesFile) -> dict[str, ResourceDefinition]:
+    """The resources of a provinces deployment: each key resolves, when a step starts, to the resource of
+    the run's province, so that a run reads that province's sources and writes its warehouse only. A
+    province's secret variables are checked then too, not at load: one province's missing variable stops
+    that province's runs, not the code location."""
+    keys = list(build_resources())
+
+    def per_run(key: str) -> ResourceDefinition:
+        def initialise(context: InitResourceContext):
+            code = run_province(dict(context.run.tags)) if context.run else None
+            if code not in deployment.codes:
+                raise Failure(
+                    f"this run names no province of PARINDEX_PROVINCES_FILE ({code!r}); launch it for a "
+                    f"partition (province × year) or with the tag {PROVINCE_TAG}"
+                )
+            province = province_settings(deployment, code)
+            variables = province.environment(os.environ)
+            if key == "warehouse":
+                ensure_database(province.values["PARINDEX_WAREHOUSE_URL"])
+            resource = build_resources(province=province)[key]
+            # The settings read below the resources (catalogues, manual inputs, place name) are the
+            # province's too while its step runs, as in `parindex run --province`: a step runs in a process
+            # of its run (or of a worker) that runs one step at a time.
+            with applied_environment(variables), resource.process_config_and_initialize_cm() as value:
+                yield value
+
+        return ResourceDefinition(
+            resource_fn=initialise, description=f"`{key}` of the run's province (PARINDEX_PROVINCES_FILE)"
+        )
+
+    return {key: per_run(key) for key in keys}

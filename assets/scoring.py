@@ -11,7 +11,7 @@ from assets.exports import (
     export_self_assessments,
 )
 from assets.marts import METRIC_VALUE_KEY, failed_blocking_checks
-from assets.partitions import assessment_years
+from assets.partitions import assessment_partitions, partition_year
 from assets.report import export_report
 from assets.resources import PipelineSettings, WarehouseResource, warehouse_asset
 from scoring.catalogue_leaves import catalogue_leaf_rows
@@ -35,7 +35,7 @@ def _require_passed_checks(context: AssetExecutionContext, engine) -> None:
 @warehouse_asset(
     key=CRITERION_SCORE_KEY,
     group_name="scoring",
-    partitions_def=assessment_years,
+    partitions_def=assessment_partitions,
     deps=[METRIC_VALUE_KEY],
     description=(
         "One row per agency, catalogue node and total (interface.md §3 scorecard.csv): the catalogues "
@@ -48,7 +48,7 @@ def _require_passed_checks(context: AssetExecutionContext, engine) -> None:
 def criterion_score(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     engine = warehouse.engine()
     _require_passed_checks(context, engine)
-    summary = compute_criterion_scores(engine, int(context.partition_key))
+    summary = compute_criterion_scores(engine, partition_year(context.partition_key))
     for agency_code, error in summary.manual_errors.items():
         context.log.warning(f"manual criteria of {agency_code} left missing: {error}")
     leaves = record_catalogue_leaves(engine)
@@ -73,7 +73,7 @@ def _export_asset(key: AssetKey, description: str, kind: str, write):
     @warehouse_asset(
         key=key,
         group_name="exports",
-        partitions_def=assessment_years,
+        partitions_def=assessment_partitions,
         deps=[CRITERION_SCORE_KEY],
         description=description,
         kinds={kind},
@@ -83,7 +83,9 @@ def _export_asset(key: AssetKey, description: str, kind: str, write):
     ) -> MaterializeResult:
         engine = warehouse.engine()
         _require_passed_checks(context, engine)
-        paths = write(engine, int(context.partition_key), settings.export_dir, settings.export_agencies)
+        paths = write(
+            engine, partition_year(context.partition_key), settings.export_dir, settings.export_agencies
+        )
         return MaterializeResult(
             metadata={
                 "file_count": len(paths),

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from simulators.clock import local_now
+from simulators.configuration import DEFAULT_PROVINCE, PROVINCE_CODE, load, select_province
 from simulators.http.server import SimulatorServer
 from simulators.simulation import Simulation
 
@@ -33,12 +34,23 @@ def parse_rate(text: str) -> float:
     return rate
 
 
+def parse_province(text: str) -> str:
+    if not PROVINCE_CODE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"a province code is a capital letter and two digits, not {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parindex simulate",
         description="Serve the simulated sources, write their files, print the PARINDEX_* variables.",
     )
     parser.add_argument("--scale", choices=("small", "province", "large"), default="small")
+    parser.add_argument(
+        "--province",
+        type=parse_province,
+        help=f"province code: its agencies are CODE.01 … (default {DEFAULT_PROVINCE}, Lai Châu)",
+    )
     parser.add_argument("--year", type=int, default=local_now().year, help="assessment year (default: now)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--as-of", type=parse_as_of, help="local date-time served (default: now, capped)")
@@ -49,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--hr-dir", type=Path, default=Path("data/sim/hr"))
     parser.add_argument("--edxml-dir", type=Path, default=Path("data/sim/edxml"))
     parser.add_argument("--manifest", type=Path, help="quirk manifest (default: beside the HR folder)")
+    parser.add_argument(
+        "--agency-table", type=Path, help="where to write the agency table (default: beside the manifest)"
+    )
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault draws")
     parser.add_argument("--timeout-hold", type=float, default=90.0, help="seconds a `timeout` fault holds")
     parser.add_argument("--token-ttl", type=int, default=300, help="seconds an access token lives")
@@ -63,10 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     manifest = args.manifest or args.hr_dir.resolve().parent / "quirk_manifest.jsonl"
     if any(folder.resolve() in manifest.resolve().parents for folder in (args.hr_dir, args.edxml_dir)):
         parser.error("--manifest must not be inside the HR or edXML folder")
+    select_province(args.province or DEFAULT_PROVINCE)
     simulation = Simulation(scale=args.scale, year=args.year, seed=args.seed, as_of=args.as_of)
     simulation.write_files(args.hr_dir, args.edxml_dir, faults=args.faults)
     simulation.write_manifest(manifest)
     simulation.write_ground_truth(manifest.parent)
+    agency_table = simulation.write_agency_table(args.agency_table or manifest.parent / "agencies.csv")
     try:
         server = SimulatorServer(
             simulation,
@@ -88,8 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     for name, value in variables.items():
         print(f"export {name}={value}")
+    if args.province:
+        # Another province's agencies are in no shipped table: the pipeline reads the one written here, and
+        # its E-CABINET operator is that province's Office (agencies.yaml, re-coded).
+        print(f"export PARINDEX_AGENCY_TABLE={agency_table}")
+        print(f"export PARINDEX_ECABINET_OWNER={load('agencies')['ecabinet_owner']}")
     print(
-        f"# simulators: scale {args.scale}, year {args.year}, seed {args.seed}, "
+        f"# simulators: province {args.province or DEFAULT_PROVINCE}, scale {args.scale}, "
+        f"year {args.year}, seed {args.seed}, "
         f"as of {simulation.as_of:%Y-%m-%d %H:%M:%S}; manifest {manifest}",
         file=sys.stderr,
     )

@@ -1,5 +1,6 @@
 """The simulated source systems as of a moment: what they serve, their ground truth and the quirk manifest."""
 
+import csv
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,6 +27,16 @@ ENTITIES = ("thu-tuc", "don-vi", "ho-so", "phieu-xin-loi", "danh-gia", "pakn", "
 SOURCES = ("dvc", "qlvb", "ecabinet", "hr")
 # Records rendered at once for the manifest.
 MANIFEST_CHUNK = 20_000
+# The columns of a deployment's agency table (sources.md §8: those of `don-vi`, §2.5).
+AGENCY_TABLE_COLUMNS = (
+    "MaDinhDanh",
+    "MaDinhDanhCu",
+    "TenDonVi",
+    "LoaiDonVi",
+    "MaDonViCha",
+    "NgayHieuLuc",
+    "NgayHetHieuLuc",
+)
 # Random streams of the sources added after DVC (DVC's own streams are numbered 1-7).
 STREAMS = {
     "documents": 101,
@@ -255,6 +266,20 @@ class Simulation:
             paths[name] = folder / name
             paths[name].write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
         return paths
+
+    def write_agency_table(self, path: str | Path) -> Path:
+        """Writes the simulated province's agency table (sources.md §8), with the columns of `don-vi` that a
+        deployment's agency table has, for the pipeline's configuration (`PARINDEX_AGENCY_TABLE`)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(AGENCY_TABLE_COLUMNS)
+            for agency in self._world.agencies:
+                valid_to = f"{agency.valid_to:%Y%m%d%H%M%S}" if agency.valid_to else ""
+                row = (agency.code, agency.old_code, agency.name, agency.unit_type, agency.parent or "")
+                writer.writerow((*row, "", valid_to))
+        return path
 
     def write_files(self, hr_dir: str | Path, edxml_dir: str | Path, faults: float = 0.0) -> None:
         """Writes the edXML packages and HR exports present as of now, atomically, plus the file faults

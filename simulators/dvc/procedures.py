@@ -58,10 +58,11 @@ def build_procedures(
     upgrade_times = rng.integers(period[0], period[1], size=count)
     kinds = rng.choice(3, size=count, p=[0.8, 0.15, 0.05])
     variants = config["variants"]
+    province = load("agencies")["province"]["code"]
     procedures = []
     for position, (field, name, variant_round) in enumerate(bases):
         short = f"{1 + position % 2}.{shorts[position]:06d}"
-        code = f"{short}.H35" if position % 10 < 3 else f"{short}.000.00.00.H35"
+        code = f"{short}.{province}" if position % 10 < 3 else f"{short}.000.00.00.{province}"
         level = field["level"] if districts_exist or field["level"] != "huyen" else "xa"
         variant = variants[variant_round % len(variants)]
         if variant_round >= len(variants):

@@ -3,6 +3,7 @@
 import base64
 from xml.sax.saxutils import escape
 
+from simulators.configuration import place_name, selected_province
 from simulators.hashing import mix
 from simulators.isotime import slash_timestamp
 
@@ -33,7 +34,7 @@ def package(
     )
     parts.append(
         "<edXML:PromulgationInfo>"
-        + _element("Place", "Lai Châu")
+        + _element("Place", place_name(selected_province()))
         + _element("PromulgationDate", header["PromulgationDate"])
         + "</edXML:PromulgationInfo>"
     )

@@ -28,7 +28,6 @@ SPEC = JsonSpec(
     agencies=("MaDonViQuanLy", "From.OrganId", "To[].OrganId", "XuLy[].MaDonVi"),
     datetimes=("NgayDen", "CreatedAt", "ModifiedAt", "ChuKySo[].ThoiDiemKy", "XuLy[].NgayHoanThanh"),
 )
-OFFICE_DIVISION = "H35.01.01"
 LEAD, SUPPORT = "chủ trì", "phối hợp"
 
 
@@ -78,7 +77,9 @@ class DocumentRenderer:
             abbreviation(agency, position == office) for position, agency in enumerate(agencies)
         ]
         codes = {a.code for a in agencies}
-        self.office_division = OFFICE_DIVISION if OFFICE_DIVISION in codes else agencies[office].code
+        # The Office's fixed division (agencies.yaml), or the Office itself at a scale without it.
+        division = next(u["code"] for u in load("agencies")["fixed_units"] if u["type"] == "phong-ban")
+        self.office_division = division if division in codes else agencies[office].code
 
     def organ(self, party: int) -> dict:
         if party >= 0:
