@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--province",
+        type=_province,
         metavar="CODE",
         help="the province of PARINDEX_PROVINCES_FILE to run (required when that file is set)",
     )

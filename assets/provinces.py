@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from assets.preflight import UsageError
 from parindex_facts.defaults import EXPORT_DIR
+from warehouse.consolidated import PROVINCE_CODE
 
 PROVINCES_FILE_VARIABLE = "PARINDEX_PROVINCES_FILE"
 # The run tag naming the province of a run (schedules, sensors, `parindex run --province`).
@@ -47,7 +48,7 @@ SOURCE_VARIABLES = {
     "edxml_dir": "PARINDEX_EDXML_DIR",
 }
 
-ProvinceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{2}$")]
+ProvinceCode = Annotated[str, StringConstraints(pattern=f"^{PROVINCE_CODE.pattern}$")]
 VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
