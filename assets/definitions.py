@@ -4,23 +4,26 @@ Nothing here opens a connection or reads a source: loading the code location sta
 
 from __future__ import annotations
 
+import os
+
 from dagster import (
     AssetsDefinition,
     AssetSelection,
     BackfillPolicy,
     Definitions,
     define_asset_job,
-    in_process_executor,
 )
 
 from assets.automation import ASSESSMENT_YEAR_JOB, nightly_assessment_year, source_folders_sensor
 from assets.checks import ASSET_CHECKS
+from assets.executor import EXECUTOR_VARIABLE, run_executor
 from assets.file_modes import create_private_files
 from assets.marts import marts_models, metric_value, metrics_csv
 from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources
 from assets.scoring import SCORING_ASSETS
+from assets.settings import warehouse_url
 from assets.sources import EXTRACTION_ASSETS
 
 # Runs launched by `dagster dev` or the daemon load this module: the warehouse file, its WAL and the run
@@ -69,7 +72,8 @@ defs = Definitions(
     schedules=[nightly_assessment_year],
     sensors=[source_folders_sensor],
     resources=build_resources(),
-    # One step at a time opens the warehouse anyway (the `warehouse` pool): a process per step, the default,
-    # would only add the start-up of a Python process with Dagster and pandas to each of the ~60 steps.
-    executor=in_process_executor,
+    # In-process unless PARINDEX_EXECUTOR says celery: on one machine the `warehouse` pool lets one step at a
+    # time open the warehouse anyway, and a process per step (Dagster's default) would only add the start-up
+    # of a Python process with Dagster and pandas to each of the ~60 steps.
+    executor=run_executor(os.environ.get(EXECUTOR_VARIABLE), warehouse_url(), dict(os.environ)),
 )
