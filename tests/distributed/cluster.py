@@ -142,6 +142,8 @@ class CeleryDeployment:
                 str(WORKER_FILE),
                 "-q",
                 self.queue,
+                "-i",
+                "assets.definitions",
                 "-n",
                 f"parindex{number}-{self.queue}",
                 "--",
