@@ -1,8 +1,7 @@
 """A throw-away Dagster deployment past one machine, for the tests of `tests/distributed`: an instance whose
 run, event and schedule storage is a fresh PostgreSQL database (dagster-postgres, `deploy/dagster.yaml` as
-shipped),
-Celery worker processes started as the README says (`dagster-celery worker start`), and job runs launched
-with `dagster job execute` under `PARINDEX_EXECUTOR=celery`, one run per province.
+shipped), Celery worker processes started as the README says (`dagster-celery worker start`), and job runs
+launched with `dagster job execute` under `PARINDEX_EXECUTOR=celery`, one run per province.
 
 A province is given as the environment its run needs (its `PARINDEX_*` settings) and the tags of its run (the
 partition): the workers build the pipeline's resources from their own environment, so it is given to them
@@ -35,7 +34,8 @@ INSTANCE_FILE = REPOSITORY / "deploy" / "dagster.yaml"
 WORKER_FILE = REPOSITORY / "deploy" / "celery.yaml"
 # How long the workers get to answer a ping after their start (importing Dagster and the pipeline).
 WORKER_START_S = 120
-# A run of one `small` province takes about a minute; past this something hangs (a step no worker takes).
+# A run of one `small` province takes about three minutes on a loaded two-core machine; past this something
+# hangs (a step that no worker takes).
 RUN_TIMEOUT_S = 600
 
 
@@ -55,7 +55,7 @@ def answering_broker() -> tuple[Broker | None, str]:
         Broker("RabbitMQ", "pyamqp://guest@127.0.0.1:5672//", "rpc://"),
         Broker("Redis", "redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"),
     ]
-    from kombu import Connection
+    from kombu import Connection  # comes with the extra `distributed`, which the caller has checked
 
     reasons = []
     for broker in candidates:
@@ -104,6 +104,7 @@ class CeleryDeployment:
     queue: str
     storage_url: str  # DAGSTER_PG_URL: the instance's own database
     workers: list[subprocess.Popen] = field(default_factory=list)
+    launches: list[Launch] = field(default_factory=list)
 
     def base_environment(self) -> dict[str, str]:
         return {
@@ -163,7 +164,7 @@ class CeleryDeployment:
         deadline = time.monotonic() + WORKER_START_S
         answered: list = []
         while time.monotonic() < deadline:
-            exited = [worker.args[-1] for worker in self.workers if worker.poll() is not None]
+            exited = any(worker.poll() is not None for worker in self.workers)
             assert not exited, f"a Celery worker exited at its start; see {self.home}/worker*.log"
             answered = [
                 name
@@ -215,7 +216,8 @@ class CeleryDeployment:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        return Launch(province, launch_id, process)
+        self.launches.append(Launch(province, launch_id, process))
+        return self.launches[-1]
 
     def wait(self, launch: Launch) -> RunResult:
         """The launched run once it has ended, with the processes that ran its steps."""
@@ -224,21 +226,25 @@ class CeleryDeployment:
             runs = instance.get_runs(RunsFilter(tags={LAUNCH_TAG: launch.launch_id}))
             assert len(runs) == 1, f"{launch.province.label}: {len(runs)} runs were created:\n{output}"
             events = [entry.dagster_event for entry in instance.all_logs(runs[0].run_id)]
-        pids = {event.event_type: set() for event in events if event is not None}
-        for event in events:
-            if event is not None:
-                pids[event.event_type].add(event.pid)
+
+        def pids(event_type: DagsterEventType) -> set[int]:
+            return {event.pid for event in events if event is not None and event.event_type == event_type}
+
         return RunResult(
             launch.province.label,
             runs[0],
-            pids.get(DagsterEventType.STEP_START, set()),
-            pids.get(DagsterEventType.RUN_START, set()),
+            pids(DagsterEventType.STEP_START),
+            pids(DagsterEventType.RUN_START),
             output,
         )
 
-    def run_all(self, provinces: list[ProvinceRun]) -> list[RunResult]:
-        """Each province's run, all launched at once (the workers take their steps as they come)."""
-        return [self.wait(launch) for launch in [self.launch(province) for province in provinces]]
+    def stop_launches(self) -> None:
+        """Ends the runs' processes still there (a test that failed before waiting for them)."""
+        for launch in self.launches:
+            if launch.process.poll() is None:
+                launch.process.kill()
+                launch.process.communicate()
+        self.launches.clear()
 
     @contextlib.contextmanager
     def _instance(self) -> Iterator[DagsterInstance]:
@@ -273,4 +279,5 @@ def celery_deployment(home: Path, broker: Broker, storage_url: str) -> Iterator[
     try:
         yield deployment
     finally:
+        deployment.stop_launches()
         deployment.stop_workers()
