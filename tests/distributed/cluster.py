@@ -194,6 +194,13 @@ class CeleryDeployment:
                 worker.wait()
         self.workers.clear()
 
+    def remove_queue(self) -> None:
+        """Deletes the deployment's queue from the broker, which keeps a declared queue after its workers."""
+        from kombu import Connection
+
+        with Connection(self.broker.url, connect_timeout=2) as connection:
+            connection.default_channel.queue_delete(self.queue)
+
     def launch(self, province: ProvinceRun) -> Launch:
         """Starts the province's run of the job `assessment_year` as one `dagster job execute`, which returns
         when the run ends: its process orchestrates, the steps go to the workers."""
@@ -281,3 +288,4 @@ def celery_deployment(home: Path, broker: Broker, storage_url: str) -> Iterator[
     finally:
         deployment.stop_launches()
         deployment.stop_workers()
+        deployment.remove_queue()
