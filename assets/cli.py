@@ -267,6 +267,7 @@ HANDLERS = {
 
 def main(argv: list[str] | None = None) -> int:
     from assets.preflight import UsageError, check_timezone
+    from assets.resources import MissingConfiguration
 
     args = build_parser().parse_args(argv)
     try:
@@ -276,7 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in WRITING_COMMANDS:
             create_private_files()
         return HANDLERS[args.command](args)
-    except UsageError as error:
+    # MissingConfiguration: a variable the definitions read when they are first imported (the executor, the
+    # resources' settings), named in the message.
+    except (UsageError, MissingConfiguration) as error:
         print(f"parindex {args.command}: {error}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

@@ -4,13 +4,14 @@ Nothing here opens a connection or reads a source: loading the code location sta
 
 from __future__ import annotations
 
+import os
+
 from dagster import (
     AssetsDefinition,
     AssetSelection,
     BackfillPolicy,
     Definitions,
     define_asset_job,
-    in_process_executor,
 )
 
 from assets.automation import (
@@ -21,6 +22,7 @@ from assets.automation import (
     source_folders_sensor,
 )
 from assets.checks import ASSET_CHECKS
+from assets.executor import EXECUTOR_VARIABLE, run_executor
 from assets.file_modes import create_private_files
 from assets.marts import marts_models, metric_value, metrics_csv
 from assets.partitions import DEPLOYMENT
@@ -29,6 +31,7 @@ from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources, province_resources
 from assets.scoring import SCORING_ASSETS
+from assets.settings import warehouse_url
 from assets.sources import EXTRACTION_ASSETS
 
 # Runs launched by `dagster dev` or the daemon load this module: the warehouse file, its WAL and the run
@@ -93,7 +96,13 @@ defs = Definitions(
     asset_checks=ASSET_CHECKS,
     jobs=[assessment_year_job],
     **automation(DEPLOYMENT),
-    # One step at a time opens the warehouse anyway (the `warehouse` pool): a process per step, the default,
-    # would only add the start-up of a Python process with Dagster and pandas to each of the ~60 steps.
-    executor=in_process_executor,
+    # In-process unless PARINDEX_EXECUTOR says celery: on one machine the `warehouse` pool lets one step at a
+    # time open the warehouse anyway, and a process per step (Dagster's default) would only add the start-up
+    # of a Python process with Dagster and pandas to each of the ~60 steps. With a provinces file, the steps
+    # write the provinces' databases on the central server, which decides whether Celery can write them.
+    executor=run_executor(
+        os.environ.get(EXECUTOR_VARIABLE),
+        (os.environ.get(DEPLOYMENT.warehouse_url_variable) if DEPLOYMENT else None) or warehouse_url(),
+        dict(os.environ),
+    ),
 )

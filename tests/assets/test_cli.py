@@ -72,6 +72,23 @@ def test_the_console_script_loads_the_definitions_without_touching_anything(tmp_
     assert stat.S_IMODE((tmp_path / "data" / "warehouse.duckdb").stat().st_mode) == 0o600
 
 
+def test_a_variable_the_definitions_read_at_import_is_a_configuration_error(tmp_path):
+    # In a process of its own: the definitions read PARINDEX_EXECUTOR once, when first imported.
+    env = {**os.environ, "PARINDEX_EXECUTOR": "dask", "PYTHONPATH": os.getcwd()}
+    done = subprocess.run(
+        [sys.executable, "-m", "assets.cli", "run", "--year", "2025"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        "parindex run: PARINDEX_EXECUTOR: 'dask' is not an executor; use in_process (the default) or celery"
+    )
+
+
 # Every usage or configuration error of `parindex run` exits 2 before anything runs, naming the option or
 # variable (interface.md §2, issue 10).
 
