@@ -213,7 +213,7 @@ def test_definitions_with_and_without_the_file(tmp_path):
     }
     # `parindex run` with the file: the province is required, and an unknown one is named.
     for args, message in (
-        ([], "lists the provinces K07, T12: name the one to run with --province CODE"),
+        ([], "lists the provinces K07, T12: name the one with --province CODE"),
         (["--province", "X99"], "--province X99: no such province"),
     ):
         done = subprocess.run(
