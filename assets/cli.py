@@ -6,6 +6,7 @@ be read), with a summary of which and why; 2 bad usage or configuration, naming 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from datetime import date
@@ -37,6 +38,16 @@ def _year_and_out(command: argparse.ArgumentParser) -> None:
     """The options of the commands that write a year's files from what the warehouse holds."""
     command.add_argument("--year", type=_year, required=True)
     command.add_argument("--out", help="export folder (default PARINDEX_EXPORT_DIR or exports)")
+    _province_option(command, "whose warehouse and export folder to use")
+
+
+def _province_option(command: argparse.ArgumentParser, purpose: str) -> None:
+    command.add_argument(
+        "--province",
+        type=_province,
+        metavar="CODE",
+        help=f"the province of PARINDEX_PROVINCES_FILE {purpose} (required when that file is set)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,12 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="limit the exports (scorecard.csv, metrics.csv, workbooks) to these agencies of the agency "
         "table; the ranking always covers every agency",
     )
-    run.add_argument(
-        "--province",
-        type=_province,
-        metavar="CODE",
-        help="the province of PARINDEX_PROVINCES_FILE to run (required when that file is set)",
-    )
+    _province_option(run, "to run")
     run.add_argument(
         "--full-refresh",
         action="store_true",
@@ -159,6 +165,25 @@ def _run(args: argparse.Namespace) -> int:
     return outcome.report()
 
 
+def _in_province(handler):
+    """`handler` run with the settings of `--province` (its warehouse, export folder, agency table and
+    catalogue), as `parindex run --province` runs; today's single province without a provinces file. The
+    province's secrets are not needed to read its warehouse, so an unset one does not stop the command."""
+
+    @functools.wraps(handler)
+    def in_province(args: argparse.Namespace) -> int:
+        from assets.provinces import applied_environment, chosen_province, configured_provinces
+
+        settings = chosen_province(configured_provinces(), args.province)
+        if settings is None:
+            return handler(args)
+        with applied_environment(settings.values):
+            return handler(args)
+
+    return in_province
+
+
+@_in_province
 def _export(args: argparse.Namespace) -> int:
     from assets.exports import UnknownAgencies, export_year, write_manual_templates
     from assets.preflight import UsageError, check_agencies, check_warehouse
@@ -183,6 +208,7 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+@_in_province
 def _report(args: argparse.Namespace) -> int:
     from assets.exports import export_dir_setting
     from assets.preflight import UsageError, check_agencies, check_plan, check_warehouse, check_year
@@ -219,18 +245,27 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _grant_analyst(args: argparse.Namespace) -> int:
     from assets.preflight import UsageError
-    from assets.settings import warehouse_engine
+    from assets.provinces import central_warehouse_url, configured_provinces
+    from assets.settings import WAREHOUSE_URL_VARIABLE, warehouse_engine
     from warehouse.consolidated import holds_provinces
     from warehouse.dialect import is_duckdb
     from warehouse.grants import grant_analyst
     from warehouse.schema import ensure_schema
 
-    engine = warehouse_engine()
+    deployment = configured_provinces()
+    # With a provinces file, analysts read the central warehouse, the URL in the variable the file names.
+    variable = deployment.warehouse_url_variable if deployment else WAREHOUSE_URL_VARIABLE
+    url = central_warehouse_url(deployment, os.environ) if deployment else None
+    if deployment and url is None:
+        raise UsageError(f"{variable} (the central warehouse of PARINDEX_PROVINCES_FILE) is not set")
+    if deployment and args.province:
+        deployment.province(args.province)  # a code the file does not list is refused, naming its provinces
+    engine = warehouse_engine(url)
     try:
         if is_duckdb(engine):
-            raise UsageError("grant-analyst needs a PostgreSQL warehouse (PARINDEX_WAREHOUSE_URL)")
+            raise UsageError(f"grant-analyst needs a PostgreSQL warehouse ({variable})")
         with engine.connect() as conn:
-            central = args.province is not None or holds_provinces(conn)
+            central = deployment is not None or args.province is not None or holds_provinces(conn)
         # The central database of many provinces is never migrated: its marts come from publications.
         if not central:
             ensure_schema(engine)

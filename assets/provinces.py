@@ -155,10 +155,19 @@ def configured_provinces() -> ProvincesFile | None:
     return load_provinces(path) if path else None
 
 
+def central_warehouse_url(deployment: ProvincesFile, environ: Mapping[str, str]) -> str | None:
+    """The central warehouse: the URL in the variable the file names (`warehouse_url_variable`), or None."""
+    return environ.get(deployment.warehouse_url_variable) or None
+
+
+def is_postgres_url(url: str | None) -> bool:
+    return bool(url) and url.startswith("postgresql")
+
+
 def province_warehouse_url(central_url: str | None, code: str) -> str:
     """A province's own warehouse (a rerun can never touch another province's rows): the database
     `<central db>_<code>` on the central PostgreSQL server, else its own DuckDB file."""
-    if central_url and central_url.startswith("postgresql"):
+    if is_postgres_url(central_url):
         url = sa.make_url(central_url)
         return url.set(database=f"{url.database}_{code.lower()}").render_as_string(hide_password=False)
     return DUCKDB_PROVINCE_URL.format(code=code)
@@ -174,6 +183,11 @@ class ProvinceSettings:
     # Not in the repr: the warehouse URL may carry the central server's password.
     values: dict[str, str | None] = field(repr=False)
     secrets: dict[str, str] = field(default_factory=dict)
+    # The central PostgreSQL warehouse the province's marts are published into at the end of its run; None
+    # when the central warehouse is not PostgreSQL (DuckDB: each province is on its own, nothing central).
+    # Captured here, from the environment before the province's variables are applied: the file's
+    # `warehouse_url_variable` may be PARINDEX_WAREHOUSE_URL itself, which a province's run sets to its own.
+    central_url: str | None = field(default=None, repr=False)
 
     def require_secrets(self, environ: Mapping[str, str]) -> None:
         """A secret variable the entry names that is not set is an error naming the province and it."""
@@ -199,9 +213,8 @@ def province_settings(
     values: dict[str, str | None] = {
         variable: getattr(province.sources, key) for key, variable in SOURCE_VARIABLES.items()
     }
-    values["PARINDEX_WAREHOUSE_URL"] = province_warehouse_url(
-        environ.get(deployment.warehouse_url_variable), code
-    )
+    central_url = central_warehouse_url(deployment, environ)
+    values["PARINDEX_WAREHOUSE_URL"] = province_warehouse_url(central_url, code)
     # Each province's files in a folder of its own: the exports of two provinces never overwrite each other.
     values["PARINDEX_EXPORT_DIR"] = str(Path(environ.get("PARINDEX_EXPORT_DIR") or EXPORT_DIR) / code)
     # Absent from the entry: unset, so the built-in default applies (the spec), never a value of the
@@ -209,7 +222,27 @@ def province_settings(
     values["PARINDEX_AGENCY_TABLE"] = province.agencies
     values["PARINDEX_CATALOGUE"] = province.catalogue
     values["PARINDEX_ECABINET_OWNER"] = province.ecabinet_owner
-    return ProvinceSettings(code, values, dict(province.secrets))
+    return ProvinceSettings(
+        code, values, dict(province.secrets), central_url if is_postgres_url(central_url) else None
+    )
+
+
+def chosen_province(deployment: ProvincesFile | None, code: str | None) -> ProvinceSettings | None:
+    """The settings of the command's `--province code`; None for today's single province (no file, no
+    option). With a file the option is required, without one it is refused: a command never guesses which
+    province's warehouse it reads or writes."""
+    if code is None and deployment is not None:
+        raise ProvincesFileError(
+            f"{PROVINCES_FILE_VARIABLE} lists the provinces {', '.join(deployment.codes)}: name the one "
+            "with --province CODE"
+        )
+    if code is None:
+        return None
+    if deployment is None:
+        raise ProvincesFileError(
+            f"--province {code}: {PROVINCES_FILE_VARIABLE} is not set (the provinces file)"
+        )
+    return province_settings(deployment, code)
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 """The read copy of a DuckDB warehouse (interface.md §4), published as the last step of every run however
-it was launched: from the UI, the schedule, a sensor or a backfill, not only by `parindex run`."""
+it was launched: from the UI, the schedule, a sensor or a backfill, not only by `parindex run`. With a
+provinces file and a central PostgreSQL warehouse, the same step publishes the province's marts into the
+central marts (issue 16): analysts read only what a whole, successful run produced, in both cases."""
 
 from collections.abc import Iterable
 
@@ -31,12 +33,19 @@ def read_copy_asset(pipeline: Iterable[AssetsDefinition]) -> AssetsDefinition:
             "`warehouse.read.duckdb` beside a DuckDB warehouse file: the `marts` of the warehouse after "
             "the run's writes (raw, staging and quarantine stay in the pipeline's file), replaced "
             "atomically, mode 0640 with the group PARINDEX_ANALYST_GROUP, for analysts, the webserver and "
-            "sensors, which must never open the file a run writes. Nothing to do on PostgreSQL."
+            "sensors, which must never open the file a run writes. Nothing to copy on PostgreSQL; there, "
+            "with a provinces file, the province's `marts` replace its rows of the central warehouse's "
+            "`marts` (one transaction, other provinces' rows untouched)."
         ),
         kinds={"duckdb"},
     )
     def read_copy(warehouse: WarehouseResource, settings: PipelineSettings) -> MaterializeResult:
         path = publish_read_copy(warehouse.url, analyst_group=settings.analyst_group)
-        return MaterializeResult(metadata={"path": str(path) if path else "PostgreSQL: no copy needed"})
+        metadata = {"path": str(path) if path else "PostgreSQL: no copy needed"}
+        published = warehouse.publish_central()
+        if published is not None:
+            metadata["central_rows"] = sum(published.values())
+            metadata["central_relations"] = len(published)
+        return MaterializeResult(metadata=metadata)
 
     return read_copy

@@ -32,6 +32,7 @@ from etl.http import RetryPolicy as HttpRetryPolicy
 from etl.qlvb.client import QlvbClient, QlvbSettings
 from etl.settings import DvcSettings
 from parindex_facts.defaults import EXPORT_DIR, HR_BASELINE_YEAR, WAREHOUSE_URL, extract_start
+from warehouse.consolidated import publish_province
 from warehouse.databases import ensure_database
 from warehouse.engine import make_engine
 from warehouse.memory import duckdb_memory_limit
@@ -46,6 +47,11 @@ class WarehouseResource(ConfigurableResource):
     # PARINDEX_DUCKDB_MEMORY_LIMIT (None: the machine's default) and PARINDEX_TIMEZONE, passed to the engine.
     duckdb_memory: str | None = None
     timezone: str = DEFAULT_TIMEZONE
+    # With a provinces file and a central PostgreSQL warehouse: the central URL and the run's province, whose
+    # marts the read-copy step publishes there (`publish_central`). None: nothing central (one province, or
+    # provinces on DuckDB).
+    central_url: str | None = None
+    province: str | None = None
     _engine: Engine | None = PrivateAttr(default=None)
     _schema_ready: bool = PrivateAttr(default=False)
 
@@ -56,6 +62,17 @@ class WarehouseResource(ConfigurableResource):
                 ensure_schema(self._engine)
                 self._schema_ready = True
         return self._engine
+
+    def publish_central(self) -> dict[str, int] | None:
+        """Publishes the province's marts into the central warehouse (the rows per relation); None when
+        there is nothing central."""
+        if self.central_url is None or self.province is None:
+            return None
+        central = make_engine(self.central_url, duckdb_memory_limit(self.duckdb_memory), self.timezone)
+        try:
+            return publish_province(self.engine(), central, self.province)
+        finally:
+            central.dispose()
 
     def release(self) -> None:
         """Closes the connections, so that the DuckDB file is free for whichever step gets the pool next."""
@@ -327,6 +344,8 @@ def build_resources(
                 url=_env("PARINDEX_WAREHOUSE_URL", secret=True),
                 duckdb_memory=_env("PARINDEX_DUCKDB_MEMORY_LIMIT"),
                 timezone=_env("PARINDEX_TIMEZONE"),
+                central_url=province and province.central_url,
+                province=province and province.code,
             )
         ),
         "dvc": DvcSource(

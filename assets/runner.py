@@ -29,7 +29,7 @@ from assets.partitions import DEPLOYMENT, partition_key
 from assets.phases import PhaseProgress, steps_of
 from assets.preflight import UsageError, check_run, resource_value  # noqa: F401  (UsageError: callers import it from here)
 from assets.progress import progress
-from assets.provinces import PROVINCES_FILE_VARIABLE, applied_environment, province_settings
+from assets.provinces import ProvinceSettings, applied_environment, chosen_province
 from assets.resources import build_resources
 from assets.settings import duckdb_memory, warehouse_engine, warehouse_url
 from parindex_facts.files import process_alive
@@ -279,20 +279,14 @@ def run_year(
     """Runs the whole graph for `year`, after the checks of `assets.preflight` (`UsageError` before anything
     starts). The read copy is published by the graph's last asset, so a failed run leaves the previous one
     in place. With a provinces file, the run is `province`'s: today's run with the settings of its entry,
-    on its partition, tagged with it."""
-    if province is None and DEPLOYMENT is not None:
-        raise UsageError(
-            f"{PROVINCES_FILE_VARIABLE} lists the provinces {', '.join(DEPLOYMENT.codes)}: name the one "
-            "to run with --province CODE"
-        )
-    if province is None:
+    on its partition, tagged with it; on PostgreSQL the same last asset publishes its marts into the central
+    warehouse."""
+    settings = chosen_province(DEPLOYMENT, province)
+    if settings is None:
         return _run_year(year, full_refresh, export_agencies, resource_overrides, None)
-    if DEPLOYMENT is None:
-        raise UsageError(f"--province {province}: {PROVINCES_FILE_VARIABLE} is not set (the provinces file)")
-    settings = province_settings(DEPLOYMENT, province)
     with applied_environment(settings.environment(os.environ)):
         ensure_database(warehouse_url())
-        return _run_year(year, full_refresh, export_agencies, resource_overrides, province)
+        return _run_year(year, full_refresh, export_agencies, resource_overrides, settings)
 
 
 def _run_year(
@@ -300,9 +294,10 @@ def _run_year(
     full_refresh: bool,
     export_agencies: list[str] | None,
     resource_overrides: dict | None,
-    province: str | None,
+    province: ProvinceSettings | None,
 ) -> RunOutcome:
-    resources = build_resources(full_refresh, export_agencies)
+    resources = build_resources(full_refresh, export_agencies, province)
+    code = province.code if province else None
     resources.update(resource_overrides or {})
     warnings = check_run(year, export_agencies, resources)
     for line in warnings:
@@ -324,10 +319,10 @@ def _run_year(
     try:
         with phases:
             result = job.execute_in_process(
-                partition_key=partition_key(year, province),
+                partition_key=partition_key(year, code),
                 instance=instance,
                 run_id=run_id,
-                tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), **province_tags(province)},
+                tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), **province_tags(code)},
                 raise_on_error=False,
                 run_config={"loggers": {"log_file": {"config": str(log_file)}}},
             )

@@ -254,6 +254,27 @@ def test_grant_analyst_with_a_province_on_a_central_database(postgres_url, monke
         monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", postgres_url)
         assert main(["grant-analyst", roles[0], "--province", "H35"]) == 2
         assert "single-province warehouse" in capsys.readouterr().err
+        # With a provinces file: the central URL of the variable the file names, whatever
+        # PARINDEX_WAREHOUSE_URL says (the single-province warehouse just refused), never migrated.
+        provinces = tmp_path / "provinces.yaml"
+        provinces.write_text(
+            "warehouse_url_variable: CENTRAL_URL\n"
+            "provinces: [{code: H35, name: H35}, {code: T12, name: T12}]\n"
+        )
+        monkeypatch.setenv("PARINDEX_PROVINCES_FILE", str(provinces))
+        monkeypatch.setenv("CENTRAL_URL", central_url)
+        assert main(["grant-analyst", roles[1], "--province", "T12"]) == 0
+        scopes = rows(engine, "SELECT role, province_code FROM marts_partitions.analyst_scope")
+        assert dict(scopes) == {roles[0]: "H35", roles[1]: "T12"}
+        assert scalar(engine, "SELECT to_regnamespace('raw') IS NULL")
+        capsys.readouterr()
+        assert main(["grant-analyst", roles[1], "--province", "X99"]) == 2
+        assert "--province X99: no such province" in capsys.readouterr().err
+        monkeypatch.delenv("CENTRAL_URL")
+        assert main(["grant-analyst", roles[1]]) == 2
+        assert "CENTRAL_URL (the central warehouse of PARINDEX_PROVINCES_FILE) is not set" in (
+            capsys.readouterr().err
+        )
     finally:
         engine.dispose()
         with server.connect() as conn:

@@ -22,7 +22,7 @@ from assets.provinces import (
     load_provinces,
     province_settings,
 )
-from assets.resources import province_resources
+from assets.resources import build_resources, province_resources
 
 DEPLOYMENT = {
     "warehouse_url_variable": "CENTRAL_URL",
@@ -118,6 +118,13 @@ def test_a_province_run_takes_the_settings_of_its_entry():
     assert other.environment({"PARINDEX_AGENCY_TABLE": "agencies/K07.csv"})["PARINDEX_AGENCY_TABLE"] is None
     assert other.values["PARINDEX_CATALOGUE"] is None and other.values["PARINDEX_ECABINET_OWNER"] is None
     assert "CENTRAL_URL" not in repr(settings) and "pw" not in repr(settings)
+    # The central PostgreSQL warehouse its run publishes into (the variable's value, captured before a run
+    # sets PARINDEX_WAREHOUSE_URL to the province's own), given to the warehouse resource with the code; none
+    # for a province on DuckDB.
+    assert settings.central_url == environ["CENTRAL_URL"]
+    warehouse = build_resources(province=settings)["warehouse"]
+    assert (warehouse.central_url, warehouse.province) == (environ["CENTRAL_URL"], "K07")
+    assert other.central_url is None and build_resources(province=other)["warehouse"].central_url is None
 
 
 def test_a_missing_secret_variable_names_province_and_variable():
@@ -165,8 +172,9 @@ def test_the_resources_of_a_run_are_those_of_its_province(monkeypatch):
 
 def test_run_province_without_the_file_names_the_variable(monkeypatch, capsys):
     monkeypatch.delenv("PARINDEX_PROVINCES_FILE", raising=False)
-    assert main(["run", "--year", "2025", "--province", "H35"]) == 2
-    assert "--province H35: PARINDEX_PROVINCES_FILE is not set" in capsys.readouterr().err
+    for command in ("run", "export", "report"):
+        assert main([command, "--year", "2025", "--province", "H35"]) == 2
+        assert "--province H35: PARINDEX_PROVINCES_FILE is not set" in capsys.readouterr().err
 
 
 # Loaded in a process of its own: the definitions read PARINDEX_PROVINCES_FILE once, when they load.
@@ -211,13 +219,15 @@ def test_definitions_with_and_without_the_file(tmp_path):
         "schedules": ["nightly_assessment_year_k07", "nightly_assessment_year_t12"],
         "sensors": ["source_folders_sensor_k07", "source_folders_sensor_t12"],
     }
-    # `parindex run` with the file: the province is required, and an unknown one is named.
-    for args, message in (
-        ([], "lists the provinces K07, T12: name the one to run with --province CODE"),
-        (["--province", "X99"], "--province X99: no such province"),
+    # `parindex run` (and `export`, `report`) with the file: the province is required, and an unknown one is
+    # named.
+    for command, args, message in (
+        ("run", [], "lists the provinces K07, T12: name the one with --province CODE"),
+        ("run", ["--province", "X99"], "--province X99: no such province"),
+        ("export", [], "lists the provinces K07, T12: name the one with --province CODE"),
     ):
         done = subprocess.run(
-            [sys.executable, "-m", "assets.cli", "run", "--year", "2025", *args],
+            [sys.executable, "-m", "assets.cli", command, "--year", "2025", *args],
             env=env,
             cwd=tmp_path,
             capture_output=True,
