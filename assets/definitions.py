@@ -26,7 +26,7 @@ from assets.executor import EXECUTOR_VARIABLE, run_executor
 from assets.file_modes import create_private_files
 from assets.marts import marts_models, metric_value, metrics_csv
 from assets.partitions import DEPLOYMENT
-from assets.provinces import ProvincesFile, province_settings
+from assets.provinces import ProvincesFile, central_warehouse_url, province_settings
 from assets.read_copy import read_copy_asset
 from assets.reference import agency_config
 from assets.resources import build_resources, province_resources
@@ -102,7 +102,7 @@ defs = Definitions(
     # write the provinces' databases on the central server, which decides whether Celery can write them.
     executor=run_executor(
         os.environ.get(EXECUTOR_VARIABLE),
-        (os.environ.get(DEPLOYMENT.warehouse_url_variable) if DEPLOYMENT else None) or warehouse_url(),
+        (central_warehouse_url(DEPLOYMENT, os.environ) if DEPLOYMENT else None) or warehouse_url(),
         dict(os.environ),
     ),
 )
