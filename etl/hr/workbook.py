@@ -16,7 +16,7 @@ costs more than `WorkbookLimits` allows, and both give the same values (`_cell_v
 import logging
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, islice
@@ -100,8 +100,18 @@ def _missing_headers(rows: list[tuple], layout: SheetLayout) -> list[str]:
     return best
 
 
-def read_sheet(values: Iterable[tuple], layout: SheetLayout, sensitive: frozenset[str]) -> SheetRows:
-    """The data rows of one sheet's cell values (rows of tuples, as openpyxl's ``values``), read once."""
+def _as_read(value: object) -> object:
+    return value
+
+
+def read_sheet(
+    values: Iterable[Sequence],
+    layout: SheetLayout,
+    sensitive: frozenset[str],
+    value_of: Callable[[object], object] = _as_read,
+) -> SheetRows:
+    """The data rows of one sheet's cell values (rows of tuples, as openpyxl's ``values``), read once;
+    `value_of` gives the value of a data cell that a record keeps (`_cell_value` for calamine's)."""
     values = iter(values)
     top = list(islice(values, HEADER_SEARCH_ROWS))
     header_index = _find_header(top, layout)
@@ -137,7 +147,7 @@ def read_sheet(values: Iterable[tuple], layout: SheetLayout, sensitive: frozense
             ended = True
             footer += not empty
             continue
-        data.append((offset, {name: row[pos] if pos < len(row) else None for pos, name in columns}))
+        data.append((offset, {name: value_of(row[pos]) if pos < len(row) else None for pos, name in columns}))
     return SheetRows(layout, data, tuple(drift), tuple(present_sensitive), footer)
 
 
@@ -293,12 +303,14 @@ def _cell_value(value: object) -> object:
 
 
 def _calamine_rows(workbook: CalamineWorkbook, sheet_name: str, name: str, limits: WorkbookLimits):
-    """The rows of a sheet whose range is known to be small, from A1, at most `limits.columns` wide."""
+    """The rows of a sheet whose range is known to be small, from A1, at most `limits.columns` wide, their
+    cells as calamine gives them (`_cell_value` makes them openpyxl's)."""
     rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     if len(rows) > limits.rows:
         raise _too_large(name, f"Trang {name} có hơn {limits.rows} dòng")
     width = limits.columns
-    return [tuple(map(_cell_value, row[:width])) for row in rows]
+    # Every row of calamine's range is as wide as the range.
+    return [row[:width] for row in rows] if rows and len(rows[0]) > width else rows
 
 
 def read_workbook(
@@ -337,7 +349,7 @@ def _read_with_calamine(path, layouts, sensitive, limits) -> list[SheetRows]:
             except Exception as exc:  # a damaged sheet part inside a valid zip
                 text = f"Không đọc được trang {layout.name}: {type(exc).__name__}"
                 raise WorkbookRejected(UNREADABLE_FILE, layout.name, text) from None
-            result.append(read_sheet(rows, layout, sensitive))
+            result.append(read_sheet(rows, layout, sensitive, _cell_value))
         return result
 
 
