@@ -197,16 +197,14 @@ def check_package(path: Path, limits: WorkbookLimits) -> dict[str, int | None]:
         ranges = {}
         for part in parts:
             if part.filename.endswith((".xml", ".rels")):
-                extent = _check_markup(
-                    package, part, limits.markup_bytes, part.filename.startswith(_WORKSHEETS)
-                )
-                if extent is not _NOT_A_SHEET:
+                sheet = part.filename.startswith(_WORKSHEETS)
+                extent = _check_markup(package, part, limits.markup_bytes, sheet)
+                if sheet:
                     ranges[part.filename] = extent
         return ranges
 
 
 _WORKSHEETS = "xl/worksheets/"
-_NOT_A_SHEET = -1
 # A cell's start tag (any namespace prefix), and one that names its position: `<c r="AB12" …>`.
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _CELL_REFERENCE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -244,14 +242,17 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_markup(package: zipfile.ZipFile, part: zipfile.ZipInfo, block_bytes: int, sheet: bool):
+def _check_markup(
+    package: zipfile.ZipFile, part: zipfile.ZipInfo, block_bytes: int, sheet: bool
+) -> int | None:
     """Refuse an XML part with a whole block of `block_bytes` and no `<` in it: a tag or a text of at
     least that length (any run of twice that length fills a block). XML parsers hold a start tag with all
     its attributes before anyone sees it, and a real workbook comes nowhere near: a cell holds at most
     32,767 characters. Inflating every part also finds a damaged one (bad CRC) before a reader does.
 
-    A worksheet part's used range is measured on the way (`_SheetExtent.range_cells`); each block is
-    measured up to its last `<`, the rest with the next block, so that no tag is cut in two."""
+    A worksheet part's used range is measured on the way and returned (`_SheetExtent.range_cells`; None
+    for another part); each block is measured up to its last `<`, the rest with the next block, so that
+    no tag is cut in two."""
     extent = _SheetExtent() if sheet else None
     carried = b""
     try:
@@ -274,7 +275,7 @@ def _check_markup(package: zipfile.ZipFile, part: zipfile.ZipInfo, block_bytes: 
         text = f"Không đọc được thành phần {part.filename}: {type(exc).__name__}"
         raise WorkbookRejected(UNREADABLE_FILE, part.filename, text) from None
     if extent is None:
-        return _NOT_A_SHEET
+        return None
     extent.add(carried)
     return extent.range_cells()
 
