@@ -94,8 +94,9 @@ _FILE_DETAIL = {
 
 
 class HrExtractor:
-    """Reads the files of the HR folder that were not processed before, in `workers` processes (openpyxl's
-    parsing is most of the cost, and files are independent); outcomes come back in file-name order."""
+    """Reads the files of the HR folder that were not processed before, in `workers` processes (reading and
+    normalising a workbook is most of the cost, and files are independent); outcomes come back in file-name
+    order."""
 
     def __init__(self, context: HrContext, now=None, workers: int = 1):
         self.context = context

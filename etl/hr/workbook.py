@@ -1,22 +1,30 @@
-"""Reading an HR export: openpyxl read-only with cached values, header found by its text (sources.md §5.2).
+"""Reading an HR export: cached values only, header found by its text (sources.md §5.1–5.2).
 
 Nothing in the file is evaluated or followed: formulas give their cached value, links are not kept. Cells of
 sensitive columns (§1.9 class S) are never read into a record; only the column's presence is reported.
 
-A workbook is untrusted input: before openpyxl opens it, the sizes its zip declares are checked (the zip
-layer never inflates a part beyond its declared size), and its sheets are read row by row with the declared
-dimension ignored and rows and columns capped, so that no file costs more than `WorkbookLimits` allows.
+A workbook is untrusted input: before any reader opens it, the sizes its zip declares are checked (the zip
+layer never inflates a part beyond its declared size) and every XML part is inflated once, which also
+measures each worksheet's used range from its cell references. When every cell of every worksheet names its
+position and each range is at most `WorkbookLimits.range_cells`, calamine (Rust, much faster than openpyxl)
+reads the sheets: it holds a sheet's range densely, so the range must be known to be small first. Any other
+file (cells without a reference, or a cell far out, as a hostile file has) is read row by row by openpyxl in
+read-only mode with the declared dimension ignored. Either way rows and columns are capped, so that no file
+costs more than `WorkbookLimits` allows, and both give the same values (`_cell_value`).
 """
 
 import logging
+import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from itertools import chain, islice
 from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from etl.hr.layout import SheetLayout, header_token
 
@@ -44,6 +52,9 @@ class WorkbookLimits:
     )
     rows: int = 100_000  # per sheet, footer included
     columns: int = 256  # cells right of this column are not read
+    # Rows × columns of a sheet's used range that calamine may hold densely (about 40 bytes a cell); a
+    # larger sheet is streamed by openpyxl instead. The largest simulated export is about 150,000 cells.
+    range_cells: int = 2_000_000
 
 
 class WorkbookRejected(Exception):
@@ -89,8 +100,18 @@ def _missing_headers(rows: list[tuple], layout: SheetLayout) -> list[str]:
     return best
 
 
-def read_sheet(values: Iterable[tuple], layout: SheetLayout, sensitive: frozenset[str]) -> SheetRows:
-    """The data rows of one sheet's cell values (rows of tuples, as openpyxl's ``values``), read once."""
+def _as_read(value: object) -> object:
+    return value
+
+
+def read_sheet(
+    values: Iterable[Sequence],
+    layout: SheetLayout,
+    sensitive: frozenset[str],
+    value_of: Callable[[object], object] = _as_read,
+) -> SheetRows:
+    """The data rows of one sheet's cell values (rows of tuples, as openpyxl's ``values``), read once;
+    `value_of` gives the value of a data cell that a record keeps (`_cell_value` for calamine's)."""
     values = iter(values)
     top = list(islice(values, HEADER_SEARCH_ROWS))
     header_index = _find_header(top, layout)
@@ -126,7 +147,7 @@ def read_sheet(values: Iterable[tuple], layout: SheetLayout, sensitive: frozense
             ended = True
             footer += not empty
             continue
-        data.append((offset, {name: row[pos] if pos < len(row) else None for pos, name in columns}))
+        data.append((offset, {name: value_of(row[pos]) if pos < len(row) else None for pos, name in columns}))
     return SheetRows(layout, data, tuple(drift), tuple(present_sensitive), footer)
 
 
@@ -138,9 +159,12 @@ def _too_large(field: str | None, detail: str) -> WorkbookRejected:
     return WorkbookRejected(FILE_TOO_LARGE, field, detail)
 
 
-def check_package(path: Path, limits: WorkbookLimits) -> None:
-    """Refuse, before openpyxl inflates anything, a zip whose parts are too many, too large once inflated,
-    compressed beyond any real workbook (a zip bomb), damaged, or holding a tag too long to parse."""
+def check_package(path: Path, limits: WorkbookLimits) -> dict[str, int | None]:
+    """Refuse, before any reader inflates anything, a zip whose parts are too many, too large once inflated,
+    compressed beyond any real workbook (a zip bomb), damaged, or holding a tag too long to parse.
+
+    Returns the used range of each worksheet part (rows × columns from its cell references), or None for a
+    part whose cells do not all name their position."""
     try:
         package = zipfile.ZipFile(path)
     except Exception as exc:  # untrusted input: whatever the zip layer raises, the file is unreadable
@@ -157,7 +181,7 @@ def check_package(path: Path, limits: WorkbookLimits) -> None:
                 None, f"Tệp Excel giải nén ra {expanded} byte, vượt giới hạn {limits.expanded_bytes} byte"
             )
         for part in parts:
-            if not part.filename.startswith("xl/worksheets/") and part.file_size > limits.part_bytes:
+            if not part.filename.startswith(_WORKSHEETS) and part.file_size > limits.part_bytes:
                 raise _too_large(
                     part.filename,
                     f"Thành phần {part.filename} giải nén ra {part.file_size} byte, "
@@ -170,16 +194,67 @@ def check_package(path: Path, limits: WorkbookLimits) -> None:
                     f"Thành phần {part.filename} nén bất thường (tỉ lệ {ratio:.0f}:1, "
                     f"giới hạn {limits.compression_ratio}:1)",
                 )
+        ranges = {}
         for part in parts:
             if part.filename.endswith((".xml", ".rels")):
-                _check_markup(package, part, limits.markup_bytes)
+                sheet = part.filename.startswith(_WORKSHEETS)
+                extent = _check_markup(package, part, limits.markup_bytes, sheet)
+                if sheet:
+                    ranges[part.filename] = extent
+        return ranges
 
 
-def _check_markup(package: zipfile.ZipFile, part: zipfile.ZipInfo, block_bytes: int) -> None:
+_WORKSHEETS = "xl/worksheets/"
+# A cell's start tag (any namespace prefix), and one that names its position: `<c r="AB12" …>`.
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_REFERENCE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+class _SheetExtent:
+    """The used range of a worksheet part, from the cell references of its markup read piece by piece."""
+
+    def __init__(self):
+        self.cells = 0
+        self.referenced = 0
+        self.columns: set[bytes] = set()
+        self.last_row = 0
+
+    def add(self, markup: bytes) -> None:
+        self.cells += len(_CELL.findall(markup))
+        references = _CELL_REFERENCE.findall(markup)
+        self.referenced += len(references)
+        if references:
+            self.columns.update(letters for letters, _ in references)
+            self.last_row = max(self.last_row, max(int(digits) for _, digits in references))
+
+    def range_cells(self) -> int | None:
+        if self.referenced != self.cells:
+            return None
+        width = max((_column_number(letters) for letters in self.columns), default=0)
+        return width * self.last_row
+
+
+def _column_number(letters: bytes) -> int:
+    """b"A" -> 1, b"AB" -> 28."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_markup(
+    package: zipfile.ZipFile, part: zipfile.ZipInfo, block_bytes: int, sheet: bool
+) -> int | None:
     """Refuse an XML part with a whole block of `block_bytes` and no `<` in it: a tag or a text of at
     least that length (any run of twice that length fills a block). XML parsers hold a start tag with all
     its attributes before anyone sees it, and a real workbook comes nowhere near: a cell holds at most
-    32,767 characters. Inflating every part also finds a damaged one (bad CRC) before openpyxl does."""
+    32,767 characters. Inflating every part also finds a damaged one (bad CRC) before a reader does.
+
+    A worksheet part's used range is measured on the way and returned (`_SheetExtent.range_cells`; None
+    for another part); each block is measured up to its last `<`, the rest with the next block, so that
+    no tag is cut in two."""
+    extent = _SheetExtent() if sheet else None
+    carried = b""
     try:
         with package.open(part) as stream:
             while block := stream.read(block_bytes):
@@ -189,11 +264,20 @@ def _check_markup(package: zipfile.ZipFile, part: zipfile.ZipInfo, block_bytes: 
                         part.filename,
                         f"Thành phần {part.filename} có một thẻ hoặc đoạn văn bản dài hơn {block_bytes} byte",
                     )
+                if extent is not None:
+                    markup = carried + block
+                    cut = markup.rfind(b"<")
+                    extent.add(markup[:cut])
+                    carried = markup[cut:]
     except WorkbookRejected:
         raise
     except Exception as exc:  # untrusted input: a damaged or encrypted part
         text = f"Không đọc được thành phần {part.filename}: {type(exc).__name__}"
         raise WorkbookRejected(UNREADABLE_FILE, part.filename, text) from None
+    if extent is None:
+        return None
+    extent.add(carried)
+    return extent.range_cells()
 
 
 def _capped_rows(sheet, name: str, limits: WorkbookLimits) -> Iterator[tuple]:
@@ -207,6 +291,29 @@ def _capped_rows(sheet, name: str, limits: WorkbookLimits) -> Iterator[tuple]:
         yield row[: limits.columns]
 
 
+def _cell_value(value: object) -> object:
+    """A calamine cell as openpyxl gives it: None for an empty cell, a whole number as an int (Excel keeps
+    every number as a double; openpyxl reads `12` as an int), a date cell as a datetime."""
+    if value == "":
+        return None
+    if value.__class__ is float and value.is_integer():
+        return int(value)
+    if value.__class__ is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _calamine_rows(workbook: CalamineWorkbook, sheet_name: str, name: str, limits: WorkbookLimits):
+    """The rows of a sheet whose range is known to be small, from A1, at most `limits.columns` wide, their
+    cells as calamine gives them (`_cell_value` makes them openpyxl's)."""
+    rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    if len(rows) > limits.rows:
+        raise _too_large(name, f"Trang {name} có hơn {limits.rows} dòng")
+    width = limits.columns
+    # Every row of calamine's range is as wide as the range.
+    return [row[:width] for row in rows] if rows and len(rows[0]) > width else rows
+
+
 def read_workbook(
     path: Path,
     layouts: Iterable[SheetLayout],
@@ -215,7 +322,39 @@ def read_workbook(
 ) -> list[SheetRows]:
     """Every required sheet's rows; `WorkbookRejected` for an unreadable or oversized file, a missing
     sheet or column."""
-    check_package(path, limits)
+    ranges = check_package(path, limits)
+    # Every worksheet part, not only the required sheets: no sheet name has to be matched to its part.
+    small = all(cells is not None and cells <= limits.range_cells for cells in ranges.values())
+    read = _read_with_calamine if small else _read_with_openpyxl
+    return read(path, list(layouts), sensitive, limits)
+
+
+def _read_with_calamine(path, layouts, sensitive, limits) -> list[SheetRows]:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # untrusted input: whatever the zip or XML layer raises, the file is unreadable
+        raise WorkbookRejected(
+            UNREADABLE_FILE, None, f"Không mở được tệp Excel: {type(exc).__name__}"
+        ) from None
+    with workbook:
+        names = {header_token(name): name for name in workbook.sheet_names}
+        result = []
+        for layout in layouts:
+            name = names.get(header_token(layout.name))
+            if name is None:
+                raise WorkbookRejected("missing_sheet", layout.name, f"Thiếu trang tính {layout.name}")
+            try:
+                rows = _calamine_rows(workbook, name, layout.name, limits)
+            except WorkbookRejected:
+                raise
+            except Exception as exc:  # a damaged sheet part inside a valid zip
+                text = f"Không đọc được trang {layout.name}: {type(exc).__name__}"
+                raise WorkbookRejected(UNREADABLE_FILE, layout.name, text) from None
+            result.append(read_sheet(rows, layout, sensitive, _cell_value))
+        return result
+
+
+def _read_with_openpyxl(path, layouts, sensitive, limits) -> list[SheetRows]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # untrusted input: whatever the zip or XML layer raises, the file is unreadable

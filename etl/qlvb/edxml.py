@@ -71,6 +71,8 @@ _REPLACED = ("TraceHeaderList", "Bussiness", "ReplacementInfoList", "Replacement
 _SIGNATURE = ("DigitalSignature",)
 # Defaults of §3.8 for optional elements that drive the metrics.
 _DEFAULTS = {"Priority": "0", "BussinessDocType": "0", "Paper": "0"}
+# Paths whose element text is kept (besides the fields of each `To` entry).
+_KEPT = frozenset([*_TEXT_FIELDS, *_OBJECT_FIELDS, _TRACE_TIMESTAMP, _REPLACED, _SIGNATURE])
 
 
 class PackageRejected(Exception):
@@ -90,6 +92,9 @@ class _HeaderHandler(ContentHandler):
         self.elements = 0
         self.text_chars = 0
         self.stack: list[str] = []  # local names from the root; elements of other namespaces as ""
+        # The path below edXMLHeader of each open element (None outside the header), kept beside `stack`
+        # so that no event rebuilds it.
+        self.paths: list[tuple[str, ...] | None] = []
         self.envelope_depth: int | None = None
         self.header_seen = False
         self.message_header_seen = False
@@ -98,11 +103,14 @@ class _HeaderHandler(ContentHandler):
         self.timestamps: list[str] = []
 
     def _header_path(self) -> tuple[str, ...] | None:
-        """The path below edXMLHeader of the current element, or None outside the header."""
+        """The path below edXMLHeader of the element just opened, or None outside the header."""
+        parent = self.paths[-1] if self.paths else None
+        if parent is not None:
+            return (*parent, self.stack[-1])
         depth = self.envelope_depth
-        if depth is None or len(self.stack) < depth + 2 or self.stack[depth + 1] != "edXMLHeader":
-            return None
-        return tuple(self.stack[depth + 2 :])
+        if depth is not None and len(self.stack) == depth + 2 and self.stack[-1] == "edXMLHeader":
+            return ()
+        return None
 
     def _check(self, local: str, attrs) -> None:
         limits = self.limits
@@ -115,8 +123,10 @@ class _HeaderHandler(ContentHandler):
         if len(attrs) > limits.attributes:
             raise PackageRejected(XML_MALFORMED, f"Phần tử {local} có hơn {limits.attributes} thuộc tính")
 
-    def startElementNS(self, name, qname, attrs):
-        uri, local = name
+    def start(self, name: str, attrs: dict) -> None:
+        """An element opened: `name` is expat's `uri local [prefix]` (or `local` with no namespace)."""
+        parts = name.split(" ")
+        uri, local = (parts[0], parts[1]) if len(parts) > 1 else (None, parts[0])
         self.stack.append(local if uri == NAMESPACE else "")
         self._check(local, attrs)
         if self.envelope_depth is None:
@@ -125,6 +135,7 @@ class _HeaderHandler(ContentHandler):
             elif len(self.stack) == 1 and self.stack[0] != "edXML":
                 raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
         path = self._header_path()
+        self.paths.append(path)
         if path is None:
             return
         if path == ():
@@ -135,13 +146,7 @@ class _HeaderHandler(ContentHandler):
             self.record["To"].append({})
         elif path[: len(_SIGNATURE)] == _SIGNATURE and len(path) > 1:
             self.record["CoChuKyEdxml"] = True  # a child element: the signature is not empty
-        if (
-            path in _TEXT_FIELDS
-            or path in _OBJECT_FIELDS
-            or path in (_TRACE_TIMESTAMP, _REPLACED, _SIGNATURE)
-        ):
-            self.text, self.text_chars = [], 0
-        elif len(path) == 3 and path[:2] == _TO:
+        if path in _KEPT or (len(path) == 3 and path[:2] == _TO):
             self.text, self.text_chars = [], 0
 
     def characters(self, content):
@@ -154,9 +159,9 @@ class _HeaderHandler(ContentHandler):
                 )
             self.text.append(content)
 
-    def endElementNS(self, name, qname):
+    def end(self) -> None:
         self.events += 1
-        path = self._header_path()
+        path = self.paths.pop()
         value = "".join(self.text) if self.text is not None else None
         self.text = None
         self.stack.pop()
@@ -178,7 +183,24 @@ class _HeaderHandler(ContentHandler):
             record["CoChuKyEdxml"] = True
 
 
-def _feed(parser: DefusedExpatParser, handler: _HeaderHandler, stream: BinaryIO) -> None:
+class _PackageParser(DefusedExpatParser):
+    """defusedxml's SAX reader, which refuses DTDs, entity declarations and external references, with
+    expat's element events handed straight to the header handler: the SAX layer's name tuples and
+    attribute objects, built for every element, cost more than the handler itself."""
+
+    def __init__(self, handler: _HeaderHandler):
+        super().__init__(namespaceHandling=1, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        self.setContentHandler(handler)
+        self._handler = handler
+
+    def start_element_ns(self, name, attrs):
+        self._handler.start(name, attrs)
+
+    def end_element_ns(self, name):
+        self._handler.end()
+
+
+def _feed(parser: _PackageParser, handler: _HeaderHandler, stream: BinaryIO) -> None:
     """Feed the stream in chunks, refusing a stretch of `quiet_bytes` that gives the handler nothing."""
     quiet = 0
     while chunk := stream.read(_CHUNK):
@@ -196,10 +218,7 @@ def _feed(parser: DefusedExpatParser, handler: _HeaderHandler, stream: BinaryIO)
 def parse_package(stream: BinaryIO, limits: PackageLimits = PackageLimits()) -> dict:
     """The header of the package in `stream` as a record; raises `PackageRejected`."""
     handler = _HeaderHandler(limits)
-    parser = DefusedExpatParser(
-        namespaceHandling=1, forbid_dtd=True, forbid_entities=True, forbid_external=True
-    )
-    parser.setContentHandler(handler)
+    parser = _PackageParser(handler)
     try:
         _feed(parser, handler, stream)
     except DefusedXmlException as exc:

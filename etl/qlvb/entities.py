@@ -257,17 +257,14 @@ def _boolean(value: object) -> bool:
     return value
 
 
-def edxml_spec(context: QlvbContext, file_hash: str) -> EntitySpec:
+def edxml_spec(context: QlvbContext) -> EntitySpec:
     """An edXML package read by `etl.qlvb.edxml` (§3.8), loaded as a `den` entry of its receiving agency.
 
-    `file_hash` (the SHA-256 of the file) ends the key: each package of a document keeps its own row.
+    The key made here is the natural key; the reader ends it with the file's content hash
+    (`etl.qlvb.files.package_key`), so that each package of a document keeps its own row.
     """
     b = _Builder(context)
-    natural = _key_function(b, lambda record: "den")
-
-    def key(record: dict) -> str | None:
-        value = natural(record)
-        return None if value is None else f"{value}#{file_hash[:16]}"
+    key = _key_function(b, lambda record: "den")
 
     paper = b.codes["Paper"]
 

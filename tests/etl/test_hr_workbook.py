@@ -6,10 +6,12 @@ import os
 import pytest
 
 from etl.convert import FieldError
+from etl.hr import workbook
 from etl.hr.entities import SENSITIVE, hr_date, rank_code
 from etl.hr.layout import SHEETS, STAFF
 from etl.hr.naming import is_lock_file, parse_export_name
-from etl.hr.workbook import WorkbookRejected, read_sheet, read_workbook
+from etl.hr.workbook import WorkbookLimits, WorkbookRejected, read_sheet, read_workbook
+from tests import hostile_files
 from tests.etl.hr_fixtures import STAFF_HEADERS, write_export
 
 
@@ -111,3 +113,44 @@ def test_numeric_rank_codes_are_written_back():
     assert rank_code(1.003) == "01.003"
     assert rank_code(" 01.002 ") == "01.002"
     assert rank_code("CDNN-III") == "CDNN-III"
+
+
+def test_calamine_and_openpyxl_read_the_same_rows(tmp_path):
+    # The fixture has whole numbers, a float year (2025.0), an 11-digit number, a rank code typed as a
+    # number, date cells, empty cells and a footer: both readers must give the same rows, row numbers,
+    # drift, sensitive columns and footer counts, whichever `read_workbook` picks.
+    path = write_export(tmp_path / "nhansu_H35.01_202503.xlsx")
+    limits = WorkbookLimits()
+    fast = workbook._read_with_calamine(path, SHEETS, SENSITIVE, limits)
+    slow = workbook._read_with_openpyxl(path, SHEETS, SENSITIVE, limits)
+    assert fast == slow
+    assert fast[0].rows[0][1]["SoHieuCBCCVC"] == "CB001"
+
+
+def test_the_used_range_is_measured_from_cell_references(tmp_path):
+    # The fixture's CanBo sheet (sheet1) runs from A1 to P8: 8 rows of 16 columns. A cell moved to XFD9
+    # makes it 9 × 16,384, beyond `range_cells`: such a file is streamed by openpyxl (and loads).
+    path = write_export(tmp_path / "nhansu_H35.01_202503.xlsx")
+    assert workbook.check_package(path, WorkbookLimits())["xl/worksheets/sheet1.xml"] == 8 * 16
+    far = hostile_files.rezip(
+        path.read_bytes(),
+        tmp_path / "nhansu_H35.01_202504.xlsx",
+        lambda name, data: (
+            data.replace(b"</sheetData>", b'<row r="9"><c r="XFD9"><v>1</v></c></row></sheetData>')
+            if name == hostile_files.STAFF_SHEET
+            else data
+        ),
+    )
+    assert workbook.check_package(far, WorkbookLimits())["xl/worksheets/sheet1.xml"] == 9 * 16_384
+    assert len(read_workbook(far, SHEETS, SENSITIVE, WorkbookLimits(range_cells=1000))[0].rows) == 3
+    # A cell without its reference: the range is unknown, and openpyxl reads the file.
+    bare = hostile_files.rezip(
+        path.read_bytes(),
+        tmp_path / "nhansu_H35.01_202505.xlsx",
+        lambda name, data: (
+            data.replace(b"</row>", b"<c><v>1</v></c></row>", 1)
+            if name == hostile_files.STAFF_SHEET
+            else data
+        ),
+    )
+    assert workbook.check_package(bare, WorkbookLimits())["xl/worksheets/sheet1.xml"] is None

@@ -72,3 +72,37 @@ def test_files_are_batched(tmp_path):
         3,
         4,
     ]
+
+
+def test_packages_of_one_document_in_one_batch_keep_their_own_keys(tmp_path):
+    # The original and an update of one document (same DocumentId, other content), a file rejected whole
+    # and a package with a bad date between them: in one batch, each staged row's key ends in its own
+    # file's content hash (sources.md §3.7), whatever was rejected before it.
+    package = PACKAGE.read_bytes()
+    files = _files(
+        tmp_path,
+        **{
+            "a.edxml": package,
+            "b.edxml": b"<x/>",
+            "c.edxml": package.replace(b"512", b"513").replace(b">2025/10/20<", b">x<"),
+            "d.edxml": package.replace(b"<edXML:Subject>", "<edXML:Subject>Sửa: ".encode()),
+        },
+    )
+    hashes = {file.name: file.sha256[:16] for file in files}
+
+    [(batch, outcomes)] = list(EdxmlReader(context()).read(files))
+
+    natural = "H35.01|den|000.00.02.H35,2025/10/20,512/TTr-SNV"
+    assert batch.rows.column("_key").to_pylist() == [
+        f"{natural}#{hashes['a.edxml']}",
+        f"{natural}#{hashes['d.edxml']}",
+    ]
+    assert [row["_key"] for row in batch.raw.to_pylist()][::2] == batch.rows.column("_key").to_pylist()
+    assert [(o.file.name, o.status) for o in outcomes] == [
+        ("a.edxml", LOADED),
+        ("b.edxml", QUARANTINED),
+        ("c.edxml", QUARANTINED),
+        ("d.edxml", LOADED),
+    ]
+    [bad_date] = [q for q in batch.quarantine.to_pylist() if q["locator"].startswith("c.edxml")]
+    assert bad_date["record_key"].endswith(f"#{hashes['c.edxml']}")
