@@ -77,16 +77,7 @@ class _Builder(FieldBuilder):
         return Field(name, column, convert.dvc_datetime, TIMESTAMP, required)
 
     def procedure(self, name, column) -> Field:
-        procedures = self.procedures
-
-        def resolve(value: object) -> str:
-            code = convert.identifier(value)
-            full = procedures.resolve(code)
-            if full is None:
-                raise FieldError("unknown_procedure", value)
-            return full
-
-        return Field(name, column, resolve, required=True)
+        return Field(name, column, convert.procedure(self.procedures.resolve), required=True)
 
     def version(self) -> Field:
         return self.time(VERSION_FIELD, "updated_at", required=True)
