@@ -1,11 +1,13 @@
 """Process CPU per DVC dossier of extraction's own work and of landing, over simulated `ho-so` pages.
 
-    .venv/bin/python -m bench.normalise_profile [--scale small] [--repeat 3] [--profile]
+    .venv/bin/python -m bench.normalise_profile [--scale small] [--copies 7] [--repeat 3] [--profile]
 
 The pages come from the simulator in-process (rendered with its quirks, serialised as the API serves them),
 so the figures hold no HTTP: "normalise" is what the extractor does to a page it has received (JSON parse,
 privacy, normalisation into Arrow), "normalise+land" adds `land_batch` of 20,000-dossier batches into a
 fresh DuckDB warehouse. CPU is `time.process_time()` (every thread of this process) over the dossiers.
+`--copies K` serves the pages K times, each copy under other dossier codes, so that `small` fills whole
+20,000-dossier batches.
 """
 
 import argparse
@@ -34,15 +36,22 @@ BATCH = 20_000
 ENTITY = "ho-so"
 
 
-def served_pages(simulation: Simulation, entity: str) -> list[bytes]:
-    """The entity's records as the API serves them, one JSON envelope per page."""
+def served_pages(simulation: Simulation, entity: str, copies: int = 1) -> list[bytes]:
+    """The entity's records as the API serves them, one JSON envelope per page; copy k of a dossier has
+    its code prefixed with k."""
     order, versions = simulation.view(entity)
     pages = []
-    for start in range(0, len(order), PAGE_SIZE):
-        records = simulation.render(
-            entity, order[start : start + PAGE_SIZE].tolist(), versions[start : start + PAGE_SIZE].tolist()
-        )
-        pages.append(orjson.dumps({"error_code": "0", "total": len(order), "data": records}))
+    for copy in range(copies):
+        for start in range(0, len(order), PAGE_SIZE):
+            records = simulation.render(
+                entity,
+                order[start : start + PAGE_SIZE].tolist(),
+                versions[start : start + PAGE_SIZE].tolist(),
+            )
+            for record in records:
+                if copy and isinstance(record.get("MaHoSo"), str):
+                    record["MaHoSo"] = f"{copy}-{record['MaHoSo']}"
+            pages.append(orjson.dumps({"error_code": "0", "total": len(order) * copies, "data": records}))
     return pages
 
 
@@ -83,13 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="small")
     parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--copies", type=int, default=1, help="serve the pages this many times")
     parser.add_argument("--repeat", type=int, default=3, help="normalise the pages this many times")
     parser.add_argument("--profile", action="store_true", help="print the top functions of normalisation")
     options = parser.parse_args(argv)
 
     started = time.process_time()
     simulation = Simulation(scale=options.scale, year=options.year, seed=0)
-    pages = served_pages(simulation, ENTITY)
+    pages = served_pages(simulation, ENTITY, options.copies)
     context = context_of(simulation)
     dossiers = sum(len(orjson.loads(page)["data"]) for page in pages)
     print(f"{dossiers:,} {ENTITY} records in {len(pages)} pages ({time.process_time() - started:.1f} s CPU)")

@@ -130,8 +130,8 @@ class EntitySpec:
         return frozenset(names) | self.known
 
 
-# A defect of a record or entry: (reason, field, the value the detail shows).
-Defect = tuple[str, str, object]
+# A defect of a record or entry: (reason, field (None: the entry itself), the value the detail shows).
+Defect = tuple[str, str | None, object]
 
 
 def _absent(value: object) -> bool:
@@ -168,7 +168,7 @@ def convert_column(field_spec: Field, values: list, defects: dict[int, list[Defe
             out[index] = None
             failed.add(index)
             defects.setdefault(index, []).append((exc.reason, name, exc.value))
-    if field_spec.required:
+    if field_spec.required and None in out:
         for index, converted in enumerate(out):
             if converted is None and index not in failed:
                 defects.setdefault(index, []).append(("missing_required", name, values[index]))
