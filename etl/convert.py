@@ -185,7 +185,7 @@ def _dvc_datetime_column(values: list) -> list:
         and value.isdigit()
         and value.isascii()
         and value != DVC_MIN_VALUE
-        else (None if value is None else SLOW)
+        else (None if value is None or value == "" else SLOW)
         for value in values
     ]
 
