@@ -8,6 +8,10 @@ privacy, normalisation into Arrow), "normalise+land" adds `land_batch` of 20,000
 fresh DuckDB warehouse. CPU is `time.process_time()` (every thread of this process) over the dossiers.
 `--copies K` serves the pages K times, each copy under other dossier codes, so that `small` fills whole
 20,000-dossier batches.
+
+CPU time on a machine shared with other work varies by ±20 % between runs (caches, steal time): compare
+versions in alternating runs, or by instruction counts, which do not vary: `valgrind --tool=cachegrind
+--cache-sim=no` over `--repeat 1` and `--repeat 3` runs, the difference divided by 2 passes × the dossiers.
 """
 
 import argparse
