@@ -1,8 +1,15 @@
 """Field converters: one received value to its typed, cleaned form, or a ``FieldError`` with a reason code.
 
 A converter is only called with a present value; the caller handles the absent forms (§1.6).
+
+The normaliser converts a column at a time. A converter may carry ``column``, a fast path over the received
+values of a column: it returns, per value, the converted value, None for the absent forms it recognises
+(null, empty text), or ``SLOW`` where the converter itself must decide (a quirky value, an error). It
+handles only the well-formed common case, so that the converter stays the one definition of the field's
+rules; it may raise ``TypeError`` or ``ValueError``, and then the whole column takes the converter.
 """
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -11,6 +18,30 @@ from etl.text import CanonicalValues, clean_code, clean_free_text, clean_identif
 from etl.timeparse import DVC_MIN_VALUE, TimeFormatError, parse_dvc_datetime
 
 Converter = Callable[[object], object]
+
+
+SLOW = object()  # "ask the converter": a value the column fast path does not handle
+
+
+def fast_path(column: Callable[[list], list]) -> Callable[[Converter], Converter]:
+    """Attaches ``column`` to a converter as its fast path."""
+
+    def attach(convert: Converter) -> Converter:
+        convert.column = column
+        return convert
+
+    return attach
+
+
+def _stripped_column(values: list) -> list:
+    """Text already in NFC (ASCII or not), trimmed: what ``identifier`` and ``free_text`` make of it."""
+    is_normalized = unicodedata.is_normalized
+    return [
+        (value.strip() or None)
+        if value.__class__ is str and (value.isascii() or is_normalized("NFC", value))
+        else (None if value is None else SLOW)
+        for value in values
+    ]
 
 
 class FieldError(Exception):
@@ -34,6 +65,7 @@ def as_text(value: object) -> str:
     return str(value)
 
 
+@fast_path(_stripped_column)
 def identifier(value: object) -> str:
     if value.__class__ is str and value.isascii():
         return value.strip()  # the common case, without the NFC check
@@ -44,6 +76,7 @@ def code(value: object) -> str:
     return clean_code(as_text(value))
 
 
+@fast_path(_stripped_column)
 def free_text(value: object) -> str:
     if not isinstance(value, str):
         raise FieldError("bad_format", value)
@@ -77,6 +110,9 @@ def integer(value: object) -> int:
 def _cached(lookup: Callable[[object], object], reason: str) -> Converter:
     """``lookup`` memoised by received value: an enumeration sees a handful of distinct spellings."""
     cache: dict[tuple[type, object], object] = {}
+    # The known texts, for the column fast path: a dict lookup per value. Only ``str`` keys, so that a
+    # number or a flag sent in their place (Q8) misses and takes the converter; null and "" are absent.
+    known: dict[object, object] = {None: None, "": None}
     unknown = object()
 
     def convert(value: object) -> object:
@@ -88,12 +124,19 @@ def _cached(lookup: Callable[[object], object], reason: str) -> Converter:
             result = lookup(value)
             if len(cache) < 10_000:
                 cache[token] = unknown if result is None else result
+                if result is not None and value.__class__ is str:
+                    known[value] = result
             if result is None:
                 result = unknown
         if result is unknown:
             raise FieldError(reason, value)
         return result
 
+    def column(values: list) -> list:
+        get = known.get
+        return [get(value, SLOW) for value in values]  # TypeError for a list or an object: the converter
+
+    convert.column = column
     return convert
 
 
@@ -131,15 +174,25 @@ def timestamp(parse: Callable[[object], datetime | date | None]) -> Converter:
     return convert
 
 
+def _dvc_datetime_column(values: list) -> list:
+    """Well-formed ``yyyyMMddHHmmss`` values; a valid-looking but impossible time (month 13) raises
+    ``ValueError``, and the column then takes ``dvc_datetime``, which names it ``bad_format``."""
+    parse = datetime.fromisoformat
+    return [
+        parse(f"{value[:8]}T{value[8:]}")
+        if value.__class__ is str
+        and len(value) == 14
+        and value.isdigit()
+        and value.isascii()
+        and value != DVC_MIN_VALUE
+        else (None if value is None or value == "" else SLOW)
+        for value in values
+    ]
+
+
+@fast_path(_dvc_datetime_column)
 def dvc_datetime(value: object) -> datetime | None:
-    """``yyyyMMddHHmmss`` (see ``parse_dvc_datetime``), with the well-formed case handled inline."""
-    if value.__class__ is str and len(value) == 14 and value.isdigit() and value.isascii():
-        if value == DVC_MIN_VALUE:
-            return None
-        try:
-            return datetime.fromisoformat(f"{value[:8]}T{value[8:]}")
-        except ValueError:
-            raise FieldError("bad_format", value) from None
+    """``yyyyMMddHHmmss`` (see ``parse_dvc_datetime``)."""
     try:
         return parse_dvc_datetime(value)
     except TimeFormatError:
@@ -148,6 +201,11 @@ def dvc_datetime(value: object) -> datetime | None:
 
 def agency(resolver: AgencyResolver) -> Converter:
     return _cached(lambda value: resolver.resolve(as_text(value)), "unknown_agency")
+
+
+def procedure(resolve: Callable[[str], str | None]) -> Converter:
+    """A procedure code, full or short (Q9), to the full code ``resolve`` gives for its identifier."""
+    return _cached(lambda value: resolve(identifier(value)), "unknown_procedure")
 
 
 def scalar_text(value: object) -> str | None:

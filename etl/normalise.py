@@ -1,17 +1,22 @@
 """Generic record normalisation: post-privacy records to raw, staging and quarantine Arrow tables.
 
 A source describes each entity with an ``EntitySpec`` (its fields, converters and staging columns);
-this module applies it once per record and builds the Arrow columns once per batch.
+this module applies it a column at a time over a batch (a page) of records: each field's received values
+go through the converter's column fast path (``etl.convert``), and only the values it leaves (quirks,
+errors) through the converter itself; the checks that span fields run over whole columns.
 """
 
+import bisect
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from etl.convert import Converter, FieldError
+from etl.convert import SLOW, Converter, FieldError
 
 TIMESTAMP = pa.timestamp("us")
 
@@ -81,11 +86,25 @@ class Field:
 
 
 @dataclass(frozen=True)
+class ObjectEntry:
+    """Object entries of an array, converted field by field: the first field that fails (in order) is
+    the entry's defect; a valid entry becomes a dict of its converted fields."""
+
+    fields: tuple[Field, ...]
+
+
+def object_entry(fields: Sequence[Field]) -> ObjectEntry:
+    return ObjectEntry(tuple(fields))
+
+
+@dataclass(frozen=True)
 class ArrayField:
     """An array whose entries are checked one by one: a bad entry is quarantined alone."""
 
     name: str
-    convert_entry: Converter  # raises FieldError (with ``field`` set for object entries)
+    # An ObjectEntry, or a converter of one scalar entry that raises FieldError (with ``field`` set when
+    # it names a part of the entry).
+    convert_entry: Converter | ObjectEntry
     summary: tuple[
         tuple[str, pa.DataType, Callable[[list], object]], ...
     ]  # staging columns from valid entries
@@ -111,194 +130,267 @@ class EntitySpec:
         return frozenset(names) | self.known
 
 
-def object_entry(fields: Sequence[Field]) -> Converter:
-    """A converter for object entries of an array: a dict of the converted fields."""
-    plan = [(f.name, f.convert, f.required) for f in fields]
-
-    def convert(entry: object) -> dict:
-        if not isinstance(entry, dict):
-            raise FieldError("bad_format", entry)
-        out = {}
-        get = entry.get
-        for name, convert_field, required in plan:
-            value = get(name)
-            converted = None
-            if not (value is None or (value.__class__ is str and (not value or value.isspace()))):
-                try:
-                    converted = convert_field(value)
-                except FieldError as exc:
-                    exc.field = exc.field or name
-                    raise
-            if converted is None and required:
-                raise FieldError("missing_required", value, name)
-            out[name] = converted
-        return out
-
-    return convert
+# A defect of a record or entry: (reason, field (None: the entry itself), the value the detail shows).
+Defect = tuple[str, str | None, object]
 
 
 def _absent(value: object) -> bool:
-    return value is None or (isinstance(value, str) and (not value or value.isspace()))
+    return value is None or (value.__class__ is str and (not value or value.isspace()))
 
 
-def _json(value: object) -> str:
-    return orjson.dumps(value).decode()
+def convert_column(field_spec: Field, values: list, defects: dict[int, list[Defect]]) -> list:
+    """The converted values of one field over a column of received values (§1.6 absent forms to None).
+
+    A value that cannot be loaded adds its defect to ``defects[index]`` (in the order fields are converted)
+    and converts to None; so does an absent or null-converting value of a required field.
+    """
+    convert, name = field_spec.convert, field_spec.name
+    fast = getattr(convert, "column", None)
+    out = None
+    if fast is not None:
+        try:
+            out = fast(values)
+        except (TypeError, ValueError):
+            out = None  # a value the fast path cannot even look at: the converter decides them all
+    if out is None:
+        out, slow = [SLOW] * len(values), range(len(values))
+    else:
+        slow = [index for index, value in enumerate(out) if value is SLOW]
+    failed = set()
+    for index in slow:
+        value = values[index]
+        if _absent(value):
+            out[index] = None
+            continue
+        try:
+            out[index] = convert(value)
+        except FieldError as exc:
+            out[index] = None
+            failed.add(index)
+            defects.setdefault(index, []).append((exc.reason, name, exc.value))
+    if field_spec.required and None in out:
+        for index, converted in enumerate(out):
+            if converted is None and index not in failed:
+                defects.setdefault(index, []).append(("missing_required", name, values[index]))
+    return out
 
 
-class _Tables:
-    """Column lists filled record by record and turned into Arrow tables once."""
+def _first_defect(defects: list[Defect]) -> Defect:
+    return min(defects, key=lambda d: REASON_PRIORITY.index(d[0]))
+
+
+def _order_defects(spec: EntitySpec, columns: dict[str, list], candidates: list[int]) -> dict[int, Defect]:
+    """The first field of ``spec.date_order`` earlier than the last present one before it, per candidate
+    row (``date_order``, naming that field and, as the detail's value, the one it precedes)."""
+    if not spec.date_order or not candidates:
+        return {}
+    types = {f.name: f.type for f in spec.fields}
+    count = len(candidates)
+    previous = previous_name = found = found_before = None
+    for name in spec.date_order:
+        current = pa.array([columns[name][index] for index in candidates], types[name])
+        if previous is None:
+            previous, previous_name = current, pc.if_else(pc.is_valid(current), name, None)
+            found = found_before = pa.nulls(count, pa.string())
+            continue
+        earlier = pc.and_(pc.fill_null(pc.less(current, previous), False), pc.is_null(found))
+        found = pc.if_else(earlier, name, found)
+        found_before = pc.if_else(earlier, previous_name, found_before)
+        present = pc.is_valid(current)
+        previous_name = pc.if_else(present, name, previous_name)
+        previous = pc.coalesce(current, previous)
+    if found is None or found.null_count == count:
+        return {}
+    return {
+        candidates[position]: ("date_order", name, before)  # detail: "{name} trước {before}"
+        for position, name, before in zip(
+            range(count), found.to_pylist(), found_before.to_pylist(), strict=True
+        )
+        if name is not None
+    }
+
+
+class _Quarantine:
+    """Quarantine rows, in the order of the records and, within one, of its arrays and entries."""
 
     def __init__(self, spec: EntitySpec):
         self.spec = spec
-        self.row_columns = [(f.column, f.type) for f in spec.fields if f.column]
-        self.row_columns += [(name, kind) for array in spec.arrays for name, kind, _ in array.summary]
-        if spec.version is not None and spec.version.column:
-            self.row_columns.append((spec.version.column, spec.version.type))
-        self.raw: dict[str, list] = {name: [] for name in RAW_SCHEMA.names}
-        self.rows: dict[str, list] = {name: [] for name, _ in ROW_META + self.row_columns}
-        self.quarantine: dict[str, list] = {name: [] for name in QUARANTINE_SCHEMA.names}
+        self.rows: list[tuple[tuple[int, int, int], tuple]] = []
 
-    def reject(self, key, version, locator, field_name, reason, text, record_json) -> None:
-        q = self.quarantine
-        q["source"].append(self.spec.source)
-        q["entity"].append(self.spec.entity)
-        q["record_key"].append(key)
-        q["record_version"].append(version)
-        q["locator"].append(locator)
-        q["field"].append(field_name)
-        q["reason_code"].append(reason)
-        q["detail"].append(text)
-        q["record"].append(record_json)
+    def add(self, order: tuple[int, int, int], key, version, locator, field_name, reason, value, record_json):
+        text = detail(reason, field_name, value)
+        self.rows.append((order, (key, version, locator, field_name, reason, text, record_json)))
 
-    def tables(self) -> tuple[pa.Table, pa.Table, pa.Table]:
-        raw = pa.table(self.raw, schema=RAW_SCHEMA)
-        row_schema = pa.schema(ROW_META + self.row_columns)
-        rows = pa.table({name: self.rows[name] for name in row_schema.names}, schema=row_schema)
-        quarantine = pa.table(self.quarantine, schema=QUARANTINE_SCHEMA)
-        return raw, rows, quarantine
+    def table(self) -> pa.Table:
+        self.rows.sort(key=lambda row: row[0])
+        columns = list(zip(*(row for _, row in self.rows), strict=True)) or [()] * 7
+        count = len(self.rows)
+        return pa.table(
+            [
+                pa.array([self.spec.source] * count, pa.string()),
+                pa.array([self.spec.entity] * count, pa.string()),
+            ]
+            + [
+                pa.array(values, kind)
+                for values, kind in zip(columns, QUARANTINE_SCHEMA.types[2:], strict=True)
+            ],
+            schema=QUARANTINE_SCHEMA,
+        )
+
+
+def _entries(
+    array: ArrayField,
+    array_number: int,
+    lists: list,
+    rows: list[int],
+    context: tuple[list, list, list, list],
+    quarantine: _Quarantine,
+) -> list[list]:
+    """The valid, converted entries of ``array`` per row of ``rows``; each bad entry is quarantined alone,
+    naming its index (and its field, for object entries)."""
+    keys, versions, locators, record_json = context
+    entries = [entry for row in rows for entry in lists[row] or ()]
+    if not entries:
+        return [[] for _ in rows]
+    defects: dict[int, list[Defect]] = {}
+    if isinstance(array.convert_entry, ObjectEntry):
+        objects = entries
+        if not all(entry.__class__ is dict for entry in entries):
+            objects = [entry if isinstance(entry, dict) else {} for entry in entries]
+            for number, entry in enumerate(entries):
+                if not isinstance(entry, dict):
+                    defects[number] = [("bad_format", None, entry)]
+        fields = array.convert_entry.fields
+        names = [f.name for f in fields]
+        columns = [convert_column(f, [entry.get(f.name) for entry in objects], defects) for f in fields]
+        # Equal lengths by construction: one column per name, one value per entry in each.
+        converted = [dict(zip(names, values, strict=False)) for values in zip(*columns, strict=False)]
+    else:
+        converted = []
+        for number, entry in enumerate(entries):
+            try:
+                converted.append(array.convert_entry(entry))
+            except FieldError as exc:
+                converted.append(None)
+                defects[number] = [(exc.reason, exc.field, exc.value)]
+    ends = list(itertools.accumulate(len(lists[row] or ()) for row in rows))
+    failing = {bisect.bisect_right(ends, number) for number in defects}  # positions of rows with a bad entry
+    valid: list[list] = []
+    start = 0
+    for position, end in enumerate(ends):
+        if position not in failing:
+            valid.append(converted[start:end])
+            start = end
+            continue
+        row, kept = rows[position], []
+        for index, number in enumerate(range(start, end)):
+            found = defects.get(number)
+            if found is None:
+                kept.append(converted[number])
+                continue
+            # The first defect in field order: an entry fails on the first field that fails.
+            reason, part, value = found[0]
+            name = f"{array.name}[{index}]" + (f".{part}" if part else "")
+            where = f"{locators[row]}/{array.name}[{index}]"
+            quarantine.add(
+                (row, array_number, index),
+                keys[row],
+                versions[row],
+                where,
+                name,
+                reason,
+                value,
+                record_json[row],
+            )
+        valid.append(kept)
+        start = end
+    return valid
 
 
 def normalise(
     spec: EntitySpec, items: Iterable[tuple[str, dict]], fetch_seq_start: int = 0
 ) -> tuple[pa.Table, pa.Table, pa.Table]:
     """``(raw, rows, quarantine)`` for post-privacy ``(locator, record)`` items (docs/layers.md §2)."""
-    out = _Tables(spec)
-    known = spec.contract_fields
-    raw, rows = out.raw, out.rows
-    version_field = spec.version
-    fetch_seq = fetch_seq_start
-    plan = [(f.name, f.convert, f.required) for f in spec.fields]
-    field_names = [f.name for f in spec.fields]
-    staged = [(rows[f.column].append, f.name) for f in spec.fields if f.column]
+    locators: list[str] = []
+    records: list[dict] = []
     for locator, record in items:
-        record_json = _json(record)
-        key = spec.key(record)
-        version, version_error = _version_of(spec, record)
-        drift = record.keys() - known
-        raw["_locator"].append(locator)
-        raw["_key"].append(key)
-        raw["_version"].append(version)
-        raw["_record"].append(record_json)
-        raw["_drift_fields"].append(",".join(sorted(drift)) if drift else None)
+        locators.append(locator)
+        records.append(record)
+    count = len(records)
+    record_json = [orjson.dumps(record) for record in records]  # UTF-8, as Arrow stores it
+    keys = [spec.key(record) for record in records]
+    known = spec.contract_fields
+    drift = [",".join(sorted(extra)) if (extra := record.keys() - known) else None for record in records]
 
-        values, errors = _convert_fields(spec, plan, record)
-        if version_error is not None:
-            errors.append(version_error)
-        if not errors:
-            errors = _check_order(spec, values)
-        if errors:
-            reason, field_name, value = min(errors, key=lambda e: REASON_PRIORITY.index(e[0]))
-            text = detail(reason, field_name, value)
-            out.reject(key, version, locator, field_name, reason, text, record_json)
-            continue
-
-        hashed = [values[name] for name in field_names]
-        for array in spec.arrays:
-            valid = _valid_entries(array, record, out, key, version, locator, record_json)
-            hashed.append(valid)
-            for column, _, summarise in array.summary:
-                values[column] = summarise(valid)
-        for append, name in staged:
-            append(values[name])
-        for array in spec.arrays:
-            for column, _, _ in array.summary:
-                rows[column].append(values[column])
-        if version_field is not None and version_field.column:
-            rows[version_field.column].append(version)
-        rows["_key"].append(key)
-        rows["_version"].append(version)
-        rows["_content_hash"].append(hashlib.sha256(orjson.dumps(hashed)).hexdigest())
-        rows["_fetch_seq"].append(fetch_seq)
-        fetch_seq += 1
-    return out.tables()
-
-
-def _valid_entries(array: ArrayField, record: dict, out: _Tables, key, version, locator, record_json) -> list:
-    """The converted entries of ``array``; each bad entry is quarantined alone, naming its index."""
-    valid = []
-    for index, entry in enumerate(record.get(array.name) or []):
-        try:
-            valid.append(array.convert_entry(entry))
-        except FieldError as exc:
-            name = f"{array.name}[{index}]" + (f".{exc.field}" if exc.field else "")
-            where = f"{locator}/{array.name}[{index}]"
-            out.reject(
-                key, version, where, name, exc.reason, detail(exc.reason, name, exc.value), record_json
-            )
-    return valid
-
-
-def _convert_fields(
-    spec: EntitySpec, plan: list[tuple[str, Converter, bool]], record: dict
-) -> tuple[dict, list[tuple[str, str, object]]]:
-    values: dict[str, object] = {}
-    errors: list[tuple[str, str, object]] = []
-    get = record.get
-    for name, convert_field, required in plan:
-        value = get(name)
-        # The absent forms (§1.6) inline: this loop runs for every field of every record.
-        if value is None or (value.__class__ is str and (not value or value.isspace())):
-            converted = None
-        else:
-            try:
-                converted = convert_field(value)
-            except FieldError as exc:
-                errors.append((exc.reason, name, exc.value))
-                continue
-        if converted is None and required:
-            errors.append(("missing_required", name, value))
-        values[name] = converted
+    defects: dict[int, list[Defect]] = {}
+    columns = {f.name: convert_column(f, [r.get(f.name) for r in records], defects) for f in spec.fields}
+    lists = {}
     for array in spec.arrays:
-        entries = get(array.name)
-        if entries is None and array.required:
-            errors.append(("missing_required", array.name, None))
-        elif entries is not None and not isinstance(entries, list):
-            errors.append(("bad_format", array.name, entries))
-    return values, errors
+        lists[array.name] = entries = [record.get(array.name) for record in records]
+        for index, value in enumerate(entries):
+            if value is None and array.required:
+                defects.setdefault(index, []).append(("missing_required", array.name, None))
+            elif value is not None and not isinstance(value, list):
+                defects.setdefault(index, []).append(("bad_format", array.name, value))
+    versions: list = [None] * count
+    if spec.version is not None:
+        versions = convert_column(spec.version, [r.get(spec.version.name) for r in records], defects)
+    raw = pa.table(
+        [
+            pa.array(locators, pa.string()),
+            pa.array(keys, pa.string()),
+            pa.array(versions, TIMESTAMP),
+            pa.array(record_json, pa.string()),
+            pa.array(drift, pa.string()),
+        ],
+        schema=RAW_SCHEMA,
+    )
 
+    quarantine = _Quarantine(spec)
+    rejected = {index: _first_defect(found) for index, found in defects.items()}
+    rejected |= _order_defects(spec, columns, [index for index in range(count) if index not in defects])
+    for index, (reason, field_name, value) in rejected.items():
+        quarantine.add(
+            (index, -1, -1),
+            keys[index],
+            versions[index],
+            locators[index],
+            field_name,
+            reason,
+            value,
+            record_json[index],
+        )
+    passed = [index for index in range(count) if index not in rejected]
+    context = (keys, versions, locators, record_json)
+    valid = [
+        _entries(array, number, lists[array.name], passed, context, quarantine)
+        for number, array in enumerate(spec.arrays)
+    ]
 
-def _version_of(spec: EntitySpec, record: dict) -> tuple[object, tuple[str, str, object] | None]:
-    """The converted version, and the error that rejects the record when it is absent or malformed."""
-    version_field = spec.version
-    if version_field is None:
-        return None, None
-    value = record.get(version_field.name)
-    try:
-        version = None if _absent(value) else version_field.convert(value)
-    except FieldError as exc:
-        return None, (exc.reason, version_field.name, exc.value)
-    if version is None and version_field.required:
-        return None, ("missing_required", version_field.name, value)
-    return version, None
+    def take(values: list) -> list:
+        return values if len(passed) == count else [values[index] for index in passed]
 
-
-def _check_order(spec: EntitySpec, values: dict) -> list[tuple[str, str, object]]:
-    previous_name, previous = None, None
-    for name in spec.date_order:
-        current = values.get(name)
-        if current is None:
-            continue
-        if previous is not None and current < previous:
-            return [("date_order", name, previous_name)]  # detail: "{name} trước {previous_name}"
-        previous_name, previous = name, current
-    return []
+    fields = [take(columns[f.name]) for f in spec.fields]
+    hashes = (
+        [hashlib.sha256(orjson.dumps(row)).hexdigest() for row in zip(*fields, *valid, strict=True)]
+        if passed
+        else []
+    )
+    staged = {"_key": take(keys), "_version": take(versions), "_content_hash": hashes}
+    staged["_fetch_seq"] = list(range(fetch_seq_start, fetch_seq_start + len(passed)))
+    row_columns = [
+        (f.column, f.type, values) for f, values in zip(spec.fields, fields, strict=True) if f.column
+    ]
+    for array, entries in zip(spec.arrays, valid, strict=True):
+        row_columns += [
+            (name, kind, [summarise(v) for v in entries]) for name, kind, summarise in array.summary
+        ]
+    if spec.version is not None and spec.version.column:
+        row_columns.append((spec.version.column, spec.version.type, staged["_version"]))
+    row_schema = pa.schema(ROW_META + [(name, kind) for name, kind, _ in row_columns])
+    rows = pa.table(
+        [pa.array(staged[name], kind) for name, kind in ROW_META]
+        + [pa.array(values, kind) for _, kind, values in row_columns],
+        schema=row_schema,
+    )
+    return raw, rows, quarantine.table()

@@ -1,5 +1,7 @@
 """The DVC resources (sources.md §2.4–2.10) as entity specs: fields, converters, staging columns, privacy."""
 
+import operator
+
 import orjson
 import pyarrow as pa
 
@@ -77,23 +79,16 @@ class _Builder(FieldBuilder):
         return Field(name, column, convert.dvc_datetime, TIMESTAMP, required)
 
     def procedure(self, name, column) -> Field:
-        procedures = self.procedures
-
-        def resolve(value: object) -> str:
-            code = convert.identifier(value)
-            full = procedures.resolve(code)
-            if full is None:
-                raise FieldError("unknown_procedure", value)
-            return full
-
-        return Field(name, column, resolve, required=True)
+        return Field(name, column, convert.procedure(self.procedures.resolve), required=True)
 
     def version(self) -> Field:
         return self.time(VERSION_FIELD, "updated_at", required=True)
 
 
-def _count(entries: list) -> int:
-    return len(entries)
+def _true_count(name: str):
+    """The number of valid entries whose flag ``name`` is true."""
+    flag = operator.itemgetter(name)
+    return lambda valid: sum(map(flag, valid))
 
 
 def _scalar_array(name: str, column: str, element) -> ArrayField:
@@ -243,13 +238,13 @@ def _ho_so(b: _Builder) -> EntitySpec:
                 "TaiLieuNop",
                 submitted,
                 (
-                    ("submitted_component_count", int32, _count),
-                    ("digitised_component_count", int32, lambda valid: sum(e["DuocSoHoa"] for e in valid)),
+                    ("submitted_component_count", int32, len),
+                    ("digitised_component_count", int32, _true_count("DuocSoHoa")),
                     ("reused_component_count", int32, lambda valid: sum(map(_reuses_data, valid))),
                     (
                         "national_store_component_count",
                         int32,
-                        lambda valid: sum(e["DuocLayTuKhoDMQG"] for e in valid),
+                        _true_count("DuocLayTuKhoDMQG"),
                     ),
                 ),
             ),
@@ -257,7 +252,7 @@ def _ho_so(b: _Builder) -> EntitySpec:
                 "DanhSachHoSoBoSung",
                 supplements,
                 (
-                    ("supplement_request_count", int32, _count),
+                    ("supplement_request_count", int32, len),
                     ("supplement_pause_seconds", pa.int64(), lambda valid: sum(map(_pause_seconds, valid))),
                 ),
             ),
@@ -265,7 +260,7 @@ def _ho_so(b: _Builder) -> EntitySpec:
                 "DanhSachGiayToKetQua",
                 results,
                 (
-                    ("result_document_count", int32, _count),
+                    ("result_document_count", int32, len),
                     ("e_result_document_count", int32, lambda valid: sum(map(_has_link, valid))),
                 ),
             ),

@@ -299,3 +299,34 @@ def test_raw_keeps_every_received_record_even_when_quarantined():
     assert [r["_locator"] for r in raw] == ["u#0", "u#1"]
     assert [r["_key"] for r in raw] == ["H35.51-250314-0007", None]
     assert batch.quarantine.to_pylist()[0]["reason_code"] == "missing_required"
+
+
+def test_one_odd_value_in_a_page_rejects_its_record_only():
+    """A page is converted a column at a time; values the column fast path does not take (an impossible
+    date of the right shape, a list where a code belongs, a number for a flag, NFD text) are decided one
+    by one, and every other record of the page loads as it would alone (sources.md §1.5, §1.10, Q2, Q8)."""
+    records = [
+        ho_so(MaHoSo="P-1"),
+        ho_so(MaHoSo="P-2", NgayHenTra="20250230090000"),  # 30 February: bad_format
+        ho_so(MaHoSo="P-3", TrangThaiHoSo=["10"]),  # a list for a code: bad_format
+        ho_so(MaHoSo="P-4", CoPhiLePhi=1, TenTTHC=unicodedata.normalize("NFD", "Đăng ký khai sinh")),
+        ho_so(MaHoSo="P-5", NgayTra="00010101000000", MaDonViXuLy=""),  # MinValue: null; agency missing
+    ]
+    batch = normalise_records("ho-so", records, context())
+    rows = {row["_key"]: row for row in batch.rows.to_pylist()}
+    assert sorted(rows) == ["P-1", "P-4"]
+    assert rows["P-4"]["has_fee"] is True and rows["P-4"]["procedure_name"] == "Đăng ký khai sinh"
+    assert rows["P-1"]["due_at"] == datetime(2025, 3, 21, 9, 0)
+    rejected = [(q["record_key"], q["field"], q["reason_code"]) for q in batch.quarantine.to_pylist()]
+    assert rejected == [
+        ("P-2", "NgayHenTra", "bad_format"),
+        ("P-3", "TrangThaiHoSo", "bad_format"),
+        ("P-5", "MaDonViXuLy", "missing_required"),
+    ]
+    # Each record alone gives the same rows and content hashes as within the page.
+    for record in records:
+        alone = normalise_records("ho-so", [record], context()).rows.to_pylist()
+        key = record["MaHoSo"]
+        assert [row["_content_hash"] for row in alone] == (
+            [rows[key]["_content_hash"]] if key in rows else []
+        )
