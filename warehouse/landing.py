@@ -153,9 +153,10 @@ class _StagingMerge:
         return written
 
     def _replace_children(self, child: sa.Table, data: pa.Table | None, winners: str) -> None:
-        self.conn.exec_driver_sql(
-            f"DELETE FROM {child.fullname} WHERE _parent_key IN (SELECT _key {winners})"
-        )
+        with dialect.keyed_lookups(self.conn):
+            self.conn.exec_driver_sql(
+                f"DELETE FROM {child.fullname} WHERE _parent_key IN (SELECT _key {winners})"
+            )
         if data is None or data.num_rows == 0:
             return
         entries = _temporary_copy("landing_children", list(child.columns))

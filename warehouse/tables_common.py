@@ -58,7 +58,7 @@ def raw_table(name: str) -> sa.Table:
 
 def child_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
     """Entries of an array of a staging row (`XuLy[]`, `thanhVien[]`…), replaced with their parent row."""
-    return sa.Table(
+    table = sa.Table(
         name,
         metadata,
         column("_parent_key", sa.Text, "`_key` of the parent staging row", nullable=False),
@@ -68,6 +68,10 @@ def child_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
         schema="staging",
         comment=comment,
     )
+    # Landing replaces the entries of a batch's parents by `_parent_key`: on PostgreSQL through this index
+    # rather than a scan of the whole table (migration 0008_landing_index). DuckDB has no index joins.
+    sa.Index(f"ix_{name}_parent_key", table.c._parent_key).ddl_if(dialect="postgresql")
+    return table
 
 
 def staging_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
