@@ -2,6 +2,7 @@
 
 import io
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
@@ -95,6 +96,28 @@ def json_text_field(bind: sa.Engine | sa.Connection, json_sql: str, field: str) 
     if is_duckdb(bind):
         return f"json_extract_string({json_sql}, '$.{field}')"
     return f"(({json_sql})::json ->> '{field}')"
+
+
+@contextmanager
+def keyed_lookups(conn: sa.Connection) -> Iterator[None]:
+    """Within the block, PostgreSQL joins a batch to a large table through that table's index on the join
+    key (a nested loop over index scans) instead of hashing all of the table, so that the cost of merging
+    a landed batch does not grow with staging: with 720 k dossiers in staging, its planner still chose to
+    scan staging whole for a batch of 20 k rows, even with the batch analysed (bench/landing_profile.py).
+    Use it only where the large side of every join has such an index. DuckDB has no index joins (its ART
+    serves constraints and constant lookups only), so there the block changes nothing.
+
+    The settings are transaction-local, and are set back before the block's transaction goes on; after an
+    error the rollback undoes them.
+    """
+    if is_duckdb(conn):
+        yield
+        return
+    conn.exec_driver_sql("SET LOCAL enable_hashjoin = off")
+    conn.exec_driver_sql("SET LOCAL enable_mergejoin = off")
+    yield
+    conn.exec_driver_sql("SET LOCAL enable_hashjoin TO DEFAULT")
+    conn.exec_driver_sql("SET LOCAL enable_mergejoin TO DEFAULT")
 
 
 def checkpoint(conn: sa.Connection) -> None:

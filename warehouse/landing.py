@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pyarrow as pa
 import sqlalchemy as sa
 
-from warehouse import schema
+from warehouse import dialect, schema
 from warehouse.loading import load_arrow, with_constants
 from warehouse.quarantine import CANDIDATE_COLUMNS, insert_rejected, with_raw_record
 
@@ -85,8 +85,7 @@ class _StagingMerge:
         self.rows.create(self.conn)
         load_arrow(self.conn, self.rows, rows)
         # batch_rank 1 is the batch's winner per key; incoming_wins says whether it beats staging's row.
-        self.conn.exec_driver_sql(
-            f"""
+        merge = f"""
             CREATE TEMPORARY TABLE landing_merge AS
             SELECT w.*, s._key IS NOT NULL AS has_prior, s._version AS prior_version,
                    s._content_hash AS prior_hash, s._batch_id AS prior_batch_id,
@@ -107,8 +106,10 @@ class _StagingMerge:
                 FROM landing_rows r
             ) w
             LEFT JOIN {self.target.staging.fullname} s ON s._key = w._key
-            """
-        )
+        """
+        # Staging is looked up by key (through its primary key on PostgreSQL), not scanned whole.
+        with dialect.keyed_lookups(self.conn):
+            self.conn.exec_driver_sql(merge)
 
     def conflicts_sql(self) -> str:
         """Quarantine candidates: losers that share the winner's version but not its content.
@@ -138,9 +139,10 @@ class _StagingMerge:
         number of staging rows written."""
         staging = self.target.staging.fullname
         winners = "FROM landing_merge WHERE batch_rank = 1 AND incoming_wins"
-        self.conn.exec_driver_sql(
-            f"DELETE FROM {staging} WHERE _key IN (SELECT _key {winners} AND has_prior)"
-        )
+        with dialect.keyed_lookups(self.conn):
+            self.conn.exec_driver_sql(
+                f"DELETE FROM {staging} WHERE _key IN (SELECT _key {winners} AND has_prior)"
+            )
         written = self.conn.exec_driver_sql(
             f"INSERT INTO {staging} ({self.columns}) SELECT {self.columns} {winners}"
         ).rowcount
@@ -151,9 +153,10 @@ class _StagingMerge:
         return written
 
     def _replace_children(self, child: sa.Table, data: pa.Table | None, winners: str) -> None:
-        self.conn.exec_driver_sql(
-            f"DELETE FROM {child.fullname} WHERE _parent_key IN (SELECT _key {winners})"
-        )
+        with dialect.keyed_lookups(self.conn):
+            self.conn.exec_driver_sql(
+                f"DELETE FROM {child.fullname} WHERE _parent_key IN (SELECT _key {winners})"
+            )
         if data is None or data.num_rows == 0:
             return
         entries = _temporary_copy("landing_children", list(child.columns))

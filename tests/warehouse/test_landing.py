@@ -1,8 +1,11 @@
 import json
 from datetime import datetime
 
+import pytest
+
 from tests.warehouse.batches import land
 from tests.warehouse.conftest import rows, scalar
+from warehouse import dialect
 from warehouse.reference import load_agency_config
 
 JAN1, JAN2, JAN3 = datetime(2025, 1, 1), datetime(2025, 1, 2), datetime(2025, 1, 3)
@@ -157,3 +160,30 @@ def test_a_quarantined_apology_gets_the_agency_of_its_dossier(engine):
     land(engine, "phieu-xin-loi", [], quarantine=[slip])
 
     assert [(key, agency) for key, *_, agency in quarantined(engine)] == [("A-1", "H35.51")]
+
+
+def test_staging_lookups_turn_hash_and_merge_joins_off_on_postgresql_for_their_block_only(engine):
+    """The merge finds staging rows through the primary key only because PostgreSQL may not hash or merge
+    within `keyed_lookups`; both are on by default (PostgreSQL's documented defaults) and again after it."""
+    if dialect.is_duckdb(engine):
+        pytest.skip("DuckDB has no join-method settings: keyed_lookups leaves its planner alone")
+
+    def join_methods(conn) -> tuple[str, str]:
+        return tuple(
+            conn.exec_driver_sql(f"SHOW {name}").scalar_one()
+            for name in ("enable_hashjoin", "enable_mergejoin")
+        )
+
+    with engine.begin() as conn:
+        before = join_methods(conn)
+        with dialect.keyed_lookups(conn):
+            inside = join_methods(conn)
+        after = join_methods(conn)
+    with engine.connect() as conn:
+        next_transaction = join_methods(conn)
+    assert (before, inside, after, next_transaction) == (
+        ("on", "on"),
+        ("off", "off"),
+        ("on", "on"),
+        ("on", "on"),
+    )

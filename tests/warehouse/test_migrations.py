@@ -184,3 +184,26 @@ def test_0007_adds_the_decision_766_dossier_columns_and_marts_and_keeps_the_doss
     # Landed before 0007: kept, with the new columns empty until a newer version of the dossier is landed.
     kept = "SELECT COUNT(*) FROM staging.stg_dvc__dossier WHERE reused_component_count IS NULL"
     assert scalar(empty, kept) == 1
+
+
+def test_0008_indexes_the_parent_key_of_every_child_table_on_postgresql(empty):
+    upgrade(empty, "0007_hrcrit")
+    children = [child for target in schema.LANDING_TARGETS.values() for child in target.children.values()]
+    with empty.begin() as conn:
+        # Revision 0007_hrcrit creates the tables from today's definitions: take away what 0008 adds.
+        for child in children:
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {child.schema}.ix_{child.name}_parent_key")
+
+    schema.ensure_schema(empty)
+
+    assert _revision(empty) == NEWEST
+    inspector = sa.inspect(empty)
+    indexed = {
+        child.name: [
+            index["column_names"] for index in inspector.get_indexes(child.name, schema=child.schema)
+        ]
+        for child in children
+    }
+    # On PostgreSQL (landing replaces entries by `_parent_key`, docs/layers.md §2); DuckDB gets no index.
+    expected = [] if empty.dialect.name == "duckdb" else [["_parent_key"]]
+    assert children and indexed == {child.name: expected for child in children}
