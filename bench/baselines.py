@@ -6,7 +6,9 @@ imports nor its memory count in the pipeline's peak RSS:
 
 `dlt`: dlt's `rest_api` source with its defaults loading DVC `ho-so` into a DuckDB file (the tool a data team
 would otherwise pick). `ndjson`: DuckDB reading a newline-delimited JSON dump of the same dossiers from local
-disk (the practical limit). Each writes {records, seconds, records_per_s, peak_rss_bytes, ...} to RESULT_JSON.
+disk (the practical limit). Each writes {records, seconds, records_per_s, cpu_s, cpu_per_record_s,
+peak_rss_bytes, ...} to RESULT_JSON; `cpu_s` is the CPU (user + system) of this process and of the children
+it waited for while the load ran, measured like the pipeline's extraction in bench/benchmark.py.
 """
 
 import json
@@ -15,6 +17,12 @@ import resource
 import sys
 import time
 from pathlib import Path
+
+
+def cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
 
 # Its largest page size, as the pipeline's connector and the download-only pass use (sources.md §2.3).
 PAGE_SIZE = 1000
@@ -59,9 +67,9 @@ def dlt_rest_api(base_url: str, database: Path, max_pages: int) -> dict:
         dataset_name="dvc",
         pipelines_dir=str(database.parent / "dlt_pipelines"),
     )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_s()
     pipeline.run(source)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_s() - cpu
     with pipeline.sql_client() as client:
         records = client.execute_sql("select count(*) from ho_so")[0][0]
         child_tables = [
@@ -76,6 +84,8 @@ def dlt_rest_api(base_url: str, database: Path, max_pages: int) -> dict:
         "records": records,
         "seconds": seconds,
         "records_per_s": records / seconds,
+        "cpu_s": cpu,
+        "cpu_per_record_s": cpu / records,
         "max_pages": max_pages,
         "dlt_version": dlt.__version__,
         "child_tables": sorted(child_tables),
@@ -87,7 +97,7 @@ def duckdb_ndjson(ndjson: Path, database: Path) -> dict:
     import duckdb
 
     connection = duckdb.connect(str(database))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_s()
     sample_size = "default"
     try:
         connection.execute(
@@ -102,13 +112,15 @@ def duckdb_ndjson(ndjson: Path, database: Path) -> dict:
             "read_json(?, format = 'newline_delimited', sample_size = -1)",
             [str(ndjson)],
         )
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_s() - cpu
     records = connection.execute("select count(*) from ho_so").fetchone()[0]
     connection.close()
     return {
         "records": records,
         "seconds": seconds,
         "records_per_s": records / seconds,
+        "cpu_s": cpu,
+        "cpu_per_record_s": cpu / records,
         "file_bytes": ndjson.stat().st_size,
         "sample_size": sample_size,
         "duckdb_version": duckdb.__version__,
