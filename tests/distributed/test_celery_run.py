@@ -141,14 +141,6 @@ def province_tags(code: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open bug: with a provinces file, each province's step `marts/metric_value` fails on a Celery "
-        "worker: relation marts.dd_qlvb_docreq_item does not exist (warehouse/docreq.py `prepare`), though "
-        "`marts_models` of the same run had built it on the other worker just before"
-    ),
-)
 def test_three_provinces_on_two_celery_workers_score_as_single_province_runs(
     deployment, postgres_admin_url, tmp_path
 ):
