@@ -22,6 +22,7 @@ from assets.provinces import (
     ProvinceSettings,
     ProvincesFile,
     applied_environment,
+    own_environment,
     province_settings,
 )
 from etl.dvc.client import DvcClient
@@ -406,10 +407,6 @@ def province_resources(deployment: ProvincesFile) -> dict[str, ResourceDefinitio
     province's secret variables are checked then too, not at load: one province's missing variable stops
     that province's runs, not the code location."""
     keys = list(build_resources())
-    # The process's own environment, read now: while a step's resources are set up one after another, each
-    # applies its province's variables, so a later one would read the province's PARINDEX_WAREHOUSE_URL as
-    # the central warehouse and derive its own database from it (`<db>_h35_h35`).
-    environ = dict(os.environ)
 
     def per_run(key: str) -> ResourceDefinition:
         def initialise(context: InitResourceContext):
@@ -419,6 +416,7 @@ def province_resources(deployment: ProvincesFile) -> dict[str, ResourceDefinitio
                     f"this run names no province of PARINDEX_PROVINCES_FILE ({code!r}); launch it for a "
                     f"partition (province × year) or with the tag {PROVINCE_TAG}"
                 )
+            environ = own_environment()
             province = province_settings(deployment, code, environ)
             variables = province.environment(environ)
             if key == "warehouse":
