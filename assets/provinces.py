@@ -245,17 +245,37 @@ def chosen_province(deployment: ProvincesFile | None, code: str | None) -> Provi
     return province_settings(deployment, code)
 
 
+# The values each `applied_environment` in force replaced, outermost first.
+_SAVED: list[dict[str, str | None]] = []
+
+
 @contextmanager
 def applied_environment(variables: Mapping[str, str | None]) -> Iterator[None]:
     """This process's environment with a province's variables (a `parindex run --province` process runs that
     one province: the settings read below `assets/` see them as in a single-province run), unsetting those
     it does not have; restored afterwards."""
     saved = {name: os.environ.get(name) for name in variables}
+    _SAVED.append(saved)
     _set_environment(variables)
     try:
         yield
     finally:
         _set_environment(saved)
+        _SAVED.remove(saved)
+
+
+def own_environment() -> dict[str, str]:
+    """This process's environment without the province variables applied in it: a step's resources are set
+    up one inside the other, each applying its province's, and the next must not take the province's
+    PARINDEX_WAREHOUSE_URL for the central warehouse."""
+    environ = dict(os.environ)
+    for saved in reversed(_SAVED):  # the outermost application's saved values last: the process's own
+        for name, value in saved.items():
+            if value is None:
+                environ.pop(name, None)
+            else:
+                environ[name] = value
+    return environ
 
 
 def _set_environment(variables: Mapping[str, str | None]) -> None:

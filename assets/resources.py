@@ -22,6 +22,7 @@ from assets.provinces import (
     ProvinceSettings,
     ProvincesFile,
     applied_environment,
+    own_environment,
     province_settings,
 )
 from etl.dvc.client import DvcClient
@@ -415,8 +416,9 @@ def province_resources(deployment: ProvincesFile) -> dict[str, ResourceDefinitio
                     f"this run names no province of PARINDEX_PROVINCES_FILE ({code!r}); launch it for a "
                     f"partition (province × year) or with the tag {PROVINCE_TAG}"
                 )
-            province = province_settings(deployment, code)
-            variables = province.environment(os.environ)
+            environ = own_environment()
+            province = province_settings(deployment, code, environ)
+            variables = province.environment(environ)
             if key == "warehouse":
                 ensure_database(province.values["PARINDEX_WAREHOUSE_URL"])
             resource = build_resources(province=province)[key]

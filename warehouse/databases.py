@@ -3,7 +3,7 @@ created the first time a run of that province needs it. A DuckDB warehouse's fil
 engine."""
 
 import sqlalchemy as sa
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from warehouse import dialect
 
@@ -25,8 +25,10 @@ def ensure_database(url: str) -> bool:
             quoted = conn.dialect.identifier_preparer.quote(parsed.database)
             try:
                 conn.exec_driver_sql(f"CREATE DATABASE {quoted}")
-            except ProgrammingError:
-                # Another run of the province created it between the check and here.
+            except (ProgrammingError, IntegrityError):
+                # Another process of the province (a run, or a worker running a step of its run) created it
+                # between the check and here: DuplicateDatabase if it had committed, UniqueViolation on
+                # pg_database's name if both were creating it at once.
                 if _exists(conn, parsed.database):
                     return False
                 raise

@@ -289,3 +289,19 @@ def test_a_province_schedule_requests_its_own_partitions_tagged_with_it():
         ("K07|2025", "K07", "K07-2025"),
         ("K07|2026", "K07", "K07-2026"),
     ]
+
+
+def test_the_own_environment_is_the_process_s_inside_applied_provinces(monkeypatch):
+    """A step's resources are set up one inside the other, each applying its province's variables; the
+    next reads the central warehouse from the process's own environment, not the province's database (on
+    Celery workers this made `<db>_k07_k07`)."""
+    from assets.provinces import applied_environment, own_environment
+
+    monkeypatch.setenv("PARINDEX_WAREHOUSE_URL", "postgresql+psycopg://host/central")
+    monkeypatch.delenv("PARINDEX_HR_DIR", raising=False)
+    province = {"PARINDEX_WAREHOUSE_URL": "postgresql+psycopg://host/central_k07", "PARINDEX_HR_DIR": "/hr"}
+    with applied_environment(province), applied_environment(province):
+        own = own_environment()
+        assert os.environ["PARINDEX_WAREHOUSE_URL"].endswith("central_k07")
+    assert own["PARINDEX_WAREHOUSE_URL"] == "postgresql+psycopg://host/central"
+    assert "PARINDEX_HR_DIR" not in own
