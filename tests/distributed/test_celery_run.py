@@ -31,7 +31,13 @@ from assets.partitions import partition_key
 from assets.provinces import SOURCE_VARIABLES, province_warehouse_url
 from simulators.process import SimulatorProcess, new_credentials
 from tests.distributed.cluster import ProvinceRun
-from tests.e2e.pipeline import PSEUDONYM_KEY, RUN_SPECIFIC_COLUMNS, postgres_database, query
+from tests.e2e.pipeline import (
+    PSEUDONYM_KEY,
+    RUN_SPECIFIC_COLUMNS,
+    central_database,
+    postgres_database,
+    query,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.celery]
 
@@ -117,20 +123,6 @@ def single_province_run(
     )
 
 
-@contextlib.contextmanager
-def provinces_databases(admin_url: str, central_url: str):
-    """Drops, at the end, the provinces' own databases that their runs create beside the central one."""
-    try:
-        yield
-    finally:
-        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for code in PROVINCES:
-                database = sa.make_url(province_warehouse_url(central_url, code)).database
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.dispose()
-
-
 def province_tags(code: str) -> dict[str, str]:
     """The tags Dagster gives a run of the partition province × year: the key `K07|2025` and one tag per
     dimension (the workers' resources read the province from `dagster/partition/province`)."""
@@ -157,8 +149,7 @@ def test_three_provinces_on_two_celery_workers_score_as_single_province_runs(
             )
             for code in PROVINCES
         }
-        central = stack.enter_context(postgres_database(postgres_admin_url))
-        stack.enter_context(provinces_databases(postgres_admin_url, central))
+        central = stack.enter_context(central_database(postgres_admin_url, PROVINCES))
         truths = {code: stack.enter_context(postgres_database(postgres_admin_url)) for code in PROVINCES}
 
         entries, secrets = [], {}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from assets.provinces import province_warehouse_url
 from assets.resources import DvcSource
 from assets.runner import RunOutcome, run_year
 from simulators import Simulation, SimulatorServer
@@ -63,6 +64,22 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@contextlib.contextmanager
+def central_database(admin_url: str, provinces: list[str]) -> Iterator[str]:
+    """A fresh central database for a provinces deployment and, afterwards, the databases of `provinces`
+    that their runs create beside it (`<central db>_<code>`), dropped with it."""
+    with postgres_database(admin_url) as url:
+        try:
+            yield url
+        finally:
+            admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                for code in provinces:
+                    database = sa.make_url(province_warehouse_url(url, code)).database
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            admin.dispose()
 
 
 # Every end-to-end clean run runs on DuckDB and, where the test server is given, on PostgreSQL too.

@@ -20,11 +20,10 @@ import subprocess
 import sys
 
 import pytest
-import sqlalchemy as sa
 
 from assets.provinces import province_warehouse_url
 from simulators.process import SimulatorProcess, new_credentials
-from tests.e2e.pipeline import PSEUDONYM_KEY, postgres_database, query
+from tests.e2e.pipeline import PSEUDONYM_KEY, central_database, query
 
 YEAR = 2025
 PROVINCES = ("K07", "T12")
@@ -77,16 +76,8 @@ def central_warehouse():
     if not ADMIN_URL:
         yield None
         return
-    with postgres_database(ADMIN_URL) as url:
-        try:
-            yield url
-        finally:
-            admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                for code in PROVINCES:
-                    database = sa.make_url(province_warehouse_url(url, code)).database
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            admin.dispose()
+    with central_database(ADMIN_URL, PROVINCES) as url:
+        yield url
 
 
 def sources(variables: dict[str, str], every_source: bool) -> dict[str, str]:
