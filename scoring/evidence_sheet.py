@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import rules
 from scoring.metrics import SOURCES, source_of
-from scoring.xlsx import FONT_NAME, HEADER_FILL, print_a4_landscape, put
+from scoring.xlsx import BORDER, FONT_NAME, HEADER_FILL, CellStyle, print_a4_landscape, put, style
 
 SHEET_TITLE = "Phụ lục kiểm chứng"
 MAX_RECORDS = 500  # per leaf; the heading of the leaf's section states the whole count
@@ -67,10 +67,17 @@ COLUMN_LABELS = {
     "candidate_rank": "Thứ tự văn bản",
 }
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(vertical="top", wrap_text=True)
-_CENTRED = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_TITLE = CellStyle(font=Font(name=FONT_NAME, bold=True, size=13), alignment=_WRAP)
+_HEADING = CellStyle(font=Font(name=FONT_NAME, bold=True), alignment=_WRAP)
+_COUNT = CellStyle(font=Font(name=FONT_NAME, italic=True), alignment=_WRAP)
+_COLUMN_HEADER = CellStyle(font=_HEADING.font, fill=HEADER_FILL, border=BORDER, alignment=_WRAP)
+_RECORD = CellStyle(font=Font(name=FONT_NAME), border=BORDER, alignment=_WRAP)
+_RECORD_NUMBER = CellStyle(
+    font=_RECORD.font,
+    border=BORDER,
+    alignment=Alignment(horizontal="center", vertical="top", wrap_text=True),
+)
 LINE_HEIGHT = 14.5
 
 
@@ -121,11 +128,10 @@ class Section(NamedTuple):
     records: FailingRecords
 
 
-def _merged_line(sheet: Worksheet, row: int, text: str, font: Font, lines: int = 1) -> None:
+def _merged_line(sheet: Worksheet, row: int, text: str, look: CellStyle, lines: int = 1) -> None:
     last = get_column_letter(RECORD_COLUMNS + 1)
     sheet.merge_cells(f"A{row}:{last}{row}")
-    put(sheet, row, 1, text).font = font
-    sheet.cell(row, 1).alignment = _WRAP
+    style(put(sheet, row, 1, text), look)
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
 
 
@@ -142,33 +148,26 @@ def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: s
     for column in range(2, max(RECORD_COLUMNS, widest) + 2):
         sheet.column_dimensions[get_column_letter(column)].width = RECORD_WIDTH
     line_width = NUMBER_WIDTH + RECORD_WIDTH * RECORD_COLUMNS
-    _merged_line(sheet, 1, title, Font(name=FONT_NAME, bold=True, size=13), 2)
+    _merged_line(sheet, 1, title, _TITLE, 2)
     row = 3
     for section in sections:
         heading = f"Mục {section.label}. {section.criterion_name}"
-        _merged_line(sheet, row, heading, Font(name=FONT_NAME, bold=True), _lines(heading, line_width * 0.8))
+        _merged_line(sheet, row, heading, _HEADING, _lines(heading, line_width * 0.8))
         shown, total = len(section.records.rows), section.records.total
         count = f"Nguồn {source_label(section.metric_code)}: {total} bản ghi làm giảm điểm" + (
             f"; liệt kê {shown} bản ghi đầu tiên." if shown < total else "."
         )
-        _merged_line(sheet, row + 1, count, Font(name=FONT_NAME, italic=True))
+        _merged_line(sheet, row + 1, count, _COUNT)
         row += 2
         headers = ("STT", *(COLUMN_LABELS.get(c, c) for c in section.records.columns))
         for column, text in enumerate(headers, start=1):
-            cell = put(sheet, row, column, text)
-            cell.font = Font(name=FONT_NAME, bold=True)
-            cell.fill = HEADER_FILL
-            cell.border = _BORDER
-            cell.alignment = _WRAP
+            style(put(sheet, row, column, text), _COLUMN_HEADER)
         sheet.row_dimensions[row].height = LINE_HEIGHT * max(_lines(h, RECORD_WIDTH) for h in headers) + 3
         for number, record in enumerate(section.records.rows, start=1):
             row += 1
             values = [number, *(_text(value) for value in record)]
             for column, value in enumerate(values, start=1):
-                cell = put(sheet, row, column, value)
-                cell.font = Font(name=FONT_NAME)
-                cell.border = _BORDER
-                cell.alignment = _CENTRED if column == 1 else _WRAP
+                style(put(sheet, row, column, value), _RECORD_NUMBER if column == 1 else _RECORD)
             longest = max(_lines(str(v), RECORD_WIDTH * 1.15) for v in values if v is not None)
             sheet.row_dimensions[row].height = LINE_HEIGHT * longest + 3
         row += 2

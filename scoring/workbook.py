@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,7 +30,17 @@ from scoring.evidence_sheet import (
 )
 from scoring.metrics import drilldown_view
 from scoring.scorecard import EVIDENCE_SEPARATOR, TOTAL_CODE, year_period
-from scoring.xlsx import FONT_NAME, HEADER_FILL, print_a4_landscape, put, put_formula, save_workbook
+from scoring.xlsx import (
+    BORDER,
+    FONT_NAME,
+    HEADER_FILL,
+    CellStyle,
+    print_a4_landscape,
+    put,
+    put_formula,
+    save_workbook,
+    style,
+)
 
 HEADERS = (
     "STT",
@@ -63,12 +74,13 @@ LINE_HEIGHT = 14.5  # points per line of 11-point Times New Roman
 CHARS_PER_UNIT = 1.25
 BOLD_CHARS_PER_UNIT = 0.9
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _AREA_FILL = PatternFill("solid", fgColor="F2F2F2")
 _MISSING_FILL = PatternFill("solid", fgColor="FFF2CC")
 _TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_CENTRE_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_CENTRED_COLUMNS = (1, 3, 4, 7, 9)
+_POINTS_COLUMNS = (3, 4, 7, 9)
 
 
 class Letterhead(NamedTuple):
@@ -163,11 +175,11 @@ def _title(
         cell.font = _font(True)
         cell.alignment = _CENTRE
         cell.fill = HEADER_FILL
-        cell.border = _BORDER
+        cell.border = BORDER
         number = put(sheet, HEADER_ROW + 1, column, f"({column})")
         number.font = _font(italic=True, size=10)
         number.alignment = _CENTRE
-        number.border = _BORDER
+        number.border = BORDER
     lines = max(
         _lines(text, width * BOLD_CHARS_PER_UNIT) for text, width in zip(HEADERS, WIDTHS, strict=True)
     )
@@ -215,24 +227,45 @@ def _fit_height(sheet: Worksheet, number: int, cells: Sequence[Any], bold: bool)
     _set_height(sheet, number, lines)
 
 
+@cache
+def _node_look(column: int, level: str, bold: bool, missing: bool) -> CellStyle:
+    """The look of a node row's cell; `missing`: a leaf without a score (its score cell stands out)."""
+    if column == 2:
+        indent = {"linh_vuc": 0, "tieu_chi": 1, "tieu_chi_thanh_phan": 2}[level]
+        alignment = Alignment(vertical="top", wrap_text=True, indent=indent)
+    else:
+        alignment = _CENTRE_TOP if column in _CENTRED_COLUMNS else _TOP_WRAP
+    if missing and column == SCORE_COLUMN:
+        fill = _MISSING_FILL
+    else:
+        fill = _AREA_FILL if level == "linh_vuc" else None
+    return CellStyle(
+        font=_font(bold=bold),
+        fill=fill,
+        border=BORDER,
+        alignment=alignment,
+        number_format=POINTS_FORMAT if column in _POINTS_COLUMNS else None,
+    )
+
+
 def _style_row(sheet: Worksheet, number: int, row: Mapping[str, Any]) -> None:
     is_leaf = row["rule"] is not None
     level = row["level"]
+    bold = not is_leaf or level == "linh_vuc"
+    missing = row["status"] == rules.MISSING and is_leaf
     for column in range(1, len(HEADERS) + 1):
-        cell = sheet.cell(number, column)
-        cell.border = _BORDER
-        cell.font = _font(bold=not is_leaf or level == "linh_vuc")
-        cell.alignment = _TOP_WRAP
-        if column in (1, 3, 4, 7, 9):
-            cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
-        if column in (3, 4, 7, 9):
-            cell.number_format = POINTS_FORMAT
-        if level == "linh_vuc":
-            cell.fill = _AREA_FILL
-    indent = {"linh_vuc": 0, "tieu_chi": 1, "tieu_chi_thanh_phan": 2}[level]
-    sheet.cell(number, 2).alignment = Alignment(vertical="top", wrap_text=True, indent=indent)
-    if row["status"] == rules.MISSING and is_leaf:
-        sheet.cell(number, SCORE_COLUMN).fill = _MISSING_FILL
+        style(sheet.cell(number, column), _node_look(column, level, bold, missing))
+
+
+@cache
+def _total_look(column: int, number_format: str | None) -> CellStyle:
+    return CellStyle(
+        font=_font(True),
+        fill=HEADER_FILL,
+        border=BORDER,
+        alignment=_CENTRE if column != 6 else _TOP_WRAP,
+        number_format=number_format,
+    )
 
 
 def _counts(row: Mapping[str, Any]) -> bool:
@@ -339,18 +372,13 @@ class _Sheet:
             f'=IF(C{total_row}=0,"",ROUND(D{total_row}/C{total_row},4))',
             "" if index is None else index,
         )
-        sheet.cell(total_row, MAX_COLUMN).number_format = POINTS_FORMAT
-        sheet.cell(total_row, SCORE_COLUMN).number_format = POINTS_FORMAT
-        sheet.cell(index_row, SCORE_COLUMN).number_format = "0.00%"
         if total["status"] == rules.MISSING:
             put(sheet, total_row, 6, "Tạm tính: còn tiêu chí chưa có điểm (ô tô màu vàng).")
+        formats = {(total_row, MAX_COLUMN): POINTS_FORMAT, (total_row, SCORE_COLUMN): POINTS_FORMAT}
+        formats[(index_row, SCORE_COLUMN)] = "0.00%"
         for row in (total_row, index_row):
             for column in range(1, len(HEADERS) + 1):
-                target = sheet.cell(row, column)
-                target.border = _BORDER
-                target.font = _font(True)
-                target.fill = HEADER_FILL
-                target.alignment = _CENTRE if column != 6 else _TOP_WRAP
+                style(sheet.cell(row, column), _total_look(column, formats.get((row, column))))
         _set_height(sheet, total_row, 2)
         _set_height(sheet, index_row, _lines(INDEX_LABEL, _span_width(1, 2) * BOLD_CHARS_PER_UNIT))
         return index_row + 1

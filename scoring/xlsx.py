@@ -1,18 +1,23 @@
-"""What every workbook parindex writes shares: a font with Vietnamese glyphs, the header fill, text cells that
-never become formulas, A4 landscape printing, and an atomic save (a reader never opens half a file) that can
-store the cached values of the formulas parindex writes itself."""
+"""What every workbook parindex writes shares: a font with Vietnamese glyphs, the header fill and the thin
+border, cell looks resolved once per workbook, text cells that never become formulas, A4 landscape printing,
+and an atomic save (a reader never opens half a file) that can store the cached values of the formulas
+parindex writes itself."""
 
 from __future__ import annotations
 
 import re
 import zipfile
 from collections.abc import Mapping
+from copy import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,8 +28,49 @@ from scoring.exported_file import move_into_place
 # substitutes the metric-compatible Liberation Serif, which has the Vietnamese glyphs too.
 FONT_NAME = "Times New Roman"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 CachedValues = Mapping[str, Mapping[str, float | str]]  # sheet title → cell coordinate → value
+
+
+@dataclass(frozen=True, eq=False)
+class CellStyle:
+    """A cell's whole look. Compared by identity: make each look once (a constant or a cached function)."""
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    border: Border | None = None
+    alignment: Alignment | None = None
+    number_format: str | None = None
+
+
+# openpyxl hashes and compares a font, fill, border or alignment each time one is assigned to a cell, to find
+# its index in the workbook: most of the time of writing a workbook of many records (issue 15). A look is
+# resolved to those indices (openpyxl's StyleArray) at its first cell in a workbook and copied to the others.
+_RESOLVED: WeakKeyDictionary[Workbook, dict[CellStyle, StyleArray]] = WeakKeyDictionary()
+
+
+def style(cell: Cell, look: CellStyle) -> Cell:
+    """Gives `cell` the look, replacing any style it had."""
+    resolved = _RESOLVED.setdefault(cell.parent.parent, {})
+    indices = resolved.get(look)
+    if indices is None:
+        cell._style = StyleArray()
+        if look.font is not None:
+            cell.font = look.font
+        if look.fill is not None:
+            cell.fill = look.fill
+        if look.border is not None:
+            cell.border = look.border
+        if look.alignment is not None:
+            cell.alignment = look.alignment
+        if look.number_format is not None:
+            cell.number_format = look.number_format
+        indices = resolved[look] = copy(cell._style)
+    else:
+        cell._style = copy(indices)
+    return cell
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
