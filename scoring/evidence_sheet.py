@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import rules
 from scoring.metrics import SOURCES, source_of
-from scoring.xlsx import BORDER, FONT_NAME, HEADER_FILL, CellStyle, print_a4_landscape, put, style
+from scoring.xlsx import BORDER, FONT_NAME, HEADER_FILL, CellStyle, SheetRows, print_a4_landscape
 
 SHEET_TITLE = "Phụ lục kiểm chứng"
 MAX_RECORDS = 500  # per leaf; the heading of the leaf's section states the whole count
@@ -128,19 +128,19 @@ class Section(NamedTuple):
     records: FailingRecords
 
 
-def _merged_line(sheet: Worksheet, row: int, text: str, look: CellStyle, lines: int = 1) -> None:
-    last = get_column_letter(RECORD_COLUMNS + 1)
-    sheet.merge_cells(f"A{row}:{last}{row}")
-    style(put(sheet, row, 1, text), look)
-    sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
+def _merged_line(rows: SheetRows, row: int, text: str, look: CellStyle, lines: int = 1) -> None:
+    rows.sheet.merge_cells(f"A{row}:{get_column_letter(RECORD_COLUMNS + 1)}{row}")
+    rows.add(row, [(text, look)], LINE_HEIGHT * lines + 3)
 
 
 def _lines(text: str, width: float) -> int:
     return max(1, -(-len(text) // max(1, int(width))))
 
 
-def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: str) -> None:
-    """One section per leaf: its heading, the count, then a table of the records."""
+def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: str) -> SheetRows:
+    """One section per leaf: its heading, the count, then a table of the records. The rows are returned for
+    `save_workbook`."""
+    rows = SheetRows(sheet)
     sheet.column_dimensions["A"].width = NUMBER_WIDTH
     # Every record column gets the same width, so that long keys wrap instead of being cut in print; a view
     # wider than RECORD_COLUMNS (the items of a document requirement) continues on the next page.
@@ -148,30 +148,29 @@ def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: s
     for column in range(2, max(RECORD_COLUMNS, widest) + 2):
         sheet.column_dimensions[get_column_letter(column)].width = RECORD_WIDTH
     line_width = NUMBER_WIDTH + RECORD_WIDTH * RECORD_COLUMNS
-    _merged_line(sheet, 1, title, _TITLE, 2)
+    _merged_line(rows, 1, title, _TITLE, 2)
     row = 3
     for section in sections:
         heading = f"Mục {section.label}. {section.criterion_name}"
-        _merged_line(sheet, row, heading, _HEADING, _lines(heading, line_width * 0.8))
+        _merged_line(rows, row, heading, _HEADING, _lines(heading, line_width * 0.8))
         shown, total = len(section.records.rows), section.records.total
         count = f"Nguồn {source_label(section.metric_code)}: {total} bản ghi làm giảm điểm" + (
             f"; liệt kê {shown} bản ghi đầu tiên." if shown < total else "."
         )
-        _merged_line(sheet, row + 1, count, _COUNT)
+        _merged_line(rows, row + 1, count, _COUNT)
         row += 2
         headers = ("STT", *(COLUMN_LABELS.get(c, c) for c in section.records.columns))
-        for column, text in enumerate(headers, start=1):
-            style(put(sheet, row, column, text), _COLUMN_HEADER)
-        sheet.row_dimensions[row].height = LINE_HEIGHT * max(_lines(h, RECORD_WIDTH) for h in headers) + 3
+        height = LINE_HEIGHT * max(_lines(h, RECORD_WIDTH) for h in headers) + 3
+        rows.add(row, [(text, _COLUMN_HEADER) for text in headers], height)
         for number, record in enumerate(section.records.rows, start=1):
             row += 1
-            values = [number, *(_text(value) for value in record)]
-            for column, value in enumerate(values, start=1):
-                style(put(sheet, row, column, value), _RECORD_NUMBER if column == 1 else _RECORD)
-            longest = max(_lines(str(v), RECORD_WIDTH * 1.15) for v in values if v is not None)
-            sheet.row_dimensions[row].height = LINE_HEIGHT * longest + 3
+            values = [_text(value) for value in record]
+            longest = max(_lines(str(v), RECORD_WIDTH * 1.15) for v in (number, *values) if v is not None)
+            cells = [(number, _RECORD_NUMBER), *((value, _RECORD) for value in values)]
+            rows.add(row, cells, LINE_HEIGHT * longest + 3)
         row += 2
     print_a4_landscape(sheet)
+    return rows
 
 
 def sections_for(

@@ -485,5 +485,6 @@ def write_self_assessment(
     if sections:
         agency = rows[0]["agency_name"] or rows[0]["agency_code"]
         title = f"PHỤ LỤC KIỂM CHỨNG: CÁC TRƯỜNG HỢP LÀM GIẢM ĐIỂM NĂM {year} ({agency})"
-        write_evidence_sheet(workbook.create_sheet(SHEET_TITLE), sections, title)
+        evidence = write_evidence_sheet(workbook.create_sheet(SHEET_TITLE), sections, title)
+        return save_workbook(workbook, path, cached, [evidence])
     return save_workbook(workbook, path, cached)
