@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from etl.agency_codes import AgencyResolver, load_agency_config
 from etl.code_mappings import CodeMappings
+from etl.collector import paused_collection
 from etl.dvc.context import DvcContext, ProcedureCodes
 from etl.dvc.extract import DvcExtractor
 from etl.windows import Page, _Verifier
@@ -77,7 +78,8 @@ def normalise_pages(extractor: DvcExtractor, pages: list[bytes]) -> list[tuple[p
     verifier = None
     out = []
     for number, body in enumerate(pages):
-        envelope = orjson.loads(body)
+        with paused_collection():  # as the client parses (etl/http.py)
+            envelope = orjson.loads(body)
         verifier = verifier or _Verifier(spec, envelope["total"])
         items = [(f"page{number}#{index}", record) for index, record in enumerate(envelope["data"])]
         out.append(spec.process(verifier.fresh(Page(envelope["total"], items))))

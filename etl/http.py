@@ -22,6 +22,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import RequestHistory, Retry
 
+from etl.collector import paused_collection
+
 RETRIED_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 # The largest page of the contract is a DVC `ho-so` page: pageSize 1,000 (§2.3) plus up to 3 duplicate
@@ -289,7 +291,8 @@ class JsonHttp:
         if declared is not None and declared.isdigit() and not encoded and int(declared) != len(body):
             raise RetryableError(f"body of {len(body)} bytes, Content-Length {declared}")
         try:
-            return orjson.loads(body)
+            with paused_collection():  # a page of records is tens of thousands of new dicts and lists
+                return orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise RetryableError(self._not_json(response, body, exc)) from None
 

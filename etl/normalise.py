@@ -9,6 +9,7 @@ errors) through the converter itself; the checks that span fields run over whole
 import bisect
 import hashlib
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -134,6 +135,27 @@ class EntitySpec:
 Defect = tuple[str, str | None, object]
 
 
+def field_columns(records: Sequence[dict], names: Sequence[str]) -> list[Sequence]:
+    """The values of ``names`` in ``records`` (None where a record lacks one), one sequence per name.
+
+    One ``itemgetter`` call per record fetches all the names in C, where a ``dict.get`` per name and record
+    cost as much as converting the values; a record that lacks a name (an absent optional field) takes
+    ``get`` on its own, and the records after it go back to the getter.
+    """
+    if len(names) < 2:  # itemgetter of one name returns the value, not a tuple
+        return [[record.get(name) for record in records] for name in names]
+    getter = operator.itemgetter(*names)
+    rows: list[tuple] = []
+    while len(rows) < len(records):
+        try:
+            # list.extend keeps the rows it appended before a getter raised
+            rows.extend(map(getter, itertools.islice(records, len(rows), None)))
+        except KeyError:
+            record = records[len(rows)]
+            rows.append(tuple(map(record.get, names)))
+    return list(zip(*rows, strict=True)) if rows else [() for _ in names]
+
+
 def _absent(value: object) -> bool:
     return value is None or (value.__class__ is str and (not value or value.isspace()))
 
@@ -155,7 +177,7 @@ def convert_column(field_spec: Field, values: list, defects: dict[int, list[Defe
     if out is None:
         out, slow = [SLOW] * len(values), range(len(values))
     else:
-        slow = [index for index, value in enumerate(out) if value is SLOW]
+        slow = list(itertools.compress(range(len(out)), map(operator.is_, out, itertools.repeat(SLOW))))
     failed = set()
     for index in slow:
         value = values[index]
@@ -249,7 +271,8 @@ def _entries(
     """The valid, converted entries of ``array`` per row of ``rows``; each bad entry is quarantined alone,
     naming its index (and its field, for object entries)."""
     keys, versions, locators, record_json = context
-    entries = [entry for row in rows for entry in lists[row] or ()]
+    row_lists = [lists[row] or () for row in rows]
+    entries = list(itertools.chain.from_iterable(row_lists))
     if not entries:
         return [[] for _ in rows]
     defects: dict[int, list[Defect]] = {}
@@ -262,9 +285,10 @@ def _entries(
                     defects[number] = [("bad_format", None, entry)]
         fields = array.convert_entry.fields
         names = [f.name for f in fields]
-        columns = [convert_column(f, [entry.get(f.name) for entry in objects], defects) for f in fields]
-        # Equal lengths by construction: one column per name, one value per entry in each.
-        converted = [dict(zip(names, values, strict=False)) for values in zip(*columns, strict=False)]
+        received = field_columns(objects, names)
+        columns = [convert_column(f, values, defects) for f, values in zip(fields, received, strict=True)]
+        # One dict per entry, built in C (map, zip): equal lengths by construction.
+        converted = list(map(dict, map(zip, itertools.repeat(names), zip(*columns, strict=False))))
     else:
         converted = []
         for number, entry in enumerate(entries):
@@ -273,7 +297,9 @@ def _entries(
             except FieldError as exc:
                 converted.append(None)
                 defects[number] = [(exc.reason, exc.field, exc.value)]
-    ends = list(itertools.accumulate(len(lists[row] or ()) for row in rows))
+    ends = list(itertools.accumulate(map(len, row_lists)))
+    if not defects:
+        return [converted[start:end] for start, end in zip([0, *ends], ends, strict=False)]
     failing = {bisect.bisect_right(ends, number) for number in defects}  # positions of rows with a bad entry
     valid: list[list] = []
     start = 0
@@ -320,13 +346,19 @@ def normalise(
     record_json = [orjson.dumps(record) for record in records]  # UTF-8, as Arrow stores it
     keys = [spec.key(record) for record in records]
     known = spec.contract_fields
-    drift = [",".join(sorted(extra)) if (extra := record.keys() - known) else None for record in records]
+    drift = [
+        None if known.issuperset(record) else ",".join(sorted(record.keys() - known)) for record in records
+    ]
 
+    names = [f.name for f in spec.fields] + [a.name for a in spec.arrays]
+    if spec.version is not None:
+        names.append(spec.version.name)
+    received = dict(zip(names, field_columns(records, names), strict=True))
     defects: dict[int, list[Defect]] = {}
-    columns = {f.name: convert_column(f, [r.get(f.name) for r in records], defects) for f in spec.fields}
+    columns = {f.name: convert_column(f, received[f.name], defects) for f in spec.fields}
     lists = {}
     for array in spec.arrays:
-        lists[array.name] = entries = [record.get(array.name) for record in records]
+        lists[array.name] = entries = received[array.name]
         for index, value in enumerate(entries):
             if value is None and array.required:
                 defects.setdefault(index, []).append(("missing_required", array.name, None))
@@ -334,7 +366,7 @@ def normalise(
                 defects.setdefault(index, []).append(("bad_format", array.name, value))
     versions: list = [None] * count
     if spec.version is not None:
-        versions = convert_column(spec.version, [r.get(spec.version.name) for r in records], defects)
+        versions = convert_column(spec.version, received[spec.version.name], defects)
     raw = pa.table(
         [
             pa.array(locators, pa.string()),
@@ -371,11 +403,8 @@ def normalise(
         return values if len(passed) == count else [values[index] for index in passed]
 
     fields = [take(columns[f.name]) for f in spec.fields]
-    hashes = (
-        [hashlib.sha256(orjson.dumps(row)).hexdigest() for row in zip(*fields, *valid, strict=True)]
-        if passed
-        else []
-    )
+    sha256, dumps = hashlib.sha256, orjson.dumps
+    hashes = [sha256(dumps(row)).hexdigest() for row in zip(*fields, *valid, strict=True)] if passed else []
     staged = {"_key": take(keys), "_version": take(versions), "_content_hash": hashes}
     staged["_fetch_seq"] = list(range(fetch_seq_start, fetch_seq_start + len(passed)))
     row_columns = [
@@ -383,7 +412,7 @@ def normalise(
     ]
     for array, entries in zip(spec.arrays, valid, strict=True):
         row_columns += [
-            (name, kind, [summarise(v) for v in entries]) for name, kind, summarise in array.summary
+            (name, kind, list(map(summarise, entries))) for name, kind, summarise in array.summary
         ]
     if spec.version is not None and spec.version.column:
         row_columns.append((spec.version.column, spec.version.type, staged["_version"]))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pyarrow as pa
 
 from etl.batch import ExtractBatch
+from etl.collector import paused_collection
 from etl.dvc.client import MAX_PAGE_SIZE, DvcClient
 from etl.dvc.context import DvcContext
 from etl.dvc.entities import (
@@ -86,9 +87,10 @@ class DvcExtractor:
         apply = self._privacy.apply
 
         def process(items: list[tuple[str, dict]]) -> tuple[pa.Table, pa.Table, pa.Table]:
-            tables = normalise(
-                spec, [(locator, apply(record, policy)) for locator, record in items], self._fetch_seq
-            )
+            with paused_collection():
+                tables = normalise(
+                    spec, [(locator, apply(record, policy)) for locator, record in items], self._fetch_seq
+                )
             self._fetch_seq += tables[1].num_rows
             return tables
 
