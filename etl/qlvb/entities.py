@@ -7,12 +7,13 @@ document (the original, an update, a recall) stay side by side and the marts dec
 """
 
 from collections.abc import Callable
+from datetime import datetime, tzinfo
 
 import orjson
 import pyarrow as pa
 
 from etl import convert
-from etl.convert import FieldError
+from etl.convert import SLOW, Converter, FieldError
 from etl.normalise import TIMESTAMP, ArrayField, EntitySpec, Field, object_entry
 from etl.privacy import FieldPolicy
 from etl.qlvb.context import QlvbContext
@@ -80,6 +81,86 @@ def _member(value: object, name: str) -> object:
     return member
 
 
+# A year's register repeats a few hundred dates, organs and type names; past this many distinct texts,
+# new ones are converted but not remembered.
+_REMEMBERED = 10_000
+
+
+class _Memo:
+    """A converter whose result depends only on the received text, remembered per text it accepted, with a
+    column fast path of dictionary lookups (``etl.convert``); any other value asks the converter."""
+
+    def __init__(self, convert: Converter):
+        self._convert = convert
+        self._known: dict[str, object] = {}
+
+    def __call__(self, value: object) -> object:
+        if value.__class__ is not str:
+            return self._convert(value)
+        result = self._known.get(value, SLOW)
+        if result is SLOW:
+            result = self._convert(value)
+            if len(self._known) < _REMEMBERED:
+                self._known[value] = result
+        return result
+
+    def column(self, values: list) -> list:
+        get = self._known.get
+        return [get(v, SLOW) if v.__class__ is str else (None if v is None else SLOW) for v in values]
+
+
+class _Member:
+    """An object field that is its required member `name` converted (`From.OrganId`), with the column
+    fast path of that member's converter."""
+
+    def __init__(self, name: str, convert: Converter):
+        self._name = name
+        self._convert = convert
+
+    def __call__(self, value: object) -> object:
+        return self._convert(_member(value, self._name))
+
+    def column(self, values: list) -> list:
+        name = self._name
+        members = [v.get(name) if v.__class__ is dict else SLOW for v in values]
+        # A null object is absent; a null or blank member is a defect that only the converter names.
+        return [
+            None if value is None else (SLOW if converted is None else converted)
+            for value, converted in zip(values, self._convert.column(members), strict=True)
+        ]
+
+
+def _iso_time(tz: tzinfo) -> Converter:
+    """`parse_iso_datetime` as a converter, with a column fast path for the texts it would parse as they
+    are (no white space around them, the ISO shape it checks): the same C parser and time zone shift,
+    without the converter's per-value checks. Any other value, or one the parser rejects, asks it."""
+    parse = datetime.fromisoformat
+
+    def column(values: list) -> list:
+        out: list = []
+        append = out.append
+        for value in values:
+            if (
+                value.__class__ is not str
+                or len(value) < 19
+                or value[4] != "-"
+                or value[10] not in "Tt "
+                or value[0].isspace()
+                or value[-1].isspace()
+            ):
+                append(None if value is None else SLOW)
+                continue
+            try:
+                parsed = parse(value)
+            except ValueError:
+                append(SLOW)
+                continue
+            append(parsed if parsed.tzinfo is None else parsed.astimezone(tz).replace(tzinfo=None))
+        return out
+
+    return convert.fast_path(column)(convert.timestamp(lambda v: parse_iso_datetime(v, tz)))
+
+
 class _Builder:
     """Field constructors bound to one context's mappings and agency table."""
 
@@ -89,6 +170,8 @@ class _Builder:
         self.agencies = context.agencies
         self.agency = convert.agency(context.agencies)
         self.cleaner = NotationCleaner(context.codes["DocumentTypeAbbreviation"])
+        self.organ_code = _Memo(self._organ_code)
+        self.slash_date = _Memo(convert.timestamp(parse_slash_date))
 
     def enum(self, name, column, mapping, required=True) -> Field:
         return Field(name, column, convert.enumeration(self.codes[mapping]), required=required)
@@ -97,10 +180,7 @@ class _Builder:
         return Field(name, column, convert.small_int_code(self.codes[mapping]), SMALLINT, required)
 
     def iso_time(self, name, column, required=False) -> Field:
-        tz = self.tz
-        return Field(
-            name, column, convert.timestamp(lambda v: parse_iso_datetime(v, tz)), TIMESTAMP, required
-        )
+        return Field(name, column, _iso_time(self.tz), TIMESTAMP, required)
 
     def document_id(self, value: object) -> str:
         return self.cleaner.document_id(convert.identifier(value))
@@ -108,33 +188,26 @@ class _Builder:
     def notation(self, value: object) -> str:
         return self.cleaner.notation(convert.identifier(value))
 
-    def organ_code(self, value: object) -> str:
+    def _organ_code(self, value: object) -> str:
         """An organ outside the province is legitimate (§3.3): an unknown code is kept cleaned."""
         code = convert.code(value)
         return self.agencies.resolve(code) or code
-
-    def organ(self, value: object) -> str:
-        return self.organ_code(_member(value, "OrganId"))
-
-    def type_name(self, value: object) -> str:
-        return convert.enumeration(self.codes["DocumentTypeName"])(_member(value, "TypeName"))
 
     def common_fields(self) -> tuple[Field, ...]:
         """Header fields shared by API records and edXML packages."""
         return (
             Field("DocumentId", "document_id", self.document_id, required=True),
-            Field("From", "from_agency_code", self.organ, required=True),
+            Field("From", "from_agency_code", _Member("OrganId", self.organ_code), required=True),
             Field("CodeNumber", "code_number", convert.identifier, required=True),
             Field("CodeNotation", "code_notation", self.notation, required=True),
+            Field("PromulgationDate", "promulgation_date", self.slash_date, pa.date32(), True),
             Field(
-                "PromulgationDate",
-                "promulgation_date",
-                convert.timestamp(parse_slash_date),
-                pa.date32(),
-                True,
+                "DocumentType",
+                "type_name",
+                _Member("TypeName", convert.enumeration(self.codes["DocumentTypeName"])),
+                required=True,
             ),
-            Field("DocumentType", "type_name", self.type_name, required=True),
-            Field("DueDate", "due_date", convert.timestamp(parse_slash_date), pa.date32()),
+            Field("DueDate", "due_date", self.slash_date, pa.date32()),
             Field("SphereOfPromulgation", "sphere", convert.free_text),
             Field("BussinessDocReason", "business_doc_reason", convert.free_text),
         )
@@ -177,6 +250,10 @@ def natural_key(agency: str, direction: str, document_id: str) -> str:
 
 
 def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Callable[[dict], str | None]:
+    # The key's agency and direction parts, per received text: a register has a few hundred of each.
+    agencies = _Memo(lambda agency: b.agencies.resolve(agency) or clean_code(agency))
+    ways = _Memo(lambda way: clean_code(way).casefold())
+
     def key(record: dict) -> str | None:
         agency, document_id, way = (
             convert.scalar_text(record.get("MaDonViQuanLy")),
@@ -185,8 +262,7 @@ def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Calla
         )
         if agency is None or document_id is None or way is None:
             return None
-        canonical = b.agencies.resolve(agency) or clean_code(agency)
-        return natural_key(canonical, clean_code(way).casefold(), b.cleaner.document_id(document_id))
+        return natural_key(agencies(agency), ways(way), b.cleaner.document_id(document_id))
 
     return key
 
@@ -209,7 +285,7 @@ def document_spec(context: QlvbContext) -> EntitySpec:
         (
             Field("MaDonVi", None, b.agency, required=True),
             b.enum("VaiTro", None, "VaiTro"),
-            Field("HanXuLy", None, convert.timestamp(parse_iso_date)),
+            Field("HanXuLy", None, _Memo(convert.timestamp(parse_iso_date))),
             b.iso_time("NgayHoanThanh", None),
             b.enum("TrangThai", None, "TrangThaiXuLy"),
         )

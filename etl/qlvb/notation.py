@@ -9,12 +9,25 @@ from etl.text import CanonicalValues, clean_identifier
 _YEAR_PREFIX = re.compile(r"^(\d{4}/)(.*)$", re.DOTALL)
 
 
+# A register repeats a few hundred notations; past this many, new ones are cleaned but not remembered.
+_REMEMBERED = 10_000
+
+
 class NotationCleaner:
     def __init__(self, abbreviations: CanonicalValues):
         self._abbreviations = abbreviations
+        self._notations: dict[str, str] = {}
 
     def notation(self, value: str) -> str:
         """`QYĐ-UBND` → `QyĐ-UBND`, `2024/TTR-UBND` → `2024/TTr-UBND`; `UBND-TH` stays as it is."""
+        cleaned = self._notations.get(value)
+        if cleaned is None:
+            cleaned = self._clean(value)
+            if len(self._notations) < _REMEMBERED:
+                self._notations[value] = cleaned
+        return cleaned
+
+    def _clean(self, value: str) -> str:
         text = clean_identifier(value)
         first, dash, rest = text.partition("-")
         year = _YEAR_PREFIX.match(first)
