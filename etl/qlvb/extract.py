@@ -1,11 +1,11 @@
 """QLVB extraction: one cursor traversal per direction (sources.md §1.8, §3.2)."""
 
-import gc
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 
 from etl.batch import ExtractBatch
+from etl.collector import paused_collection
 from etl.privacy import Privacy
 from etl.qlvb.client import MAX_LIMIT, InvalidCursor, QlvbClient
 from etl.qlvb.context import QlvbContext
@@ -67,14 +67,9 @@ class QlvbExtractor:
     def _process(self, prefix: str, page_number: int, records: list) -> ExtractBatch:
         # A page's records and the values made of them live until the page is an Arrow batch, and none
         # forms a cycle: the cyclic collector would only rescan them (a fifth of the page's CPU, measured
-        # at `province`). Collection resumes once the page is done and its objects are freed.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        # at `province`).
+        with paused_collection():
             return self._normalise_page(prefix, page_number, records)
-        finally:
-            if enabled:
-                gc.enable()
 
     def _normalise_page(self, prefix: str, page_number: int, records: list) -> ExtractBatch:
         apply = self._privacy.apply
