@@ -7,7 +7,6 @@ document (the original, an update, a recall) stay side by side and the marts dec
 """
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
 
 import orjson
 import pyarrow as pa
@@ -130,37 +129,6 @@ class _Member:
         ]
 
 
-def _iso_time(tz: tzinfo) -> Converter:
-    """`parse_iso_datetime` as a converter, with a column fast path for the texts it would parse as they
-    are (no white space around them, the ISO shape it checks): the same C parser and time zone shift,
-    without the converter's per-value checks. Any other value, or one the parser rejects, asks it."""
-    parse = datetime.fromisoformat
-
-    def column(values: list) -> list:
-        out: list = []
-        append = out.append
-        for value in values:
-            if (
-                value.__class__ is not str
-                or len(value) < 19
-                or value[4] != "-"
-                or value[10] not in "Tt "
-                or value[0].isspace()
-                or value[-1].isspace()
-            ):
-                append(None if value is None else SLOW)
-                continue
-            try:
-                parsed = parse(value)
-            except ValueError:
-                append(SLOW)
-                continue
-            append(parsed if parsed.tzinfo is None else parsed.astimezone(tz).replace(tzinfo=None))
-        return out
-
-    return convert.fast_path(column)(convert.timestamp(lambda v: parse_iso_datetime(v, tz)))
-
-
 class _Builder:
     """Field constructors bound to one context's mappings and agency table."""
 
@@ -180,7 +148,10 @@ class _Builder:
         return Field(name, column, convert.small_int_code(self.codes[mapping]), SMALLINT, required)
 
     def iso_time(self, name, column, required=False) -> Field:
-        return Field(name, column, _iso_time(self.tz), TIMESTAMP, required)
+        tz = self.tz
+        return Field(
+            name, column, convert.timestamp(lambda v: parse_iso_datetime(v, tz)), TIMESTAMP, required
+        )
 
     def document_id(self, value: object) -> str:
         return self.cleaner.document_id(convert.identifier(value))
