@@ -17,6 +17,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, islice
@@ -149,10 +150,6 @@ def read_sheet(
             continue
         data.append((offset, {name: value_of(row[pos]) if pos < len(row) else None for pos, name in columns}))
     return SheetRows(layout, data, tuple(drift), tuple(present_sensitive), footer)
-
-
-def _sheet_by_name(workbook) -> dict[str, object]:
-    return {header_token(name): workbook[name] for name in workbook.sheetnames}
 
 
 def _too_large(field: str | None, detail: str) -> WorkbookRejected:
@@ -330,51 +327,56 @@ def read_workbook(
 
 
 def _read_with_calamine(path, layouts, sensitive, limits) -> list[SheetRows]:
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # untrusted input: whatever the zip or XML layer raises, the file is unreadable
-        raise WorkbookRejected(
-            UNREADABLE_FILE, None, f"Không mở được tệp Excel: {type(exc).__name__}"
-        ) from None
-    with workbook:
-        names = {header_token(name): name for name in workbook.sheet_names}
-        result = []
-        for layout in layouts:
-            name = names.get(header_token(layout.name))
-            if name is None:
-                raise WorkbookRejected("missing_sheet", layout.name, f"Thiếu trang tính {layout.name}")
-            try:
-                rows = _calamine_rows(workbook, name, layout.name, limits)
-            except WorkbookRejected:
-                raise
-            except Exception as exc:  # a damaged sheet part inside a valid zip
-                text = f"Không đọc được trang {layout.name}: {type(exc).__name__}"
-                raise WorkbookRejected(UNREADABLE_FILE, layout.name, text) from None
-            result.append(read_sheet(rows, layout, sensitive, _cell_value))
-        return result
+    workbook = _open(CalamineWorkbook.from_path, str(path))
+    with closing(workbook):
+        sheets = {header_token(name): name for name in workbook.sheet_names}
+        return _read_sheets(
+            layouts,
+            sheets,
+            lambda name, shown: _calamine_rows(workbook, name, shown, limits),
+            sensitive,
+            _cell_value,
+        )
 
 
 def _read_with_openpyxl(path, layouts, sensitive, limits) -> list[SheetRows]:
+    workbook = _open(load_workbook, path, read_only=True, data_only=True, keep_links=False)
+    with closing(workbook):
+        sheets = {header_token(name): workbook[name] for name in workbook.sheetnames}
+        return _read_sheets(
+            layouts, sheets, lambda sheet, shown: _capped_rows(sheet, shown, limits), sensitive, _as_read
+        )
+
+
+def _open(opener: Callable, *args, **kwargs):
+    """The workbook `opener` opens; any failure of untrusted input (zip or XML layer) rejects the file."""
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # untrusted input: whatever the zip or XML layer raises, the file is unreadable
+        return opener(*args, **kwargs)
+    except Exception as exc:
         raise WorkbookRejected(
             UNREADABLE_FILE, None, f"Không mở được tệp Excel: {type(exc).__name__}"
         ) from None
-    try:
-        sheets = _sheet_by_name(workbook)
-        result = []
-        for layout in layouts:
-            sheet = sheets.get(header_token(layout.name))
-            if sheet is None:
-                raise WorkbookRejected("missing_sheet", layout.name, f"Thiếu trang tính {layout.name}")
-            try:
-                result.append(read_sheet(_capped_rows(sheet, layout.name, limits), layout, sensitive))
-            except WorkbookRejected:
-                raise
-            except Exception as exc:  # a damaged sheet part inside a valid zip
-                text = f"Không đọc được trang {layout.name}: {type(exc).__name__}"
-                raise WorkbookRejected(UNREADABLE_FILE, layout.name, text) from None
-        return result
-    finally:
-        workbook.close()
+
+
+def _read_sheets(
+    layouts: list[SheetLayout],
+    sheets: dict[str, object],
+    rows_of: Callable[[object, str], Iterable[Sequence]],
+    sensitive: frozenset[str],
+    value_of: Callable[[object], object],
+) -> list[SheetRows]:
+    """Every layout's sheet, found by its normalised name in `sheets`, read by `read_sheet` from the rows
+    `rows_of(sheet, layout name)` gives (a list, or rows read lazily as the sheet is parsed)."""
+    result = []
+    for layout in layouts:
+        sheet = sheets.get(header_token(layout.name))
+        if sheet is None:
+            raise WorkbookRejected("missing_sheet", layout.name, f"Thiếu trang tính {layout.name}")
+        try:
+            result.append(read_sheet(rows_of(sheet, layout.name), layout, sensitive, value_of))
+        except WorkbookRejected:
+            raise
+        except Exception as exc:  # a damaged sheet part inside a valid zip
+            text = f"Không đọc được trang {layout.name}: {type(exc).__name__}"
+            raise WorkbookRejected(UNREADABLE_FILE, layout.name, text) from None
+    return result
