@@ -21,6 +21,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -142,14 +143,29 @@ def read_sheet(
     data: list[tuple[int, dict]] = []
     footer = 0
     ended = False
+    names = [name for _, name in columns]
+    positions = [position for position, _ in columns]
+    cells_of = _cells_at(positions)
+    width = max(positions) + 1
     for offset, row in enumerate(chain(top[header_index + 1 :], values), start=header_index + 2):
         empty = all(_is_empty(cell) for cell in row)
         if ended or empty:
             ended = True
             footer += not empty
             continue
-        data.append((offset, {name: value_of(row[pos]) if pos < len(row) else None for pos, name in columns}))
+        # A row shorter than the header (openpyxl's end at their last cell) has None beyond its end.
+        cells = cells_of(row) if len(row) >= width else [row[p] if p < len(row) else None for p in positions]
+        data.append(
+            (offset, dict(zip(names, cells if value_of is _as_read else map(value_of, cells), strict=True)))
+        )
     return SheetRows(layout, data, tuple(drift), tuple(present_sensitive), footer)
+
+
+def _cells_at(positions: list[int]) -> Callable[[Sequence], Sequence]:
+    """The cells of a row at `positions`, picked in one call."""
+    if len(positions) == 1:  # itemgetter of one position gives the cell itself, not a tuple
+        return lambda row: (row[positions[0]],)
+    return itemgetter(*positions)
 
 
 def _too_large(field: str | None, detail: str) -> WorkbookRejected:
@@ -205,6 +221,11 @@ _WORKSHEETS = "xl/worksheets/"
 # A cell's start tag (any namespace prefix), and one that names its position: `<c r="AB12" …>`.
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _CELL_REFERENCE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+# The same without a prefix, for markup with no `:c` in it (every cell tag unprefixed, as Excel writes
+# them): the regex engine finds these from their literal start, about three times faster.
+_PLAIN_CELL = re.compile(rb"<c[\s/>]")
+_PLAIN_CELL_REFERENCE = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_LETTERS, _DIGITS = itemgetter(0), itemgetter(1)
 
 
 class _SheetExtent:
@@ -217,12 +238,14 @@ class _SheetExtent:
         self.last_row = 0
 
     def add(self, markup: bytes) -> None:
-        self.cells += len(_CELL.findall(markup))
-        references = _CELL_REFERENCE.findall(markup)
+        prefixed = b":c" in markup  # else no cell tag of this markup can have a prefix
+        cell, reference = (_CELL, _CELL_REFERENCE) if prefixed else (_PLAIN_CELL, _PLAIN_CELL_REFERENCE)
+        self.cells += len(cell.findall(markup))
+        references = reference.findall(markup)
         self.referenced += len(references)
         if references:
-            self.columns.update(letters for letters, _ in references)
-            self.last_row = max(self.last_row, max(int(digits) for _, digits in references))
+            self.columns.update(map(_LETTERS, references))
+            self.last_row = max(self.last_row, max(map(int, map(_DIGITS, references))))
 
     def range_cells(self) -> int | None:
         if self.referenced != self.cells:
