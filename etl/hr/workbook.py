@@ -245,7 +245,8 @@ class _SheetExtent:
         self.referenced += len(references)
         if references:
             self.columns.update(map(_LETTERS, references))
-            self.last_row = max(self.last_row, max(map(int, map(_DIGITS, references))))
+            # Each row number once (a row has many cells) before any is converted.
+            self.last_row = max(self.last_row, max(map(int, set(map(_DIGITS, references)))))
 
     def range_cells(self) -> int | None:
         if self.referenced != self.cells:
@@ -314,11 +315,12 @@ def _capped_rows(sheet, name: str, limits: WorkbookLimits) -> Iterator[tuple]:
 def _cell_value(value: object) -> object:
     """A calamine cell as openpyxl gives it: None for an empty cell, a whole number as an int (Excel keeps
     every number as a double; openpyxl reads `12` as an int), a date cell as a datetime."""
-    if value == "":
-        return None
-    if value.__class__ is float and value.is_integer():
-        return int(value)
-    if value.__class__ is date:
+    kind = value.__class__  # by frequency: text, numbers, dates; only text can be empty
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is date:
         return datetime(value.year, value.month, value.day)
     return value
 
