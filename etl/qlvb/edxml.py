@@ -128,13 +128,15 @@ class _Node:
             else None
         )
 
-    def child(self, local: str) -> "_Node":
-        node = self.children.get(local)
+    def child(self, name: str) -> "_Node":
+        """The node of a child element by expat's `name` of it (the names of one path differ only by
+        prefix: each has its node, all alike)."""
+        node = self.children.get(name)
         if node is None:
-            node = _Node((*self.path, local))
+            node = _Node((*self.path, _local_name(name)))
             if _Node._cached < _Node._cache_limit:
                 _Node._cached += 1
-                self.children[local] = node
+                self.children[name] = node
         return node
 
 
@@ -162,9 +164,10 @@ class _HeaderHandler(ContentHandler):
         self.events = 0  # elements started or ended and text pieces seen: the parser is making progress
         self.elements = 0
         self.text_chars = 0
-        self.stack: list[str] = []  # local names from the root; elements of other namespaces as ""
-        # The node below edXMLHeader of each open element (None outside the header), kept beside `stack`.
-        self.nodes: list[_Node | None] = []
+        self.stack: list[str] = []  # expat's names of the open elements, from the root
+        # The node below edXMLHeader of each open element (None outside the header), after a None for the
+        # document itself.
+        self.nodes: list[_Node | None] = [None]
         self.envelope_depth: int | None = None
         self.header_seen = False
         self.message_header_seen = False
@@ -175,8 +178,7 @@ class _HeaderHandler(ContentHandler):
     def start(self, name: str, attrs: dict) -> None:
         """An element opened: `name` is expat's `uri local [prefix]` (or `local` with no namespace)."""
         stack = self.stack
-        local = _local_name(name)
-        stack.append(local)
+        stack.append(name)
         limits = self.limits
         self.events += 1
         self.elements += 1
@@ -187,20 +189,22 @@ class _HeaderHandler(ContentHandler):
         if len(attrs) > limits.attributes:
             shown = name.split(" ")[1] if " " in name else name  # its local name, whatever its namespace
             raise PackageRejected(XML_MALFORMED, f"Phần tử {shown} có hơn {limits.attributes} thuộc tính")
-        depth = self.envelope_depth
-        if depth is None:
-            if local == "edXMLEnvelope" and len(stack) <= 2:
-                self.envelope_depth = depth = len(stack) - 1
-            elif len(stack) == 1 and local != "edXML":
-                raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
-        parent = self.nodes[-1] if self.nodes else None
+        parent = self.nodes[-1]
         if parent is not None:
-            node = parent.child(local)
-        elif depth is not None and len(stack) == depth + 2 and local == "edXMLHeader":
-            node = _HEADER
+            node = parent.child(name)
         else:
-            self.nodes.append(None)
-            return
+            # Outside the header (the envelope, the body, what follows): names are looked at here only.
+            local = _local_name(name)
+            depth = self.envelope_depth
+            if depth is None:
+                if local == "edXMLEnvelope" and len(stack) <= 2:
+                    self.envelope_depth = depth = len(stack) - 1
+                elif len(stack) == 1 and local != "edXML":
+                    raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
+            if depth is None or len(stack) != depth + 2 or local != "edXMLHeader":
+                self.nodes.append(None)
+                return
+            node = _HEADER
         self.nodes.append(node)
         action = node.on_start
         if action is not None:
@@ -221,7 +225,8 @@ class _HeaderHandler(ContentHandler):
             self.text_chars += len(content)
             if self.text_chars > self.limits.text_chars:
                 raise PackageRejected(
-                    XML_MALFORMED, f"Nội dung phần tử {self.stack[-1]} dài hơn {self.limits.text_chars} ký tự"
+                    XML_MALFORMED,
+                    f"Nội dung phần tử {_local_name(self.stack[-1])} dài hơn {self.limits.text_chars} ký tự",
                 )
             self.text.append(content)
 
