@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
@@ -82,11 +83,19 @@ def _is_empty(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _find_header(rows: list[tuple], layout: SheetLayout) -> int | None:
-    required = {header_token(h) for h in layout.required_headers}
+@cache
+def _header_tokens(layout: SheetLayout) -> tuple[frozenset[str], dict[str, str]]:
+    """The tokens of the layout's required headers, and its fields by header token (once per layout)."""
+    return frozenset(header_token(h) for h in layout.required_headers), layout.field_by_header()
+
+
+def _find_header(rows: list[tuple], layout: SheetLayout) -> tuple[int, list[str | None]] | None:
+    """The header row's index and the token of each of its cells (None for an empty one)."""
+    required = _header_tokens(layout)[0]
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if required <= {header_token(cell) for cell in row if not _is_empty(cell)}:
-            return index
+        tokens = [None if _is_empty(cell) else header_token(cell) for cell in row]
+        if required.issubset(tokens):
+            return index, tokens
     return None
 
 
@@ -116,22 +125,23 @@ def read_sheet(
     `value_of` gives the value of a data cell that a record keeps (`_cell_value` for calamine's)."""
     values = iter(values)
     top = list(islice(values, HEADER_SEARCH_ROWS))
-    header_index = _find_header(top, layout)
-    if header_index is None:
+    header = _find_header(top, layout)
+    if header is None:
         missing = _missing_headers(top, layout)
         raise WorkbookRejected(
             "missing_column",
             f"{layout.name}.{missing[0]}",
             f"Trang {layout.name} thiếu cột bắt buộc: {', '.join(missing)}",
         )
-    known = layout.field_by_header()
+    header_index, tokens = header
+    known = _header_tokens(layout)[1]
     columns: list[tuple[int, str]] = []
     drift: list[str] = []
     present_sensitive: list[str] = []
-    for position, cell in enumerate(top[header_index]):
-        if _is_empty(cell):
+    for position, (cell, token) in enumerate(zip(top[header_index], tokens, strict=True)):
+        if token is None:
             continue
-        field = known.get(header_token(cell))
+        field = known.get(token)
         if field in sensitive:
             present_sensitive.append(field)
         elif field is not None:
