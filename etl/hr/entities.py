@@ -81,6 +81,8 @@ def birth_year(value: object) -> int:
 
 def _part(record: dict, name: str) -> str:
     value = record.get(name)
+    if value.__class__ is str:  # nearly every part (agency, month, hashed identifiers): checked first
+        return clean_identifier(value)
     if value is None:
         return ""
     if isinstance(value, datetime | date):
@@ -91,8 +93,10 @@ def _part(record: dict, name: str) -> str:
 
 
 def _key(*names: str):
+    parts = (AGENCY_FIELD, MONTH_FIELD, *names)
+
     def key(record: dict) -> str:
-        return "|".join(_part(record, name) for name in (AGENCY_FIELD, MONTH_FIELD, *names))
+        return "|".join([_part(record, name) for name in parts])
 
     return key
 

@@ -84,6 +84,79 @@ class PackageRejected(Exception):
         self.detail = detail
 
 
+class _Node:
+    """An element path below edXMLHeader (`path`, local names; "" for another namespace) with what its
+    start and end do, worked out once: an element's node is its parent's `child`, so that no event builds
+    or compares path tuples."""
+
+    # Nodes made so far, shared by every parse (a path's meaning does not depend on the file); past this
+    # many, a hostile file's new paths are worked out for each element and not kept.
+    _cache_limit = 4_096
+    _cached = 0
+
+    def __init__(self, path: tuple[str, ...]):
+        self.path = path
+        self.children: dict[str, _Node] = {}
+        # What the element's start records: "header", "message_header", "to" (a new To entry) or
+        # "signed" (a child of DigitalSignature: the signature is not empty).
+        self.on_start = (
+            "header"
+            if path == ()
+            else "message_header"
+            if path == ("MessageHeader",)
+            else "to"
+            if path == _TO
+            else "signed"
+            if path[: len(_SIGNATURE)] == _SIGNATURE and len(path) > 1
+            else None
+        )
+        self.kept = path in _KEPT or (len(path) == 3 and path[:2] == _TO)  # its text is collected
+        # Where the kept text goes at the element's end.
+        self.on_end = (
+            "text"
+            if path in _TEXT_FIELDS
+            else "object"
+            if path in _OBJECT_FIELDS
+            else "to"
+            if len(path) == 3 and path[:2] == _TO
+            else "timestamp"
+            if path == _TRACE_TIMESTAMP
+            else "replaced"
+            if path == _REPLACED
+            else "signature"
+            if path == _SIGNATURE
+            else None
+        )
+
+    def child(self, name: str) -> "_Node":
+        """The node of a child element by expat's `name` of it (the names of one path differ only by
+        prefix: each has its node, all alike)."""
+        node = self.children.get(name)
+        if node is None:
+            node = _Node((*self.path, _local_name(name)))
+            if _Node._cached < _Node._cache_limit:
+                _Node._cached += 1
+                self.children[name] = node
+        return node
+
+
+_HEADER = _Node(())
+# Expat's element names (`uri local [prefix]`, or `local` with no namespace) seen so far, by what `stack`
+# holds for them: the local name in the edXML namespace, "" for any other or none; bounded like the nodes.
+_LOCAL_NAMES: dict[str, str] = {}
+_LOCAL_NAMES_LIMIT = 4_096
+
+
+def _local_name(name: str) -> str:
+    local = _LOCAL_NAMES.get(name)
+    if local is None:
+        parts = name.split(" ")
+        local = parts[1] if len(parts) > 1 and parts[0] == NAMESPACE else ""
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_LIMIT:
+            _LOCAL_NAMES[name] = local
+    return local
+
+
 class _HeaderHandler(ContentHandler):
     def __init__(self, limits: PackageLimits):
         super().__init__()
@@ -91,10 +164,10 @@ class _HeaderHandler(ContentHandler):
         self.events = 0  # elements started or ended and text pieces seen: the parser is making progress
         self.elements = 0
         self.text_chars = 0
-        self.stack: list[str] = []  # local names from the root; elements of other namespaces as ""
-        # The path below edXMLHeader of each open element (None outside the header), kept beside `stack`
-        # so that no event rebuilds it.
-        self.paths: list[tuple[str, ...] | None] = []
+        self.stack: list[str] = []  # expat's names of the open elements, from the root
+        # The node below edXMLHeader of each open element (None outside the header), after a None for the
+        # document itself.
+        self.nodes: list[_Node | None] = [None]
         self.envelope_depth: int | None = None
         self.header_seen = False
         self.message_header_seen = False
@@ -102,51 +175,48 @@ class _HeaderHandler(ContentHandler):
         self.record: dict = {"To": [], "ReplacementDocumentIds": [], "CoChuKyEdxml": False}
         self.timestamps: list[str] = []
 
-    def _header_path(self) -> tuple[str, ...] | None:
-        """The path below edXMLHeader of the element just opened, or None outside the header."""
-        parent = self.paths[-1] if self.paths else None
-        if parent is not None:
-            return (*parent, self.stack[-1])
-        depth = self.envelope_depth
-        if depth is not None and len(self.stack) == depth + 2 and self.stack[-1] == "edXMLHeader":
-            return ()
-        return None
-
-    def _check(self, local: str, attrs) -> None:
+    def start(self, name: str, attrs: dict) -> None:
+        """An element opened: `name` is expat's `uri local [prefix]` (or `local` with no namespace)."""
+        stack = self.stack
+        stack.append(name)
         limits = self.limits
         self.events += 1
         self.elements += 1
         if self.elements > limits.elements:
             raise PackageRejected(XML_MALFORMED, f"Tệp có hơn {limits.elements} phần tử")
-        if len(self.stack) > limits.depth:
+        if len(stack) > limits.depth:
             raise PackageRejected(XML_MALFORMED, f"Phần tử lồng sâu hơn {limits.depth} cấp")
         if len(attrs) > limits.attributes:
-            raise PackageRejected(XML_MALFORMED, f"Phần tử {local} có hơn {limits.attributes} thuộc tính")
-
-    def start(self, name: str, attrs: dict) -> None:
-        """An element opened: `name` is expat's `uri local [prefix]` (or `local` with no namespace)."""
-        parts = name.split(" ")
-        uri, local = (parts[0], parts[1]) if len(parts) > 1 else (None, parts[0])
-        self.stack.append(local if uri == NAMESPACE else "")
-        self._check(local, attrs)
-        if self.envelope_depth is None:
-            if self.stack[-1] == "edXMLEnvelope" and len(self.stack) <= 2:
-                self.envelope_depth = len(self.stack) - 1
-            elif len(self.stack) == 1 and self.stack[0] != "edXML":
-                raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
-        path = self._header_path()
-        self.paths.append(path)
-        if path is None:
-            return
-        if path == ():
-            self.header_seen = True
-        elif path == ("MessageHeader",):
-            self.message_header_seen = True
-        elif path == _TO:
-            self.record["To"].append({})
-        elif path[: len(_SIGNATURE)] == _SIGNATURE and len(path) > 1:
-            self.record["CoChuKyEdxml"] = True  # a child element: the signature is not empty
-        if path in _KEPT or (len(path) == 3 and path[:2] == _TO):
+            shown = name.split(" ")[1] if " " in name else name  # its local name, whatever its namespace
+            raise PackageRejected(XML_MALFORMED, f"Phần tử {shown} có hơn {limits.attributes} thuộc tính")
+        parent = self.nodes[-1]
+        if parent is not None:
+            node = parent.child(name)
+        else:
+            # Outside the header (the envelope, the body, what follows): names are looked at here only.
+            local = _local_name(name)
+            depth = self.envelope_depth
+            if depth is None:
+                if local == "edXMLEnvelope" and len(stack) <= 2:
+                    self.envelope_depth = depth = len(stack) - 1
+                elif len(stack) == 1 and local != "edXML":
+                    raise PackageRejected(XML_MALFORMED, "Tệp không có phong bì edXML (edXMLEnvelope)")
+            if depth is None or len(stack) != depth + 2 or local != "edXMLHeader":
+                self.nodes.append(None)
+                return
+            node = _HEADER
+        self.nodes.append(node)
+        action = node.on_start
+        if action is not None:
+            if action == "header":
+                self.header_seen = True
+            elif action == "message_header":
+                self.message_header_seen = True
+            elif action == "to":
+                self.record["To"].append({})
+            else:
+                self.record["CoChuKyEdxml"] = True
+        if node.kept:
             self.text, self.text_chars = [], 0
 
     def characters(self, content):
@@ -155,49 +225,54 @@ class _HeaderHandler(ContentHandler):
             self.text_chars += len(content)
             if self.text_chars > self.limits.text_chars:
                 raise PackageRejected(
-                    XML_MALFORMED, f"Nội dung phần tử {self.stack[-1]} dài hơn {self.limits.text_chars} ký tự"
+                    XML_MALFORMED,
+                    f"Nội dung phần tử {_local_name(self.stack[-1])} dài hơn {self.limits.text_chars} ký tự",
                 )
             self.text.append(content)
 
-    def end(self) -> None:
+    def end(self, name: str = "") -> None:
         self.events += 1
-        path = self.paths.pop()
-        value = "".join(self.text) if self.text is not None else None
+        node = self.nodes.pop()
+        text = self.text
         self.text = None
         self.stack.pop()
-        if path is None or value is None:
+        if node is None or text is None or node.on_end is None:
             return
+        value = "".join(text)
+        action = node.on_end
         record = self.record
-        if path in _TEXT_FIELDS:
+        path = node.path
+        if action == "text":
             record[_TEXT_FIELDS[path]] = value
-        elif path in _OBJECT_FIELDS:
+        elif action == "object":
             field, key = _OBJECT_FIELDS[path]
             record.setdefault(field, {})[key] = value
-        elif len(path) == 3 and path[:2] == _TO and record["To"]:
-            record["To"][-1][path[2]] = value
-        elif path == _TRACE_TIMESTAMP:
+        elif action == "to":
+            if record["To"]:
+                record["To"][-1][path[2]] = value
+        elif action == "timestamp":
             self.timestamps.append(value)
-        elif path == _REPLACED:
+        elif action == "replaced":
             record["ReplacementDocumentIds"].append(value)
-        elif path == _SIGNATURE and value.strip():
+        elif value.strip():  # the signature's own text
             record["CoChuKyEdxml"] = True
 
 
 class _PackageParser(DefusedExpatParser):
     """defusedxml's SAX reader, which refuses DTDs, entity declarations and external references, with
     expat's element events handed straight to the header handler: the SAX layer's name tuples and
-    attribute objects, built for every element, cost more than the handler itself."""
+    attribute objects, built for every element, and its extra call per event cost more than the handler
+    itself."""
 
     def __init__(self, handler: _HeaderHandler):
         super().__init__(namespaceHandling=1, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         self.setContentHandler(handler)
         self._handler = handler
 
-    def start_element_ns(self, name, attrs):
-        self._handler.start(name, attrs)
-
-    def end_element_ns(self, name):
-        self._handler.end()
+    def reset(self):
+        super().reset()
+        self._parser.StartElementHandler = self._handler.start
+        self._parser.EndElementHandler = self._handler.end
 
 
 def _feed(parser: _PackageParser, handler: _HeaderHandler, stream: BinaryIO) -> None:
