@@ -1,10 +1,10 @@
 """Landing extract batches: raw, the pending rows, staging (latest version wins) and quarantine.
 
-A batch lands in one transaction (`append_batch`): its raw rows, the quarantine of its rejected records and of
-the rivals its winners beat within the batch, and its winner per key (with that row's array entries) in the
-pending twins of the staging tables (`warehouse.tables_common.pending_twin`). `merge_pending` merges all
-pending rows of a target into staging in one set-based transaction, with the outcome of merging the batches
-one after another in the order they were fetched. A merge reads staging once, whatever it holds: merging
+A batch lands in one transaction (`append_batch`): its raw rows, the quarantine of its rejected records, and
+its rows with their array entries in the pending twins of the staging tables
+(`warehouse.tables_common.pending_twin`). `merge_pending` merges all pending rows of a target into staging in
+one set-based transaction, with the outcome of merging the batches one after another in the order they were
+fetched, duplicate conflicts included. A merge reads staging once, whatever it holds: merging
 every `MERGE_EVERY_ROWS` pending rows keeps the cost of a batch flat as staging grows (issue 15). A merge per
 batch would read the whole of staging every batch on DuckDB, which has no index joins.
 """
@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from warehouse import dialect, schema
@@ -30,6 +29,7 @@ MERGE_EVERY_ROWS = 200_000
 # then by arrival; staging's own row (`_pending_seq` 0) before the pending ones on a tie.
 _FETCH_ORDER = "_extracted_at, _fetch_seq, _pending_seq"
 _MERGE_TABLES = (
+    "merge_ranked",
     "merge_rows",
     "merge_candidates",
     "merge_runs",
@@ -97,8 +97,9 @@ def append_batch(
     quarantine: pa.Table,
     children: Mapping[str, pa.Table] | None = None,
 ) -> LandingResult:
-    """The batch's raw rows, its quarantine and its winners per key in the pending rows, in one transaction;
-    staging is not read. Staged rows are counted by the merge."""
+    """The batch's raw rows, the quarantine of its rejected records, and its rows and their array entries in
+    the pending rows, in one transaction; staging is not read. Rows staged and rivals quarantined as
+    duplicate conflicts are counted by the merge."""
     target = schema.landing_target(source, entity)
     pending = schema.pending_twin(target.staging)
     with engine.begin() as conn:
@@ -109,21 +110,18 @@ def append_batch(
             target.raw,
             with_constants(raw, _batch_id=batch_id, _extracted_at=extracted_at, _source=source),
         )
-        rows = with_constants(rows, _batch_id=batch_id, _extracted_at=extracted_at)
-        entries = {name: with_constants(data, _batch_id=batch_id) for name, data in (children or {}).items()}
-        quarantined = 0
-        if pc.count_distinct(rows.column("_key")).as_py() == rows.num_rows:
-            # No rival within the batch (the usual case): every row is its key's winner, as it came.
-            load_arrow(conn, pending, with_constants(rows, _pending_seq=_next_arrival(conn, pending)))
-            for name, child in target.children.items():
-                if name in entries:
-                    load_arrow(conn, schema.pending_twin(child), entries[name])
-        else:
-            winners = _BatchWinners(conn, target, source, entity)
-            winners.load(rows)
-            quarantined += insert_rejected(conn, winners.conflicts_sql(), batch_id, target.agency_reference)
-            winners.append(entries)
-        quarantined += _quarantine_batch(conn, target, quarantine, batch_id)
+        arrival = _next_arrival(conn, pending)
+        load_arrow(
+            conn,
+            pending,
+            with_constants(rows, _batch_id=batch_id, _extracted_at=extracted_at, _pending_seq=arrival),
+        )
+        for name, child in target.children.items():
+            if name in (children or {}):
+                load_arrow(
+                    conn, schema.pending_twin(child), with_constants(children[name], _batch_id=batch_id)
+                )
+        quarantined = _quarantine_batch(conn, target, quarantine, batch_id)
     return LandingResult(raw_rows, 0, quarantined)
 
 
@@ -175,82 +173,16 @@ def _conflicts_sql(source: str, entity: str, losers_sql: str, raw: sa.Table) -> 
     """
 
 
-class _BatchWinners:
-    """The rows of a batch with rivals for a key, ranked per key through two temporary tables; the winners
-    go to the pending rows."""
-
-    def __init__(self, conn: sa.Connection, target: schema.LandingTarget, source: str, entity: str) -> None:
-        self.conn = conn
-        self.target = target
-        self.source = source
-        self.entity = entity
-        self.rows = _temporary_copy("landing_rows", list(target.staging.columns))
-        self.columns = ", ".join(c.name for c in target.staging.columns)
-
-    def load(self, rows: pa.Table) -> None:
-        self.conn.exec_driver_sql("DROP TABLE IF EXISTS landing_rows")
-        self.conn.exec_driver_sql("DROP TABLE IF EXISTS landing_batch")
-        self.rows.create(self.conn)
-        load_arrow(self.conn, self.rows, rows)
-        # batch_rank 1 is the batch's winner per key.
-        self.conn.exec_driver_sql(
-            """
-            CREATE TEMPORARY TABLE landing_batch AS
-            SELECT r.*, ROW_NUMBER() OVER (
-                PARTITION BY r._key ORDER BY r._version DESC NULLS LAST, r._fetch_seq DESC) AS batch_rank
-            FROM landing_rows r
-            """
-        )
-
-    def conflicts_sql(self) -> str:
-        """Quarantine candidates: losers within the batch that share the winner's version, not its content."""
-        losers = """
-            SELECT DISTINCT l._key, l._version, l._batch_id
-            FROM landing_batch l JOIN landing_batch w ON w._key = l._key AND w.batch_rank = 1
-            WHERE l.batch_rank > 1 AND l._version = w._version AND l._content_hash <> w._content_hash
-        """
-        return _conflicts_sql(self.source, self.entity, losers, self.target.raw)
-
-    def append(self, children: Mapping[str, pa.Table]) -> None:
-        """The winners, and the array entries that came with them, to the pending rows."""
-        pending = schema.pending_twin(self.target.staging)
-        arrival = _next_arrival(self.conn, pending)
-        self.conn.exec_driver_sql(
-            f"INSERT INTO {pending.fullname} ({self.columns}, _pending_seq) "
-            f"SELECT {self.columns}, {arrival} FROM landing_batch WHERE batch_rank = 1"
-        )
-        for name, child in self.target.children.items():
-            data = children.get(name)
-            if data is not None and data.num_rows:
-                self._append_children(child, data)
-        self.conn.exec_driver_sql("DROP TABLE landing_batch")
-        self.rows.drop(self.conn)
-
-    def _append_children(self, child: sa.Table, data: pa.Table) -> None:
-        entries = _temporary_copy("landing_children", list(child.columns))
-        self.conn.exec_driver_sql("DROP TABLE IF EXISTS landing_children")
-        entries.create(self.conn)
-        load_arrow(self.conn, entries, data)
-        names = [c.name for c in child.columns]
-        self.conn.exec_driver_sql(
-            f"""
-            INSERT INTO {schema.pending_twin(child).fullname} ({", ".join(names)})
-            SELECT {", ".join(f"c.{name}" for name in names)} FROM landing_children c
-            JOIN landing_batch w ON w._key = c._parent_key AND w._fetch_seq = c._parent_fetch_seq
-            WHERE w.batch_rank = 1
-            """
-        )
-        entries.drop(self.conn)
-
-
 class _PendingMerge:
     """The merge of a target's pending rows into staging, through temporary tables.
 
-    Per key, the rows in fetch order (staging's own row, if any, then the batches' winners) are what staging
-    would have seen merging batch after batch. The row it keeps is the first of the last run of equal content
-    among the rows of the greatest version (null versions the smallest). A row that comes when the kept row
-    has its version but other content replaces it, and the replaced row, the first of its run, is a
-    `duplicate_conflict`, found by the batch of the later-arrived of the two."""
+    Within a batch, a key's winner is its row of the greatest version, then the latest fetched; a rival of
+    the winner's version with other content is a `duplicate_conflict`. Per key, staging's own row (if any)
+    and the batches' winners in fetch order are what staging would have seen merging batch after batch: it
+    keeps the first of the last run of equal content among the rows of the greatest version (null versions
+    the smallest). A row that comes when the kept row has its version but other content replaces it, and the
+    replaced row, the first of its run, is a `duplicate_conflict`, found by the batch of the later-arrived of
+    the two. Conflicts are quarantined batch by batch in arrival order, as a merge per batch would have."""
 
     def __init__(self, conn: sa.Connection, target: schema.LandingTarget, source: str, entity: str) -> None:
         self.conn = conn
@@ -261,8 +193,11 @@ class _PendingMerge:
         self.columns = [c.name for c in target.staging.columns]
 
     def sequence(self) -> int:
-        """Builds `merge_candidates` (every row in the merge) and `merge_sequence` (the rows of the keys with
-        more than one, in fetch order); returns the number of pending rows."""
+        """Builds `merge_candidates` (every row in the merge, narrow) and `merge_sequence` (the batch winners
+        of the keys with more than one row, in fetch order); returns the number of pending rows."""
+        pending_count = self.conn.scalar(sa.select(sa.func.count()).select_from(self.pending))
+        if not pending_count:
+            return 0
         for name in _MERGE_TABLES:
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         meta = "_key, _version, _content_hash, _batch_id, _extracted_at, _fetch_seq"
@@ -287,8 +222,15 @@ class _PendingMerge:
             ) k ON k._key = c._key
             """
         )
-        self.conn.exec_driver_sql("DROP TABLE merge_rows")
-        # Most keys come once (a new dossier): only the others need their rows ordered.
+        # Most keys come once (a new dossier): only the others need their rows ranked and ordered.
+        self.conn.exec_driver_sql(
+            """
+            CREATE TEMPORARY TABLE merge_ranked AS
+            SELECT c.*, ROW_NUMBER() OVER (PARTITION BY _key, _pending_seq
+                                           ORDER BY _version DESC NULLS LAST, _fetch_seq DESC) AS batch_rank
+            FROM merge_candidates c WHERE contested
+            """
+        )
         same_version = f"PARTITION BY _key, _version ORDER BY {_FETCH_ORDER}"
         self.conn.exec_driver_sql(
             f"""
@@ -300,7 +242,7 @@ class _PendingMerge:
                        PARTITION BY _key ORDER BY {_FETCH_ORDER}
                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS version_before,
                    MAX(_version) OVER (PARTITION BY _key) AS last_version
-            FROM merge_candidates c WHERE contested
+            FROM merge_ranked c WHERE batch_rank = 1
             """
         )
         # A run of equal content starts where the content changes within a key's version; it is numbered
@@ -318,31 +260,38 @@ class _PendingMerge:
             ) r
             """
         )
-        self.conn.exec_driver_sql("DROP TABLE merge_runs")
-        return self.conn.scalar(sa.select(sa.func.count()).select_from(self.pending))
+        return pending_count
 
     def quarantine_conflicts(self) -> int:
         """`duplicate_conflict` rows, written batch by batch in arrival order as the batches found them."""
         same_version = f"PARTITION BY _key, _version ORDER BY {_FETCH_ORDER}"
-        conflicts = f"""
-            SELECT previous_run_batch_id AS loser_batch_id, _key, _version,
-                   CASE WHEN _pending_seq = 0 THEN previous_batch_id ELSE _batch_id END AS found_by,
-                   CASE WHEN _pending_seq = 0 THEN previous_seq ELSE _pending_seq END AS found_seq
+        self.conn.exec_driver_sql(
+            f"""
+            CREATE TEMPORARY TABLE merge_conflicts AS
+            SELECT l._key, l._version, l._batch_id AS loser_batch_id, l._batch_id AS found_by,
+                   l._pending_seq AS found_seq
+            FROM merge_ranked l JOIN merge_ranked w
+              ON w._key = l._key AND w._pending_seq = l._pending_seq AND w.batch_rank = 1
+            WHERE l.batch_rank > 1 AND l._version = w._version AND l._content_hash <> w._content_hash
+            UNION
+            SELECT _key, _version, previous_run_batch_id,
+                   CASE WHEN _pending_seq = 0 THEN previous_batch_id ELSE _batch_id END,
+                   CASE WHEN _pending_seq = 0 THEN previous_seq ELSE _pending_seq END
             FROM (
                 SELECT s.*, LAG(run_batch_id) OVER ({same_version}) AS previous_run_batch_id,
                        LAG(_pending_seq) OVER ({same_version}) AS previous_seq
                 FROM merge_sequence s
             ) c
             WHERE _version = version_before AND previous_hash <> _content_hash
-        """
-        self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE merge_conflicts AS {conflicts}")
+            """
+        )
         finders = self.conn.exec_driver_sql(
             "SELECT found_by FROM merge_conflicts GROUP BY found_by ORDER BY MIN(found_seq)"
         ).scalars()
         added = 0
         for batch_id in list(finders):
             losers = (
-                "SELECT _key, _version, loser_batch_id AS _batch_id FROM merge_conflicts "
+                "SELECT DISTINCT _key, _version, loser_batch_id AS _batch_id FROM merge_conflicts "
                 f"WHERE found_by = '{batch_id}'"
             )
             added += insert_rejected(
@@ -351,7 +300,6 @@ class _PendingMerge:
                 batch_id,
                 self.target.agency_reference,
             )
-        self.conn.exec_driver_sql("DROP TABLE merge_conflicts")
         return added
 
     def apply(self) -> int:
@@ -380,14 +328,15 @@ class _PendingMerge:
         written = self.conn.exec_driver_sql(
             f"INSERT INTO {staging} ({', '.join(self.columns)}) "
             f"SELECT {', '.join(f'p.{name}' for name in self.columns)} FROM {self.pending.fullname} p "
-            "JOIN merge_winners w ON w._key = p._key AND w._pending_seq = p._pending_seq"
+            "JOIN merge_winners w "
+            "ON w._key = p._key AND w._pending_seq = p._pending_seq AND w._fetch_seq = p._fetch_seq"
         ).rowcount
         for child in self.target.children.values():
             self._replace_children(child)
         for table in _pending_tables(self.target):
             self.conn.execute(sa.delete(table))
-        for name in ("merge_candidates", "merge_sequence", "merge_winners"):
-            self.conn.exec_driver_sql(f"DROP TABLE {name}")
+        for name in _MERGE_TABLES:
+            self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         return written
 
     def _replace_children(self, child: sa.Table) -> None:
