@@ -7,7 +7,7 @@ from datetime import datetime
 from etl.batch import ExtractBatch
 from etl.source import Landed
 from warehouse import cursors, processed_files, quarantine
-from warehouse.landing import land_batch
+from warehouse.landing import MERGE_EVERY_ROWS, land_batch, merge_source
 
 
 class EngineWarehouse:
@@ -25,7 +25,12 @@ class EngineWarehouse:
             batch.rows,
             batch.quarantine,
             batch.children,
+            merge_every=MERGE_EVERY_ROWS,
         )
+        return Landed(result.raw_rows, result.staged_rows, result.quarantined_rows)
+
+    def merge(self, source: str) -> Landed:
+        result = merge_source(self.engine, source)
         return Landed(result.raw_rows, result.staged_rows, result.quarantined_rows)
 
     def held_records(self, source: str, entity: str, reasons: Iterable[str]) -> list[dict]:

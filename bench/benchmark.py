@@ -49,6 +49,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulators.process import SimulatorProcess, new_credentials  # noqa: E402
+from warehouse.landing import MERGE_EVERY_ROWS  # noqa: E402
 
 PAGE_SIZE = 1000
 CONCURRENT_PAGES = 4
@@ -170,9 +171,10 @@ def process_cpu_s() -> tuple[float, float]:
 
 
 class ExtractionProbe:
-    """Wraps the two calls through which every extraction step reaches the warehouse, in this process:
-    `run_extraction` (a step's whole extraction and landing) and `EngineWarehouse.land` (one batch: raw,
-    the staging merge, quarantine), and records every call's epoch (start, end).
+    """Wraps the calls through which every extraction step reaches the warehouse, in this process:
+    `run_extraction` (a step's whole extraction and landing), `EngineWarehouse.land` (one batch: raw,
+    pending rows, quarantine, and the staging merge every `MERGE_EVERY_ROWS`) and `EngineWarehouse.merge`
+    (the merge of what is pending at a stream's end), and records every call's epoch (start, end).
 
     The CPU of an extraction is this process's CPU time between its start and end (`os.times`): `parindex
     run` executes one step at a time in this process (Dagster's in-process executor), so what ran meanwhile
@@ -192,7 +194,8 @@ class ExtractionProbe:
         import assets.extraction
         from assets.landing import EngineWarehouse
 
-        land, run_extraction = EngineWarehouse.land, assets.extraction.run_extraction
+        land, merge = EngineWarehouse.land, EngineWarehouse.merge
+        run_extraction = assets.extraction.run_extraction
 
         @functools.wraps(land)
         def timed_land(warehouse, batch_id, extracted_at, batch):
@@ -206,6 +209,23 @@ class ExtractionProbe:
                     "start": started,
                     "end": time.time(),
                     "raw_rows": landed.raw_rows,
+                    "staged_rows": landed.staged_rows,
+                }
+            )
+            return landed
+
+        @functools.wraps(merge)
+        def timed_merge(warehouse, source):
+            started = time.time()
+            landed = merge(warehouse, source)
+            self.batches.append(
+                {
+                    "source": source,
+                    "entity": None,  # every entity of the source with pending rows
+                    "batch_id": None,
+                    "start": started,
+                    "end": time.time(),
+                    "raw_rows": 0,
                     "staged_rows": landed.staged_rows,
                 }
             )
@@ -229,6 +249,7 @@ class ExtractionProbe:
                 )
 
         EngineWarehouse.land = timed_land
+        EngineWarehouse.merge = timed_merge
         assets.extraction.run_extraction = timed_extraction
 
     def landing_s_within(self, start: float, end: float) -> float:
@@ -501,25 +522,39 @@ def baselines(work: Path, base_url: str, credentials: dict[str, str], dump: Path
 
 
 def landing_series(batches: list[dict], source: str, entity: str) -> dict:
-    """The seconds to land each batch of one resource that brought records, in order, and the landing time
-    per record of the last batch of at least half the largest batch's size ÷ the first's."""
-    mine = [batch for batch in batches if (batch["source"], batch["entity"]) == (source, entity)]
-    mine = [batch for batch in mine if batch["raw_rows"]]
+    """The seconds to land each batch of one resource that brought records, in order (a stream-end merge
+    counted with the batch it follows), and the landing time per record of the last batches ÷ the first
+    ones: as many batches as one merge of the pending rows into staging is shared by (`MERGE_EVERY_ROWS`),
+    or one batch each when there are too few to compare two such windows."""
+    mine: list[dict] = []
+    follows_mine = False  # whether the latest batch landed was one of this resource's
+    for call in batches:
+        if call["entity"] is None:  # a stream-end merge
+            if follows_mine and call["source"] == source:
+                mine[-1]["seconds"] += call["end"] - call["start"]
+            continue
+        follows_mine = (call["source"], call["entity"]) == (source, entity) and call["raw_rows"] > 0
+        if follows_mine:
+            mine.append(dict(call))
     if not mine:
         return {"series_s": [], "records": []}
-    half = max(batch["raw_rows"] for batch in mine) / 2
-    compared = [index for index, batch in enumerate(mine) if batch["raw_rows"] >= half]
-    first, last = mine[compared[0]], mine[compared[-1]]
+    largest = max(batch["raw_rows"] for batch in mine)
+    window = max(1, -(-MERGE_EVERY_ROWS // largest))
+    if len(mine) < 2 * window:
+        window = 1
 
-    def per_record(batch: dict) -> float:
-        return batch["seconds"] / batch["raw_rows"]
+    def part(calls: list[dict], index: int) -> dict:
+        seconds, records = (sum(c[key] for c in calls) for key in ("seconds", "raw_rows"))
+        return {"index": index, "batches": len(calls), "seconds": seconds, "records": records}
 
+    first, last = part(mine[:window], 0), part(mine[-window:], len(mine) - window)
     return {
         "series_s": [batch["seconds"] for batch in mine],
         "records": [batch["raw_rows"] for batch in mine],
-        "first": {"index": compared[0], "seconds": first["seconds"], "records": first["raw_rows"]},
-        "last": {"index": compared[-1], "seconds": last["seconds"], "records": last["raw_rows"]},
-        "last_over_first_per_record": per_record(last) / per_record(first),
+        "first": first,
+        "last": last,
+        "last_over_first_per_record": (last["seconds"] / last["records"])
+        / (first["seconds"] / first["records"]),
     }
 
 
@@ -656,9 +691,9 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
         first, last = series["first"], series["last"]
         rows.append(
             (
-                f"2. dossier batch landing, last ÷ first per record (#{first['index'] + 1}: "
-                f"{first['records']:,} in {first['seconds']:.2f} s; #{last['index'] + 1}: "
-                f"{last['records']:,} in {last['seconds']:.2f} s)",
+                f"2. dossier batch landing, last ÷ first per record (#{first['index'] + 1}+"
+                f"{first['batches']}: {first['records']:,} in {first['seconds']:.2f} s; "
+                f"#{last['index'] + 1}+{last['batches']}: {last['records']:,} in {last['seconds']:.2f} s)",
                 f"{series['last_over_first_per_record']:.2f}×",
                 f"≤ {TARGET_BATCH_RATIO}×",
                 judge(

@@ -14,9 +14,12 @@ besides new dossiers:
 - `--overlap-share` rows of the previous batch again, unchanged (the extraction's lookback overlap),
 - `--conflicts` rows of the previous batch again with the same version but other content (quarantined as
   duplicate conflicts, which reads the loser's record from raw).
-So staging grows by about `rows × (1 - update-share - overlap-share)` per batch. The summary compares the
-median of batches 2-6 (the first with the full mix) with the median of the last five, and gives the peak RSS
-of this process. `--json` writes every figure and the per-batch series.
+So staging grows by about `rows × (1 - update-share - overlap-share)` per batch. As in the pipeline, the
+pending rows are merged into staging every `--merge-every` rows and after the last batch (0: after every
+batch, as before issue 15's pending rows). The summary compares the batches from the second (the first with
+the full mix) with the last ones, over as many batches as one merge is shared by (at least five): their mean,
+or with a merge after every batch their median; and gives the peak RSS of this process. `--json` writes every
+figure and the per-batch series.
 
 The figures are those of this machine at the moment: on the shared two-core machine, compare CPU seconds
 more than wall seconds, and runs made at the same time with each other.
@@ -42,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from warehouse import schema  # noqa: E402
 from warehouse.engine import make_engine  # noqa: E402
-from warehouse.landing import land_batch  # noqa: E402
+from warehouse.landing import MERGE_EVERY_ROWS, land_batch, merge_pending  # noqa: E402
 from warehouse.loading import arrow_schema  # noqa: E402
 
 SOURCE, ENTITY = "dvc", "ho-so"
@@ -204,6 +207,13 @@ def main() -> None:
     parser.add_argument(
         "--duckdb-memory", help="DuckDB memory limit (default: the pipeline's for this machine)"
     )
+    parser.add_argument(
+        "--merge-every",
+        type=int,
+        default=MERGE_EVERY_ROWS,
+        help="merge the pending rows into staging once they number this many, as the pipeline does "
+        f"(default {MERGE_EVERY_ROWS:,}; 0: after every batch)",
+    )
     parser.add_argument("--every", type=int, default=10, help="print every n-th batch")
     parser.add_argument("--json", type=Path, help="write the figures and the per-batch series here")
     options = parser.parse_args()
@@ -223,8 +233,22 @@ def main() -> None:
             extracted_at = START + timedelta(hours=number)
             wall, cpu = time.perf_counter(), time.process_time()
             result = land_batch(
-                engine, f"profile-ho-so-{number}", extracted_at, SOURCE, ENTITY, raw, rows, quarantine
+                engine,
+                f"profile-ho-so-{number}",
+                extracted_at,
+                SOURCE,
+                ENTITY,
+                raw,
+                rows,
+                quarantine,
+                merge_every=options.merge_every,
             )
+            if number == options.batches - 1:  # the stream's end merges what is left
+                merged = merge_pending(engine, SOURCE, ENTITY)
+                result = result._replace(
+                    staged_rows=result.staged_rows + merged.staged_rows,
+                    quarantined_rows=result.quarantined_rows + merged.quarantined_rows,
+                )
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             series.append(
                 {"batch": number, "rows": rows.num_rows, **result._asdict(), "wall_s": wall, "cpu_s": cpu}
@@ -240,24 +264,32 @@ def main() -> None:
         engine.dispose()
         database_bytes = os.path.getsize(f"{folder}/warehouse.duckdb") if options.warehouse is None else None
 
-    def median(part: list[dict], key: str) -> float:
-        return statistics.median(entry[key] for entry in part)
+    # A merge every `window` batches is paid by the batches before it: compare whole windows, by their mean
+    # (with a merge after every batch, the median of five batches, steadier on a shared machine).
+    window = max(5, -(-options.merge_every // options.rows))
+    average = statistics.fmean if options.merge_every else statistics.median
 
-    first, last = series[1:6], series[-5:]
+    def per_batch(part: list[dict], key: str) -> float:
+        return average(entry[key] for entry in part)
+
+    first, last = series[1 : 1 + window], series[-window:]
     summary = {
         "batches": options.batches,
         "rows_per_batch": options.rows,
+        "merge_every_rows": options.merge_every,
+        "window_batches": window,
         "staging_rows": staging_rows,
-        "wall_first_s": median(first, "wall_s"),
-        "wall_last_s": median(last, "wall_s"),
-        "cpu_first_s": median(first, "cpu_s"),
-        "cpu_last_s": median(last, "cpu_s"),
+        "wall_first_s": per_batch(first, "wall_s"),
+        "wall_last_s": per_batch(last, "wall_s"),
+        "cpu_first_s": per_batch(first, "cpu_s"),
+        "cpu_last_s": per_batch(last, "cpu_s"),
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "database_bytes": database_bytes,
     }
     for kind in ("wall", "cpu"):
         summary[f"{kind}_ratio"] = summary[f"{kind}_last_s"] / summary[f"{kind}_first_s"]
-    print(f"staging rows {staging_rows}; median of batches 2-6 → median of the last five:")
+    how = "mean" if options.merge_every else "median"
+    print(f"staging rows {staging_rows}; {how} of batches 2-{window + 1} → {how} of the last {window}:")
     for kind in ("wall", "cpu"):
         first_s, last_s, ratio = (summary[f"{kind}_{part}"] for part in ("first_s", "last_s", "ratio"))
         print(f"  {kind:4s} {first_s:.3f} s → {last_s:.3f} s  (×{ratio:.2f})")

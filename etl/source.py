@@ -3,8 +3,9 @@
 A `Source` says what differs between systems: its streams (what one run extracts, under which cursor), how
 its held (quarantined) records are normalised again, and what follows the landing of a batch or of the
 whole run. `run_extraction` does what is alike: re-check the held records, extract, land each batch in
-its own transaction with a progress report, move the cursors and count. `etl` never imports `warehouse`:
-the caller (assets/) hands the warehouse in as a `Warehouse`, plain operations on its tables."""
+its own transaction with a progress report, have staging merged before a stream's cursor moves, and
+count. `etl` never imports `warehouse`: the caller (assets/) hands the warehouse in as a `Warehouse`, plain
+operations on its tables."""
 
 from __future__ import annotations
 
@@ -29,7 +30,11 @@ class Landed(NamedTuple):
 class Warehouse(Protocol):
     """What the workflow asks of the warehouse; assets/ builds it over `warehouse/`."""
 
-    def land(self, batch_id: str, extracted_at: datetime, batch: ExtractBatch) -> Landed: ...
+    def land(self, batch_id: str, extracted_at: datetime, batch: ExtractBatch) -> Landed:
+        """Lands the batch; its rows may reach staging only at a later `land` or `merge` of the source."""
+
+    def merge(self, source: str) -> Landed:
+        """Brings into staging every row landed for `source` that is not there yet."""
 
     def held_records(self, source: str, entity: str, reasons: Iterable[str]) -> list[dict]: ...
 
@@ -152,6 +157,7 @@ def recheck_held(source: Source, warehouse: Warehouse, batch_id: str, now: datet
         return 0
     batch = source.renormalise(held)
     warehouse.land(batch_id, now, batch._replace(raw=batch.raw.slice(0, 0)))
+    warehouse.merge(source.name)
     released = source.release_rule.releasable(held, batch)
     return warehouse.release(released, batch_id) if released else 0
 
@@ -162,12 +168,19 @@ def _progress_line(source: str, stream: Stream, number: int, received: int, file
     return f"{source} {stream.label}: batch {number}, {received:,} records received"
 
 
+def _count(report: ExtractionReport, landed: Landed) -> None:
+    report.received += landed.raw_rows
+    report.staged += landed.staged_rows
+    report.quarantined += landed.quarantined_rows
+
+
 def run_extraction(
     source: Source, warehouse: Warehouse, settings: RunSettings, progress: Progress | None = None
 ) -> ExtractionReport:
     """Re-check held records, extract every stream from its cursor, land batch by batch (each in its own
     transaction, batch id `{run}-{label}-{n}`), move each cursor once its stream is complete, and count."""
     report = ExtractionReport()
+    _count(report, warehouse.merge(source.name))  # what a killed run landed and did not merge
     source.before_run(warehouse)
     if source.held_entity is not None:
         batch_id = f"{settings.run_tag}-{source.held_label}-re"
@@ -180,15 +193,15 @@ def run_extraction(
             batch_id = f"{settings.run_tag}-{stream.label}-{number}"
             landed = warehouse.land(batch_id, settings.now(), landing.batch)
             report.released += source.after_batch(landing, batch_id, warehouse)
-            report.received += landed.raw_rows
-            report.staged += landed.staged_rows
-            report.quarantined += landed.quarantined_rows
+            _count(report, landed)
             report.files += len(landing.files)
             received, files = received + landed.raw_rows, files + len(landing.files)
             if progress is not None:
                 line = _progress_line(source.name, stream, number, received, files)
                 done = files if stream.unit == "files" else received
                 progress(stream.label, done, source.expected(stream), stream.unit, line)
+        # Staging holds the whole stream before its cursor moves past it.
+        _count(report, warehouse.merge(source.name))
         if stream.cursor is not None:
             moved = source.new_watermark()
             if moved is not None:

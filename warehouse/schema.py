@@ -20,7 +20,7 @@ from warehouse import (
     tables_metric_parameters,
     tables_qlvb,
 )
-from warehouse.tables_common import SCHEMAS, LandingTarget, metadata
+from warehouse.tables_common import SCHEMAS, LandingTarget, metadata, pending_twin
 from warehouse.tables_dvc import dvc_portal_dossier_columns, stg_dvc__dossier
 from warehouse.tables_shared import (
     catalogue_leaf,
@@ -43,6 +43,7 @@ __all__ = [
     "ensure_schema",
     "landing_target",
     "metadata",
+    "pending_twin",
     "metric_period",
     "metric_value",
     "rejected_record",
@@ -58,6 +59,13 @@ DERIVED_TABLES = (tables_docreq, tables_metric_parameters)
 LANDING_TARGETS: dict[tuple[str, str], LandingTarget] = {
     key: target for module in SOURCE_TABLES for key, target in module.LANDING_TARGETS.items()
 }
+
+# Declared here, once per landing target: the pending twin of every staging table and child table.
+PENDING_TABLES = tuple(
+    pending_twin(table)
+    for target in LANDING_TARGETS.values()
+    for table in (target.staging, *target.children.values())
+)
 
 
 def landing_target(source: str, entity: str) -> LandingTarget:

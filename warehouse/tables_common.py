@@ -99,6 +99,33 @@ def staging_table(name: str, comment: str, *columns: sa.Column) -> sa.Table:
     )
 
 
+PENDING_SUFFIX = "__pending"
+
+
+def pending_twin(table: sa.Table) -> sa.Table:
+    """The table of rows landed for `table` (a staging table or one of its child tables) but not merged into
+    it yet: its columns without its key, and for a staging table the order in which the batches arrived.
+    Landing appends each batch's winners here and merges them into staging every so many rows and at the
+    end of every stream (warehouse/landing.py), so that a batch never pays for reading the whole of staging.
+    Empty between runs; a killed run's rows are merged by the next run before anything else. Declared once,
+    in the metadata of `table` (warehouse/schema.py); a later call returns the declared table."""
+    name = f"{table.schema}.{table.name}{PENDING_SUFFIX}"
+    if name in table.metadata.tables:
+        return table.metadata.tables[name]
+    columns = [column(c.name, c.type, c.comment) for c in table.columns]
+    if "_key" in table.columns:
+        columns.append(
+            column("_pending_seq", sa.BigInteger, "arrival order of the batch among the pending rows")
+        )
+    return sa.Table(
+        f"{table.name}{PENDING_SUFFIX}",
+        table.metadata,
+        *columns,
+        schema=table.schema,
+        comment=f"rows landed for {table.name} and not merged into it yet; empty between runs",
+    )
+
+
 def mart_table(name: str, *columns: sa.Column | sa.Constraint, comment: str) -> sa.Table:
     """A table of `marts`, filled by its SQL model (warehouse/models/NAME.sql); `comment` states its grain."""
     return sa.Table(name, metadata, *columns, schema="marts", comment=comment)

@@ -79,9 +79,7 @@ def test_expired_cursors_restart_from_the_greatest_modified_at(sim):
         client = QlvbClient(QlvbSettings(env["PARINDEX_QLVB_URL"], env["PARINDEX_QLVB_API_KEY"]), FAST)
         extractor = QlvbExtractor(client, _context(sim), limit=200)
         keys = {
-            key
-            for batch in extractor.extract("di", None, SINCE)
-            for key in batch.rows["_key"].to_pylist()
+            key for batch in extractor.extract("di", None, SINCE) for key in batch.rows["_key"].to_pylist()
         }
         client.close()
 

@@ -74,6 +74,10 @@ class MemoryWarehouse:
         self.landed[batch_id] = batch
         return Landed(batch.raw.num_rows, batch.rows.num_rows, batch.quarantine.num_rows)
 
+    def merge(self, source):
+        # Every batch counted its rows as staged when it landed.
+        return Landed(0, 0, 0)
+
     def held_records(self, source, entity, reasons):
         return [row for row in self.held if row["reason_code"] in reasons]
 

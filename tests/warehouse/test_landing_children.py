@@ -44,6 +44,8 @@ def parent_target(engine, monkeypatch):
         sa.Column("member", sa.Text),
         schema="staging",
     )
+    for table in (staging, child):
+        schema.pending_twin(table)
     local.create_all(engine)
     target = schema.LandingTarget(raw, staging, None, {"stg_test__entry": child})
     monkeypatch.setitem(schema.LANDING_TARGETS, ("test", "parent"), target)
