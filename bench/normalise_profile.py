@@ -5,9 +5,9 @@
 The pages come from the simulator in-process (rendered with its quirks, serialised as the API serves them),
 so the figures hold no HTTP: "normalise" is what the extractor does to a page it has received (JSON parse,
 privacy, normalisation into Arrow), "normalise+land" adds `land_batch` of 20,000-dossier batches into a
-fresh DuckDB warehouse. CPU is `time.process_time()` (every thread of this process) over the dossiers.
-`--copies K` serves the pages K times, each copy under other dossier codes, so that `small` fills whole
-20,000-dossier batches.
+fresh DuckDB warehouse, merged into staging as the pipeline merges them. CPU is `time.process_time()` (every
+thread of this process) over the dossiers. `--copies K` serves the pages K times, each copy under other
+dossier codes, so that `small` fills whole 20,000-dossier batches.
 
 CPU time on a machine shared with other work varies by ±20 % between runs (caches, steal time): compare
 versions in alternating runs, or by instruction counts, which do not vary: `valgrind --tool=cachegrind
@@ -33,7 +33,7 @@ from etl.dvc.extract import DvcExtractor
 from etl.windows import Page, _Verifier
 from simulators import Simulation
 from warehouse.engine import make_engine
-from warehouse.landing import land_batch
+from warehouse.landing import MERGE_EVERY_ROWS, land_batch, merge_pending
 from warehouse.schema import ensure_schema
 
 PAGE_SIZE = 1000
@@ -132,8 +132,17 @@ def main(argv: list[str] | None = None) -> int:
         normalised = time.process_time() - before
         for number, (raw, rows, quarantine) in enumerate(batches(tables)):
             land_batch(
-                engine, f"profile-{number}", datetime(2026, 1, 1), "dvc", ENTITY, raw, rows, quarantine
+                engine,
+                f"profile-{number}",
+                datetime(2026, 1, 1),
+                "dvc",
+                ENTITY,
+                raw,
+                rows,
+                quarantine,
+                merge_every=MERGE_EVERY_ROWS,
             )
+        merge_pending(engine, "dvc", ENTITY)  # as at the end of the pipeline's stream
         total = time.process_time() - before
         engine.dispose()
     print(
