@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from etl import convert
 from etl.convert import SLOW, Converter, FieldError
+from etl.memo import TextMemo
 from etl.normalise import TIMESTAMP, ArrayField, EntitySpec, Field, object_entry
 from etl.privacy import FieldPolicy
 from etl.qlvb.context import QlvbContext
@@ -80,34 +81,6 @@ def _member(value: object, name: str) -> object:
     return member
 
 
-# A year's register repeats a few hundred dates, organs and type names; past this many distinct texts,
-# new ones are converted but not remembered.
-_REMEMBERED = 10_000
-
-
-class _Memo:
-    """A converter whose result depends only on the received text, remembered per text it accepted, with a
-    column fast path of dictionary lookups (``etl.convert``); any other value asks the converter."""
-
-    def __init__(self, convert: Converter):
-        self._convert = convert
-        self._known: dict[str, object] = {}
-
-    def __call__(self, value: object) -> object:
-        if value.__class__ is not str:
-            return self._convert(value)
-        result = self._known.get(value, SLOW)
-        if result is SLOW:
-            result = self._convert(value)
-            if len(self._known) < _REMEMBERED:
-                self._known[value] = result
-        return result
-
-    def column(self, values: list) -> list:
-        get = self._known.get
-        return [get(v, SLOW) if v.__class__ is str else (None if v is None else SLOW) for v in values]
-
-
 class _Member:
     """An object field that is its required member `name` converted (`From.OrganId`), with the column
     fast path of that member's converter."""
@@ -138,8 +111,8 @@ class _Builder:
         self.agencies = context.agencies
         self.agency = convert.agency(context.agencies)
         self.cleaner = NotationCleaner(context.codes["DocumentTypeAbbreviation"])
-        self.organ_code = _Memo(self._organ_code)
-        self.slash_date = _Memo(convert.timestamp(parse_slash_date))
+        self.organ_code = TextMemo(self._organ_code)
+        self.slash_date = TextMemo(convert.timestamp(parse_slash_date))
 
     def enum(self, name, column, mapping, required=True) -> Field:
         return Field(name, column, convert.enumeration(self.codes[mapping]), required=required)
@@ -222,8 +195,8 @@ def natural_key(agency: str, direction: str, document_id: str) -> str:
 
 def _key_function(b: _Builder, direction: Callable[[dict], str | None]) -> Callable[[dict], str | None]:
     # The key's agency and direction parts, per received text: a register has a few hundred of each.
-    agencies = _Memo(lambda agency: b.agencies.resolve(agency) or clean_code(agency))
-    ways = _Memo(lambda way: clean_code(way).casefold())
+    agencies = TextMemo(lambda agency: b.agencies.resolve(agency) or clean_code(agency))
+    ways = TextMemo(lambda way: clean_code(way).casefold())
 
     def key(record: dict) -> str | None:
         agency, document_id, way = (
@@ -256,7 +229,7 @@ def document_spec(context: QlvbContext) -> EntitySpec:
         (
             Field("MaDonVi", None, b.agency, required=True),
             b.enum("VaiTro", None, "VaiTro"),
-            Field("HanXuLy", None, _Memo(convert.timestamp(parse_iso_date))),
+            Field("HanXuLy", None, TextMemo(convert.timestamp(parse_iso_date))),
             b.iso_time("NgayHoanThanh", None),
             b.enum("TrangThai", None, "TrangThaiXuLy"),
         )

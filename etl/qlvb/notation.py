@@ -3,29 +3,18 @@ canonical spelling of its abbreviation; every other segment is kept as received.
 
 import re
 
+from etl.memo import TextMemo
 from etl.text import CanonicalValues, clean_identifier
 
 # A legal normative document carries its year before the type code: `2024/QĐ-UBND`.
 _YEAR_PREFIX = re.compile(r"^(\d{4}/)(.*)$", re.DOTALL)
 
 
-# A register repeats a few hundred notations; past this many, new ones are cleaned but not remembered.
-_REMEMBERED = 10_000
-
-
 class NotationCleaner:
     def __init__(self, abbreviations: CanonicalValues):
         self._abbreviations = abbreviations
-        self._notations: dict[str, str] = {}
-
-    def notation(self, value: str) -> str:
-        """`QYĐ-UBND` → `QyĐ-UBND`, `2024/TTR-UBND` → `2024/TTr-UBND`; `UBND-TH` stays as it is."""
-        cleaned = self._notations.get(value)
-        if cleaned is None:
-            cleaned = self._clean(value)
-            if len(self._notations) < _REMEMBERED:
-                self._notations[value] = cleaned
-        return cleaned
+        # `QYĐ-UBND` → `QyĐ-UBND`, `2024/TTR-UBND` → `2024/TTr-UBND`; `UBND-TH` stays as it is.
+        self.notation = TextMemo(self._clean)
 
     def _clean(self, value: str) -> str:
         text = clean_identifier(value)
