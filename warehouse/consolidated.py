@@ -46,7 +46,7 @@ _MAX_IDENTIFIER = 63
 _LOAD_SUFFIX = "_load"
 # Publications are serialised: each may create parent tables or add columns to them, which a concurrent one
 # must see before it attaches its partitions; a province's run lasts far longer than its publication.
-_PUBLISH_LOCK = "SELECT pg_advisory_xact_lock(hashtext('parindex.consolidated.publish'))"
+_PUBLISH_LOCK = "parindex.consolidated.publish"
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def publish_province(
             if PROVINCE_COLUMN in relation.types():
                 raise ValueError(f"province {code}: marts.{relation.name} has a column {PROVINCE_COLUMN}")
         with central_engine.begin() as central:
-            central.exec_driver_sql(_PUBLISH_LOCK)
+            dialect.transaction_lock(central, _PUBLISH_LOCK)
             ensure_central_schemas(central)
             parents = {r.name: r for r in marts_relations(central)}
             for relation in relations:

@@ -124,3 +124,10 @@ def checkpoint(conn: sa.Connection) -> None:
     """Write DuckDB's WAL into the database file, so that a copy of the file holds everything."""
     if is_duckdb(conn):
         conn.exec_driver_sql("CHECKPOINT")
+
+
+def transaction_lock(conn: sa.Connection, name: str) -> None:
+    """Transactions that take the lock `name` take turns on PostgreSQL (an advisory lock, released with the
+    transaction); DuckDB has one writer at a time anyway."""
+    if not is_duckdb(conn):
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})

@@ -192,16 +192,20 @@ class _PendingMerge:
         self.pending = schema.pending_twin(target.staging)
         self.columns = [c.name for c in target.staging.columns]
 
-    def sequence(self) -> int:
+    def sequence(self) -> bool:
         """Builds `merge_candidates` (every row in the merge, narrow) and `merge_sequence` (the batch winners
-        of the keys with more than one row, in fetch order); returns the number of pending rows."""
-        pending_count = self.conn.scalar(sa.select(sa.func.count()).select_from(self.pending))
-        if not pending_count:
-            return 0
+        of the keys with more than one row, in fetch order); False when nothing is pending."""
+        # Merges of a target take turns, and each merges the batches landed before it began: another step
+        # may append (PostgreSQL runs steps side by side) or merge the same source's targets meanwhile.
+        dialect.transaction_lock(self.conn, f"parindex.landing.merge.{self.target.staging.fullname}")
+        self.last = self.conn.scalar(sa.select(sa.func.max(self.pending.c._pending_seq)))
+        if self.last is None:
+            return False
         for name in _MERGE_TABLES:
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         meta = "_key, _version, _content_hash, _batch_id, _extracted_at, _fetch_seq"
-        staging, pending = self.target.staging.fullname, self.pending.fullname
+        staging = self.target.staging.fullname
+        pending = f"(SELECT * FROM {self.pending.fullname} WHERE _pending_seq <= {int(self.last)}) p"
         # Staging is looked up by key (through its primary key on PostgreSQL), once for all pending rows.
         with dialect.keyed_lookups(self.conn):
             self.conn.exec_driver_sql(
@@ -260,7 +264,7 @@ class _PendingMerge:
             ) r
             """
         )
-        return pending_count
+        return True
 
     def quarantine_conflicts(self) -> int:
         """`duplicate_conflict` rows, written batch by batch in arrival order as the batches found them."""
@@ -333,8 +337,14 @@ class _PendingMerge:
         ).rowcount
         for child in self.target.children.values():
             self._replace_children(child)
-        for table in _pending_tables(self.target):
-            self.conn.execute(sa.delete(table))
+        self.conn.exec_driver_sql(
+            f"DELETE FROM {self.pending.fullname} WHERE _pending_seq <= {int(self.last)}"
+        )
+        for child in self.target.children.values():
+            self.conn.exec_driver_sql(
+                f"DELETE FROM {schema.pending_twin(child).fullname} WHERE _batch_id IN "
+                "(SELECT DISTINCT _batch_id FROM merge_candidates WHERE _pending_seq > 0)"
+            )
         for name in _MERGE_TABLES:
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         return written

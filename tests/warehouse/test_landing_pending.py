@@ -7,12 +7,14 @@ hand-written rows), and left pending until one merge at the end. Staging and the
 row for row, batch ids and fetch order included."""
 
 import random
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 
 from tests.warehouse.batches import make_batch, quarantine_table
 from tests.warehouse.conftest import rows
+from warehouse import dialect
 from warehouse.landing import land_batch, merge_pending, pending_rows
 from warehouse.reference import load_agency_config
 
@@ -103,3 +105,29 @@ def test_a_batch_landed_again_before_its_merge_is_pending_once(engine):
     merge_pending(engine, "dvc", ENTITY)
     assert [row[0] for row in rows(engine, "SELECT _key FROM staging.stg_dvc__apology ORDER BY 1")] == keys
     assert rows(engine, "SELECT COUNT(*) FROM raw.dvc__phieu_xin_loi") == [(raw.num_rows,)]
+
+
+def test_batches_appended_while_merges_run_are_all_merged_once(engine):
+    """PostgreSQL runs steps side by side: one step may merge a source's targets while another appends to
+    them. Every batch must reach staging once, as merged one by one."""
+    if dialect.is_duckdb(engine):
+        pytest.skip("DuckDB has one writer at a time")
+    load_agency_config(engine, [{"agency_code": "H35.01"}])
+    batches = _batches(1) + [
+        (f"c-{n}", at + timedelta(days=1), data) for n, (_, at, data) in enumerate(_batches(2))
+    ]
+    _land_all(engine, batches, merge_every=0)
+    at_once = rows(engine, STAGING), rows(engine, QUARANTINE)
+    _emptied(engine)
+
+    appending = threading.Thread(target=_land_all, args=(engine, batches, 10**9))
+    appending.start()
+    merges = 0
+    while appending.is_alive():
+        merge_pending(engine, "dvc", ENTITY)
+        merges += 1
+    appending.join()
+    merge_pending(engine, "dvc", ENTITY)
+
+    assert merges > 1 and pending_rows(engine, "dvc", ENTITY) == 0
+    assert (rows(engine, STAGING), rows(engine, QUARANTINE)) == at_once

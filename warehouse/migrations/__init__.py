@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 # by itself only when Alembic was imported first.
 from duckdb_sqlalchemy import alembic_impl  # noqa: F401
 
-from warehouse import schema
+from warehouse import dialect, schema
 
 VERSION_TABLE_SCHEMA = "staging"
 VERSION_TABLE = "alembic_version"
@@ -139,17 +139,13 @@ def _adopted_revision(conn: sa.Connection) -> str | None:
     return adopted
 
 
-_UPGRADE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('parindex.migrations.upgrade'))"
-
-
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the warehouse to `revision` (default: the newest) in one transaction; safe on every run."""
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Processes upgrading one database at once (a province's first steps on several Celery workers)
-            # take turns: CREATE SCHEMA IF NOT EXISTS and the migrations are not safe side by side, the
-            # second fails on pg_namespace's unique name. The lock ends with the transaction.
-            conn.exec_driver_sql(_UPGRADE_LOCK)
+        # Processes upgrading one database at once (a province's first steps on several Celery workers) take
+        # turns: CREATE SCHEMA IF NOT EXISTS and the migrations are not safe side by side on PostgreSQL, the
+        # second fails on pg_namespace's unique name.
+        dialect.transaction_lock(conn, "parindex.migrations.upgrade")
         for name in schema.SCHEMAS:
             conn.execute(sa.schema.CreateSchema(name, if_not_exists=True))
         config = _config(conn)
