@@ -525,7 +525,7 @@ def landing_series(batches: list[dict], source: str, entity: str) -> dict:
     """The seconds to land each batch of one resource that brought records, in order (a stream-end merge
     counted with the batch it follows), and the landing time per record of the last batches ÷ the first
     ones: as many batches as one merge of the pending rows into staging is shared by (`MERGE_EVERY_ROWS`),
-    or one batch each when there are too few to compare two such windows."""
+    or each half of the batches when there are fewer than two such windows."""
     mine: list[dict] = []
     follows_mine = False  # whether the latest batch landed was one of this resource's
     for call in batches:
@@ -539,9 +539,7 @@ def landing_series(batches: list[dict], source: str, entity: str) -> dict:
     if not mine:
         return {"series_s": [], "records": []}
     largest = max(batch["raw_rows"] for batch in mine)
-    window = max(1, -(-MERGE_EVERY_ROWS // largest))
-    if len(mine) < 2 * window:
-        window = 1
+    window = min(max(1, -(-MERGE_EVERY_ROWS // largest)), max(1, len(mine) // 2))
 
     def part(calls: list[dict], index: int) -> dict:
         seconds, records = (sum(c[key] for c in calls) for key in ("seconds", "raw_rows"))

@@ -280,9 +280,11 @@ def celery_deployment(home: Path, broker: Broker, storage_url: str) -> Iterator[
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(INSTANCE_FILE, home / "dagster.yaml")
     deployment = CeleryDeployment(home, broker, f"parindex-test-{uuid.uuid4().hex[:8]}", storage_url)
-    # The storage's tables are created here, once, before several processes open the instance together.
-    with deployment._instance():
-        pass
+    # The storage's tables are created here, once, before several processes open the instance together; so
+    # is the limit of the steps' pool, as the README asks: Dagster would create it when a step first asks,
+    # and two workers asking at once fail one step on its unique key (seen in CI).
+    with deployment._instance() as instance:
+        instance.event_log_storage.initialize_concurrency_limit_to_default("warehouse")
     try:
         yield deployment
     finally:
