@@ -142,8 +142,8 @@ def merge_source(engine: sa.Engine, source: str) -> LandingResult:
 
 
 def merge_pending(engine: sa.Engine, source: str, entity: str) -> LandingResult:
-    """Merge every pending row of the entity into staging, in one transaction; the pending rows are emptied.
-    One writer per target at a time (its extraction step), so nothing is appended meanwhile."""
+    """Merge the entity's rows pending when the merge begins into staging, and remove them, in one
+    transaction; batches appended meanwhile wait for the next merge."""
     with engine.begin() as conn:
         merge = _PendingMerge(conn, schema.landing_target(source, entity), source, entity)
         if not merge.sequence():
