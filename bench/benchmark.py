@@ -52,6 +52,9 @@ from simulators.process import SimulatorProcess, new_credentials  # noqa: E402
 from warehouse.landing import MERGE_EVERY_ROWS  # noqa: E402
 
 PAGE_SIZE = 1000
+# Generating a `large` year took over 15 minutes on two cores (the simulator's default wait); the clock of the
+# year starts when it answers.
+SIMULATOR_START_TIMEOUT_S = 3600
 CONCURRENT_PAGES = 4
 DLT_MAX_RECORDS = 200_000
 BASELINES = Path(__file__).resolve().parent / "baselines.py"
@@ -968,7 +971,12 @@ def year_benchmark(args: argparse.Namespace, sources: list[str]) -> dict:
         work = Path(folder)
         dump = work / "ho_so.ndjson"
         with SimulatorProcess(
-            args.scale, args.year, work / "sim", credentials, extra_args=("--as-of", as_of)
+            args.scale,
+            args.year,
+            work / "sim",
+            credentials,
+            extra_args=("--as-of", as_of),
+            start_timeout_s=SIMULATOR_START_TIMEOUT_S,
         ) as simulator:
             download = download_only(simulator.base_url, credentials, dump)
             probe = configure_pipeline(work, simulator.variables, credentials, sources)
