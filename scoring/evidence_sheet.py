@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring import rules
@@ -23,7 +24,9 @@ SHEET_TITLE = "Phụ lục kiểm chứng"
 MAX_RECORDS = 500  # per leaf; the heading of the leaf's section states the whole count
 # Leaves whose records cannot show what cost points: a reduction compares two head counts.
 NOT_RECORD_LEVEL = frozenset({"hr.civil_servant_reduction"})
-RECORD_WIDTH = 24
+# At full size on A4 landscape, the STT column and RECORD_COLUMNS record columns fill one page's width (column
+# widths count Calibri's digits, as Excel does).
+RECORD_WIDTH = 22
 NUMBER_WIDTH = 6
 RECORD_COLUMNS = 6  # the widest drill-down view, its enrichment included, fits in these
 
@@ -66,6 +69,16 @@ COLUMN_LABELS = {
     "in_denominator": "Tính vào mẫu số",
     "candidate_rank": "Thứ tự văn bản",
 }
+# The officer reads the item statuses of a document requirement (metrics.md §7.3) in Vietnamese, in the
+# words of the leaf's explanation (§10).
+ITEM_STATUS_LABELS = {
+    rules.ON_TIME: "Đúng hạn",
+    rules.LATE: "Trễ hạn",
+    rules.PENDING: "Chưa đến hạn",
+    rules.UNVERIFIABLE: "Không kiểm chứng được",
+    rules.MISSING: "Chưa ban hành",
+}
+VALUE_LABELS = {"status": ITEM_STATUS_LABELS}
 
 _WRAP = Alignment(vertical="top", wrap_text=True)
 _TITLE = CellStyle(font=Font(name=FONT_NAME, bold=True, size=13), alignment=_WRAP)
@@ -107,9 +120,11 @@ def section_label(code: str, catalogue_id: str, several_catalogues: bool) -> str
     return f"{code} ({catalogue_id})" if several_catalogues else code
 
 
-def _text(value: Any) -> Any:
+def _text(value: Any, column: str) -> Any:
     if value is None:
         return None
+    if column in VALUE_LABELS:
+        value = VALUE_LABELS[column].get(value, value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, datetime):
@@ -164,13 +179,28 @@ def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: s
         rows.add(row, [(text, _COLUMN_HEADER) for text in headers], height)
         for number, record in enumerate(section.records.rows, start=1):
             row += 1
-            values = [_text(value) for value in record]
-            longest = max(_lines(str(v), RECORD_WIDTH * 1.15) for v in (number, *values) if v is not None)
+            values = [_text(v, column) for v, column in zip(record, section.records.columns, strict=True)]
+            longest = max(_lines(str(v), RECORD_WIDTH) for v in (number, *values) if v is not None)
             cells = [(number, _RECORD_NUMBER), *((value, _RECORD) for value in values)]
             rows.add(row, cells, LINE_HEIGHT * longest + 3)
         row += 2
-    print_a4_landscape(sheet)
+    _print(sheet, widest)
     return rows
+
+
+def _print(sheet: Worksheet, widest: int) -> None:
+    """One page wide, shrunk to fit, when every view fits in RECORD_COLUMNS. Shrunk so, the items of a
+    document requirement (16 columns) printed at a third of their size: a sheet with a wider view prints at
+    full size, STT and RECORD_COLUMNS record columns a page, the wider view's further columns on the next
+    pages (across, then down). Column A is not repeated there: it holds the start of the merged headings."""
+    if widest <= RECORD_COLUMNS:
+        print_a4_landscape(sheet)
+        return
+    print_a4_landscape(sheet, one_page_wide=False)
+    sheet.page_setup.pageOrder = "overThenDown"
+    # a break's id is the zero-based index of the column that starts a page: H, N, T…
+    for first_column in range(RECORD_COLUMNS + 1, widest + 1, RECORD_COLUMNS):
+        sheet.col_breaks.append(Break(id=first_column))
 
 
 def sections_for(

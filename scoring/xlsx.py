@@ -172,13 +172,17 @@ def _cell_xml(reference: str, value: Any, style_id: str) -> str:
     raise TypeError(f"{reference}: {type(value).__name__} is neither text nor a number")
 
 
-def print_a4_landscape(sheet: Worksheet, title_rows: str | None = None) -> None:
-    """A4 landscape, one page wide, as many pages down as needed, page numbers in the footer."""
+def print_a4_landscape(
+    sheet: Worksheet, title_rows: str | None = None, *, one_page_wide: bool = True
+) -> None:
+    """A4 landscape, as many pages down as needed, page numbers in the footer; one page wide (shrunk to fit),
+    unless the caller lays out its own column breaks at full size."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if one_page_wide:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
