@@ -15,7 +15,7 @@ from dagster import (
 )
 
 from assets import settings
-from assets.resources import WarehouseResource, releases_warehouse
+from assets.resources import WAREHOUSE_POOL, WarehouseResource, releases_warehouse
 from quality_checks.calendar import coverage_frame
 from quality_checks.outcome import CheckOutcome
 from quality_checks.suite import Suite
@@ -121,7 +121,7 @@ def _suite_check(suite: Suite):
         blocking=suite.blocking,
         description=suite.description or f"Great Expectations suite {suite.name} on {suite.table}.",
         # A check opens the DuckDB file too: beside a writing step it would fail on the file lock.
-        pool="warehouse",
+        pool=WAREHOUSE_POOL,
     )
     @releases_warehouse
     def run_suite(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:

@@ -15,7 +15,13 @@ from assets.extraction import (
     skipped,
     source_context,
 )
-from assets.resources import DvcSource, PipelineSettings, WarehouseResource, releases_warehouse
+from assets.resources import (
+    WAREHOUSE_POOL,
+    DvcSource,
+    PipelineSettings,
+    WarehouseResource,
+    releases_warehouse,
+)
 from etl.dvc.context import DvcContext, ProcedureCodes
 from etl.dvc.extract import DvcExtractor
 from etl.dvc.source import DvcEntitySource
@@ -105,7 +111,7 @@ ORPHANS_KEY = AssetKey(["quarantine", "dvc_orphans"])
             deps=[table_keys(e)[1] for e in ("ho-so", "phieu-xin-loi", "danh-gia")],
         )
     ],
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 @releases_warehouse
 def dvc_orphans(context: AssetExecutionContext, warehouse: WarehouseResource):

@@ -12,7 +12,7 @@ from assets.landing import EngineWarehouse
 from assets.partitions import YEAR_DIMENSION
 from assets.progress import ExtractionProgress
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import PipelineSettings
+from assets.resources import WAREHOUSE_POOL, PipelineSettings
 from etl.agency_codes import AgencyResolver
 from etl.code_mappings import CodeMappings
 from etl.source import ExtractionReport, RunSettings, Source, SourceRefused, run_extraction
@@ -21,7 +21,7 @@ from warehouse import reading, reference, schema
 
 # How every extraction step runs: alone on the warehouse (one writer per DuckDB file), retried twice when a
 # source fails it (the retry starts from the cursors the failed attempt left).
-EXTRACTION_STEP = {"pool": "warehouse", "retry_policy": dg.RetryPolicy(max_retries=2, delay=10)}
+EXTRACTION_STEP = {"pool": WAREHOUSE_POOL, "retry_policy": dg.RetryPolicy(max_retries=2, delay=10)}
 # Per asset key, the metadata an extraction's report gives it (beside the row count and preview).
 MetadataLayout = Callable[[ExtractionReport], Mapping[dg.AssetKey, Mapping]]
 

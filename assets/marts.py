@@ -17,7 +17,13 @@ from assets.docreq import declare_document_requirements
 from assets.exports import export_metrics_csv
 from assets.partitions import assessment_partitions, partition_year
 from assets.reference import AGENCY_CONFIG_KEY
-from assets.resources import PipelineSettings, WarehouseResource, releases_warehouse, warehouse_asset
+from assets.resources import (
+    WAREHOUSE_POOL,
+    PipelineSettings,
+    WarehouseResource,
+    releases_warehouse,
+    warehouse_asset,
+)
 from assets.settings import catalogues
 from assets.sources import landed_table_keys
 from scoring import metric_parameters
@@ -59,7 +65,7 @@ STAGING_DEPS = [AGENCY_CONFIG_KEY, *landed_table_keys()]
         )
         for name, key in MART_KEYS.items()
     ],
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 @releases_warehouse
 def marts_models(context: AssetExecutionContext, warehouse: WarehouseResource):

@@ -111,13 +111,17 @@ def releases_warehouse(compute):
     return step
 
 
+# The Dagster pool of every step that opens the warehouse; its limit is set per instance (README, "Pool.").
+WAREHOUSE_POOL = "warehouse"
+
+
 def warehouse_asset(**spec):
     """`@asset(**spec)` for a step that writes the warehouse: owned by the data team, ordered with the other
     writers by the `warehouse` pool (a DuckDB file has one writer) and releasing its connections when its
     body ends (`releases_warehouse`)."""
 
     def decorate(compute):
-        return asset(owners=["team:data"], pool="warehouse", **spec)(releases_warehouse(compute))
+        return asset(owners=["team:data"], pool=WAREHOUSE_POOL, **spec)(releases_warehouse(compute))
 
     return decorate
 
