@@ -356,7 +356,7 @@ def _entries(
     seed: int,
     rng,
 ) -> Entries:
-    message_ids, holders, incoming = [], [], []
+    message_ids, entry_holders, incoming = [], [], []
     for index, (sender, packaged) in enumerate(
         zip(messages.sender.tolist(), messages.packaged.tolist(), strict=True)
     ):
@@ -364,16 +364,16 @@ def _entries(
             continue
         if sender >= 0:
             message_ids.append(index)
-            holders.append(sender)
+            entry_holders.append(sender)
             incoming.append(False)
         for receiver in messages.receivers[index]:
             # Divisions and the province receive documents without a register of their own.
             if receiver in holders:
                 message_ids.append(index)
-                holders.append(receiver)
+                entry_holders.append(receiver)
                 incoming.append(True)
     message = np.array(message_ids, dtype=np.int64)
-    holder = np.array(holders, dtype=np.int64)
+    holder = np.array(entry_holders, dtype=np.int64)
     den = np.array(incoming, dtype=bool)
     count = len(message)
     created = messages.created[message] + np.where(
