@@ -140,7 +140,11 @@ def _spec(suite: Suite) -> AssetCheckSpec:
 
 def _group_check(step: str, suites: Sequence[Suite]) -> AssetChecksDefinition:
     """The suites of the tables that `step` writes, as one step with one check each: a blocking failure
-    fails the step once every suite of it has reported."""
+    fails the step once every suite of it has reported. Dagster then skips whatever waits on any blocking
+    check of the step. The marts wait on all of them anyway; two extraction steps wait on one blocking
+    suite of a group, and so now on its others too: `qlvb_edxml` (on stg_qlvb__document) is skipped when
+    the suite of signatures or of handling fails, `ecabinet_nhiem_vu` (on stg_ecabinet__poll) when that of
+    poll members fails. Their rows land in the next run, as after any failed run."""
     by_key = {AssetCheckKey(_asset_key(suite), _check_name(suite)): suite for suite in suites}
 
     @multi_asset_check(
