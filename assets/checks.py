@@ -2,9 +2,10 @@
 of the table it validates. Tables are read in bounded batches; results are kept in
 `marts.quality_check_result`.
 
-The checks of the tables one step writes run together, in one step: a step of its own per suite cost more
-than most suites' validation (Dagster's events for the step, opening and closing the DuckDB file, writing
-the results), 44 times a run, and every suite of a group waits for the same step anyway."""
+The checks of the tables one step writes run together, in one step, split where their blocking suites'
+tables are read by different steps (`asset_checks`): a step of its own per suite cost more than most
+suites' validation (Dagster's events for the step, opening and closing the DuckDB file, writing the
+results), 44 times a run, and every suite of a group waits for the same step anyway."""
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
@@ -138,17 +139,14 @@ def _spec(suite: Suite) -> AssetCheckSpec:
     )
 
 
-def _group_check(step: str, suites: Sequence[Suite]) -> AssetChecksDefinition:
-    """The suites of the tables that `step` writes, as one step with one check each: a blocking failure
-    fails the step once every suite of it has reported. Dagster then skips whatever waits on any blocking
-    check of the step. The marts wait on all of them anyway; two extraction steps wait on one blocking
-    suite of a group, and so now on its others too: `qlvb_edxml` (on stg_qlvb__document) is skipped when
-    the suite of signatures or of handling fails, `ecabinet_nhiem_vu` (on stg_ecabinet__poll) when that of
-    poll members fails. Their rows land in the next run, as after any failed run."""
+def _group_check(name: str, suites: Sequence[Suite]) -> AssetChecksDefinition:
+    """Suites of tables that one step writes and the same steps read, as one step with one check each: a
+    blocking failure fails the step once every suite of it has reported, and Dagster skips what reads its
+    tables, as it skipped what read the failed suite's table when each suite was a step of its own."""
     by_key = {AssetCheckKey(_asset_key(suite), _check_name(suite)): suite for suite in suites}
 
     @multi_asset_check(
-        name=f"checks_{step}",
+        name=name,
         specs=[_spec(suite) for suite in suites],
         can_subset=True,
         # A check opens the DuckDB file too: beside a writing step it would fail on the file lock.
@@ -172,12 +170,29 @@ def _group_check(step: str, suites: Sequence[Suite]) -> AssetChecksDefinition:
 
 
 def asset_checks(writers: Iterable[AssetsDefinition], suites: Iterable[Suite]) -> list[AssetChecksDefinition]:
-    """One check step per step of `writers` that writes a table some suite validates."""
+    """One check step per step of `writers` and per set of steps of `writers` that read the tables of its
+    blocking suites, so that a group never blocks a reader that a suite of its own would not have; the
+    suites that block nothing join the step's first group."""
+    writers = list(writers)
     step_of_key = {key: writer.node_def.name for writer in writers for key in writer.keys}
-    by_step: dict[str, list[Suite]] = {}
+    readers: dict[AssetKey, set[str]] = {}
+    for writer in writers:
+        for key in writer.dependency_keys:
+            readers.setdefault(key, set()).add(writer.node_def.name)
+    by_step: dict[str, dict[frozenset[str] | None, list[Suite]]] = {}
     for suite in suites:
-        by_step.setdefault(step_of_key[_asset_key(suite)], []).append(suite)
-    return [_group_check(step, grouped) for step, grouped in by_step.items()]
+        key = _asset_key(suite)
+        blocked = frozenset(readers.get(key, ())) if suite.blocking else None
+        by_step.setdefault(step_of_key[key], {}).setdefault(blocked, []).append(suite)
+    checks = []
+    for step, groups in by_step.items():
+        warnings = groups.pop(None, [])
+        grouped = list(groups.values()) or [[]]
+        grouped[0] = warnings + grouped[0]
+        for number, group in enumerate(grouped, start=1):
+            # a step's first group is named after it, any further one numbered
+            checks.append(_group_check(f"checks_{step}" + (f"_{number}" if number > 1 else ""), group))
+    return checks
 
 
 def check_result(
