@@ -98,6 +98,41 @@ def test_keys_beyond_five_are_counted_not_listed():
     )
 
 
+def test_passing_failing_and_broken_expectations_of_one_batch_each_report_their_own():
+    # The runner asks GX pass or fail of every expectation, then counts and keys of the failed ones only.
+    suite = Suite(
+        name="test.mixed",
+        table="test.mixed",
+        key=("item_id",),
+        blocking=True,
+        expectations=(
+            not_null("colour"),
+            in_set("colour", ("red", "blue")),
+            not_null("size"),
+            in_set("item_id", ("k1", "k2", "k3", "k4")),
+        ),
+    )
+    first = _batch(("k1", "red"), ("k2", "green"), ("k3", "blue"))
+    second = _batch(("k4", "green"), ("k5", "red"))
+
+    outcome = validate(suite, [first, second])
+
+    by_name = {r.expectation: r for r in outcome.results}
+    # No null colour anywhere: passes, nothing counted.
+    present = by_name["ExpectColumnValuesToNotBeNull(colour)"]
+    assert (present.success, present.unexpected_count) == (True, 0)
+    # green in k2 (first batch) and k4 (second).
+    colour = by_name["ExpectColumnValuesToBeInSet(colour)"]
+    assert (colour.success, colour.unexpected_count, colour.offending_keys) == (False, 2, ("k2", "k4"))
+    # No column `size`: an error in both batches, reported once.
+    size = by_name["ExpectColumnValuesToNotBeNull(size)"]
+    assert not size.success and size.error and "size" in size.error
+    # k5 only, in the second batch; the first batch passed this one.
+    item = by_name["ExpectColumnValuesToBeInSet(item_id)"]
+    assert (item.success, item.unexpected_count, item.offending_keys) == (False, 1, ("k5",))
+    assert not outcome.passed
+
+
 def test_no_batches_and_empty_batches_pass():
     empty = _batch()
 
