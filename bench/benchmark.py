@@ -104,26 +104,35 @@ def download_only(base_url: str, credentials: dict[str, str], dump: Path) -> dic
     one NDJSON line as its page arrives (for the DuckDB baseline). Its CPU is this process's over the loop
     (nothing else runs in it meanwhile), less the dump's writing (measured on the one thread that writes)."""
     session = requests.Session()
-    token = session.post(
-        f"{base_url}/dvc/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": credentials["PARINDEX_DVC_CLIENT_ID"],
-            "client_secret": credentials["PARINDEX_DVC_CLIENT_SECRET"],
-        },
-        timeout=30,
-    ).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers: dict[str, str] = {}
+
+    def authorise() -> None:
+        token = session.post(
+            f"{base_url}/dvc/oauth2/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": credentials["PARINDEX_DVC_CLIENT_ID"],
+                "client_secret": credentials["PARINDEX_DVC_CLIENT_SECRET"],
+            },
+            timeout=30,
+        ).json()["access_token"]
+        headers["Authorization"] = f"Bearer {token}"
 
     def page(number: int) -> dict:
         answer = session.get(
             f"{base_url}/dvc/api/v1/ho-so",
             params={"page": number, "pageSize": PAGE_SIZE},
-            headers=headers,
+            headers=dict(headers),
             timeout=120,
         )
+        if answer.status_code == 401:
+            # the token expired: a `large` year's pages take longer than its lifetime
+            authorise()
+            return page(number)
         answer.raise_for_status()
         return answer.json()
+
+    authorise()
 
     dump_s = dump_cpu_s = 0.0
     with dump.open("wb") as handle:
