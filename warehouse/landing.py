@@ -36,6 +36,7 @@ _MERGE_TABLES = (
     "merge_sequence",
     "merge_winners",
     "merge_conflicts",
+    "merge_loser_records",
 )
 
 
@@ -161,15 +162,14 @@ def _next_arrival(conn: sa.Connection, pending: sa.Table) -> int:
     return int(conn.scalar(sa.select(sa.func.coalesce(sa.func.max(pending.c._pending_seq), 0) + 1)))
 
 
-def _conflicts_sql(source: str, entity: str, losers_sql: str, raw: sa.Table) -> str:
+def _conflicts_sql(source: str, entity: str, losers_sql: str) -> str:
     """Quarantine candidates of `duplicate_conflict` for the losers of `losers_sql` (`_key`, `_version`,
-    `_batch_id`), with their records from raw. When both rivals came in the same batch, raw cannot tell
-    their records apart (it has no fetch order), so the first copy by locator stands for the loser."""
+    `_locator`, `_record`: a loser with its record from raw, `quarantine.with_raw_record`)."""
     return f"""
         SELECT '{source}' AS source, '{entity}' AS entity, k._key AS record_key,
                k._version AS record_version, k._locator AS locator, CAST(NULL AS VARCHAR) AS field,
                '{DUPLICATE_CONFLICT}' AS reason_code, '{_CONFLICT_DETAIL}' AS detail, k._record AS record
-        FROM ({with_raw_record(losers_sql, raw)}) k
+        FROM ({losers_sql}) k
     """
 
 
@@ -289,18 +289,31 @@ class _PendingMerge:
             WHERE _version = version_before AND previous_hash <> _content_hash
             """
         )
-        finders = self.conn.exec_driver_sql(
-            "SELECT found_by FROM merge_conflicts GROUP BY found_by ORDER BY MIN(found_seq)"
-        ).scalars()
+        finders = list(
+            self.conn.exec_driver_sql(
+                "SELECT found_by FROM merge_conflicts GROUP BY found_by ORDER BY MIN(found_seq)"
+            ).scalars()
+        )
+        if not finders:
+            return 0
+        # Raw is read once for the losers of all the batches: it grows all year, and DuckDB reads all of
+        # it for a join. When both rivals came in the same batch, raw cannot tell their records apart (it
+        # has no fetch order), so the first copy by locator stands for the loser.
+        losers = "SELECT DISTINCT _key, _version, loser_batch_id AS _batch_id FROM merge_conflicts"
+        self.conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE merge_loser_records AS {with_raw_record(losers, self.target.raw)}"
+        )
         added = 0
-        for batch_id in list(finders):
-            losers = (
-                "SELECT DISTINCT _key, _version, loser_batch_id AS _batch_id FROM merge_conflicts "
-                f"WHERE found_by = '{batch_id}'"
-            )
+        for batch_id in finders:
+            found = f"""
+                SELECT * FROM merge_loser_records r WHERE EXISTS (
+                    SELECT 1 FROM merge_conflicts c
+                    WHERE c.found_by = '{batch_id}' AND c._key = r._key AND c.loser_batch_id = r._batch_id
+                      AND c._version IS NOT DISTINCT FROM r._version)
+            """
             added += insert_rejected(
                 self.conn,
-                _conflicts_sql(self.source, self.entity, losers, self.target.raw),
+                _conflicts_sql(self.source, self.entity, found),
                 batch_id,
                 self.target.agency_reference,
             )

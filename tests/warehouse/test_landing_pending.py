@@ -6,6 +6,7 @@ landed twice: merged at once, batch by batch (`merge_every=0`, the rules test_la
 hand-written rows), and left pending until one merge at the end. Staging and the quarantine must be the same,
 row for row, batch ids and fetch order included."""
 
+import json
 import random
 import threading
 from datetime import datetime, timedelta
@@ -91,6 +92,46 @@ def test_merging_pending_batches_together_ends_like_merging_each_as_it_landed(en
     # The draw must hold what the merge decides between, or the equality shows nothing.
     assert at_once[1], "no duplicate conflict drawn"
     assert len(at_once[0]) < sum(staged.num_rows for _, _, (_, staged) in batches)
+
+
+def test_each_conflict_of_a_merge_is_quarantined_with_its_own_record_by_the_batch_that_found_it(engine):
+    """One merge of three batches finds three duplicate conflicts, two of them on one key: every loser comes
+    with its own record from raw and is quarantined by the batch whose row replaced it."""
+    load_agency_config(engine, [{"agency_code": "H35.01"}])
+
+    def apology(key: str, status: str) -> dict:
+        return {
+            "apology_id": key,
+            "dossier_code": "D-1",
+            "kind": "Xin lỗi",
+            "status": status,
+            "updated_at": datetime(2025, 3, 1),
+        }
+
+    contents = [
+        [apology("XL-a", "Chờ xử lý"), apology("XL-b", "Chờ xử lý")],
+        [apology("XL-a", "Đã xử lý")],
+        [apology("XL-a", "Hủy"), apology("XL-b", "Hủy")],
+    ]
+    batches = [
+        (f"b-{number}", datetime(2025, 7, 1, number), make_batch(ENTITY, "apology_id", records))
+        for number, records in enumerate(contents, start=1)
+    ]
+    _land_all(engine, batches, merge_every=10**9)
+    merge_pending(engine, "dvc", ENTITY)
+
+    assert [
+        (key, reason, json.loads(record)["status"], batch_id)
+        for key, _, _, reason, record, _, batch_id in rows(engine, QUARANTINE)
+    ] == [
+        ("XL-a", "duplicate_conflict", "Chờ xử lý", "b-2"),
+        ("XL-a", "duplicate_conflict", "Đã xử lý", "b-3"),
+        ("XL-b", "duplicate_conflict", "Chờ xử lý", "b-3"),
+    ]
+    assert rows(engine, "SELECT _key, status, _batch_id FROM staging.stg_dvc__apology ORDER BY _key") == [
+        ("XL-a", "Hủy", "b-3"),
+        ("XL-b", "Hủy", "b-3"),
+    ]
 
 
 def test_a_batch_landed_again_before_its_merge_is_pending_once(engine):
