@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -25,6 +25,8 @@ from warehouse.tables_qlvb import cfg_qlvb_plan_deadline
 PLAN = "plan"
 # The per-requirement views select the item rows of `marts.dd_qlvb_docreq_item` (metrics.md §7.4).
 _VIEW_NUMERATOR = {"on_time": "status = 'on_time'", "issued": "status IN ('on_time', 'late')"}
+# Items pending or unverifiable are rows of the views but leave the denominator (metrics.md §7.4).
+_IN_DENOMINATOR = "status IN ('on_time', 'late', 'missing')"
 _ITEM_COLUMNS = (
     "agency_code, period_start, period_end, requirement_id, requirement_name, item_order, item_code,"
     " item_name, deadline_date, status, document_key, code_number, code_notation, promulgation_date,"
@@ -298,11 +300,51 @@ def requirement_views(requirement_id: str) -> dict[str, str]:
         if code == "qlvb.plan_on_time":
             continue  # keeps its §2 grain: a SQL model of its own (metrics.md §7.4)
         views[code] = (
-            f"SELECT {_ITEM_COLUMNS}, {numerator} AS in_numerator,"
-            " status IN ('on_time', 'late', 'missing') AS in_denominator"
+            f"SELECT {_ITEM_COLUMNS}, {numerator} AS in_numerator, {_IN_DENOMINATOR} AS in_denominator"
             f" FROM marts.dd_qlvb_docreq_item WHERE requirement_id = '{requirement_id}'"
         )
     return views
+
+
+def item_counts(
+    conn: sa.Connection, codes: Iterable[str], periods: Sequence[Period]
+) -> dict[str, dict[tuple[date, date], dict[str, tuple[int, int]]]]:
+    """metric code → (period_start, period_end) → agency → (denominator, numerator) of the views that
+    `prepare` declares, for `codes` among them and `periods`: what counting each view apart gives, in one
+    pass over `marts.dd_qlvb_docreq_item`, which every one of those views would compute again."""
+    wanted = set(codes)
+    numerators = ", ".join(
+        f"SUM(CASE WHEN {numerator} THEN 1 ELSE 0 END) AS {suffix}"
+        for suffix, numerator in _VIEW_NUMERATOR.items()
+    )
+    matches = " OR ".join(f"(period_start = :start{i} AND period_end = :end{i})" for i in range(len(periods)))
+    parameters = {}
+    for i, period in enumerate(periods):
+        parameters |= {f"start{i}": period.start, f"end{i}": period.end}
+    rows = conn.execute(
+        sa.text(
+            f"SELECT requirement_id, period_start, period_end, agency_code,"
+            f" SUM(CASE WHEN {_IN_DENOMINATOR} THEN 1 ELSE 0 END) AS n, {numerators}"
+            f" FROM marts.dd_qlvb_docreq_item WHERE {matches}"
+            " GROUP BY requirement_id, period_start, period_end, agency_code"
+        ),
+        parameters,
+    ).mappings()
+    counts: dict[str, dict[tuple[date, date], dict[str, tuple[int, int]]]] = {}
+    for row in rows:
+        key = (_as_date(row["period_start"]), _as_date(row["period_end"]))
+        for suffix in _VIEW_NUMERATOR:
+            code = f"qlvb.{row['requirement_id']}_{suffix}"
+            if code in wanted:
+                counts.setdefault(code, {}).setdefault(key, {})[row["agency_code"]] = (
+                    int(row["n"]),
+                    int(row[suffix]),
+                )
+    return counts
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def prepare(conn: sa.Connection, period: Period) -> tuple[Metric, ...]:
