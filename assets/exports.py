@@ -3,7 +3,6 @@ scoring and export assets and by `parindex export`."""
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -20,7 +19,6 @@ from scoring.catalogue import Catalogue, resolve_catalogue, shipped_ids
 from scoring.csv_export import METRICS_COLUMNS, write_metrics_csv, write_scorecard_csv
 from scoring.evidence_sheet import MAX_RECORDS, NOT_RECORD_LEVEL, FailingKey, FailingRecords
 from scoring.explanations import DETAIL_COLUMNS
-from scoring.export_inputs import file_digests, write_if_changed
 from scoring.manual import template_path, write_template
 from scoring.metrics import drilldown_view, is_document_requirement_metric, requirement_item_view
 from scoring.ranking import area_names, ranking_rows, write_ranking_csv, write_ranking_xlsx
@@ -246,28 +244,19 @@ def export_self_assessments(
     parents, province = criterion_scores.superior_names(engine)
     place = place_name()
     exported_on = local_now(engine).date()
-    catalogue_files = file_digests(c.path for c in catalogues.values())
-    paths = []
-    for code, agency_rows in by_agency.items():
-        path = workbook_path(Path(export_dir), year, code)
-        letterhead = Letterhead(parents.get(code) or province or "", place)
-        # Only this agency's records reach its workbook (the evidence sheet looks them up by its rows).
-        own_failing = {key: records for key, records in failing.items() if key[0] == code}
-        write = functools.partial(
-            write_self_assessment,
-            path,
+    return [
+        write_self_assessment(
+            workbook_path(Path(export_dir), year, code),
             agency_rows,
             year,
             catalogues,
             as_of,
             exported_on=exported_on,
-            letterhead=letterhead,
-            failing=own_failing,
+            letterhead=Letterhead(parents.get(code) or province or "", place),
+            failing=failing,
         )
-        inputs = (agency_rows, year, list(catalogues), catalogue_files, as_of, exported_on, letterhead)
-        write_if_changed(path, (*inputs, sorted(own_failing.items())), write)
-        paths.append(path)
-    return paths
+        for code, agency_rows in by_agency.items()
+    ]
 
 
 def export_dir_setting(out: str | None = None) -> str:

@@ -287,36 +287,3 @@ def test_scoring_waits_for_the_blocking_checks(seeded, tmp_path, monkeypatch):
     assert not result.success
     assert _stored(seeded) == {}
     assert not (tmp_path / "exports").exists()
-
-
-def test_a_workbook_is_written_again_only_when_its_content_would_change(seeded, tmp_path):
-    compute_criterion_scores(seeded, fixture.YEAR)
-    out = tmp_path / "out" / str(fixture.YEAR)
-    export_year(fixture.YEAR, str(tmp_path / "out"))
-    workbooks = {a.code: out / a.code / f"tu_danh_gia_{fixture.YEAR}.xlsx" for a in fixture.AGENCIES}
-    workbooks = {code: path for code, path in workbooks.items() if path.exists()}
-    assert sorted(workbooks) == sorted(a.code for a in (fixture.A, fixture.B, fixture.C, fixture.D))
-    written = {code: path.stat().st_mtime_ns for code, path in workbooks.items()}
-
-    # Nothing changed: no workbook is written again.
-    export_year(fixture.YEAR, str(tmp_path / "out"))
-    assert {code: path.stat().st_mtime_ns for code, path in workbooks.items()} == written
-
-    # B renamed in the agency table: only B's workbook changes, and it shows the new name.
-    with seeded.begin() as conn:
-        conn.execute(
-            sa.update(schema.dim_agency)
-            .where(schema.dim_agency.c.agency_code == fixture.B.code)
-            .values(agency_name="Sở Thử Nghiệm Đổi Tên")
-        )
-    compute_criterion_scores(seeded, fixture.YEAR)
-    export_year(fixture.YEAR, str(tmp_path / "out"))
-    again = {code: path.stat().st_mtime_ns for code, path in workbooks.items()}
-    assert [code for code in workbooks if again[code] != written[code]] == [fixture.B.code]
-    cells = [c.value for row in load_workbook(workbooks[fixture.B.code]).active.iter_rows() for c in row]
-    assert any("Sở Thử Nghiệm Đổi Tên".upper() in str(v).upper() for v in cells if v)
-
-    # A workbook removed by hand is written again.
-    workbooks[fixture.C.code].unlink()
-    export_year(fixture.YEAR, str(tmp_path / "out"))
-    assert workbooks[fixture.C.code].exists()
