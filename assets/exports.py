@@ -218,12 +218,11 @@ def _failing_records(
             if row["score"] is not None and row["score"] < row["max_points"]:
                 wanted[metric].add(row["agency_code"])
     counted = _costs_counted_records(catalogues)
+    views = {drilldown_view(metric): counted.get(metric, False) for metric in sorted(wanted)}
+    records = criterion_scores.failing_records(engine, views, year, MAX_RECORDS)
     found: dict[FailingKey, FailingRecords] = {}
     for metric, agencies in sorted(wanted.items()):
-        records = criterion_scores.failing_records(
-            engine, drilldown_view(metric), year, MAX_RECORDS, counted.get(metric, False)
-        )
-        for (agency, start, end), (columns, values, total) in records.items():
+        for (agency, start, end), (columns, values, total) in records.get(drilldown_view(metric), {}).items():
             if agency in agencies:
                 found[(agency, metric, start, end)] = FailingRecords(columns, values, total)
     return found

@@ -8,6 +8,7 @@ Every error names the file, the node code and what is wrong. Replacing a catalog
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -174,8 +175,8 @@ class _CatalogueLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def _parse_yaml(path: Path) -> object:
-    loader = _CatalogueLoader(path.read_text(encoding="utf-8"))
+def _parse_yaml(path: Path, text: str) -> object:
+    loader = _CatalogueLoader(text)
     try:
         return loader.get_single_data()
     except _Refused as refused:
@@ -530,10 +531,16 @@ def load_catalogue(path: Path | str) -> Catalogue:
     if path.stat().st_size > MAX_CATALOGUE_BYTES:
         raise CatalogueError(f"{path}: larger than {MAX_CATALOGUE_BYTES} bytes")
     try:
-        raw = _parse_yaml(path)
+        return _load(path, path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise CatalogueError(f"{path}: not a readable YAML file: {error}") from None
-    return _Reader(path).catalogue(raw)
+
+
+@functools.lru_cache(maxsize=32)
+def _load(path: Path, text: str) -> Catalogue:
+    """A file's catalogue, parsed once per process for the same text: every step of a run reads the
+    catalogues again (each is a fraction of a second of pure-Python YAML), and a Catalogue is immutable."""
+    return _Reader(path).catalogue(_parse_yaml(path, text))
 
 
 def shipped_ids() -> list[str]:

@@ -110,19 +110,44 @@ _PERIOD_COLUMNS = ("agency_code", "period_start", "period_end", "in_numerator")
 
 
 def failing_records(
-    engine: sa.Engine, view: str, year: int, limit: int, counted_cost_points: bool = False
-) -> dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]]:
-    """The records of the drill-down view `marts.NAME` that cost points, per (agency, period_start,
+    engine: sa.Engine, views: Mapping[str, bool], year: int, limit: int
+) -> dict[str, dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]]]:
+    """view → the records of the drill-down view `marts.NAME` that cost points, per (agency, period_start,
     period_end) of the year's period (not its months): (columns, at most `limit` rows in key order, the
     whole count).
 
-    Records outside the numerator cost points, or those inside it when `counted_cost_points` (a count that
-    must stay zero, such as discipline decisions). Empty while the view does not exist."""
-    schema_name, _, name = view.rpartition(".")
-    inspector = sa.inspect(engine)
-    if not inspector.has_table(name, schema=schema_name):
-        return {}
-    view_columns = [c["name"] for c in inspector.get_columns(name, schema=schema_name)]
+    `views` maps each view to whether the records inside its numerator cost points (a count that must stay
+    zero, such as discipline decisions) rather than those outside it. A view that does not exist yet has no
+    entry. All views are read on one connection, their columns looked up in one catalogue query (reflecting
+    each view apart cost more than reading most of them)."""
+    found: dict[str, dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]]] = {}
+    with engine.connect() as conn:
+        columns = _view_columns(conn, {view.rpartition(".")[0] for view in views})
+        for view, counted_cost_points in views.items():
+            if view in columns:
+                found[view] = _failing_records(conn, view, columns[view], year, limit, counted_cost_points)
+    return found
+
+
+def _view_columns(conn: sa.Connection, schemas: set[str]) -> dict[str, list[str]]:
+    """`schema.name` → its column names in order, for every table and view of `schemas`."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema IN :schemas "
+            "ORDER BY table_schema, table_name, ordinal_position"
+        ).bindparams(sa.bindparam("schemas", expanding=True)),
+        {"schemas": sorted(schemas)},
+    )
+    columns: dict[str, list[str]] = {}
+    for schema_name, name, column in rows:
+        columns.setdefault(f"{schema_name}.{name}", []).append(column)
+    return columns
+
+
+def _failing_records(
+    conn: sa.Connection, view: str, view_columns: list[str], year: int, limit: int, counted_cost_points: bool
+) -> dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]]:
     shown = [c for c in view_columns if c not in _PERIOD_COLUMNS]
     select = [f"v.{c}" for c in shown]
     join = ""
@@ -148,12 +173,11 @@ def failing_records(
         f"WHERE record_rank_ <= :limit ORDER BY agency_code_, period_start_, period_end_, record_rank_"
     )
     found: dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]] = {}
-    with engine.connect() as conn:
-        result = conn.execute(query, {"first": date(year, 1, 1), "last": date(year, 12, 31), "limit": limit})
-        for row in result:
-            key = (row[0], _as_date(row[1]), _as_date(row[2]))
-            entry = found.setdefault(key, (tuple(shown), [], int(row[-1])))
-            entry[1].append(tuple(row[3 : 3 + len(shown)]))
+    result = conn.execute(query, {"first": date(year, 1, 1), "last": date(year, 12, 31), "limit": limit})
+    for row in result:
+        key = (row[0], _as_date(row[1]), _as_date(row[2]))
+        entry = found.setdefault(key, (tuple(shown), [], int(row[-1])))
+        entry[1].append(tuple(row[3 : 3 + len(shown)]))
     return found
 
 

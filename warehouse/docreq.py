@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from parindex_facts.metrics import INSPECTION_COVERAGE, ITEMS, Metric
-from warehouse.docreq_match import subject_matches, type_matches
+from warehouse.docreq_match import subject_matches, type_matches, type_segment
 from warehouse.periods import Period
 from warehouse.tables_docreq import cfg_docreq_item, docreq_match
 from warehouse.tables_qlvb import cfg_qlvb_plan_deadline
@@ -25,6 +25,8 @@ from warehouse.tables_qlvb import cfg_qlvb_plan_deadline
 PLAN = "plan"
 # The per-requirement views select the item rows of `marts.dd_qlvb_docreq_item` (metrics.md §7.4).
 _VIEW_NUMERATOR = {"on_time": "status = 'on_time'", "issued": "status IN ('on_time', 'late')"}
+# Items pending or unverifiable are rows of the views but leave the denominator (metrics.md §7.4).
+_IN_DENOMINATOR = "status IN ('on_time', 'late', 'missing')"
 _ITEM_COLUMNS = (
     "agency_code, period_start, period_end, requirement_id, requirement_name, item_order, item_code,"
     " item_name, deadline_date, status, document_key, code_number, code_notation, promulgation_date,"
@@ -148,40 +150,77 @@ class _Document(NamedTuple):
     receivers: tuple[str, ...]
 
 
-def _documents(conn: sa.Connection) -> tuple[list[_Document], set[tuple[str, str, str]]]:
-    """Register entries that may be candidates (rule 2: neither recalled nor secret; API entries, which
-    carry the Subject), and the (agency, direction, DocumentId) replaced by a non-recalled entry (rule 6)."""
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _candidate_filter(items: list[dict]) -> tuple[str, dict[str, object]]:
+    """A WHERE clause over `marts.fct_document AS d` keeping every entry some item could match by rules 1
+    and 3, and a few more (the exact rules run in Python): an item's direction, and a CodeNotation whose
+    type segment may be one of its types (`KH-…`, `…/KH-…`) or a TypeName among its type names. Most of a
+    year's register is neither; reading and testing each entry in Python was the step's main cost."""
+    directions = sorted({item["direction"] for item in items})
+    types = sorted({t for item in items for t in item["matching"]["types"]})
+    type_names = sorted({t for item in items for t in item["matching"]["type_names"]})
+    parameters: dict[str, object] = {f"direction{i}": d for i, d in enumerate(directions)}
+    kinds = []
+    for i, type_ in enumerate(types):
+        kinds += [
+            f"d.code_notation LIKE :type{i} ESCAPE '\\'",
+            f"d.code_notation LIKE :year_type{i} ESCAPE '\\'",
+        ]
+        parameters |= {
+            f"type{i}": f"{_like_literal(type_)}-%",
+            f"year_type{i}": f"%/{_like_literal(type_)}-%",
+        }
+    for i, name in enumerate(type_names):
+        kinds.append(f"d.type_name = :type_name{i}")
+        parameters[f"type_name{i}"] = name
+    if not directions or not kinds:
+        return "FALSE", {}
+    direction = " OR ".join(f"d.direction = :direction{i}" for i in range(len(directions)))
+    return f"({direction}) AND ({' OR '.join(kinds)})", parameters
+
+
+def _documents(conn: sa.Connection, items: list[dict]) -> list[_Document]:
+    """Register entries that may be candidates of `items` (rule 2: neither recalled nor secret; API
+    entries, which carry the Subject)."""
+    where, parameters = _candidate_filter(items)
     result = conn.execute(
         sa.text(
             "SELECT d.document_key, d.agency_code, d.direction, d.document_id, d.code_notation, d.type_name,"
-            " d.from_agency_code, d.is_secret, s.subject, s.to_agency_codes, s.replaced_document_ids"
+            " d.from_agency_code, d.is_secret, s.subject, s.to_agency_codes"
             " FROM marts.fct_document AS d JOIN staging.stg_qlvb__document AS s ON s._key = d.document_key"
-            " WHERE NOT d.is_recalled"
-        )
+            f" WHERE NOT d.is_recalled AND {where}"
+        ),
+        parameters,
     )
-    documents, replaced = [], set()
-    for (
-        key,
-        agency,
-        direction,
-        document_id,
-        notation,
-        type_name,
-        sender,
-        secret,
-        subject,
-        to,
-        replaces,
-    ) in result:
-        for replaced_id in json.loads(replaces or "[]"):
-            replaced.add((agency, direction, replaced_id))
+    documents = []
+    for key, agency, direction, document_id, notation, type_name, sender, secret, subject, to in result:
         if secret or subject is None:  # rule 2; a secret entry carries no Subject anyway
             continue
         receivers = tuple(code for code in json.loads(to or "[]") if code)
         documents.append(
             _Document(key, agency, direction, document_id, notation, type_name, sender, subject, receivers)
         )
-    return documents, replaced
+    return documents
+
+
+def _replaced(conn: sa.Connection) -> set[tuple[str, str, str]]:
+    """The (agency, direction, DocumentId) replaced by a non-recalled entry (rule 6)."""
+    result = conn.execute(
+        sa.text(
+            "SELECT d.agency_code, d.direction, s.replaced_document_ids"
+            " FROM marts.fct_document AS d JOIN staging.stg_qlvb__document AS s ON s._key = d.document_key"
+            " WHERE NOT d.is_recalled AND s.replaced_document_ids IS NOT NULL"
+            " AND s.replaced_document_ids <> '[]'"
+        )
+    )
+    return {
+        (agency, direction, replaced_id)
+        for agency, direction, replaces in result
+        for replaced_id in json.loads(replaces)
+    }
 
 
 def _matches(item: dict, document: _Document, replaced: set[tuple[str, str, str]]) -> bool:
@@ -214,10 +253,26 @@ def refresh_matches(conn: sa.Connection, year: int) -> None:
             ).where(cfg_docreq_item.c.year == year)
         )
     ]
-    documents, replaced = _documents(conn)
+    documents, replaced = _documents(conn, items), _replaced(conn)
+    # Rules 1 and 3 depend on the direction, the type segment and the TypeName alone: the items passing
+    # them are found once per such kind of entry rather than for every entry.
+    candidates: dict[tuple[str, str | None, str | None], list[dict]] = {}
     rows = []
     for document in documents:
-        for item in items:
+        kind = (document.direction, type_segment(document.code_notation), document.type_name)
+        if kind not in candidates:
+            candidates[kind] = [
+                item
+                for item in items
+                if item["direction"] == document.direction
+                and type_matches(
+                    document.code_notation,
+                    document.type_name,
+                    item["matching"]["types"],
+                    item["matching"]["type_names"],
+                )
+            ]
+        for item in candidates[kind]:
             if not _matches(item, document, replaced):
                 continue
             if item["requirement_id"] == INSPECTION_COVERAGE:
@@ -245,11 +300,51 @@ def requirement_views(requirement_id: str) -> dict[str, str]:
         if code == "qlvb.plan_on_time":
             continue  # keeps its §2 grain: a SQL model of its own (metrics.md §7.4)
         views[code] = (
-            f"SELECT {_ITEM_COLUMNS}, {numerator} AS in_numerator,"
-            " status IN ('on_time', 'late', 'missing') AS in_denominator"
+            f"SELECT {_ITEM_COLUMNS}, {numerator} AS in_numerator, {_IN_DENOMINATOR} AS in_denominator"
             f" FROM marts.dd_qlvb_docreq_item WHERE requirement_id = '{requirement_id}'"
         )
     return views
+
+
+def item_counts(
+    conn: sa.Connection, codes: Iterable[str], periods: Sequence[Period]
+) -> dict[str, dict[tuple[date, date], dict[str, tuple[int, int]]]]:
+    """metric code → (period_start, period_end) → agency → (denominator, numerator) of the views that
+    `prepare` declares, for `codes` among them and `periods`: what counting each view apart gives, in one
+    pass over `marts.dd_qlvb_docreq_item`, which every one of those views would compute again."""
+    wanted = set(codes)
+    numerators = ", ".join(
+        f"SUM(CASE WHEN {numerator} THEN 1 ELSE 0 END) AS {suffix}"
+        for suffix, numerator in _VIEW_NUMERATOR.items()
+    )
+    matches = " OR ".join(f"(period_start = :start{i} AND period_end = :end{i})" for i in range(len(periods)))
+    parameters = {}
+    for i, period in enumerate(periods):
+        parameters |= {f"start{i}": period.start, f"end{i}": period.end}
+    rows = conn.execute(
+        sa.text(
+            f"SELECT requirement_id, period_start, period_end, agency_code,"
+            f" SUM(CASE WHEN {_IN_DENOMINATOR} THEN 1 ELSE 0 END) AS n, {numerators}"
+            f" FROM marts.dd_qlvb_docreq_item WHERE {matches}"
+            " GROUP BY requirement_id, period_start, period_end, agency_code"
+        ),
+        parameters,
+    ).mappings()
+    counts: dict[str, dict[tuple[date, date], dict[str, tuple[int, int]]]] = {}
+    for row in rows:
+        key = (_as_date(row["period_start"]), _as_date(row["period_end"]))
+        for suffix in _VIEW_NUMERATOR:
+            code = f"qlvb.{row['requirement_id']}_{suffix}"
+            if code in wanted:
+                counts.setdefault(code, {}).setdefault(key, {})[row["agency_code"]] = (
+                    int(row["n"]),
+                    int(row[suffix]),
+                )
+    return counts
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def prepare(conn: sa.Connection, period: Period) -> tuple[Metric, ...]:

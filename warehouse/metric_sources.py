@@ -6,7 +6,7 @@ The metrics themselves are declared once, in `parindex_facts.metrics`; a new met
 needs nothing here. A new source system adds its `warehouse/metrics_<source>.py` with its
 `agencies_with_data` and one entry to `SOURCES`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -23,6 +23,9 @@ class MetricSource(NamedTuple):
     # Run first in the transaction that computes a year: writes what the source's views read and returns the
     # metrics the year's data declares (the document requirements of the catalogues, metrics.md §7).
     prepare: Callable[[sa.Connection, Period], tuple[Metric, ...]] | None = None
+    # Counts the rows of all the source's views in one query, where they are filters of one costly view:
+    # (metric codes, periods) → code → (period_start, period_end) → agency → (denominator, numerator).
+    count_views: Callable[[sa.Connection, Iterable[str], Sequence[Period]], dict] | None = None
 
 
 # The reductions also need their baseline year's December export (hr.civil_servant_reduction's year from
@@ -49,5 +52,5 @@ SOURCES: tuple[MetricSource, ...] = (
     ),
     MetricSource("qlvb", metrics_of("qlvb"), metrics_qlvb.agencies_with_data),
     # The metrics of the catalogues' document requirements, qlvb.<id>_on_time and _issued (metrics.md §7).
-    MetricSource("qlvb_docreq", (), metrics_qlvb.agencies_with_data, docreq.prepare),
+    MetricSource("qlvb_docreq", (), metrics_qlvb.agencies_with_data, docreq.prepare, docreq.item_counts),
 )

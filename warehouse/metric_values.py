@@ -5,6 +5,7 @@ The periods of a year are the year itself and, for the rate metrics whose trend 
 `marts.metric_period`, so a month's counts come from the same drill-down rows as the year's."""
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -27,7 +28,7 @@ from parindex_facts.metrics import (
 )
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
-from warehouse.metric_sources import SOURCES
+from warehouse.metric_sources import SOURCES, MetricSource
 from warehouse.periods import Period, month_periods, year_period
 
 
@@ -103,6 +104,25 @@ def _view_counts(
     return counts
 
 
+def _counted_together(
+    conn: sa.Connection, source: MetricSource, metrics: Sequence[Metric], year: Period, months: list[Period]
+) -> dict[str, dict[PeriodKey, dict[str, Counts]]]:
+    """What `_view_counts` gives for each of `metrics`, from the source's one query over all its views."""
+    periods = {m.code: _metric_periods(m, year, months) for m in metrics}
+    every = list({(p.start, p.end): p for own in periods.values() for p in own}.values())
+    found = source.count_views(conn, list(periods), every) if every else {}
+    return {
+        code: {
+            (p.start, p.end): {
+                agency: Counts(n, k)
+                for agency, (n, k) in found.get(code, {}).get((p.start, p.end), {}).items()
+            }
+            for p in own
+        }
+        for code, own in periods.items()
+    }
+
+
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
@@ -165,7 +185,13 @@ def compute_metrics(engine: sa.Engine, year: int, as_of: datetime, computed_at: 
                 value_table.c.year == year, value_table.c.metric_code.in_([m.code for m in metrics])
             )
         )
-        counts = {m.code: _view_counts(conn, m, _metric_periods(m, whole_year, months)) for m in metrics}
+        counts = {}
+        for source in SOURCES:
+            own = source_metrics[source.name]
+            if source.count_views is None:
+                counts |= {m.code: _view_counts(conn, m, _metric_periods(m, whole_year, months)) for m in own}
+            else:
+                counts |= _counted_together(conn, source, own, whole_year, months)
         with_data = {source.name: source.agencies_with_data(conn, whole_year) for source in SOURCES}
         records = []
         for period in [whole_year, *months]:

@@ -27,6 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import sqlalchemy as sa
 import yaml
 
 from etl.privacy import Privacy
@@ -36,7 +37,8 @@ from scoring.requirements import parse_requirements, resolve
 from tests.etl.qlvb_fixtures.records import context, example
 from tests.warehouse.conftest import rows, year_period
 from warehouse import cursors
-from warehouse.docreq import ItemSpec, set_document_requirements
+from warehouse.docreq import ItemSpec, _candidate_filter, set_document_requirements
+from warehouse.docreq_match import type_matches
 from warehouse.landing import land_batch
 from warehouse.metric_values import compute_metrics
 from warehouse.models import run_models
@@ -218,3 +220,65 @@ def test_after_the_year_pending_items_become_missing(engine):
         "missing",
     ]
     assert _metric(engine, "qlvb.cchc_reports_on_time") == (1, 4, Decimal("0.2500"))
+
+
+# (direction, CodeNotation, TypeName) of register entries around the items' types KH and K_% (LIKE's wildcards
+# taken literally) and TypeName "Tờ trình".
+ENTRIES = [
+    ("di", "KH-UBND", None),
+    ("di", "2025/KH-UBND", None),
+    (
+        "di",
+        "12/2025/KH-UBND",
+        None,
+    ),  # not a type segment of KH (no YYYY/ prefix), kept by the filter all the same
+    ("di", "BKH-UBND", None),
+    ("di", "KHX-UBND", None),
+    ("di", "KH", None),
+    ("den", "KH-UBND", None),
+    ("di", "K_%-VP", None),
+    ("di", "KA-VP", None),
+    ("di", "KAB-VP", None),
+    ("di", "UBND-VP", "Tờ trình"),
+    ("di", "UBND-VP", "Công văn"),
+    ("di", None, "Tờ trình"),
+    ("di", None, None),
+]
+
+
+def test_the_candidate_filter_keeps_every_entry_rules_1_and_3_accept(engine):
+    """The SQL filter may keep entries the rules reject, never the reverse: checked against
+    `type_matches`, the rule itself, on entries with a year before the type and LIKE's wildcards."""
+    items = [
+        {"direction": "di", "matching": {"types": ["KH", "K_%"], "type_names": []}},
+        {"direction": "di", "matching": {"types": [], "type_names": ["Tờ trình"]}},
+    ]
+    where, parameters = _candidate_filter(items)
+    values = ", ".join(f"(:direction_{i}, :notation_{i}, :type_name_{i}, {i})" for i in range(len(ENTRIES)))
+    for i, (direction, notation, type_name) in enumerate(ENTRIES):
+        parameters |= {f"direction_{i}": direction, f"notation_{i}": notation, f"type_name_{i}": type_name}
+    with engine.connect() as conn:
+        kept = set(
+            conn.execute(
+                sa.text(
+                    "SELECT position FROM (VALUES "
+                    + values
+                    + ") AS d (direction, code_notation, type_name, position) WHERE "
+                    + where
+                ),
+                parameters,
+            ).scalars()
+        )
+    accepted = {
+        i
+        for i, (direction, notation, type_name) in enumerate(ENTRIES)
+        if any(
+            direction == item["direction"]
+            and type_matches(notation, type_name, item["matching"]["types"], item["matching"]["type_names"])
+            for item in items
+        )
+    }
+    assert accepted == {0, 1, 7, 10, 12}
+    assert accepted <= kept
+    # The wildcards are literal and the direction counts: these go.
+    assert kept.isdisjoint({3, 4, 5, 6, 8, 9, 11, 13})
