@@ -146,10 +146,14 @@ def field_columns(records: Sequence[dict], names: Sequence[str]) -> list[Sequenc
         return [[record.get(name) for record in records] for name in names]
     getter = operator.itemgetter(*names)
     rows: list[tuple] = []
+    # One iterator over the records throughout: restarting a slice of the list after each record that
+    # lacks a name would walk the records before it again (quadratic in a batch of optional fields).
+    remaining = iter(records)
     while len(rows) < len(records):
         try:
-            # list.extend keeps the rows it appended before a getter raised
-            rows.extend(map(getter, itertools.islice(records, len(rows), None)))
+            # list.extend keeps the rows it appended before a getter raised; the iterator is past the
+            # record it raised on
+            rows.extend(map(getter, remaining))
         except KeyError:
             record = records[len(rows)]
             rows.append(tuple(map(record.get, names)))

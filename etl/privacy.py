@@ -57,15 +57,35 @@ def _year_of(value: object) -> int | None:
 class Privacy:
     """Applies field policies with one pseudonym key (``PARINDEX_PSEUDONYM_KEY``, read by the caller)."""
 
-    def __init__(self, key: bytes | str):
+    def __init__(self, key: bytes | str, remembered: int = 0):
+        """`remembered`: how many pseudonyms to keep for values received again (none by default). A source
+        that repeats its identifiers, as HR's monthly exports repeat an agency's staff on every sheet and in
+        every month, reuses them instead of computing each again; once that many are kept they are all
+        forgotten, so that memory stays bounded."""
         if not key:
             raise ValueError("a pseudonym key is required (PARINDEX_PSEUDONYM_KEY)")
         # The keyed state is set up once and copied per value: the key schedule is half of an HMAC's cost.
         self._keyed = hmac.new(key.encode() if isinstance(key, str) else key, digestmod=hashlib.sha256)
         self.sensitive_seen: set[str] = set()
+        self._remembered = remembered
+        # (domain, class, value) → pseudonym: the class keeps apart values equal in Python but cleaned
+        # differently (True and 1).
+        self._known: dict[tuple[str, type, object], str] = {}
 
     def pseudonymise(self, domain: str, value: object) -> str:
         """``HMAC-SHA256(key, domain + ":" + cleaned value)`` as 64 lower-case hex characters."""
+        if not self._remembered:
+            return self._pseudonym(domain, value)
+        seen = (domain, value.__class__, value)
+        pseudonym = self._known.get(seen)
+        if pseudonym is None:
+            pseudonym = self._pseudonym(domain, value)
+            if len(self._known) >= self._remembered:
+                self._known.clear()
+            self._known[seen] = pseudonym
+        return pseudonym
+
+    def _pseudonym(self, domain: str, value: object) -> str:
         mac = self._keyed.copy()
         mac.update(f"{domain}:{clean_id_value(value)}".encode())
         return mac.hexdigest()

@@ -59,15 +59,23 @@ def record_files(engine: sa.Engine, source: str, files: Iterable[Mapping[str, An
     records = [{**dict(f), "source": source, "processed_at": now} for f in files]
     if not records:
         return 0
+    # The rows are bulk-loaded once into a temporary twin, which both finds the rows they replace (a
+    # semi-join) and is appended: a delete naming thousands of (name, hash) pairs as literals cost more
+    # than reading an edXML package (about 26 µs of CPU a file on DuckDB).
+    staged = sa.Table(
+        "registry_files",
+        sa.MetaData(),
+        *(sa.Column(c.name, c.type) for c in table.columns),
+        prefixes=["TEMPORARY"],
+    )
     with engine.begin() as conn:
-        for chunk_start in range(0, len(records), 1000):
-            chunk = records[chunk_start : chunk_start + 1000]
-            conn.execute(
-                sa.delete(table).where(
-                    table.c.source == source,
-                    sa.tuple_(table.c.file_name, table.c.sha256).in_(
-                        [(r["file_name"], r["sha256"]) for r in chunk]
-                    ),
-                )
-            )
-        return load_arrow(conn, table, rows_to_arrow(table, records))
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {staged.name}")
+        staged.create(conn)
+        added = load_arrow(conn, staged, rows_to_arrow(table, records))
+        replaced = sa.exists().where(
+            staged.c.file_name == table.c.file_name, staged.c.sha256 == table.c.sha256
+        )
+        conn.execute(sa.delete(table).where(table.c.source == source, replaced))
+        conn.execute(sa.insert(table).from_select(list(staged.c.keys()), sa.select(staged)))
+        staged.drop(conn)
+        return added

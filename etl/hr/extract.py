@@ -57,6 +57,8 @@ PARENT_COLUMNS = [
     ("file_sha256", pa.string()),
     ("file_modified_at", TIMESTAMP),
 ]
+# Pseudonyms an HR reader keeps (about 200 bytes each): more than the staff of the largest agency.
+PSEUDONYMS_REMEMBERED = 50_000
 _CHILD_META = {"_key", "_version", "_content_hash", "_fetch_seq"}
 
 
@@ -175,7 +177,9 @@ class FileReader:
 
     def __init__(self, context: HrContext, now=None):
         self.context = context
-        self._privacy = Privacy(context.pseudonym_key)
+        # The files are read by name, an agency's months one after another: its staff's identifiers recur
+        # on each sheet and in each month (province: 219 k pseudonyms, few of them distinct per agency).
+        self._privacy = Privacy(context.pseudonym_key, remembered=PSEUDONYMS_REMEMBERED)
         self._specs = sheet_specs(context.codes)
         # Microseconds kept: the version orders two contents of one agency and month read in the same run.
         self._now = now or (lambda: datetime.now(context.timezone).replace(tzinfo=None))

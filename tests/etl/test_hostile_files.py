@@ -150,7 +150,8 @@ def test_kept_text_over_the_limit_names_its_element():
     parse_package(io.BytesIO(whole), PackageLimits(text_chars=1000))  # no kept text is that long
     with pytest.raises(PackageRejected) as caught:
         parse_package(io.BytesIO(whole), PackageLimits(text_chars=10))
-    assert "dài hơn 10 ký tự" in caught.value.detail
+    # The first kept text longer than ten characters is the sender's code, 000.00.02.H35 (13).
+    assert "phần tử OrganId dài hơn 10 ký tự" in caught.value.detail
 
 
 def test_a_file_that_cannot_be_opened_is_quarantined_and_read_again_next_run(folder, monkeypatch):

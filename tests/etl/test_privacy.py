@@ -22,6 +22,18 @@ def test_hmac_of_domain_and_cleaned_value():
     assert len(pseudonymise(PERSON, "1")) == 64
 
 
+def test_remembered_pseudonyms_are_the_same_as_computed_ones_and_stay_bounded():
+    privacy = Privacy(KEY, remembered=3)
+    values = ["012000000001", 12000000001, "12000000001", True, 1, 1.0, "012000000001", True]
+    texts = ["012000000001", "012000000001", "12000000001", "True", "1", "1", "012000000001", "True"]
+    for _ in range(2):  # the second round from what was remembered, then forgotten and computed again
+        assert [privacy.pseudonymise(PERSON, value) for value in values] == [
+            expected("person", text) for text in texts
+        ]
+        assert privacy.pseudonymise(CBCCVC, "012000000001") == expected("cbccvc", "012000000001")
+    assert len(privacy._known) <= 3
+
+
 def test_numeric_id_that_lost_its_leading_zero_is_padded():
     assert clean_id_value(12000000001) == "012000000001"
     assert clean_id_value(12000000001.0) == "012000000001"

@@ -40,3 +40,21 @@ def test_processed_files_by_content_hash(engine):
     )
     assert done_hashes(engine, "hr") == {"h1", "h2", "h3"}
     assert len(file_cache(engine, "hr")) == 3
+
+
+def test_a_file_replaces_only_its_own_name_and_content_of_its_own_source(engine):
+    def row(name, sha, status=RETRY, mtime=1.0):
+        return {"file_name": name, "size_bytes": 5, "modified_at": mtime, "sha256": sha, "status": status}
+
+    record_files(engine, "hr", [row("a.xlsx", "h1"), row("b.xlsx", "h2")])
+    record_files(engine, "edxml", [row("a.xlsx", "h1")])
+    # a.xlsx again with its content (replaced) and with new content (a second row); b.xlsx untouched.
+    record_files(engine, "hr", [row("a.xlsx", "h1", LOADED, 2.0), row("a.xlsx", "h9", LOADED, 3.0)])
+    assert file_cache(engine, "hr") == {
+        ("a.xlsx", 5, 2.0): "h1",
+        ("a.xlsx", 5, 3.0): "h9",
+        ("b.xlsx", 5, 1.0): "h2",
+    }
+    assert done_files(engine, "hr") == {"h1": "a.xlsx", "h9": "a.xlsx"}
+    assert file_cache(engine, "edxml") == {("a.xlsx", 5, 1.0): "h1"}
+    assert done_hashes(engine, "edxml") == set()
