@@ -398,6 +398,9 @@ def timed_run(year: int, probe: ExtractionProbe, tree: "TreeRss | None" = None) 
     return {
         "success": outcome.success,
         "run_id": outcome.run_id,
+        # why a run failed, kept with its figures (the run's Dagster instance is temporary)
+        "failed_steps": outcome.failed_steps,
+        "failed_checks": outcome.failed_checks,
         "wall_s": wall,
         "stages_s": stages,
         "sources": sources,
@@ -968,6 +971,9 @@ def main(argv: list[str] | None = None) -> int:
     result_file.write_text(json.dumps(results, indent=2), encoding="utf-8")
     for table in tables:
         print_table(*table)
+    for run in ("pipeline", "incremental"):
+        for failure in results.get(run, {}).get("failed_steps", []):
+            print(f"{run} run failed: {failure}")
     print(f"\nresults written to {result_file}")
     return 0 if success else 1
 
