@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
+from warehouse.periods import as_date
 
 METRIC_COLUMNS = (
     "agency_code",
@@ -175,14 +176,10 @@ def _failing_records(
     found: dict[tuple[str, date, date], tuple[tuple[str, ...], list[tuple], int]] = {}
     result = conn.execute(query, {"first": date(year, 1, 1), "last": date(year, 12, 31), "limit": limit})
     for row in result:
-        key = (row[0], _as_date(row[1]), _as_date(row[2]))
+        key = (row[0], as_date(row[1]), as_date(row[2]))
         entry = found.setdefault(key, (tuple(shown), [], int(row[-1])))
         entry[1].append(tuple(row[3 : 3 + len(shown)]))
     return found
-
-
-def _as_date(value: Any) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def superior_names(engine: sa.Engine) -> tuple[dict[str, str], str | None]:

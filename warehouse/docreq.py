@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from parindex_facts.metrics import INSPECTION_COVERAGE, ITEMS, Metric
 from warehouse.docreq_match import subject_matches, type_matches, type_segment
-from warehouse.periods import Period
+from warehouse.periods import Period, as_date
 from warehouse.tables_docreq import cfg_docreq_item, docreq_match
 from warehouse.tables_qlvb import cfg_qlvb_plan_deadline
 
@@ -332,7 +332,7 @@ def item_counts(
     ).mappings()
     counts: dict[str, dict[tuple[date, date], dict[str, tuple[int, int]]]] = {}
     for row in rows:
-        key = (_as_date(row["period_start"]), _as_date(row["period_end"]))
+        key = (as_date(row["period_start"]), as_date(row["period_end"]))
         for suffix in _VIEW_NUMERATOR:
             code = f"qlvb.{row['requirement_id']}_{suffix}"
             if code in wanted:
@@ -341,10 +341,6 @@ def item_counts(
                     int(row[suffix]),
                 )
     return counts
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def prepare(conn: sa.Connection, period: Period) -> tuple[Metric, ...]:

@@ -29,7 +29,7 @@ from parindex_facts.metrics import (
 from warehouse import schema
 from warehouse.loading import load_arrow, rows_to_arrow
 from warehouse.metric_sources import SOURCES, MetricSource
-from warehouse.periods import Period, month_periods, year_period
+from warehouse.periods import Period, as_date, month_periods, year_period
 
 
 class Counts(NamedTuple):
@@ -98,7 +98,7 @@ def _view_counts(
     )
     counts: dict[PeriodKey, dict[str, Counts]] = {key: {} for key in wanted}
     for start, end, agency, n, k, total in rows:
-        key = (_as_date(start), _as_date(end))
+        key = (as_date(start), as_date(end))
         if key in counts:
             counts[key][agency] = Counts(int(n), int(k), int(total or 0))
     return counts
@@ -121,10 +121,6 @@ def _counted_together(
         }
         for code, own in periods.items()
     }
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _assessed_agencies(conn: sa.Connection, period: Period) -> list[str]:

@@ -12,6 +12,11 @@ class Period(NamedTuple):
     end_at: datetime  # the end of P: the day after `end` at 00:00, or as_of in the year in progress
 
 
+def as_date(value: date | datetime) -> date:
+    """A period bound as a query returned it (a date, or a timestamp from some drivers) as a date."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 def year_period(year: int, as_of: datetime) -> Period:
     return Period(
         year, date(year, 1, 1), date(year, 12, 31), datetime(year, 1, 1), min(datetime(year + 1, 1, 1), as_of)
