@@ -31,14 +31,9 @@ packages AS (
 ),
 latest_package AS (
     SELECT * FROM packages WHERE package_rank = 1
-),
-entries AS (
-    SELECT _key AS document_key FROM staging.stg_qlvb__document
-    UNION
-    SELECT document_key FROM latest_package WHERE any_base = 1
 )
 SELECT
-    k.document_key,
+    COALESCE(a._key, p.document_key) AS document_key,
     COALESCE(a.agency_code, p.agency_code) AS agency_code,
     COALESCE(a.direction, 'den') AS direction,
     COALESCE(a.document_id, p.document_id) AS document_id,
@@ -61,7 +56,10 @@ SELECT
     COALESCE(p.any_signature = 1, FALSE) AS has_edxml_signature,
     a._key IS NOT NULL AS in_api,
     p.document_key IS NOT NULL AS in_edxml
-FROM entries AS k
-LEFT JOIN staging.stg_qlvb__document AS a ON a._key = k.document_key
-LEFT JOIN latest_package AS p ON p.document_key = k.document_key
+-- The entries are the API's and the packages' that are new or replacing; both sides hold one row per key.
+-- One full join rather than the union of keys joined to each side: DuckDB then hashes the packages, not
+-- every key twice, and the mart builds within its memory limit at `large` (4.3 M entries).
+FROM staging.stg_qlvb__document AS a
+FULL JOIN latest_package AS p ON p.document_key = a._key
 LEFT JOIN signatures AS s ON s._parent_key = a._key
+WHERE a._key IS NOT NULL OR p.any_base = 1
