@@ -10,7 +10,7 @@ Without a catalogue's `plan`, the §2 plan of `qlvb.plan_on_time` is declared he
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -27,6 +27,8 @@ PLAN = "plan"
 _VIEW_NUMERATOR = {"on_time": "status = 'on_time'", "issued": "status IN ('on_time', 'late')"}
 # Items pending or unverifiable are rows of the views but leave the denominator (metrics.md §7.4).
 _IN_DENOMINATOR = "status IN ('on_time', 'late', 'missing')"
+# Register entries fetched at a time when matching them: memory stays that of one fetch.
+_DOCUMENTS_PER_FETCH = 2_000
 _ITEM_COLUMNS = (
     "agency_code, period_start, period_end, requirement_id, requirement_name, item_order, item_code,"
     " item_name, deadline_date, status, document_key, code_number, code_notation, promulgation_date,"
@@ -182,9 +184,10 @@ def _candidate_filter(items: list[dict]) -> tuple[str, dict[str, object]]:
     return f"({direction}) AND ({' OR '.join(kinds)})", parameters
 
 
-def _documents(conn: sa.Connection, items: list[dict]) -> list[_Document]:
+def _documents(conn: sa.Connection, items: list[dict]) -> Iterator[_Document]:
     """Register entries that may be candidates of `items` (rule 2: neither recalled nor secret; API
-    entries, which carry the Subject)."""
+    entries, which carry the Subject), one at a time: at `large` they are about 600,000, whose Subjects
+    held together cost the step some 500 MiB. No other statement may run on `conn` until they are read."""
     where, parameters = _candidate_filter(items)
     result = conn.execute(
         sa.text(
@@ -194,16 +197,13 @@ def _documents(conn: sa.Connection, items: list[dict]) -> list[_Document]:
             f" WHERE NOT d.is_recalled AND {where}"
         ),
         parameters,
+        execution_options={"yield_per": _DOCUMENTS_PER_FETCH},
     )
-    documents = []
     for key, agency, direction, document_id, notation, type_name, sender, secret, subject, to in result:
         if secret or subject is None:  # rule 2; a secret entry carries no Subject anyway
             continue
         receivers = tuple(code for code in json.loads(to or "[]") if code)
-        documents.append(
-            _Document(key, agency, direction, document_id, notation, type_name, sender, subject, receivers)
-        )
-    return documents
+        yield _Document(key, agency, direction, document_id, notation, type_name, sender, subject, receivers)
 
 
 def _replaced(conn: sa.Connection) -> set[tuple[str, str, str]]:
@@ -253,12 +253,12 @@ def refresh_matches(conn: sa.Connection, year: int) -> None:
             ).where(cfg_docreq_item.c.year == year)
         )
     ]
-    documents, replaced = _documents(conn, items), _replaced(conn)
+    replaced = _replaced(conn)
     # Rules 1 and 3 depend on the direction, the type segment and the TypeName alone: the items passing
     # them are found once per such kind of entry rather than for every entry.
     candidates: dict[tuple[str, str | None, str | None], list[dict]] = {}
     rows = []
-    for document in documents:
+    for document in _documents(conn, items):
         kind = (document.direction, type_segment(document.code_notation), document.type_name)
         if kind not in candidates:
             candidates[kind] = [
