@@ -16,12 +16,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex_facts.metrics import drilldown_view
 from scoring import rules
 from scoring.metrics import SOURCES, source_of
 from scoring.xlsx import BORDER, FONT_NAME, HEADER_FILL, CellStyle, SheetRows, print_a4_landscape
 
 SHEET_TITLE = "Phụ lục kiểm chứng"
-MAX_RECORDS = 500  # per leaf; the heading of the leaf's section states the whole count
+# Records listed per leaf. The heading of the leaf's section states the whole count and names the drill-down
+# view that lists them all: at 500, a province's appendix printed to hundreds of pages and its rows were
+# half of the export's time.
+MAX_RECORDS = 100
 # Leaves whose records cannot show what cost points: a reduction compares two head counts.
 NOT_RECORD_LEVEL = frozenset({"hr.civil_servant_reduction"})
 # At full size on A4 landscape, the STT column and RECORD_COLUMNS record columns fill one page's width (column
@@ -170,7 +174,10 @@ def write_evidence_sheet(sheet: Worksheet, sections: Sequence[Section], title: s
         _merged_line(rows, row, heading, _HEADING, _lines(heading, line_width * 0.8))
         shown, total = len(section.records.rows), section.records.total
         count = f"Nguồn {source_label(section.metric_code)}: {total} bản ghi làm giảm điểm" + (
-            f"; liệt kê {shown} bản ghi đầu tiên." if shown < total else "."
+            f"; liệt kê {shown} bản ghi đầu tiên (đủ {total} bản ghi trong bảng "
+            f"{drilldown_view(section.metric_code)} của kho dữ liệu)."
+            if shown < total
+            else "."
         )
         _merged_line(rows, row + 1, count, _COUNT)
         row += 2

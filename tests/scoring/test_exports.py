@@ -267,7 +267,10 @@ def test_computed_leaves_are_explained_and_point_to_their_records(workbook_path)
     evidence = workbook[SHEET_TITLE]
     texts = [[c.value for c in r] for r in evidence.iter_rows()]
     heading = texts.index(["Mục 7.1. Tỷ lệ văn bản trao đổi dưới dạng điện tử", *[None] * 6])
-    assert texts[heading + 1][0] == "Nguồn QLVB: 10 bản ghi làm giảm điểm; liệt kê 3 bản ghi đầu tiên."
+    assert texts[heading + 1][0] == (
+        "Nguồn QLVB: 10 bản ghi làm giảm điểm; liệt kê 3 bản ghi đầu tiên "
+        "(đủ 10 bản ghi trong bảng marts.dd_qlvb_e_document_rate của kho dữ liệu)."
+    )
     assert texts[heading + 2] == [*E_DOCUMENT_HEADER, None]
     assert texts[heading + 3][:6] == [
         1,
