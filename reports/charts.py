@@ -22,13 +22,14 @@ def plotly_js() -> str:
 
 
 def _html(figure: go.Figure, chart_id: str, right_margin: int = 10) -> str:
+    # One update of the layout: each of Plotly's updates validates the whole figure again.
     figure.update_layout(
         font={"family": FONT, "size": 12},
         width=WIDTH,
         margin={"l": 10, "r": right_margin, "t": 40, "b": 10},
+        xaxis={"automargin": True},
+        yaxis={"automargin": True},
     )
-    figure.update_yaxes(automargin=True)
-    figure.update_xaxes(automargin=True)
     return figure.to_html(
         full_html=False, include_plotlyjs=False, include_mathjax=False, div_id=chart_id, config=_CONFIG
     )
@@ -119,20 +120,41 @@ def monthly_trend(
             showlegend=False,
         )
     )
-    for percent, label in thresholds:
-        figure.add_hline(
-            y=percent,
-            line={"color": "#b5651d", "dash": "dash", "width": 1},
-            annotation_text=label,
-            annotation_position="right",
-            annotation_font_size=10,
-        )
     lowest = min([p for p in percents if p is not None] + [percent for percent, _ in thresholds])
     bottom = max(0, math.floor((lowest - 5) / 10) * 10)
+    # The lines and labels that `add_hline(annotation_position="right")` would add, given in one update:
+    # add_hline costs about 10 ms a line, most of the report's time.
     figure.update_layout(
         title={"text": title, "font": {"size": 14}},
         height=300,
         yaxis={"range": [bottom, 105], "title": "%"},
         xaxis={"type": "category"},
+        shapes=[
+            {
+                "type": "line",
+                "xref": "x domain",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": percent,
+                "y1": percent,
+                "line": {"color": "#b5651d", "dash": "dash", "width": 1},
+            }
+            for percent, _ in thresholds
+        ],
+        annotations=[
+            {
+                "text": label,
+                "font": {"size": 10},
+                "showarrow": False,
+                "xref": "x domain",
+                "x": 1,
+                "xanchor": "left",
+                "yref": "y",
+                "y": percent,
+                "yanchor": "middle",
+            }
+            for percent, label in thresholds
+        ],
     )
     return _html(figure, chart_id, right_margin=THRESHOLD_LABEL_WIDTH)
